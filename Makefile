@@ -1,0 +1,35 @@
+# The two commands a fresh machine needs: `make run` and `make test`.
+# Each makes .venv on first use and reinstalls when pyproject.toml changes.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test,bench]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/floor demo --if-missing
+	$(VENV)/bin/floor
+
+test: $(STAMP)
+	bash scripts/test-deps.sh
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m bench.ledger
+	$(VENV)/bin/python -m bench.scan
+	$(VENV)/bin/python -m bench.routing
+	$(VENV)/bin/python -m bench.labels
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""`python -m floor` runs the `floor` command."""
+
+from floor.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""Subcommands of the `floor` command, one module each.
+
+Every module here defines `register(subparsers)`, which adds its parser and sets
+`handler=<function(args, ctx) -> int>` with `set_defaults`. `floor.cli` finds the modules
+itself, so adding a command is adding a module. Keep imports of heavy libraries inside the
+handlers: every module is imported on each start of `floor`.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, TextIO
+
+from floor.config import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+
+class CommandError(Exception):
+    """A command could not do what was asked; the message is shown, exit status 1 (or code)."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class CommandContext:
+    settings: Settings
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The database, upgraded to the current schema."""
+        from floor.db import open_database
+
+        return open_database(self.settings.resolved_database_url)
