@@ -28,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="floor", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"floor {__version__}")
-    parser.add_argument("--config", metavar="FILE", help="floor.toml to read instead of the default")
+    parser.add_argument(
+        "--config", metavar="FILE", help="floor.toml to read instead of the default"
+    )
     parser.add_argument(
         "--database-url", metavar="URL", help="SQLAlchemy URL, overrides FLOOR_DATABASE_URL"
     )

@@ -1,0 +1,175 @@
+"""Engine, schema upgrades and units of work, for SQLite and PostgreSQL alike.
+
+SQLite: WAL, foreign keys, a busy timeout, and write transactions that start with
+BEGIN IMMEDIATE so two stations never both read then both write. PostgreSQL: READ
+COMMITTED with row locks taken by the ledger; a transaction that hits a serialization
+failure or deadlock is retried a bounded number of times by `transaction()`.
+
+A unit of work is one `Session` in one thread; never share it between threads.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+MAX_ATTEMPTS = 8
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+_upgrade_lock = threading.Lock()
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def create_floor_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
+    """An engine with the pragmas and transaction behaviour floor relies on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(
+        url, echo=echo, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True
+    )
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        # Let us issue BEGIN ourselves (pysqlite's own BEGIN is deferred).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision(engine: Engine) -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
+    with _upgrade_lock:
+        command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    with _upgrade_lock:
+        command.downgrade(alembic_config(engine), revision)
+
+
+def needs_upgrade(engine: Engine) -> bool:
+    return current_revision(engine) != head_revision(engine)
+
+
+def open_database(url: str, *, upgrade_schema: bool = True, **kwargs) -> Engine:  # type: ignore[no-untyped-def]
+    """An engine for `url`, with an empty or old schema upgraded to the current one."""
+    engine = create_floor_engine(url, **kwargs)
+    if upgrade_schema and needs_upgrade(engine):
+        upgrade(engine)
+    return engine
+
+
+def has_schema(engine: Engine) -> bool:
+    return inspect(engine).has_table("balances")
+
+
+def _is_retryable(exc: BaseException) -> bool:
+    if isinstance(exc, IntegrityError):
+        # A concurrent insert of the same balance key or scan id: the retry sees the row.
+        orig = getattr(exc, "orig", None)
+        return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint" in str(orig)
+    if isinstance(exc, OperationalError | DBAPIError):
+        orig = getattr(exc, "orig", None)
+        sqlstate = getattr(orig, "sqlstate", None) or getattr(
+            getattr(orig, "diag", None), "sqlstate", None
+        )
+        if sqlstate in ("40001", "40P01", "55P03"):
+            return True
+        text = str(orig or exc).lower()
+        return "database is locked" in text or "database table is locked" in text
+    return False
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any error."""
+    session = Session(engine, expire_on_commit=False, autoflush=True)
+    try:
+        with session.begin():
+            yield session
+    finally:
+        session.close()
+
+
+def transaction(engine: Engine, work: Callable[[Session], T], *, attempts: int = MAX_ATTEMPTS) -> T:
+    """Run `work(session)` in one transaction, retried on serialization failure or deadlock.
+
+    `work` must be safe to run again from the start: it sees a fresh session each time.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with session_scope(engine) as session:
+                return work(session)
+        except (OperationalError, IntegrityError, DBAPIError) as exc:
+            if attempt == attempts or not _is_retryable(exc):
+                raise
+            time.sleep(min(0.2, 0.002 * 2**attempt) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
+def read_only(engine: Engine) -> Session:
+    """A session for reads; on SQLite its transaction starts DEFERRED (no write lock)."""
+    bind = engine.execution_options(sqlite_begin="DEFERRED") if is_sqlite(engine) else engine
+    return Session(bind=bind, expire_on_commit=False)

@@ -1,0 +1,47 @@
+"""GS1 check digits (GTIN, SSCC, GLN) and the two-digit location check digits."""
+
+from __future__ import annotations
+
+
+def gs1_check_digit(digits: str) -> int:
+    """The GS1 mod-10 check digit for `digits` (the number without its check digit).
+
+    Weights 3, 1, 3, ... from the right; check = (10 - sum mod 10) mod 10.
+    """
+    if not digits or not digits.isascii() or not digits.isdigit():
+        raise ValueError(f"expected digits only, got {digits!r}")
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        total += (ord(char) - 48) * (3 if index % 2 == 0 else 1)
+    return (10 - total % 10) % 10
+
+
+def with_check_digit(digits: str) -> str:
+    """`digits` followed by its GS1 check digit."""
+    return f"{digits}{gs1_check_digit(digits)}"
+
+
+def is_valid_gs1_number(number: str) -> bool:
+    """True when the last digit of `number` is the GS1 check digit of the rest."""
+    if len(number) < 2 or not number.isascii() or not number.isdigit():
+        return False
+    return gs1_check_digit(number[:-1]) == ord(number[-1]) - 48
+
+
+def location_check_digits(location_code: str) -> str:
+    """Two digits printed on a rack label next to the location barcode.
+
+    ISO 7064 MOD 97-10 over the code's characters (digits as themselves, letters A=10..Z=35,
+    anything else ignored), so the demo and tests can make labels without a lookup table.
+    Sites with their own printed check digits keep them in the database instead.
+    """
+    remainder = 0
+    for char in location_code.upper():
+        if char.isascii() and char.isdigit():
+            value, width = ord(char) - 48, 10
+        elif "A" <= char <= "Z":
+            value, width = ord(char) - 55, 100
+        else:
+            continue
+        remainder = (remainder * width + value) % 97
+    return f"{(98 - (remainder * 100) % 97) % 97:02d}"

@@ -1,0 +1,635 @@
+"""SQLAlchemy 2 typed models: the warehouse, its stock ledger, documents, operators and tasks.
+
+Quantities are whole base units (each) of the item. Text that people wrote (names,
+addresses) is stored as given, any script. Constraints that guard the ledger's invariants
+(no negative stock, reserved never above on-hand) live here as CHECK constraints so the
+database enforces them whatever the code does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# BigInteger ids on PostgreSQL; SQLite only autoincrements INTEGER PRIMARY KEY.
+Id = BigInteger().with_variant(Integer, "sqlite")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ZoneKind(enum.StrEnum):
+    RECEIVING = "receiving"
+    STORAGE = "storage"
+    PICK = "pick"
+    PACK = "pack"
+    SHIP = "ship"
+    QUARANTINE = "quarantine"
+    KITTING = "kitting"
+
+
+class LocationKind(enum.StrEnum):
+    RACK = "rack"
+    SHELF = "shelf"
+    FLOOR = "floor"
+    DOCK = "dock"
+    STAGING = "staging"
+    PACK_BENCH = "pack_bench"
+    QUARANTINE = "quarantine"
+
+
+class ContainerKind(enum.StrEnum):
+    PALLET = "pallet"
+    CASE = "case"
+    TOTE = "tote"
+    CARTON = "carton"
+    CART = "cart"
+
+
+class Role(enum.StrEnum):
+    PICKER = "picker"
+    RECEIVER = "receiver"
+    PACKER = "packer"
+    KITTER = "kitter"
+    COUNTER = "counter"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class TaskKind(enum.StrEnum):
+    PUTAWAY = "putaway"
+    PICK = "pick"
+    COUNT = "count"
+    REPLENISH = "replenish"
+    MOVE = "move"
+
+
+class TaskStatus(enum.StrEnum):
+    OPEN = "open"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    SHORT = "short"
+    CANCELLED = "cancelled"
+
+
+class OrderStatus(enum.StrEnum):
+    OPEN = "open"
+    ALLOCATED = "allocated"
+    PICKING = "picking"
+    PICKED = "picked"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    BACKORDERED = "backordered"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class WaveStatus(enum.StrEnum):
+    PLANNED = "planned"
+    RELEASED = "released"
+    HELD = "held"
+    CANCELLED = "cancelled"
+    DONE = "done"
+
+
+def _enum(kind: type[enum.StrEnum], length: int = 20) -> String:
+    return String(length)
+
+
+class Warehouse(Base):
+    __tablename__ = "warehouses"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address_id: Mapped[int | None] = mapped_column(ForeignKey("addresses.id"))
+    address: Mapped[Address | None] = relationship()
+
+
+class Zone(Base):
+    __tablename__ = "zones"
+    __table_args__ = (UniqueConstraint("warehouse_id", "code"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(_enum(ZoneKind))
+
+
+class Location(Base):
+    __tablename__ = "locations"
+    __table_args__ = (
+        UniqueConstraint("warehouse_id", "code"),
+        CheckConstraint("capacity_units IS NULL OR capacity_units >= 0", name="capacity_units"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), index=True)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    check_digit: Mapped[str] = mapped_column(String(4), default="")
+    kind: Mapped[str] = mapped_column(_enum(LocationKind), default=LocationKind.RACK)
+    # Layout for routing: aisle index, distance along the aisle from the front cross aisle,
+    # side (L/R), level (0 = floor), block (between two cross aisles), bay number.
+    aisle: Mapped[int | None] = mapped_column(Integer)
+    bay: Mapped[int | None] = mapped_column(Integer)
+    position: Mapped[float | None] = mapped_column(Float)
+    side: Mapped[str] = mapped_column(String(1), default="")
+    level: Mapped[int | None] = mapped_column(Integer)
+    block: Mapped[int] = mapped_column(Integer, default=0)
+    capacity_units: Mapped[int | None] = mapped_column(Integer)
+    capacity_volume_l: Mapped[float | None] = mapped_column(Float)
+    capacity_weight_kg: Mapped[float | None] = mapped_column(Float)
+    pickable: Mapped[bool] = mapped_column(Boolean, default=False)
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    zone: Mapped[Zone | None] = relationship()
+
+
+class Item(Base):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    description: Mapped[str] = mapped_column(String(300), default="")
+    gtin: Mapped[str | None] = mapped_column(String(14), index=True)
+    uom: Mapped[str] = mapped_column(String(10), default="EA")
+    item_class: Mapped[str] = mapped_column(String(20), default="")
+    weight_kg: Mapped[float | None] = mapped_column(Float)
+    length_mm: Mapped[float | None] = mapped_column(Float)
+    width_mm: Mapped[float | None] = mapped_column(Float)
+    height_mm: Mapped[float | None] = mapped_column(Float)
+    lot_tracked: Mapped[bool] = mapped_column(Boolean, default=False)
+    expiry_tracked: Mapped[bool] = mapped_column(Boolean, default=False)
+    serial_tracked: Mapped[bool] = mapped_column(Boolean, default=False)
+    allow_mixed_lots: Mapped[bool] = mapped_column(Boolean, default=True)
+    reorder_point: Mapped[int | None] = mapped_column(Integer)
+    over_receipt_pct: Mapped[float | None] = mapped_column(Float)
+    allocation: Mapped[str] = mapped_column(String(10), default="fifo")  # fifo | fefo
+    is_kit: Mapped[bool] = mapped_column(Boolean, default=False)
+    barcodes: Mapped[list[ItemBarcode]] = relationship(
+        back_populates="item", cascade="all, delete-orphan"
+    )
+
+
+class ItemBarcode(Base):
+    """A barcode that identifies an item at one pack level (each, inner, case...)."""
+
+    __tablename__ = "item_barcodes"
+    __table_args__ = (CheckConstraint("units > 0", name="units_positive"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    barcode: Mapped[str] = mapped_column(String(64), unique=True)
+    pack_level: Mapped[str] = mapped_column(String(20), default="each")
+    units: Mapped[int] = mapped_column(Integer, default=1)
+    item: Mapped[Item] = relationship(back_populates="barcodes")
+
+
+class PickFace(Base):
+    """A location that is the fixed pick face of an item, with min/max for replenishment."""
+
+    __tablename__ = "pick_faces"
+    __table_args__ = (
+        UniqueConstraint("location_id", "item_id"),
+        CheckConstraint("min_qty >= 0 AND max_qty >= min_qty", name="min_max"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    min_qty: Mapped[int] = mapped_column(Integer, default=0)
+    max_qty: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Container(Base):
+    """An LPN: pallet, case, tote, carton or cart; containers nest (case on a pallet)."""
+
+    __tablename__ = "containers"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(_enum(ContainerKind))
+    sscc: Mapped[str | None] = mapped_column(String(18), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Balance(Base):
+    """On-hand and reserved units of one item at one key (location, lot, expiry, container)."""
+
+    __tablename__ = "balances"
+    __table_args__ = (
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        CheckConstraint("reserved >= 0", name="reserved_not_negative"),
+        CheckConstraint("reserved <= quantity", name="reserved_within_quantity"),
+        Index(
+            "uq_balances_key",
+            "location_id",
+            "item_id",
+            "lot",
+            text("coalesce(expiry, '1900-01-01')"),
+            text("coalesce(container_id, 0)"),
+            unique=True,
+        ),
+        Index("ix_balances_item", "item_id", "location_id"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    lot: Mapped[str] = mapped_column(String(40), default="")
+    expiry: Mapped[dt.date | None] = mapped_column(Date)
+    container_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"))
+    quantity: Mapped[int] = mapped_column(Integer, default=0)
+    reserved: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StockTransaction(Base):
+    """One ledger operation (receive, move, adjust, ...): who, where, why; owns movements."""
+
+    __tablename__ = "stock_transactions"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(40), default="")
+    reference: Mapped[str] = mapped_column(String(80), default="")
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    station: Mapped[str] = mapped_column(String(20), default="")
+    scan_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    movements: Mapped[list[Movement]] = relationship(back_populates="transaction")
+
+
+class Movement(Base):
+    """A signed change of one balance key; a balance is the sum of its movements."""
+
+    __tablename__ = "movements"
+    __table_args__ = (
+        Index("ix_movements_balance", "balance_id"),
+        Index("ix_movements_item", "item_id", "created_at"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("stock_transactions.id"), index=True)
+    balance_id: Mapped[int] = mapped_column(ForeignKey("balances.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    lot: Mapped[str] = mapped_column(String(40), default="")
+    expiry: Mapped[dt.date | None] = mapped_column(Date)
+    container_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"))
+    quantity_delta: Mapped[int] = mapped_column(Integer, default=0)
+    reserved_delta: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    transaction: Mapped[StockTransaction] = relationship(back_populates="movements")
+
+
+class SerialNumber(Base):
+    __tablename__ = "serial_numbers"
+    __table_args__ = (UniqueConstraint("item_id", "serial"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    serial: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="in_stock")
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    transaction_id: Mapped[int | None] = mapped_column(ForeignKey("stock_transactions.id"))
+
+
+class AppliedScan(Base):
+    """A scan id a service has applied, with its result: applying it again returns this."""
+
+    __tablename__ = "applied_scans"
+    scan_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    operation: Mapped[str] = mapped_column(String(40))
+    result: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Address(Base):
+    __tablename__ = "addresses"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    company: Mapped[str] = mapped_column(String(200), default="")
+    line1: Mapped[str] = mapped_column(String(300), default="")
+    line2: Mapped[str] = mapped_column(String(300), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    postcode: Mapped[str] = mapped_column(String(20), default="")
+    province: Mapped[str] = mapped_column(String(60), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Supplier(Base):
+    __tablename__ = "suppliers"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    over_receipt_pct: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class PurchaseOrder(Base):
+    """A purchase order or an advance shipping notice (kind 'asn') expected at a warehouse."""
+
+    __tablename__ = "purchase_orders"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), default="po")
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    expected_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    supplier: Mapped[Supplier | None] = relationship()
+    lines: Mapped[list[PurchaseOrderLine]] = relationship(
+        back_populates="purchase_order",
+        cascade="all, delete-orphan",
+        order_by="PurchaseOrderLine.line_no",
+    )
+
+
+class PurchaseOrderLine(Base):
+    __tablename__ = "purchase_order_lines"
+    __table_args__ = (
+        UniqueConstraint("purchase_order_id", "line_no"),
+        CheckConstraint("quantity_ordered > 0", name="ordered_positive"),
+        CheckConstraint("quantity_received >= 0", name="received_not_negative"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    purchase_order_id: Mapped[int] = mapped_column(ForeignKey("purchase_orders.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    quantity_ordered: Mapped[int] = mapped_column(Integer)
+    quantity_received: Mapped[int] = mapped_column(Integer, default=0)
+    lot: Mapped[str] = mapped_column(String(40), default="")
+    purchase_order: Mapped[PurchaseOrder] = relationship(back_populates="lines")
+    item: Mapped[Item] = relationship()
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    address_id: Mapped[int | None] = mapped_column(ForeignKey("addresses.id"))
+
+
+class SalesOrder(Base):
+    __tablename__ = "sales_orders"
+    __table_args__ = (
+        UniqueConstraint("channel", "external_ref"),
+        Index("ix_sales_orders_status", "status", "ship_by"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    channel: Mapped[str] = mapped_column(String(30), default="manual")
+    external_ref: Mapped[str] = mapped_column(String(80))
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    ship_to_id: Mapped[int | None] = mapped_column(ForeignKey("addresses.id"))
+    carrier: Mapped[str] = mapped_column(String(40), default="")
+    service: Mapped[str] = mapped_column(String(40), default="")
+    priority: Mapped[int] = mapped_column(Integer, default=5)
+    ship_by: Mapped[dt.date | None] = mapped_column(Date)
+    cutoff_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20), default=OrderStatus.OPEN)
+    wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id"), index=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ship_to: Mapped[Address | None] = relationship()
+    customer: Mapped[Customer | None] = relationship()
+    lines: Mapped[list[SalesOrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="SalesOrderLine.line_no"
+    )
+
+
+class SalesOrderLine(Base):
+    __tablename__ = "sales_order_lines"
+    __table_args__ = (
+        UniqueConstraint("order_id", "line_no"),
+        CheckConstraint("quantity_ordered > 0", name="ordered_positive"),
+        CheckConstraint(
+            "quantity_allocated >= 0 AND quantity_picked >= 0 AND quantity_shipped >= 0",
+            name="progress_not_negative",
+        ),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    quantity_ordered: Mapped[int] = mapped_column(Integer)
+    quantity_allocated: Mapped[int] = mapped_column(Integer, default=0)
+    quantity_picked: Mapped[int] = mapped_column(Integer, default=0)
+    quantity_shipped: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    order: Mapped[SalesOrder] = relationship(back_populates="lines")
+    item: Mapped[Item] = relationship()
+
+
+class KitComponent(Base):
+    """One line of a kit's bill of materials: `quantity` of `component` per kit."""
+
+    __tablename__ = "kit_components"
+    __table_args__ = (
+        UniqueConstraint("kit_item_id", "component_item_id"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    kit_item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    component_item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+
+
+class Operator(Base):
+    __tablename__ = "operators"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    badge: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[str] = mapped_column(String(200), default="")  # space separated Role values
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(self.roles.split())
+
+
+class Station(Base):
+    __tablename__ = "stations"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="general")
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ScanJournalEntry(Base):
+    """Every raw scan read at a station, with what it was understood as and its outcome."""
+
+    __tablename__ = "scan_journal"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    scan_id: Mapped[str] = mapped_column(String(64), unique=True)
+    station: Mapped[str] = mapped_column(String(20), default="")
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    device: Mapped[str] = mapped_column(String(120), default="")
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    kind: Mapped[str] = mapped_column(String(20), default="")
+    outcome: Mapped[str] = mapped_column(String(20), default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    screen: Mapped[str] = mapped_column(String(40), default="")
+    read_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Wave(Base):
+    __tablename__ = "waves"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    status: Mapped[str] = mapped_column(String(20), default=WaveStatus.PLANNED)
+    rules: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    released_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Task(Base):
+    """Work directed to an operator: put away, pick, count, replenish or move."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        CheckConstraint("quantity >= 0 AND quantity_done >= 0", name="quantities_not_negative"),
+        Index("ix_tasks_queue", "kind", "status", "wave_id", "sequence"),
+        Index("ix_tasks_assignee", "assignee_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=TaskStatus.OPEN)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
+    lot: Mapped[str] = mapped_column(String(40), default="")
+    expiry: Mapped[dt.date | None] = mapped_column(Date)
+    from_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    to_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    container_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"))
+    to_container_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"))
+    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("sales_order_lines.id"))
+    wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id"))
+    cluster: Mapped[str] = mapped_column(String(40), default="")
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    quantity: Mapped[int] = mapped_column(Integer, default=0)
+    quantity_done: Mapped[int] = mapped_column(Integer, default=0)
+    exception_code: Mapped[str] = mapped_column(String(10), default="")
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class PrintJob(Base):
+    __tablename__ = "print_jobs"
+    __table_args__ = (Index("ix_print_jobs_status", "status", "station"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    job_key: Mapped[str] = mapped_column(String(64), unique=True)
+    station: Mapped[str] = mapped_column(String(20), default="")
+    template: Mapped[str] = mapped_column(String(40))
+    format: Mapped[str] = mapped_column(String(10), default="pdf")
+    reference: Mapped[str] = mapped_column(String(80), default="", index=True)
+    printer: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class Receipt(Base):
+    """Goods arriving at the dock: against a purchase order / ASN, or blind (no document)."""
+
+    __tablename__ = "receipts"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    purchase_order_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_orders.id"))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    station: Mapped[str] = mapped_column(String(20), default="")
+    discrepancies: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReceiptLine(Base):
+    __tablename__ = "receipt_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    receipt_id: Mapped[int] = mapped_column(ForeignKey("receipts.id"), index=True)
+    purchase_order_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("purchase_order_lines.id")
+    )
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    lot: Mapped[str] = mapped_column(String(40), default="")
+    expiry: Mapped[dt.date | None] = mapped_column(Date)
+    serial: Mapped[str] = mapped_column(String(40), default="")
+    quantity: Mapped[int] = mapped_column(Integer)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    container_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"))
+    damaged: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    transaction_id: Mapped[int | None] = mapped_column(ForeignKey("stock_transactions.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReturnLine(Base):
+    """An item a customer sent back, and what was done with it (restock, quarantine, scrap)."""
+
+    __tablename__ = "return_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id"), index=True)
+    authorization: Mapped[str] = mapped_column(String(40), default="")
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    lot: Mapped[str] = mapped_column(String(40), default="")
+    quantity: Mapped[int] = mapped_column(Integer)
+    disposition: Mapped[str] = mapped_column(String(20))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    transaction_id: Mapped[int | None] = mapped_column(ForeignKey("stock_transactions.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

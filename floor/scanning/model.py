@@ -1,0 +1,167 @@
+"""The typed `Scan`: what a raw scan turned out to be, in fields and in operator words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from floor.i18n import N_, _
+
+
+class ScanKind(StrEnum):
+    PRODUCT = "product"
+    SSCC = "sscc"
+    LOCATION = "location"
+    CHECK_DIGIT = "check_digit"
+    LPN = "lpn"
+    TOTE = "tote"
+    CARTON = "carton"
+    BADGE = "badge"
+    COMMAND = "command"
+    ORDER = "order"
+    PURCHASE_ORDER = "purchase_order"
+    UNKNOWN = "unknown"
+    AMBIGUOUS = "ambiguous"
+
+
+class Command(StrEnum):
+    CONFIRM = "confirm"
+    SHORT = "short"
+    SKIP = "skip"
+    CANCEL = "cancel"
+    DONE = "done"
+    QUANTITY = "quantity"
+
+
+COMMAND_WORDS = {
+    Command.CONFIRM: N_("confirm"),
+    Command.SHORT: N_("short pick"),
+    Command.SKIP: N_("skip"),
+    Command.CANCEL: N_("cancel"),
+    Command.DONE: N_("done"),
+}
+
+CONTAINER_WORDS = {
+    ScanKind.LPN: N_("License plate {code}"),
+    ScanKind.TOTE: N_("Tote {code}"),
+    ScanKind.CARTON: N_("Carton {code}"),
+    ScanKind.BADGE: N_("Operator badge {code}"),
+    ScanKind.ORDER: N_("Order {code}"),
+    ScanKind.PURCHASE_ORDER: N_("Purchase order {code}"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """One scan, parsed. Rejected scans (unknown, ambiguous) carry a reason instead of data.
+
+    `reason` is an untranslated message (marked with N_) and `reason_params` its fields, so
+    the same Scan reads right in every operator's language; `rejected_reason` translates.
+    """
+
+    kind: ScanKind
+    raw: str
+    symbology: str | None = None
+    gtin: str | None = None
+    lot: str | None = None
+    expiry: date | None = None
+    best_before: date | None = None
+    production_date: date | None = None
+    serial: str | None = None
+    count: int | None = None
+    net_weight_kg: Decimal | None = None
+    sscc: str | None = None
+    code: str | None = None
+    check_digits: str | None = None
+    command: Command | None = None
+    quantity: int | None = None
+    elements: tuple[tuple[str, str], ...] = ()
+    reason: str | None = None
+    reason_params: tuple[tuple[str, str], ...] = ()
+    suggestion: str | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.kind not in (ScanKind.UNKNOWN, ScanKind.AMBIGUOUS)
+
+    @property
+    def location(self) -> str | None:
+        return self.code if self.kind is ScanKind.LOCATION else None
+
+    @property
+    def has_check_digits(self) -> bool:
+        return self.check_digits is not None
+
+    @property
+    def rejected_reason(self) -> str | None:
+        if self.reason is None:
+            return None
+        return _(self.reason, **dict(self.reason_params))
+
+    def describe(self) -> str:
+        """What the scan is, in operator words (translated)."""
+        kind = self.kind
+        if kind is ScanKind.PRODUCT:
+            parts = [_("Product {gtin}", gtin=self.gtin or "")]
+            if self.lot is not None:
+                parts.append(_("lot {lot}", lot=self.lot))
+            if self.expiry is not None:
+                parts.append(_("expires {date}", date=self.expiry.isoformat()))
+            if self.best_before is not None:
+                parts.append(_("best before {date}", date=self.best_before.isoformat()))
+            if self.serial is not None:
+                parts.append(_("serial {serial}", serial=self.serial))
+            if self.count is not None:
+                parts.append(_("count {count}", count=self.count))
+            if self.net_weight_kg is not None:
+                parts.append(_("net {weight} kg", weight=self.net_weight_kg))
+            text = ", ".join(parts)
+        elif kind is ScanKind.SSCC:
+            text = _("Shipping container (SSCC) {sscc}", sscc=self.sscc or "")
+        elif kind is ScanKind.LOCATION:
+            if self.check_digits is not None:
+                text = _(
+                    "Location {code} with check digits {digits}",
+                    code=self.code or "",
+                    digits=self.check_digits,
+                )
+            else:
+                text = _("Location {code}", code=self.code or "")
+        elif kind is ScanKind.CHECK_DIGIT:
+            text = _("Check digits {digits}", digits=self.check_digits or "")
+        elif kind is ScanKind.COMMAND:
+            if self.command is Command.QUANTITY:
+                text = _("Quantity {quantity}", quantity=self.quantity)
+            else:
+                word = _(COMMAND_WORDS[self.command]) if self.command else ""
+                text = _("Command: {command}", command=word)
+        elif kind in CONTAINER_WORDS:
+            text = _(CONTAINER_WORDS[kind], code=self.code or "")
+        elif kind is ScanKind.AMBIGUOUS:
+            text = _("Ambiguous scan: {reason}", reason=self.rejected_reason or "")
+        else:
+            text = _("Not recognised: {reason}", reason=self.rejected_reason or "")
+        if self.suggestion is not None and not self.ok:
+            text += " " + _("Did you mean {suggestion}?", suggestion=self.suggestion)
+        return text
+
+
+def rejected(
+    kind: ScanKind,
+    raw: str,
+    reason: str,
+    symbology: str | None = None,
+    suggestion: str | None = None,
+    **params: object,
+) -> Scan:
+    return Scan(
+        kind=kind,
+        raw=raw,
+        symbology=symbology,
+        reason=reason,
+        reason_params=tuple((key, str(value)) for key, value in params.items()),
+        suggestion=suggestion,
+    )
