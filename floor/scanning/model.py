@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -81,7 +81,6 @@ class Scan:
     reason: str | None = None
     reason_params: tuple[tuple[str, str], ...] = ()
     suggestion: str | None = None
-    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def ok(self) -> bool:

@@ -1,0 +1,356 @@
+"""parse_scan: raw scanner bytes to a typed Scan. Pure and fast; never raises."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from floor.gs1 import is_valid_gs1_number
+from floor.i18n import N_
+from floor.scanning.element_strings import (
+    GS,
+    POUND_KG,
+    Element,
+    ElementError,
+    ai_name,
+    check_element,
+    gs1_date,
+    measure,
+    missing_separator,
+    split_elements,
+)
+from floor.scanning.language import DEFAULT_LANGUAGE, ScanLanguage
+from floor.scanning.layout import layout_suggestion
+from floor.scanning.model import Command, Scan, ScanKind, rejected
+
+GS1_SYMBOLOGIES = frozenset({"]C1", "]e0", "]e1", "]e2", "]d2", "]Q3", "]J1"})
+GTIN_SYMBOLOGIES = frozenset({"]E0", "]E3", "]E4", "]I1"})
+DIGITAL_LINK_SYMBOLOGIES = frozenset({"]d1", "]Q1", "]d2", "]Q3"})
+_AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
+_TRIM = " \r\n\t"
+_TODAY = [date.today()]
+
+
+class _Rules:
+    """A ScanLanguage turned into compiled patterns, made once per language."""
+
+    def __init__(self, language: ScanLanguage) -> None:
+        self.location = re.compile(language.location_pattern)
+        self.code = re.compile(language.code_pattern)
+        self.separator = language.check_digit_separator
+        self.check_length = language.check_digit_length
+        self.quantity_prefix = language.quantity_prefix
+        self.max_quantity = language.max_quantity
+        self.commands = {text: Command(name) for name, text in language.commands.items()}
+        prefixed = [
+            (language.lpn_prefix, ScanKind.LPN),
+            (language.tote_prefix, ScanKind.TOTE),
+            (language.carton_prefix, ScanKind.CARTON),
+            (language.badge_prefix, ScanKind.BADGE),
+            (language.order_prefix, ScanKind.ORDER),
+            (language.purchase_order_prefix, ScanKind.PURCHASE_ORDER),
+        ]
+        self.prefixed = sorted(prefixed, key=lambda pair: -len(pair[0]))
+        self.first_chars = frozenset(prefix[0] for prefix, _ in prefixed)
+
+
+_RULES: dict[int, tuple[ScanLanguage, _Rules]] = {}
+
+
+def _rules(language: ScanLanguage) -> _Rules:
+    cached = _RULES.get(id(language))
+    if cached is not None and cached[0] is language:
+        return cached[1]
+    rules = _Rules(language)
+    _RULES[id(language)] = (language, rules)
+    return rules
+
+
+def decode(raw: bytes | str) -> str:
+    """Scanner bytes as text: UTF-8 when valid, otherwise one character per byte."""
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def parse_check_digit(raw: bytes | str, language: ScanLanguage = DEFAULT_LANGUAGE) -> str | None:
+    """The check digits when `raw` is exactly a scanned or keyed check digit, else None."""
+    text = decode(raw).strip(_TRIM)
+    if len(text) == language.check_digit_length and text.isascii() and text.isdigit():
+        return text
+    return None
+
+
+def parse_scan(
+    raw: bytes | str,
+    language: ScanLanguage = DEFAULT_LANGUAGE,
+    *,
+    expect_check_digit: bool = False,
+) -> Scan:
+    """What a scan is. Never raises: anything unreadable is kind UNKNOWN with a reason.
+
+    `expect_check_digit`: the screen asks for a location check digit, so a bare number of
+    `check_digit_length` digits is read as one.
+    """
+    try:
+        text = decode(raw)
+        return _parse_text(text, _rules(language), expect_check_digit, hint=True)
+    except Exception as exc:  # a parser bug must not take a station down
+        return rejected(
+            ScanKind.UNKNOWN,
+            decode(raw) if isinstance(raw, str) else raw.decode("latin-1"),
+            N_("could not be read ({error})"),
+            error=type(exc).__name__,
+        )
+
+
+def _parse_text(text: str, rules: _Rules, expect_check_digit: bool, hint: bool) -> Scan:
+    raw = text
+    text = text.strip(_TRIM).lstrip(GS).rstrip(GS)
+    if not text:
+        return rejected(ScanKind.UNKNOWN, raw, N_("the scan is empty"))
+    symbology: str | None = None
+    if text[0] == "]" and _AIM.match(text):
+        symbology = text[:3]
+        text = text[3:].lstrip(GS)
+        if not text:
+            return rejected(ScanKind.UNKNOWN, raw, N_("the scan is empty"), symbology)
+
+    if symbology in GS1_SYMBOLOGIES and not text.startswith("http"):
+        return _gs1_message(raw, text, symbology)
+    if symbology in GTIN_SYMBOLOGIES:
+        return _plain_gtin(raw, text, symbology)
+    if text.startswith(("http://", "https://", "HTTP://", "HTTPS://")):
+        return _digital_link(raw, text, symbology)
+
+    if text[0] in rules.first_chars or text[0] == rules.quantity_prefix[0] or text[0].isalpha():
+        found = _site_code(raw, text, symbology, rules)
+        if found is not None:
+            return found
+    if text.isascii() and text.isdigit():
+        if expect_check_digit and len(text) == rules.check_length:
+            return Scan(ScanKind.CHECK_DIGIT, raw, symbology, check_digits=text)
+        if len(text) in (8, 12, 13, 14) and is_valid_gs1_number(text):
+            return _plain_gtin(raw, text, symbology)
+        if len(text) == 18 and is_valid_gs1_number(text):
+            return Scan(ScanKind.SSCC, raw, symbology, sscc=text)
+        if len(text) == rules.check_length:
+            return rejected(
+                ScanKind.UNKNOWN,
+                raw,
+                N_("{digits} looks like check digits, but no location is waiting for them"),
+                symbology,
+                digits=text,
+            )
+    if text[0].isdigit():
+        scan = _gs1_message(raw, text, symbology)
+        if scan.ok or GS in text or symbology is not None:
+            return scan
+        if text.isdigit() and len(text) in (8, 12, 13, 14, 18):
+            return rejected(
+                ScanKind.UNKNOWN, raw, N_("the check digit of {value} is wrong"), value=text
+            )
+        unknown = scan
+    else:
+        unknown = rejected(
+            ScanKind.UNKNOWN, raw, N_("{text} is not a code this site uses"), symbology, text=text
+        )
+    if hint:
+        found_layout = layout_suggestion(
+            text, lambda meant: _parse_text(meant, rules, expect_check_digit, hint=False).ok
+        )
+        if found_layout is not None:
+            layout, meant = found_layout
+            return rejected(
+                ScanKind.UNKNOWN,
+                raw,
+                N_(
+                    "the keyboard layout does not match the scanner (this looks like {layout}); "
+                    "set the station keyboard or the scanner to the same layout"
+                ),
+                symbology,
+                suggestion=meant,
+                layout=layout,
+            )
+    return unknown
+
+
+def _site_code(raw: str, text: str, symbology: str | None, rules: _Rules) -> Scan | None:
+    command = rules.commands.get(text)
+    if command is not None:
+        return Scan(ScanKind.COMMAND, raw, symbology, command=command, code=text)
+    if text.startswith(rules.quantity_prefix):
+        number = text[len(rules.quantity_prefix) :]
+        if not (number.isascii() and number.isdigit()):
+            return rejected(
+                ScanKind.UNKNOWN,
+                raw,
+                N_("a quantity barcode needs a whole number after {prefix}"),
+                symbology,
+                prefix=rules.quantity_prefix,
+            )
+        quantity = int(number)
+        if not 1 <= quantity <= rules.max_quantity:
+            return rejected(
+                ScanKind.UNKNOWN,
+                raw,
+                N_("quantity {quantity} is outside 1 to {maximum}"),
+                symbology,
+                quantity=quantity,
+                maximum=rules.max_quantity,
+            )
+        return Scan(
+            ScanKind.COMMAND, raw, symbology, command=Command.QUANTITY, quantity=quantity, code=text
+        )
+
+    code, separator, digits = text.partition(rules.separator)
+    if rules.location.fullmatch(code):
+        if not separator:
+            return Scan(ScanKind.LOCATION, raw, symbology, code=code)
+        if len(digits) == rules.check_length and digits.isascii() and digits.isdigit():
+            return Scan(ScanKind.LOCATION, raw, symbology, code=code, check_digits=digits)
+        return rejected(
+            ScanKind.UNKNOWN,
+            raw,
+            N_("location {code} is followed by {digits}, expected {length} check digits"),
+            symbology,
+            code=code,
+            digits=digits,
+            length=rules.check_length,
+        )
+
+    for prefix, kind in rules.prefixed:
+        if text.startswith(prefix) and len(text) > len(prefix):
+            rest = text[len(prefix) :]
+            if rules.code.fullmatch(rest):
+                return Scan(kind, raw, symbology, code=text)
+    return None
+
+
+def _plain_gtin(raw: str, text: str, symbology: str | None) -> Scan:
+    if not (text.isascii() and text.isdigit()) or len(text) not in (8, 12, 13, 14):
+        return rejected(
+            ScanKind.UNKNOWN,
+            raw,
+            N_("{text} is not a GTIN (8, 12, 13 or 14 digits)"),
+            symbology,
+            text=text,
+        )
+    if not is_valid_gs1_number(text):
+        return rejected(
+            ScanKind.UNKNOWN, raw, N_("the check digit of {value} is wrong"), symbology, value=text
+        )
+    return Scan(ScanKind.PRODUCT, raw, symbology, gtin=text.zfill(14))
+
+
+def _gs1_message(raw: str, text: str, symbology: str | None) -> Scan:
+    today = _TODAY[0]
+    try:
+        elements = split_elements(text)
+        for element in elements:
+            check_element(element, today)
+    except ElementError as exc:
+        return rejected(ScanKind.UNKNOWN, raw, exc.message, symbology, **exc.params)
+    if len(elements) > 1 or elements[0].variable:
+        swallowed = missing_separator(text, elements, today)
+        if swallowed is not None:
+            return rejected(
+                ScanKind.AMBIGUOUS,
+                raw,
+                N_(
+                    "GS separator missing after {name} ({ai}): cannot tell where {value} ends; "
+                    "set the scanner to transmit GS (FNC1)"
+                ),
+                symbology,
+                name=ai_name(swallowed.ai),
+                ai=swallowed.ai,
+                value=swallowed.value,
+            )
+    return _from_elements(raw, elements, symbology, today)
+
+
+def _from_elements(raw: str, elements: list[Element], symbology: str | None, today: date) -> Scan:
+    fields: dict[str, object] = {}
+    weight: Decimal | None = None
+    for element in elements:
+        ai, value = element.ai, element.value
+        if ai == "01" or (ai == "02" and "gtin" not in fields):
+            fields["gtin"] = value
+        elif ai == "00":
+            fields["sscc"] = value
+        elif ai == "10":
+            fields["lot"] = value
+        elif ai == "17":
+            fields["expiry"] = gs1_date(value, today)
+        elif ai == "15":
+            fields["best_before"] = gs1_date(value, today)
+        elif ai == "11":
+            fields["production_date"] = gs1_date(value, today)
+        elif ai == "21":
+            fields["serial"] = value
+        elif ai in ("37", "30"):
+            fields["count"] = int(value)
+        elif ai.startswith("310"):
+            weight = measure(ai, value)
+        elif ai.startswith("320") and weight is None:
+            weight = measure(ai, value) * POUND_KG
+        elif ai == "400":
+            fields["code"] = value
+    pairs = tuple((element.ai, element.value) for element in elements)
+    if "gtin" in fields:
+        return Scan(
+            ScanKind.PRODUCT,
+            raw,
+            symbology,
+            net_weight_kg=weight,
+            elements=pairs,
+            **fields,  # type: ignore[arg-type]
+        )
+    if "sscc" in fields:
+        return Scan(ScanKind.SSCC, raw, symbology, elements=pairs, **fields)  # type: ignore[arg-type]
+    if "code" in fields and len(elements) == 1:
+        return Scan(ScanKind.ORDER, raw, symbology, elements=pairs, code=str(fields["code"]))
+    return rejected(
+        ScanKind.UNKNOWN,
+        raw,
+        N_("GS1 data without a GTIN or SSCC ({elements})"),
+        symbology,
+        elements=" ".join(f"({ai}){value}" for ai, value in pairs),
+    )
+
+
+def _digital_link(raw: str, text: str, symbology: str | None) -> Scan:
+    from biip import ParseError
+    from biip.gs1_digital_link_uris import GS1DigitalLinkURI
+
+    try:
+        uri = GS1DigitalLinkURI.parse(text)
+    except (ParseError, ValueError) as exc:
+        return rejected(
+            ScanKind.UNKNOWN,
+            raw,
+            N_("a web address that is not a GS1 Digital Link ({error})"),
+            symbology,
+            error=str(exc)[:80],
+        )
+    today = _TODAY[0]
+    elements = [
+        Element(
+            ai=es.ai.ai,
+            value=es.value,
+            variable=es.ai.separator_required,
+            ended_by_gs=True,
+            at_end=False,
+        )
+        for es in uri.element_strings
+    ]
+    try:
+        for element in elements:
+            check_element(element, today)
+    except ElementError as exc:
+        return rejected(ScanKind.UNKNOWN, raw, exc.message, symbology, **exc.params)
+    return _from_elements(raw, elements, symbology, today)
