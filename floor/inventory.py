@@ -1,0 +1,558 @@
+"""THE LEDGER: the only code that changes stock balances.
+
+Every change is a posting: one `stock_transactions` row (kind, reason, operator, station,
+reference, scan id) and one signed `movements` row per balance key touched, written in the
+same database transaction as the balance update. For every key, the balance equals the
+sum of its movements; the database refuses negative stock or reservations above on-hand.
+
+Balances touched by one posting are locked (SELECT ... FOR UPDATE) in a stable order so
+concurrent postings cannot deadlock on each other; on SQLite the write transaction is
+BEGIN IMMEDIATE instead. Call these functions inside `floor.db.transaction()`, which retries
+on serialization failure, deadlock or a concurrent insert of the same key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from floor.errors import InsufficientStock, InvalidInput
+from floor.i18n import _
+from floor.idempotency import once
+from floor.models import Balance, Item, Location, Movement, StockTransaction, utcnow
+
+
+@dataclass(frozen=True, order=True)
+class StockKey:
+    """Where stock is: location, item, lot ('' when untracked), expiry, container (LPN)."""
+
+    location_id: int
+    item_id: int
+    lot: str = ""
+    expiry: dt.date | None = None
+    container_id: int | None = None
+
+    def sort_key(self) -> tuple[int, int, str, dt.date, int]:
+        return (
+            self.location_id,
+            self.item_id,
+            self.lot,
+            self.expiry or dt.date.min,
+            self.container_id or 0,
+        )
+
+    def at(self, location_id: int, container_id: int | None = None) -> StockKey:
+        """The same item, lot and expiry at another location (and container)."""
+        return StockKey(location_id, self.item_id, self.lot, self.expiry, container_id)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who changes stock, and at which station. operator_id None means the system itself."""
+
+    operator_id: int | None = None
+    station: str = ""
+
+
+SYSTEM = Actor(None, "system")
+
+
+@dataclass(frozen=True)
+class Change:
+    key: StockKey
+    quantity: int = 0
+    reserved: int = 0
+
+
+@dataclass(frozen=True)
+class Posting:
+    """What a posting did: its transaction id and each key's balance afterwards."""
+
+    transaction_id: int
+    kind: str
+    balances: tuple[tuple[int, int, int], ...]  # (balance_id, quantity, reserved)
+    replayed: bool = False
+
+    def to_json(self) -> dict:
+        return {
+            "transaction_id": self.transaction_id,
+            "kind": self.kind,
+            "balances": [list(b) for b in self.balances],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict, *, replayed: bool = False) -> Posting:
+        return cls(
+            transaction_id=int(data["transaction_id"]),
+            kind=str(data["kind"]),
+            balances=tuple(tuple(b) for b in data["balances"]),  # type: ignore[misc]
+            replayed=replayed,
+        )
+
+
+def _key_filter(key: StockKey):  # type: ignore[no-untyped-def]
+    return and_(
+        Balance.location_id == key.location_id,
+        Balance.item_id == key.item_id,
+        Balance.lot == key.lot,
+        Balance.expiry.is_(None) if key.expiry is None else Balance.expiry == key.expiry,
+        Balance.container_id.is_(None)
+        if key.container_id is None
+        else Balance.container_id == key.container_id,
+    )
+
+
+def _merge(changes: Iterable[Change]) -> list[Change]:
+    merged: dict[StockKey, list[int]] = {}
+    for change in changes:
+        slot = merged.setdefault(change.key, [0, 0])
+        slot[0] += change.quantity
+        slot[1] += change.reserved
+    return [
+        Change(key, q, r)
+        for key, (q, r) in sorted(merged.items(), key=lambda kv: kv[0].sort_key())
+        if q or r
+    ]
+
+
+def _describe(session: Session, key: StockKey) -> tuple[str, str]:
+    loc = session.get(Location, key.location_id)
+    item = session.get(Item, key.item_id)
+    return (loc.code if loc else str(key.location_id), item.sku if item else str(key.item_id))
+
+
+def _shortage(session: Session, key: StockKey, wanted: int, have: int, what: str) -> None:
+    location, sku = _describe(session, key)
+    lot = _(" lot {lot}", lot=key.lot) if key.lot else ""
+    if what == "reserved":
+        message = _(
+            "Cannot reserve {wanted} of {sku}{lot} at {location}: only {have} free",
+            wanted=wanted,
+            sku=sku,
+            lot=lot,
+            location=location,
+            have=have,
+        )
+    elif what == "release":
+        message = _(
+            "Cannot release {wanted} of {sku}{lot} at {location}: only {have} reserved",
+            wanted=wanted,
+            sku=sku,
+            lot=lot,
+            location=location,
+            have=have,
+        )
+    else:
+        message = _(
+            "Not enough {sku}{lot} at {location}: {wanted} needed, {have} there",
+            wanted=wanted,
+            sku=sku,
+            lot=lot,
+            location=location,
+            have=have,
+        )
+    raise InsufficientStock(message, expected=_("at most {have}", have=have))
+
+
+def post(
+    session: Session,
+    kind: str,
+    changes: Sequence[Change],
+    *,
+    actor: Actor = SYSTEM,
+    reason: str = "",
+    reference: str = "",
+    scan_id: str | None = None,
+    allow_reserved: bool = False,
+) -> Posting:
+    """Apply `changes` as one ledger transaction. Idempotent by `scan_id`.
+
+    `allow_reserved`: the quantity taken may come out of reserved units (a pick of stock
+    that was allocated to it releases that reservation in the same change).
+    """
+
+    def work() -> dict:
+        return _post(session, kind, changes, actor, reason, reference, scan_id, allow_reserved)
+
+    result, replayed = once(session, scan_id, f"ledger.{kind}", work)
+    return Posting.from_json(result, replayed=replayed)
+
+
+def _post(
+    session: Session,
+    kind: str,
+    changes: Sequence[Change],
+    actor: Actor,
+    reason: str,
+    reference: str,
+    scan_id: str | None,
+    allow_reserved: bool,
+) -> dict:
+    merged = _merge(changes)
+    if not merged:
+        raise InvalidInput(_("Nothing to post: every quantity is zero"))
+    now = utcnow()
+    located: list[tuple[Change, int, int, int]] = []  # change, balance id, new qty, new reserved
+    for change in merged:
+        row = session.execute(
+            select(Balance.id, Balance.quantity, Balance.reserved)
+            .where(_key_filter(change.key))
+            .with_for_update()
+        ).one_or_none()
+        if row is None:
+            if change.quantity < 0 or change.reserved < 0:
+                _shortage(session, change.key, -change.quantity or -change.reserved, 0, "quantity")
+            balance_id = session.execute(
+                insert(Balance)
+                .values(
+                    location_id=change.key.location_id,
+                    item_id=change.key.item_id,
+                    lot=change.key.lot,
+                    expiry=change.key.expiry,
+                    container_id=change.key.container_id,
+                    quantity=0,
+                    reserved=0,
+                    received_at=now,
+                )
+                .returning(Balance.id)
+            ).scalar_one()
+            quantity, reserved = 0, 0
+        else:
+            balance_id, quantity, reserved = row
+        new_quantity = quantity + change.quantity
+        new_reserved = reserved + change.reserved
+        if new_quantity < 0:
+            _shortage(session, change.key, -change.quantity, quantity, "quantity")
+        if new_reserved < 0:
+            _shortage(session, change.key, -change.reserved, reserved, "release")
+        if new_reserved > new_quantity:
+            if change.reserved > 0:
+                _shortage(session, change.key, change.reserved, quantity - reserved, "reserved")
+            if not allow_reserved:
+                _shortage(session, change.key, -change.quantity, quantity - reserved, "quantity")
+            _shortage(session, change.key, -change.quantity, quantity, "quantity")
+        located.append((change, balance_id, new_quantity, new_reserved))
+
+    transaction_id = session.execute(
+        insert(StockTransaction)
+        .values(
+            kind=kind,
+            reason=reason,
+            reference=reference,
+            operator_id=actor.operator_id,
+            station=actor.station,
+            scan_id=scan_id,
+            created_at=now,
+        )
+        .returning(StockTransaction.id)
+    ).scalar_one()
+    for change, balance_id, _q, _r in located:
+        session.execute(
+            update(Balance)
+            .where(Balance.id == balance_id)
+            .values(
+                quantity=Balance.quantity + change.quantity,
+                reserved=Balance.reserved + change.reserved,
+            )
+        )
+    session.execute(
+        insert(Movement),
+        [
+            {
+                "transaction_id": transaction_id,
+                "balance_id": balance_id,
+                "location_id": change.key.location_id,
+                "item_id": change.key.item_id,
+                "lot": change.key.lot,
+                "expiry": change.key.expiry,
+                "container_id": change.key.container_id,
+                "quantity_delta": change.quantity,
+                "reserved_delta": change.reserved,
+                "created_at": now,
+            }
+            for change, balance_id, _q, _r in located
+        ],
+    )
+    return {
+        "transaction_id": transaction_id,
+        "kind": kind,
+        "balances": [[bid, q, r] for _c, bid, q, r in located],
+    }
+
+
+def _positive(quantity: int, what: str) -> None:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        raise InvalidInput(
+            _("{what}: expected a whole number above zero, got {value}", what=what, value=quantity)
+        )
+
+
+def receive(
+    session: Session,
+    key: StockKey,
+    quantity: int,
+    *,
+    actor: Actor = SYSTEM,
+    reason: str = "receipt",
+    reference: str = "",
+    scan_id: str | None = None,
+) -> Posting:
+    _positive(quantity, _("quantity received"))
+    return post(
+        session,
+        "receive",
+        [Change(key, quantity)],
+        actor=actor,
+        reason=reason,
+        reference=reference,
+        scan_id=scan_id,
+    )
+
+
+def move(
+    session: Session,
+    source: StockKey,
+    quantity: int,
+    to_location_id: int,
+    *,
+    to_container_id: int | None = None,
+    release_reserved: int = 0,
+    actor: Actor = SYSTEM,
+    reason: str = "move",
+    reference: str = "",
+    scan_id: str | None = None,
+    kind: str = "move",
+) -> Posting:
+    """Move units to another location (and container), keeping item, lot and expiry.
+
+    `release_reserved` units of the source's reservation go with the move (a pick of
+    allocated stock consumes its reservation).
+    """
+    _positive(quantity, _("quantity moved"))
+    if release_reserved < 0 or release_reserved > quantity:
+        raise InvalidInput(_("Reserved units released must be between 0 and the quantity moved"))
+    target = source.at(to_location_id, to_container_id)
+    if target == source:
+        raise InvalidInput(_("Source and destination are the same"))
+    return post(
+        session,
+        kind,
+        [Change(source, -quantity, -release_reserved), Change(target, quantity)],
+        actor=actor,
+        reason=reason,
+        reference=reference,
+        scan_id=scan_id,
+        allow_reserved=release_reserved > 0,
+    )
+
+
+def adjust(
+    session: Session,
+    key: StockKey,
+    delta: int,
+    *,
+    reason: str,
+    actor: Actor = SYSTEM,
+    reference: str = "",
+    scan_id: str | None = None,
+) -> Posting:
+    """Correct on-hand by `delta` (count variance, damage, found stock). A reason is required."""
+    if not reason:
+        raise InvalidInput(_("An adjustment needs a reason code"))
+    if not isinstance(delta, int) or delta == 0:
+        raise InvalidInput(_("Adjustment: expected a whole number other than zero"))
+    return post(
+        session,
+        "adjust",
+        [Change(key, delta)],
+        actor=actor,
+        reason=reason,
+        reference=reference,
+        scan_id=scan_id,
+    )
+
+
+def reserve(
+    session: Session,
+    key: StockKey,
+    quantity: int,
+    *,
+    actor: Actor = SYSTEM,
+    reference: str = "",
+    scan_id: str | None = None,
+) -> Posting:
+    _positive(quantity, _("quantity reserved"))
+    return post(
+        session,
+        "reserve",
+        [Change(key, 0, quantity)],
+        actor=actor,
+        reason="allocation",
+        reference=reference,
+        scan_id=scan_id,
+    )
+
+
+def release(
+    session: Session,
+    key: StockKey,
+    quantity: int,
+    *,
+    actor: Actor = SYSTEM,
+    reference: str = "",
+    scan_id: str | None = None,
+) -> Posting:
+    _positive(quantity, _("quantity released"))
+    return post(
+        session,
+        "release",
+        [Change(key, 0, -quantity)],
+        actor=actor,
+        reason="deallocation",
+        reference=reference,
+        scan_id=scan_id,
+    )
+
+
+def consume(
+    session: Session,
+    key: StockKey,
+    quantity: int,
+    *,
+    release_reserved: int = 0,
+    actor: Actor = SYSTEM,
+    reason: str = "consume",
+    reference: str = "",
+    scan_id: str | None = None,
+) -> Posting:
+    """Take units out of stock into production (kitting components) or shipment."""
+    _positive(quantity, _("quantity consumed"))
+    return post(
+        session,
+        "consume",
+        [Change(key, -quantity, -release_reserved)],
+        actor=actor,
+        reason=reason,
+        reference=reference,
+        scan_id=scan_id,
+        allow_reserved=release_reserved > 0,
+    )
+
+
+def produce(
+    session: Session,
+    key: StockKey,
+    quantity: int,
+    *,
+    actor: Actor = SYSTEM,
+    reason: str = "produce",
+    reference: str = "",
+    scan_id: str | None = None,
+) -> Posting:
+    """Bring units made here (a kit) into stock."""
+    _positive(quantity, _("quantity produced"))
+    return post(
+        session,
+        "produce",
+        [Change(key, quantity)],
+        actor=actor,
+        reason=reason,
+        reference=reference,
+        scan_id=scan_id,
+    )
+
+
+def assemble(
+    session: Session,
+    consumed: Sequence[tuple[StockKey, int]],
+    produced: tuple[StockKey, int],
+    *,
+    actor: Actor = SYSTEM,
+    reference: str = "",
+    scan_id: str | None = None,
+) -> Posting:
+    """Consume components and produce the kit in one transaction (all or nothing)."""
+    changes = [Change(key, -qty) for key, qty in consumed]
+    changes.append(Change(produced[0], produced[1]))
+    return post(
+        session,
+        "assemble",
+        changes,
+        actor=actor,
+        reason="kit",
+        reference=reference,
+        scan_id=scan_id,
+    )
+
+
+# --- reading balances ----------------------------------------------------------------------
+
+
+def balance_of(session: Session, key: StockKey) -> tuple[int, int]:
+    """(on hand, reserved) at exactly this key; (0, 0) when there is none."""
+    row = session.execute(
+        select(Balance.quantity, Balance.reserved).where(_key_filter(key))
+    ).one_or_none()
+    return (row[0], row[1]) if row else (0, 0)
+
+
+def on_hand(session: Session, item_id: int, location_id: int | None = None) -> int:
+    stmt = select(func.coalesce(func.sum(Balance.quantity), 0)).where(Balance.item_id == item_id)
+    if location_id is not None:
+        stmt = stmt.where(Balance.location_id == location_id)
+    return int(session.execute(stmt).scalar_one())
+
+
+def balances_at(session: Session, location_id: int) -> list[Balance]:
+    return list(
+        session.scalars(
+            select(Balance)
+            .where(Balance.location_id == location_id, Balance.quantity > 0)
+            .order_by(Balance.item_id, Balance.lot)
+        )
+    )
+
+
+def key_of(balance: Balance) -> StockKey:
+    return StockKey(
+        balance.location_id, balance.item_id, balance.lot, balance.expiry, balance.container_id
+    )
+
+
+def invariant_violations(session: Session, limit: int = 20) -> list[str]:
+    """Every way the ledger's invariants are broken right now (empty when all is well)."""
+    problems: list[str] = []
+    for bid, q, r in session.execute(
+        select(Balance.id, Balance.quantity, Balance.reserved)
+        .where(
+            (Balance.quantity < 0) | (Balance.reserved < 0) | (Balance.reserved > Balance.quantity)
+        )
+        .limit(limit)
+    ):
+        problems.append(f"balance {bid}: quantity {q}, reserved {r}")
+    sums = (
+        select(
+            Movement.balance_id.label("bid"),
+            func.sum(Movement.quantity_delta).label("q"),
+            func.sum(Movement.reserved_delta).label("r"),
+        )
+        .group_by(Movement.balance_id)
+        .subquery()
+    )
+    for bid, q, r, mq, mr in session.execute(
+        select(Balance.id, Balance.quantity, Balance.reserved, sums.c.q, sums.c.r)
+        .outerjoin(sums, sums.c.bid == Balance.id)
+        .where(
+            (Balance.quantity != func.coalesce(sums.c.q, 0))
+            | (Balance.reserved != func.coalesce(sums.c.r, 0))
+        )
+        .limit(limit)
+    ):
+        problems.append(
+            f"balance {bid}: quantity {q} reserved {r}, but movements sum to {mq} and {mr}"
+        )
+    return problems

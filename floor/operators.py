@@ -1,0 +1,130 @@
+"""Operators, PINs and roles. Services call `require_role` before they change anything.
+
+PINs are stored as scrypt hashes (hashlib.scrypt, random salt), never in clear. Admins may
+do everything; supervisors everything but administration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from floor.errors import InvalidInput, NotFound, PermissionDenied
+from floor.i18n import LANGUAGES, _
+from floor.models import Operator, Role
+
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+
+FLOOR_ROLES = frozenset(r.value for r in Role) - {Role.ADMIN.value}
+
+
+def hash_pin(pin: str) -> str:
+    if not pin.isdigit() or not 4 <= len(pin) <= 12:
+        raise InvalidInput(_("A PIN is 4 to 12 digits"))
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P)
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    candidate = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+def parse_roles(roles: Iterable[str] | str) -> str:
+    names = roles.replace(",", " ").split() if isinstance(roles, str) else list(roles)
+    valid = {r.value for r in Role}
+    for name in names:
+        if name not in valid:
+            raise InvalidInput(
+                _(
+                    "Unknown role {role}; expected one of {roles}",
+                    role=name,
+                    roles=", ".join(sorted(valid)),
+                )
+            )
+    return " ".join(sorted(set(names)))
+
+
+def create_operator(
+    session: Session,
+    badge: str,
+    name: str,
+    pin: str,
+    roles: Iterable[str] | str,
+    language: str = "en",
+) -> Operator:
+    if language not in LANGUAGES:
+        raise InvalidInput(
+            _(
+                "Unknown language {language}; expected one of {languages}",
+                language=language,
+                languages=", ".join(LANGUAGES),
+            )
+        )
+    operator = Operator(
+        badge=badge, name=name, pin_hash=hash_pin(pin), roles=parse_roles(roles), language=language
+    )
+    session.add(operator)
+    session.flush()
+    return operator
+
+
+def find_by_badge(session: Session, badge: str) -> Operator:
+    operator = session.scalars(select(Operator).where(Operator.badge == badge)).one_or_none()
+    if operator is None or not operator.active:
+        raise NotFound(_("Unknown badge {badge}", badge=badge), expected=_("an operator badge"))
+    return operator
+
+
+def authenticate(session: Session, badge: str, pin: str) -> Operator:
+    operator = find_by_badge(session, badge)
+    if not verify_pin(pin, operator.pin_hash):
+        raise PermissionDenied(_("Wrong PIN for {badge}", badge=badge), expected=_("your PIN"))
+    return operator
+
+
+def effective_roles(operator: Operator) -> frozenset[str]:
+    roles = operator.role_set
+    if Role.ADMIN.value in roles:
+        return frozenset(r.value for r in Role)
+    if Role.SUPERVISOR.value in roles:
+        return roles | FLOOR_ROLES
+    return roles
+
+
+def has_role(operator: Operator, *roles: str) -> bool:
+    return bool(effective_roles(operator) & set(roles))
+
+
+def require_role(session: Session, operator_id: int | None, *roles: str) -> Operator | None:
+    """The operator, if they hold one of `roles`; else PermissionDenied naming the role needed.
+
+    `operator_id` None is the system itself (CLI imports, the demo builder) and is allowed.
+    """
+    if operator_id is None:
+        return None
+    operator = session.get(Operator, operator_id)
+    if operator is None or not operator.active:
+        raise PermissionDenied(_("Not logged in"), expected=_("an operator badge"))
+    if not has_role(operator, *roles):
+        raise PermissionDenied(
+            _(
+                "{name} may not do this: needs the role {roles}",
+                name=operator.name,
+                roles=" / ".join(roles),
+            ),
+            expected=" / ".join(roles),
+        )
+    return operator

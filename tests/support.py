@@ -1,0 +1,164 @@
+"""A small warehouse for tests: two aisles, a dock, quarantine, pack and ship, a few items
+and one operator per role (PIN 1234). Built fresh in each test's own database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from floor.db import session_scope
+from floor.gs1 import location_check_digits, with_check_digit
+from floor.inventory import StockKey
+from floor.models import (
+    Container,
+    Item,
+    ItemBarcode,
+    Location,
+    Operator,
+    Role,
+    Station,
+    Warehouse,
+    Zone,
+)
+from floor.operators import hash_pin
+
+PIN = "1234"
+
+
+@cache
+def _pin_hash() -> str:
+    return hash_pin(PIN)
+
+
+@dataclass
+class SmallWarehouse:
+    engine: Engine
+    warehouse_id: int = 0
+    zones: dict[str, int] = field(default_factory=dict)
+    locations: dict[str, int] = field(default_factory=dict)
+    items: dict[str, int] = field(default_factory=dict)
+    operators: dict[str, int] = field(default_factory=dict)
+    containers: dict[str, int] = field(default_factory=dict)
+
+    def key(
+        self,
+        location: str,
+        sku: str,
+        lot: str = "",
+        expiry: dt.date | None = None,
+        container: str | None = None,
+    ) -> StockKey:
+        return StockKey(
+            self.locations[location],
+            self.items[sku],
+            lot,
+            expiry,
+            self.containers[container] if container else None,
+        )
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+
+def gtin(n: int) -> str:
+    return with_check_digit(f"0614141{n:06d}")
+
+
+def build_small_warehouse(engine: Engine) -> SmallWarehouse:
+    wh = SmallWarehouse(engine)
+    with session_scope(engine) as s:
+        w = Warehouse(code="TST", name="Test warehouse")
+        s.add(w)
+        s.flush()
+        wh.warehouse_id = w.id
+        for code, kind in [
+            ("RCV", "receiving"),
+            ("STO", "storage"),
+            ("PCK", "pick"),
+            ("PAK", "pack"),
+            ("SHP", "ship"),
+            ("QUA", "quarantine"),
+            ("KIT", "kitting"),
+        ]:
+            z = Zone(warehouse_id=w.id, code=code, name=code, kind=kind)
+            s.add(z)
+            s.flush()
+            wh.zones[code] = z.id
+
+        def loc(code: str, zone: str, kind: str = "rack", **layout: object) -> None:
+            location = Location(
+                warehouse_id=w.id,
+                zone_id=wh.zones[zone],
+                code=code,
+                check_digit=location_check_digits(code),
+                kind=kind,
+                **layout,
+            )
+            s.add(location)
+            s.flush()
+            wh.locations[code] = location.id
+
+        loc("DOCK-01", "RCV", "dock")
+        loc("QUA-01", "QUA", "quarantine")
+        loc("PACK-01", "PAK", "pack_bench")
+        loc("SHIP-01", "SHP", "staging")
+        loc("KIT-01", "KIT", "floor")
+        for aisle in (1, 2):
+            for bay in (1, 2, 3):
+                for level in (1, 2):
+                    code = f"A{aisle:02d}-{bay:02d}-{level}"
+                    loc(
+                        code,
+                        "PCK" if level == 1 else "STO",
+                        aisle=aisle,
+                        bay=bay,
+                        position=bay * 1.5,
+                        side="L" if bay % 2 else "R",
+                        level=level,
+                        pickable=level == 1,
+                        capacity_units=500,
+                    )
+        items = [
+            ("PLAIN", "Plain widget", {}),
+            (
+                "LOT",
+                "Yoghurt 500 g",
+                {
+                    "lot_tracked": True,
+                    "expiry_tracked": True,
+                    "allocation": "fefo",
+                    "allow_mixed_lots": False,
+                },
+            ),
+            ("SER", "Scanner gun", {"serial_tracked": True}),
+            ("KIT", "Starter kit", {"is_kit": True}),
+        ]
+        for n, (sku, description, flags) in enumerate(items, start=1):
+            item = Item(sku=sku, description=description, gtin=gtin(n), reorder_point=10, **flags)
+            item.barcodes.append(ItemBarcode(barcode=gtin(n), pack_level="each", units=1))
+            item.barcodes.append(ItemBarcode(barcode=gtin(100 + n), pack_level="case", units=12))
+            s.add(item)
+            s.flush()
+            wh.items[sku] = item.id
+        for role in Role:
+            op = Operator(
+                badge=f"OP{role.value.upper()}",
+                name=f"{role.value.title()} Tester",
+                pin_hash=_pin_hash(),
+                roles=role.value,
+                language="en",
+            )
+            s.add(op)
+            s.flush()
+            wh.operators[role.value] = op.id
+        for code, kind in [("LPN0001", "pallet"), ("TOTE01", "tote"), ("TOTE02", "tote")]:
+            c = Container(code=code, kind=kind)
+            s.add(c)
+            s.flush()
+            wh.containers[code] = c.id
+        s.add(Station(code="ST01", name="Test station", warehouse_id=w.id))
+    return wh
