@@ -82,20 +82,20 @@ def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
     return cfg
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_heads(engine: Engine) -> frozenset[str]:
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return frozenset(MigrationContext.configure(conn).get_current_heads())
 
 
-def head_revision(engine: Engine) -> str | None:
+def head_revisions(engine: Engine) -> frozenset[str]:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    return frozenset(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     from alembic import command
 
     with _upgrade_lock:
@@ -110,7 +110,7 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def needs_upgrade(engine: Engine) -> bool:
-    return current_revision(engine) != head_revision(engine)
+    return current_heads(engine) != head_revisions(engine)
 
 
 def open_database(url: str, *, upgrade_schema: bool = True, **kwargs) -> Engine:  # type: ignore[no-untyped-def]
