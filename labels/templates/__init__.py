@@ -1,0 +1,1 @@
+"""One module per label template; each has `layout(data, size, captions) -> list[Page]`."""
