@@ -21,6 +21,7 @@ is reconstructed and walked as an Euler circuit from the depot to give the visit
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from functools import cache
 from itertools import pairwise, product
 
 from floor.routing.layout import Layout, PickPoint, Route
@@ -70,6 +71,7 @@ def _add_degree(degree: int, added: int) -> int:
     return ODD if odd else EVEN
 
 
+@cache
 def segment_step(state: State, segment: int, walk: int) -> State | None:
     """The summary after walking aisle segment `segment` (front end node = segment) as `walk`."""
     degrees, labels, closed = state
@@ -99,6 +101,7 @@ def segment_step(state: State, segment: int, walk: int) -> State | None:
     return (frozen, _canonical(frozen, roots), False)
 
 
+@cache
 def crossing_steps(state: State) -> list[tuple[tuple[int, ...], State]]:
     """All (cross-aisle edge copies, next summary) moving the frontier one aisle right.
 
@@ -190,17 +193,12 @@ def optimal_multigraph(
     stages: list[dict[State, tuple[float, State | None, Choice | None]]] = [
         {start: (0.0, None, None)}
     ]
-    crossing_cache: dict[State, list[tuple[tuple[int, ...], State]]] = {}
-    segment_cache: dict[tuple[State, int, int], State | None] = {}
     for aisle in range(layout.aisles):
         if aisle > 0:
             current = stages[-1]
             following: dict[State, tuple[float, State | None, Choice | None]] = {}
             for state, (length, _, _) in current.items():
-                steps = crossing_cache.get(state)
-                if steps is None:
-                    steps = crossing_cache[state] = crossing_steps(state)
-                for copies, nxt in steps:
+                for copies, nxt in crossing_steps(state):
                     total = length + sum(copies) * layout.aisle_spacing
                     best = following.get(nxt)
                     if best is None or total < best[0]:
@@ -212,11 +210,7 @@ def optimal_multigraph(
             following = {}
             for state, (length, _, _) in current.items():
                 for walk, cost in walks:
-                    key = (state, segment, walk)
-                    if key in segment_cache:
-                        nxt = segment_cache[key]
-                    else:
-                        nxt = segment_cache[key] = segment_step(state, segment, walk)
+                    nxt = segment_step(state, segment, walk)
                     if nxt is None:
                         continue
                     total = length + cost
