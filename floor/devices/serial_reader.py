@@ -122,11 +122,17 @@ class ReconnectingSerialReader:
                 note = f" ({len(lost)} bytes of an unfinished scan dropped)" if lost else ""
                 return f"{exc}{note}"
             now = clock()
-            if data:
-                for frame in framer.feed(data, now):
-                    on_frame(frame)
-            else:
-                frame = framer.poll(now)
+            frames = framer.feed(data, now) if data else [framer.poll(now)]
+            for frame in frames:
                 if frame is not None:
-                    on_frame(frame)
+                    self._deliver(on_frame, frame)
         return None
+
+    def _deliver(self, on_frame: FrameCallback, frame: bytes) -> None:
+        """A failing callback is reported; it must not stop the reader (no scan lost)."""
+        try:
+            on_frame(frame)
+        except Exception as exc:
+            self._on_status(
+                DeviceStatus(DeviceState.ERROR, self.name, f"scan handler failed: {exc!r}")
+            )

@@ -8,7 +8,11 @@ terminator in one write, the way a scanner's UART delivers a decoded barcode.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import sys
+import termios
+import time
 import tty
 from pathlib import Path
 
@@ -62,6 +66,26 @@ class PtySimulator:
         data = encode_scan(text, aim, terminator)
         self.write(data)
         return data
+
+    def unread(self) -> int:
+        """Bytes sent that no reader has taken yet."""
+        if self.slave < 0:
+            return 0
+        buf = fcntl.ioctl(self.slave, termios.FIONREAD, b"\0\0\0\0")
+        return int.from_bytes(buf, sys.byteorder)
+
+    def drain(self, timeout: float = 2.0) -> bool:
+        """Wait until a reader took everything sent (True), or `timeout` passed (False)."""
+        # Written bytes reach the slave's queue a moment later, so an empty queue counts
+        # only when it stays empty for a few looks in a row.
+        deadline = time.monotonic() + timeout
+        empty_looks = 0
+        while empty_looks < 5:
+            time.sleep(0.02)
+            empty_looks = empty_looks + 1 if self.unread() == 0 else 0
+            if time.monotonic() > deadline:
+                return self.unread() == 0
+        return True
 
     def unplug(self) -> None:
         """Close both ends: a reader on the slave sees the device vanish."""
