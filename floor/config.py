@@ -57,7 +57,7 @@ class Settings:
 
     @property
     def resolved_database_url(self) -> str:
-        return self.database_url or default_database_url()
+        return self.database_url or f"sqlite:///{self.resolved_data_dir / 'floor.db'}"
 
     @property
     def resolved_data_dir(self) -> Path:

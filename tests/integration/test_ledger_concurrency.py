@@ -44,20 +44,20 @@ def test_sixteen_workers_on_hot_items_keep_every_invariant(pg_warehouse: SmallWa
             source = wh.key(src, "PLAIN")
             qty = rng.randint(1, 6)
 
-            def work(s, op=op, source=source, dst=dst, qty=qty):  # type: ignore[no-untyped-def]
+            def work(s, op=op, source=source, dst=dst, qty=qty, sid=f"w{n}-{i}"):  # type: ignore[no-untyped-def]
                 if op == "move":
-                    return inv.move(s, source, qty, wh.locations[dst], scan_id=f"w{n}-{i}")
+                    return inv.move(s, source, qty, wh.locations[dst], scan_id=sid)
                 if op == "reserve":
-                    return inv.reserve(s, source, qty, scan_id=f"w{n}-{i}")
+                    return inv.reserve(s, source, qty, scan_id=sid)
                 if op == "release":
-                    return inv.release(s, source, qty, scan_id=f"w{n}-{i}")
+                    return inv.release(s, source, qty, scan_id=sid)
                 return inv.move(
                     s,
                     source,
                     qty,
                     wh.locations["PACK-01"],
                     release_reserved=qty,
-                    scan_id=f"w{n}-{i}",
+                    scan_id=sid,
                 )
 
             try:
