@@ -107,15 +107,15 @@ class LogisticLabel:
     ship_to: Address | None = None
     order_reference: str = ""
 
-    def content_elements(self) -> list[list[tuple[str, str]]]:
-        """The content barcodes: (02)+(37), then (17)+(10) when there is a lot or expiry."""
-        first = [("02", gs1.gtin14("gtin", self.gtin)), ("37", str(self.count))]
-        second: list[tuple[str, str]] = []
+    def content_elements(self) -> list[tuple[str, str]]:
+        """Content as one element string: (02), (17), (37), then (10) as the last field."""
+        out = [("02", gs1.gtin14("gtin", self.gtin))]
         if self.expiry:
-            second.append(("17", gs1.yymmdd(self.expiry)))
+            out.append(("17", gs1.yymmdd(self.expiry)))
+        out.append(("37", str(self.count)))
         if self.lot:
-            second.append(("10", self.lot))
-        return [first, second] if second else [first]
+            out.append(("10", self.lot))
+        return out
 
     def validate(self) -> None:
         gs1.sscc("sscc", self.sscc)

@@ -181,7 +181,7 @@ def barcode_sheet() -> BarcodeSheet:
         items=(
             SheetBarcode(f"(01){gtin('00019').zfill(14)}", "CAF-250 coffee", "gs1-128"),
             SheetBarcode(
-                f"(01){gtin('00019').zfill(14)}(17)260630(10)L2405A",
+                f"(01){gtin('00019').zfill(14)}(10)L2405A(17)260630",
                 "CAF-250 lot L2405A",
                 "gs1-128",
             ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from labels import gs1
 from labels.captions import Captions
+from labels.errors import LabelDataError
 from labels.layout import Page, Rule, fit_text, gs1_barcode
 from labels.model import LogisticLabel
 
@@ -46,10 +47,17 @@ def layout(label: LogisticLabel, width: float, height: float, c: Captions) -> li
     y = 62.0
     add(Rule(0, y, width, 0.6))
     bar_y = y + 2
-    for i, elements in enumerate(label.content_elements()):
-        where = "gtin" if i == 0 else ("lot" if label.lot else "expiry")
+    content = label.content_elements()
+    groups = [content]
+    try:  # one barcode when it fits, else split after (37)
+        gs1_barcode("gtin", content, M, 0, inner, 14, module=0.4)
+    except LabelDataError:
+        split = next(i for i, (ai, _v) in enumerate(content) if ai == "37") + 1
+        groups = [content[:split], content[split:]] if content[split:] else [content]
+    for elements in groups:
+        where = "lot" if elements[-1][0] == "10" else "gtin"
         add(gs1_barcode(where, elements, M, bar_y, inner, 14, module=0.4))
-        add(fit_text(where, gs1.hri(elements), M, bar_y + 14.5, inner, 4.5, 9, 6, align="center"))
+        add(fit_text(where, gs1.hri(elements), M, bar_y + 14.5, inner, 4.5, 9, 5, align="center"))
         bar_y += 21
     sscc = [("00", label.sscc)]
     bottom = height - M
