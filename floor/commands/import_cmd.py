@@ -1,0 +1,84 @@
+"""`floor import KIND FILE`: items, locations, orders, purchase orders; all or nothing."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from floor.commands import CommandError
+from floor.i18n import _
+
+if TYPE_CHECKING:
+    from floor.commands import CommandContext
+
+KINDS = ("items", "locations", "orders", "purchase-orders")
+FORMATS = ("csv", "json", "shopify")
+
+DESCRIPTION = """\
+Import items, locations, sales orders or purchase orders from a CSV or JSON file, or
+sales orders from a Shopify orders export (CSV, found by its header or --format shopify).
+
+All or nothing: when any row is wrong, nothing is imported and every problem is listed as
+FILE:LINE: column COLUMN: expected ..., got ...; the exit status is 1. Items and locations
+already there are updated; an order already imported (same channel and external reference)
+is left unchanged and reported. See docs/imports.md for the columns."""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "import",
+        help=_("import items, locations, orders or purchase orders (CSV, JSON, Shopify)"),
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("kind", choices=KINDS, help=_("what the file holds"))
+    p.add_argument("file", help=_("the file to import (.csv or .json)"))
+    p.add_argument("--format", choices=FORMATS, help=_("file format (default: from the extension)"))
+    p.add_argument(
+        "--channel",
+        metavar="NAME",
+        help=_("sales channel of the orders (default: manual; shopify for Shopify exports)"),
+    )
+    p.add_argument(
+        "--warehouse", metavar="CODE", help=_("warehouse code (default: the configured one)")
+    )
+    p.add_argument(
+        "--progress",
+        action="store_true",
+        help=_("show a progress bar even when stderr is not a terminal"),
+    )
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
+    from floor.errors import FloorError
+    from floor.imports import ImportRejected, run_import
+    from floor.imports.progress import Progress
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(_("No such file: {file}", file=args.file))
+    progress = Progress(ctx.err, enabled=args.progress or ctx.err.isatty())
+    try:
+        outcome = run_import(
+            ctx.engine,
+            args.kind,
+            path,
+            warehouse=args.warehouse or ctx.settings.warehouse,
+            channel=args.channel,
+            fmt=args.format,
+            progress=progress,
+            file_name=args.file,
+        )
+    except ImportRejected as exc:
+        progress.finish()
+        for problem in exc.problems:
+            print(problem, file=ctx.err)
+        raise CommandError(str(exc)) from None
+    except FloorError as exc:
+        progress.finish()
+        raise CommandError(str(exc)) from None
+    for line in outcome.report():
+        print(line, file=ctx.out)
+    return 0

@@ -1,0 +1,191 @@
+"""Reading typed values out of one import row, noting a problem for each value that is wrong.
+
+CSV gives text, JSON gives text, numbers, booleans or null; both read the same way. An empty
+value is "not given" (None), never zero or false.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from floor.gs1 import is_valid_gs1_number
+from floor.i18n import _
+from floor.imports.problems import ImportProblem
+from floor.imports.source import SourceRow
+
+TRUE = {"1", "true", "yes", "y", "t", "on", "x"}
+FALSE = {"0", "false", "no", "n", "f", "off"}
+GTIN_LENGTHS = (8, 12, 13, 14)
+
+
+class Fields:
+    """Typed access to the values of `row`; problems go to `problems`."""
+
+    def __init__(self, file: str, row: SourceRow, problems: list[ImportProblem]) -> None:
+        self.file = file
+        self.row = row
+        self.problems = problems
+
+    @property
+    def line(self) -> int:
+        return self.row.line
+
+    def problem(self, name: str, expected: str, got: Any = None) -> None:
+        shown = None if got is None else (got if isinstance(got, str) else repr(got))
+        self.problems.append(
+            ImportProblem(self.file, self.row.line, self.row.column(name), expected, shown)
+        )
+
+    def raw(self, name: str) -> Any:
+        value = self.row.values.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+    def given(self, name: str) -> bool:
+        return self.raw(name) is not None
+
+    def has_column(self, name: str) -> bool:
+        return name in self.row.values
+
+    def text(self, name: str, *, required: bool = False, max_length: int | None = None) -> str:
+        value = self.raw(name)
+        if value is None:
+            if required:
+                self.problem(name, _("a value"), "")
+            return ""
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            self.problem(name, _("text"), value)
+            return ""
+        text = str(value)
+        if max_length is not None and len(text) > max_length:
+            self.problem(name, _("at most {n} characters", n=max_length), text)
+            return ""
+        return text
+
+    def integer(
+        self, name: str, *, required: bool = False, minimum: int | None = None
+    ) -> int | None:
+        value = self.raw(name)
+        if value is None:
+            if required:
+                self.problem(name, _("a whole number"), "")
+            return None
+        number: int | None = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str):
+            try:
+                number = int(value)
+            except ValueError:
+                number = None
+        if number is None:
+            self.problem(name, _("a whole number"), value)
+            return None
+        if minimum is not None and number < minimum:
+            if minimum == 1:
+                self.problem(name, _("a whole number above zero"), value)
+            elif minimum == 0:
+                self.problem(name, _("a whole number, zero or more"), value)
+            else:
+                self.problem(name, _("a whole number of at least {n}", n=minimum), value)
+            return None
+        return number
+
+    def number(self, name: str, *, minimum: float | None = 0.0) -> float | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        number: float | None = None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = float(value)
+        elif isinstance(value, str):
+            try:
+                number = float(value.replace(",", ".")) if value.count(",") <= 1 else None
+            except ValueError:
+                number = None
+        if number is None or number != number:  # NaN
+            self.problem(name, _("a number"), value)
+            return None
+        if minimum is not None and number < minimum:
+            if minimum == 0:
+                self.problem(name, _("a number, zero or more"), value)
+            else:
+                self.problem(name, _("a number of at least {n}", n=minimum), value)
+            return None
+        return number
+
+    def flag(self, name: str) -> bool | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).lower()
+        if text in TRUE:
+            return True
+        if text in FALSE:
+            return False
+        self.problem(name, _("true or false"), value)
+        return None
+
+    def date(self, name: str) -> dt.date | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value[:10])
+            except ValueError:
+                pass
+        self.problem(name, _("a date as YYYY-MM-DD"), value)
+        return None
+
+    def choice(self, name: str, choices: Iterable[str]) -> str | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        allowed = list(choices)
+        text = str(value).lower()
+        if text not in allowed:
+            self.problem(name, _("one of {choices}", choices=", ".join(allowed)), value)
+            return None
+        return text
+
+    def gtin(self, name: str) -> str | None:
+        """A GTIN-8/12/13/14 with a valid check digit, as 14 digits."""
+        value = self.raw(name)
+        if value is None:
+            return None
+        text = str(value)
+        if not (text.isascii() and text.isdigit() and len(text) in GTIN_LENGTHS):
+            self.problem(name, _("a GTIN of 8, 12, 13 or 14 digits"), text)
+            return None
+        if not is_valid_gs1_number(text):
+            self.problem(name, _("a GTIN with a valid check digit"), text)
+            return None
+        return text.zfill(14)
+
+    def country(self, name: str) -> str:
+        value = self.text(name)
+        if value and not (len(value) == 2 and value.isascii() and value.isalpha()):
+            self.problem(name, _("a two-letter country code"), value)
+            return ""
+        return value.upper()
+
+
+def check_barcode(fields: Fields, name: str, barcode: str) -> bool:
+    """A barcode that looks like a GTIN must carry a valid check digit."""
+    looks_like_gtin = barcode.isascii() and barcode.isdigit() and len(barcode) in GTIN_LENGTHS
+    if looks_like_gtin and not is_valid_gs1_number(barcode):
+        fields.problem(name, _("a GTIN with a valid check digit"), barcode)
+        return False
+    if len(barcode) > 64:
+        fields.problem(name, _("at most {n} characters", n=64), barcode)
+        return False
+    return True

@@ -1,0 +1,223 @@
+"""Items: read item rows (CSV or JSON) into records, then create or update the items.
+
+An item already in the database (same SKU) is updated with the values the file gives; a
+value left empty keeps what is there. Extra barcodes come as `<level>_barcode` and
+`<level>_units` column pairs (CSV) or a `barcodes` list (JSON).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from floor.i18n import _
+from floor.imports.fields import Fields, check_barcode
+from floor.imports.problems import ImportProblem
+from floor.imports.source import SourceRow, Table
+from floor.models import Item, ItemBarcode
+
+REQUIRED = ("sku",)
+TEXT = {"description": 300, "uom": 10, "item_class": 20}
+NUMBERS = ("weight_kg", "length_mm", "width_mm", "height_mm", "over_receipt_pct")
+FLAGS = ("lot_tracked", "expiry_tracked", "serial_tracked", "allow_mixed_lots", "is_kit")
+BARCODE_SUFFIX = "_barcode"
+
+
+@dataclass(frozen=True)
+class BarcodeRecord:
+    line: int
+    column: str
+    barcode: str
+    pack_level: str
+    units: int
+
+
+@dataclass
+class ItemRecord:
+    line: int
+    sku: str
+    values: dict[str, Any] = field(default_factory=dict)
+    barcodes: list[BarcodeRecord] = field(default_factory=list)
+
+
+def parse(table: Table, advance: Callable[[], None] = lambda: None) -> list[ItemRecord]:
+    problems = table.problems
+    if table.columns:
+        for name in REQUIRED:
+            if name not in table.columns:
+                problems.append(
+                    ImportProblem(
+                        table.file, table.header_line, name, _("a column named {name}", name=name)
+                    )
+                )
+        if problems:
+            return []
+    records: list[ItemRecord] = []
+    seen: dict[str, int] = {}
+    barcodes_seen: dict[str, int] = {}
+    for row in table.rows:
+        advance()
+        record = _parse_row(Fields(table.file, row, problems), row)
+        if record is None:
+            continue
+        if record.sku in seen:
+            Fields(table.file, row, problems).problem(
+                "sku", _("a SKU not already on line {line}", line=seen[record.sku]), record.sku
+            )
+            continue
+        seen[record.sku] = row.line
+        for barcode in record.barcodes:
+            first = barcodes_seen.setdefault(barcode.barcode, row.line)
+            if first != row.line:
+                Fields(table.file, row, problems).problem(
+                    barcode.column,
+                    _("a barcode not already on line {line}", line=first),
+                    barcode.barcode,
+                )
+        records.append(record)
+    return records
+
+
+def _parse_row(f: Fields, row: SourceRow) -> ItemRecord | None:
+    before = len(f.problems)
+    sku = f.text("sku", required=True, max_length=64)
+    record = ItemRecord(row.line, sku)
+    values = record.values
+    for name, length in TEXT.items():
+        if f.given(name):
+            values[name] = f.text(name, max_length=length)
+    if f.given("gtin"):
+        gtin = f.gtin("gtin")
+        if gtin:
+            values["gtin"] = gtin
+            record.barcodes.append(BarcodeRecord(row.line, "gtin", str(f.raw("gtin")), "each", 1))
+    for name in NUMBERS:
+        if f.given(name):
+            values[name] = f.number(name)
+    for name in FLAGS:
+        if f.given(name):
+            values[name] = f.flag(name)
+    if f.given("reorder_point"):
+        values["reorder_point"] = f.integer("reorder_point", minimum=0)
+    if f.given("allocation"):
+        values["allocation"] = f.choice("allocation", ("fifo", "fefo"))
+    record.barcodes.extend(_barcodes(f, row))
+    by_code = {barcode.barcode: barcode for barcode in record.barcodes}
+    record.barcodes = list(by_code.values())
+    if len(f.problems) > before:
+        return None
+    return record
+
+
+def _barcodes(f: Fields, row: SourceRow) -> list[BarcodeRecord]:
+    found: list[BarcodeRecord] = []
+    for name in row.values:
+        if not name.endswith(BARCODE_SUFFIX) or not f.given(name):
+            continue
+        level = name[: -len(BARCODE_SUFFIX)]
+        barcode = f.text(name)
+        units_column = f"{level}_units"
+        units = f.integer(units_column, required=True, minimum=1)
+        if barcode and units and check_barcode(f, name, barcode):
+            found.append(BarcodeRecord(row.line, name, barcode, level, units))
+    listed = row.values.get("barcodes")
+    if listed is None:
+        return found
+    if not isinstance(listed, list):
+        f.problem("barcodes", _("a list of barcodes"), listed)
+        return found
+    for index, entry in enumerate(listed):
+        if not isinstance(entry, dict):
+            f.problem(f"barcodes[{index}]", _("an object with barcode, pack_level, units"), entry)
+            continue
+        sub_problems: list[ImportProblem] = []
+        sub = Fields(
+            f.file, SourceRow(row.line, entry, row.column(f"barcodes[{index}]")), sub_problems
+        )
+        barcode = sub.text("barcode", required=True, max_length=64)
+        level = sub.text("pack_level", max_length=20) or "each"
+        units = sub.integer("units", minimum=1) or 1
+        ok = bool(barcode) and not sub_problems and check_barcode(sub, "barcode", barcode)
+        f.problems.extend(sub_problems)
+        if ok:
+            found.append(BarcodeRecord(row.line, sub.row.column("barcode"), barcode, level, units))
+    return found
+
+
+@dataclass
+class ItemsApplied:
+    created: int = 0
+    updated: int = 0
+
+
+def apply(
+    session: Session,
+    file: str,
+    records: list[ItemRecord],
+    problems: list[ImportProblem],
+    advance: Callable[[], None] = lambda: None,
+) -> ItemsApplied:
+    """Create or update every record; a barcode owned by another item is a problem."""
+    existing: dict[str, Item] = {}
+    skus = [r.sku for r in records]
+    for chunk in _chunks(skus):
+        for item in session.scalars(select(Item).where(Item.sku.in_(chunk))):
+            existing[item.sku] = item
+    owners: dict[str, tuple[str, ItemBarcode]] = {}
+    codes = [b.barcode for r in records for b in r.barcodes]
+    for chunk in _chunks(codes):
+        for barcode, sku in session.execute(
+            select(ItemBarcode, Item.sku)
+            .join(Item, Item.id == ItemBarcode.item_id)
+            .where(ItemBarcode.barcode.in_(chunk))
+        ):
+            owners[barcode.barcode] = (sku, barcode)
+    for record in records:
+        for barcode in record.barcodes:
+            owner = owners.get(barcode.barcode)
+            if owner and owner[0] != record.sku:
+                problems.append(
+                    ImportProblem(
+                        file,
+                        barcode.line,
+                        barcode.column,
+                        _("a barcode no other item has (it is {sku}'s)", sku=owner[0]),
+                        barcode.barcode,
+                    )
+                )
+    if problems:
+        return ItemsApplied()
+    applied = ItemsApplied()
+    for record in records:
+        advance()
+        item = existing.get(record.sku)
+        if item is None:
+            item = Item(sku=record.sku)
+            session.add(item)
+            applied.created += 1
+        else:
+            applied.updated += 1
+        for name, value in record.values.items():
+            setattr(item, name, value)
+        for barcode in record.barcodes:
+            owner = owners.get(barcode.barcode)
+            if owner:
+                owner[1].pack_level = barcode.pack_level
+                owner[1].units = barcode.units
+            else:
+                item.barcodes.append(
+                    ItemBarcode(
+                        barcode=barcode.barcode, pack_level=barcode.pack_level, units=barcode.units
+                    )
+                )
+    session.flush()
+    return applied
+
+
+def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    unique = list(dict.fromkeys(values))
+    return [unique[i : i + size] for i in range(0, len(unique), size)]
