@@ -69,7 +69,7 @@ def draw_page(c: Canvas, page: Page) -> None:
 
 def new_canvas(target: io.BytesIO | str, title: str = "") -> Canvas:
     fonts.register()
-    c = Canvas(target, invariant=1, pageCompression=1)
+    c = Canvas(target, invariant=1, pageCompression=1, initialFontName=fonts.REGULAR)
     c.setTitle(title)
     c.setCreator("floor labels")
     return c
