@@ -162,3 +162,56 @@ def build_small_warehouse(engine: Engine) -> SmallWarehouse:
             wh.containers[code] = c.id
         s.add(Station(code="ST01", name="Test station", warehouse_id=w.id))
     return wh
+
+
+def add_purchase_order(
+    wh: SmallWarehouse,
+    number: str,
+    lines: list[tuple[str, int]],
+    *,
+    supplier_pct: float | None = None,
+    kind: str = "po",
+) -> int:
+    """A purchase order (or ASN) of `lines` (sku, quantity ordered); returns its id."""
+    from floor.models import PurchaseOrder, PurchaseOrderLine, Supplier
+
+    with session_scope(wh.engine) as s:
+        supplier = None
+        if supplier_pct is not None:
+            supplier = Supplier(
+                code=f"SUP-{number}", name="Supplier", over_receipt_pct=supplier_pct
+            )
+            s.add(supplier)
+            s.flush()
+        order = PurchaseOrder(
+            number=number,
+            kind=kind,
+            warehouse_id=wh.warehouse_id,
+            supplier_id=supplier.id if supplier else None,
+        )
+        for n, (sku, quantity) in enumerate(lines, start=1):
+            order.lines.append(
+                PurchaseOrderLine(line_no=n, item_id=wh.items[sku], quantity_ordered=quantity)
+            )
+        s.add(order)
+        s.flush()
+        return order.id
+
+
+def add_stock(wh: SmallWarehouse, location: str, sku: str, quantity: int, **key: object) -> None:
+    """Receive `quantity` of `sku` at `location` through the ledger (lot=, expiry=, container=)."""
+    from floor import inventory
+
+    with session_scope(wh.engine) as s:
+        inventory.receive(s, wh.key(location, sku, **key), quantity)  # type: ignore[arg-type]
+
+
+def barcode(wh: SmallWarehouse, sku: str, pack_level: str = "each") -> str:
+    from sqlalchemy import select
+
+    with session_scope(wh.engine) as s:
+        return s.scalars(
+            select(ItemBarcode.barcode).where(
+                ItemBarcode.item_id == wh.items[sku], ItemBarcode.pack_level == pack_level
+            )
+        ).one()

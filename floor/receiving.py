@@ -1,0 +1,629 @@
+"""Receiving at the dock: against a purchase order or ASN, or blind; closing records discrepancies.
+
+A scan of an item posts its units to the dock (or, damaged, to quarantine) through the ledger
+and records a receipt line. Quantity = packs scanned (keypad quantity, else the GS1 count, else
+1) times the units of the scanned pack level (a case barcode of 12 counts 12). Over-receipt
+tolerance: the item's `over_receipt_pct`, else the supplier's, else 0; beyond it the scan is
+refused showing the allowed maximum. Undamaged stock gets a put-away task: one per LPN, or
+one per item, lot and expiry at the dock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import uuid
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from floor import inventory as inv
+from floor.errors import Conflict, InvalidInput, NotFound
+from floor.i18n import _
+from floor.idempotency import once
+from floor.inventory import Actor, StockKey
+from floor.models import (
+    Container,
+    ContainerKind,
+    Item,
+    ItemBarcode,
+    Location,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Receipt,
+    ReceiptLine,
+    Role,
+    SerialNumber,
+    Task,
+    TaskKind,
+    TaskStatus,
+    Warehouse,
+    Zone,
+    ZoneKind,
+    utcnow,
+)
+from floor.operators import require_role
+
+RECEIVING_ROLES = (Role.RECEIVER.value, Role.SUPERVISOR.value)
+RECEIVABLE_STATUSES = ("open", "partial")
+LPN_PREFIX = "LPN"
+LPN_DIGITS = 7
+
+
+@dataclass(frozen=True)
+class ReceiptSummary:
+    receipt_id: int
+    number: str
+    purchase_order: str | None
+    lines: list[dict] = field(default_factory=list)  # sku, description, ordered, received
+
+    @classmethod
+    def from_json(cls, data: dict) -> ReceiptSummary:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Received:
+    """One accepted receiving scan."""
+
+    receipt_line_id: int
+    sku: str
+    description: str
+    quantity: int
+    location: str
+    lpn: str | None
+    damaged: bool
+    received_total: int
+    ordered: int | None
+
+    @classmethod
+    def from_json(cls, data: dict) -> Received:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class LpnCreated:
+    code: str
+    print_request: dict
+
+
+@dataclass(frozen=True)
+class ReceiptClosed:
+    number: str
+    discrepancies: list[dict]  # kind short|over|unexpected, sku, ordered, received
+
+
+# --- lookups shared by the inbound flows ----------------------------------------------------
+
+
+def item_for_barcode(session: Session, barcode: str) -> tuple[Item, int]:
+    """The item a barcode (any pack level) or GTIN names, and the units one scan of it is."""
+    code = barcode.strip()
+    candidates = {code, code.zfill(14), code.lstrip("0"), code.lstrip("0").zfill(13)}
+    found = session.scalars(
+        select(ItemBarcode).where(ItemBarcode.barcode.in_(candidates)).order_by(ItemBarcode.id)
+    ).first()
+    if found is not None:
+        return session.get(Item, found.item_id), found.units  # type: ignore[return-value]
+    item = session.scalars(
+        select(Item).where((Item.gtin.in_(candidates)) | (Item.sku == code)).order_by(Item.id)
+    ).first()
+    if item is None:
+        raise NotFound(
+            _("Unknown item barcode {barcode}", barcode=code), expected=_("an item barcode")
+        )
+    return item, 1
+
+
+def location_by_code(session: Session, warehouse_id: int, code: str) -> Location:
+    location = session.scalars(
+        select(Location).where(Location.warehouse_id == warehouse_id, Location.code == code)
+    ).one_or_none()
+    if location is None:
+        raise NotFound(_("Unknown location {code}", code=code), expected=_("a location label"))
+    return location
+
+
+def first_location_in_zone(session: Session, warehouse_id: int, kind: str) -> Location:
+    """The first unblocked location (by code) in a zone of `kind`: the dock, quarantine."""
+    location = session.scalars(
+        select(Location)
+        .join(Zone, Zone.id == Location.zone_id)
+        .where(Location.warehouse_id == warehouse_id, Zone.kind == kind, ~Location.blocked)
+        .order_by(Location.code)
+    ).first()
+    if location is None:
+        raise NotFound(
+            _("This warehouse has no {zone} location", zone=kind),
+            expected=_("a {zone} zone", zone=kind),
+        )
+    return location
+
+
+def tolerance_pct(item: Item, order: PurchaseOrder | None) -> float:
+    if item.over_receipt_pct is not None:
+        return float(item.over_receipt_pct)
+    if order is not None and order.supplier is not None:
+        return float(order.supplier.over_receipt_pct or 0.0)
+    return 0.0
+
+
+# --- opening a receipt ----------------------------------------------------------------------
+
+
+def open_receipt(
+    session: Session,
+    *,
+    warehouse_id: int,
+    actor: Actor,
+    purchase_order_number: str | None = None,
+    scan_id: str | None = None,
+) -> ReceiptSummary:
+    """Start receiving against a PO/ASN number, or blind when no number is given.
+
+    A PO that already has an open receipt resumes it, so two receivers (or one after a
+    restart) work on the same receipt.
+    """
+    require_role(session, actor.operator_id, *RECEIVING_ROLES)
+
+    def work() -> dict:
+        order = None
+        if purchase_order_number:
+            order = _receivable_order(session, warehouse_id, purchase_order_number)
+            existing = session.scalars(
+                select(Receipt)
+                .where(Receipt.purchase_order_id == order.id, Receipt.status == "open")
+                .order_by(Receipt.id)
+            ).first()
+            if existing is not None:
+                return asdict(receipt_summary(session, existing.id))
+        receipt = Receipt(
+            number=f"TMP-{uuid.uuid4().hex[:20]}",
+            warehouse_id=warehouse_id,
+            purchase_order_id=order.id if order else None,
+            operator_id=actor.operator_id,
+            station=actor.station,
+        )
+        session.add(receipt)
+        session.flush()
+        receipt.number = f"RC{receipt.id:07d}"
+        session.flush()
+        return asdict(receipt_summary(session, receipt.id))
+
+    result, _replayed = once(session, scan_id, "receiving.open", work)
+    return ReceiptSummary.from_json(result)
+
+
+def _receivable_order(session: Session, warehouse_id: int, number: str) -> PurchaseOrder:
+    order = session.scalars(
+        select(PurchaseOrder).where(PurchaseOrder.number == number)
+    ).one_or_none()
+    if order is None or order.warehouse_id != warehouse_id:
+        raise NotFound(
+            _("Unknown purchase order {number}", number=number),
+            expected=_("a purchase order or ASN of this warehouse"),
+        )
+    if order.status not in RECEIVABLE_STATUSES:
+        raise Conflict(
+            _("Purchase order {number} is {status}", number=number, status=order.status),
+            expected=_("an open purchase order"),
+        )
+    return order
+
+
+def receipt_summary(session: Session, receipt_id: int) -> ReceiptSummary:
+    """What is expected and what was received so far, line by item."""
+    receipt = _receipt(session, receipt_id)
+    order = (
+        session.get(PurchaseOrder, receipt.purchase_order_id) if receipt.purchase_order_id else None
+    )
+    rows: dict[int, dict] = {}
+    if order is not None:
+        for line in order.lines:
+            row = rows.setdefault(
+                line.item_id,
+                {
+                    "sku": line.item.sku,
+                    "description": line.item.description,
+                    "ordered": 0,
+                    "received": 0,
+                },
+            )
+            row["ordered"] += line.quantity_ordered
+            row["received"] += line.quantity_received
+    else:
+        for item_id, quantity in session.execute(
+            select(ReceiptLine.item_id, func.sum(ReceiptLine.quantity))
+            .where(ReceiptLine.receipt_id == receipt_id)
+            .group_by(ReceiptLine.item_id)
+        ):
+            item = session.get(Item, item_id)
+            rows[item_id] = {
+                "sku": item.sku,  # type: ignore[union-attr]
+                "description": item.description,  # type: ignore[union-attr]
+                "ordered": None,
+                "received": int(quantity),
+            }
+    return ReceiptSummary(
+        receipt_id=receipt.id,
+        number=receipt.number,
+        purchase_order=order.number if order else None,
+        lines=list(rows.values()),
+    )
+
+
+def _receipt(session: Session, receipt_id: int, *, lock: bool = False) -> Receipt:
+    stmt = select(Receipt).where(Receipt.id == receipt_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    receipt = session.scalars(stmt).one_or_none()
+    if receipt is None:
+        raise NotFound(_("Unknown receipt {id}", id=receipt_id), expected=_("an open receipt"))
+    return receipt
+
+
+# --- LPNs -----------------------------------------------------------------------------------
+
+
+def create_lpn(
+    session: Session,
+    *,
+    warehouse_id: int,
+    actor: Actor,
+    kind: str = ContainerKind.PALLET.value,
+    scan_id: str | None = None,
+) -> LpnCreated:
+    """A new LPN code (`LPN` + zero-padded sequence) and the data of its label to print."""
+    require_role(session, actor.operator_id, *RECEIVING_ROLES)
+
+    def work() -> dict:
+        numbers = [
+            int(m.group(1))
+            for code in session.scalars(
+                select(Container.code).where(Container.code.like(f"{LPN_PREFIX}%"))
+            )
+            if (m := re.fullmatch(rf"{LPN_PREFIX}(\d+)", code))
+        ]
+        code = f"{LPN_PREFIX}{max(numbers, default=0) + 1:0{LPN_DIGITS}d}"
+        dock = first_location_in_zone(session, warehouse_id, ZoneKind.RECEIVING)
+        session.add(Container(code=code, kind=kind, location_id=dock.id))
+        session.flush()
+        warehouse = session.get(Warehouse, warehouse_id)
+        return {
+            "code": code,
+            "print_request": {
+                "template": "lpn",
+                "lpn": code,
+                "kind": kind,
+                "warehouse": warehouse.code if warehouse else "",
+                "location": dock.code,
+            },
+        }
+
+    result, _replayed = once(session, scan_id, "receiving.lpn", work)
+    return LpnCreated(**result)
+
+
+def _lpn_for_receipt(session: Session, code: str, dock: Location) -> Container:
+    """The container for a scanned pre-printed LPN label, created when the code is new."""
+    container = session.scalars(select(Container).where(Container.code == code)).one_or_none()
+    if container is None:
+        container = Container(code=code, kind=ContainerKind.PALLET.value, location_id=dock.id)
+        session.add(container)
+        session.flush()
+        return container
+    if container.location_id not in (None, dock.id):
+        where = session.get(Location, container.location_id)
+        raise Conflict(
+            _(
+                "{lpn} is already in use at {location}",
+                lpn=code,
+                location=where.code if where else "?",
+            ),
+            expected=_("a new or empty LPN label"),
+        )
+    container.location_id = dock.id
+    return container
+
+
+# --- receiving a scan -----------------------------------------------------------------------
+
+
+def receive_scan(
+    session: Session,
+    receipt_id: int,
+    *,
+    barcode: str,
+    actor: Actor,
+    quantity: int | None = None,
+    count: int | None = None,
+    lot: str | None = None,
+    expiry: dt.date | None = None,
+    serial: str | None = None,
+    lpn_code: str | None = None,
+    damaged: bool = False,
+    reason: str = "",
+    scan_id: str | None = None,
+) -> Received:
+    """Receive one scan of an item: to the dock (onto `lpn_code` if given) or, damaged, to
+    quarantine. Refused, changing nothing, for a missing lot/expiry/serial, a duplicate
+    serial, or a quantity beyond the over-receipt tolerance."""
+    require_role(session, actor.operator_id, *RECEIVING_ROLES)
+
+    def work() -> dict:
+        receipt = _receipt(session, receipt_id, lock=True)
+        if receipt.status != "open":
+            raise Conflict(
+                _("Receipt {number} is closed", number=receipt.number),
+                expected=_("an open receipt"),
+            )
+        item, units = item_for_barcode(session, barcode)
+        packs = quantity if quantity is not None else (count or 1)
+        if not isinstance(packs, int) or packs <= 0:
+            raise InvalidInput(
+                _("Quantity: expected a whole number above zero, got {value}", value=packs)
+            )
+        total = packs * units
+        lot_text, expiry_date, serial_text = _tracking(session, item, total, lot, expiry, serial)
+        if damaged and not reason:
+            raise InvalidInput(_("Damaged goods need a reason"), expected=_("a damage reason code"))
+        order = (
+            session.get(PurchaseOrder, receipt.purchase_order_id)
+            if receipt.purchase_order_id
+            else None
+        )
+        po_line, ordered, received_before = _order_line(session, order, item, lot_text, total)
+        dock = first_location_in_zone(session, receipt.warehouse_id, ZoneKind.RECEIVING)
+        container = _lpn_for_receipt(session, lpn_code, dock) if lpn_code else None
+        if damaged:
+            location = first_location_in_zone(session, receipt.warehouse_id, ZoneKind.QUARANTINE)
+            container_id = None
+        else:
+            location, container_id = dock, container.id if container else None
+        key = StockKey(location.id, item.id, lot_text, expiry_date, container_id)
+        posting = inv.receive(
+            session,
+            key,
+            total,
+            actor=actor,
+            reason="damaged" if damaged else "receipt",
+            reference=receipt.number,
+            scan_id=scan_id,
+        )
+        line = ReceiptLine(
+            receipt_id=receipt.id,
+            purchase_order_line_id=po_line.id if po_line else None,
+            item_id=item.id,
+            lot=lot_text,
+            expiry=expiry_date,
+            serial=serial_text,
+            quantity=total,
+            location_id=location.id,
+            container_id=container_id,
+            damaged=damaged,
+            reason=reason,
+            transaction_id=posting.transaction_id,
+        )
+        session.add(line)
+        if po_line is not None:
+            po_line.quantity_received += total
+        if serial_text:
+            session.add(
+                SerialNumber(
+                    item_id=item.id,
+                    serial=serial_text,
+                    location_id=location.id,
+                    transaction_id=posting.transaction_id,
+                )
+            )
+        if not damaged:
+            _putaway_task(session, receipt, key, total)
+        session.flush()
+        return {
+            "receipt_line_id": line.id,
+            "sku": item.sku,
+            "description": item.description,
+            "quantity": total,
+            "location": location.code,
+            "lpn": container.code if container and not damaged else None,
+            "damaged": damaged,
+            "received_total": received_before + total,
+            "ordered": ordered,
+        }
+
+    result, _replayed = once(session, scan_id, "receiving.receive", work)
+    return Received.from_json(result)
+
+
+def _tracking(
+    session: Session,
+    item: Item,
+    total: int,
+    lot: str | None,
+    expiry: dt.date | None,
+    serial: str | None,
+) -> tuple[str, dt.date | None, str]:
+    lot_text = (lot or "").strip()
+    if item.lot_tracked and not lot_text:
+        raise InvalidInput(
+            _("{sku} is lot tracked: scan or key its lot", sku=item.sku), expected=_("a lot number")
+        )
+    if item.expiry_tracked and expiry is None:
+        raise InvalidInput(
+            _("{sku} needs an expiry date", sku=item.sku), expected=_("an expiry date")
+        )
+    serial_text = (serial or "").strip()
+    if item.serial_tracked:
+        if not serial_text:
+            raise InvalidInput(
+                _("{sku} is serial tracked: scan each serial number", sku=item.sku),
+                expected=_("a serial number"),
+            )
+        if total != 1:
+            raise InvalidInput(
+                _("Serial-tracked {sku} is received one unit per serial", sku=item.sku),
+                expected=_("a quantity of 1"),
+            )
+        taken = session.scalars(
+            select(SerialNumber.id).where(
+                SerialNumber.item_id == item.id, SerialNumber.serial == serial_text
+            )
+        ).first()
+        if taken is not None:
+            raise Conflict(
+                _(
+                    "Serial {serial} of {sku} was already received",
+                    serial=serial_text,
+                    sku=item.sku,
+                ),
+                expected=_("a serial number not yet received"),
+            )
+    elif serial_text:
+        serial_text = ""
+    return lot_text, expiry if item.expiry_tracked or expiry else None, serial_text
+
+
+def _order_line(
+    session: Session, order: PurchaseOrder | None, item: Item, lot: str, total: int
+) -> tuple[PurchaseOrderLine | None, int | None, int]:
+    """The PO line this scan counts against, the ordered total for the item, and how many
+    were received before; refuses beyond the tolerance. Items not on the PO are received
+    and reported as unexpected when the receipt closes."""
+    if order is None:
+        return None, None, 0
+    lines = [line for line in order.lines if line.item_id == item.id]
+    if not lines:
+        return None, None, 0
+    ordered = sum(line.quantity_ordered for line in lines)
+    received = sum(line.quantity_received for line in lines)
+    pct = tolerance_pct(item, order)
+    allowed = math.floor(ordered * (1 + pct / 100) + 1e-9)
+    if received + total > allowed:
+        raise InvalidInput(
+            _(
+                "Over-receipt: {sku} ordered {ordered}, received {received}; at most {allowed} "
+                "allowed ({pct}% tolerance)",
+                sku=item.sku,
+                ordered=ordered,
+                received=received,
+                allowed=allowed,
+                pct=f"{pct:g}",
+            ),
+            expected=_("at most {left} more", left=max(allowed - received, 0)),
+        )
+    chosen = next(
+        (
+            line
+            for line in lines
+            if line.lot == lot and line.quantity_received < line.quantity_ordered
+        ),
+        None,
+    ) or next((line for line in lines if line.quantity_received < line.quantity_ordered), lines[-1])
+    return chosen, ordered, received
+
+
+def _putaway_task(session: Session, receipt: Receipt, key: StockKey, total: int) -> None:
+    stmt = select(Task).where(
+        Task.kind == TaskKind.PUTAWAY.value,
+        Task.status == TaskStatus.OPEN.value,
+        Task.from_location_id == key.location_id,
+    )
+    if key.container_id is not None:
+        stmt = stmt.where(Task.container_id == key.container_id)
+    else:
+        stmt = stmt.where(
+            Task.container_id.is_(None),
+            Task.item_id == key.item_id,
+            Task.lot == key.lot,
+            Task.expiry.is_(None) if key.expiry is None else Task.expiry == key.expiry,
+        )
+    task = session.scalars(stmt.order_by(Task.id).with_for_update()).first()
+    if task is None:
+        session.add(
+            Task(
+                warehouse_id=receipt.warehouse_id,
+                kind=TaskKind.PUTAWAY.value,
+                item_id=key.item_id,
+                lot=key.lot,
+                expiry=key.expiry,
+                from_location_id=key.location_id,
+                container_id=key.container_id,
+                quantity=total,
+                data={"receipt": receipt.number},
+            )
+        )
+        return
+    task.quantity += total
+    if task.item_id != key.item_id:
+        task.data = {**(task.data or {}), "mixed": True}
+
+
+# --- closing --------------------------------------------------------------------------------
+
+
+def close_receipt(
+    session: Session, receipt_id: int, *, actor: Actor, scan_id: str | None = None
+) -> ReceiptClosed:
+    """Close the receipt; record and return its discrepancies against the PO (short, over,
+    unexpected items). A blind receipt has none."""
+    require_role(session, actor.operator_id, *RECEIVING_ROLES)
+
+    def work() -> dict:
+        receipt = _receipt(session, receipt_id, lock=True)
+        if receipt.status != "open":
+            return {"number": receipt.number, "discrepancies": list(receipt.discrepancies or [])}
+        discrepancies: list[dict] = []
+        order = (
+            session.get(PurchaseOrder, receipt.purchase_order_id)
+            if receipt.purchase_order_id
+            else None
+        )
+        if order is not None:
+            totals: dict[int, list[int]] = {}
+            for line in order.lines:
+                slot = totals.setdefault(line.item_id, [0, 0])
+                slot[0] += line.quantity_ordered
+                slot[1] += line.quantity_received
+            for item_id, (ordered, received) in totals.items():
+                if received != ordered:
+                    discrepancies.append(
+                        _discrepancy(
+                            session,
+                            "short" if received < ordered else "over",
+                            item_id,
+                            ordered,
+                            received,
+                        )
+                    )
+            for item_id, quantity in session.execute(
+                select(ReceiptLine.item_id, func.sum(ReceiptLine.quantity))
+                .where(
+                    ReceiptLine.receipt_id == receipt.id,
+                    ReceiptLine.purchase_order_line_id.is_(None),
+                )
+                .group_by(ReceiptLine.item_id)
+                .order_by(ReceiptLine.item_id)
+            ):
+                discrepancies.append(_discrepancy(session, "unexpected", item_id, 0, int(quantity)))
+            complete = all(received >= ordered for ordered, received in totals.values())
+            order.status = "received" if complete else "partial"
+        receipt.discrepancies = discrepancies
+        receipt.status = "closed"
+        receipt.closed_at = utcnow()
+        session.flush()
+        return {"number": receipt.number, "discrepancies": discrepancies}
+
+    result, _replayed = once(session, scan_id, "receiving.close", work)
+    return ReceiptClosed(**result)
+
+
+def _discrepancy(session: Session, kind: str, item_id: int, ordered: int, received: int) -> dict:
+    item = session.get(Item, item_id)
+    return {
+        "kind": kind,
+        "sku": item.sku if item else str(item_id),
+        "ordered": ordered,
+        "received": received,
+    }

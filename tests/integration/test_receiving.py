@@ -1,0 +1,212 @@
+"""Receiving: against a PO, blind, tracked items, tolerance, damage, LPNs, closing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from floor import inventory as inv
+from floor import receiving as rc
+from floor.db import session_scope, transaction
+from floor.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from floor.inventory import Actor
+from floor.models import Container, PurchaseOrder, Receipt, SerialNumber, Task
+from tests.support import SmallWarehouse, add_purchase_order, barcode
+
+EXP = dt.date(2027, 6, 30)
+
+
+def _actor(wh: SmallWarehouse, role: str = "receiver") -> Actor:
+    return Actor(wh.operators[role], "ST01")
+
+
+def _open(wh: SmallWarehouse, number: str | None = None) -> rc.ReceiptSummary:
+    return transaction(
+        wh.engine,
+        lambda s: rc.open_receipt(
+            s, warehouse_id=wh.warehouse_id, actor=_actor(wh), purchase_order_number=number
+        ),
+    )
+
+
+def _receive(wh: SmallWarehouse, receipt_id: int, code: str, **kw: object) -> rc.Received:
+    return transaction(
+        wh.engine,
+        lambda s: rc.receive_scan(s, receipt_id, barcode=code, actor=_actor(wh), **kw),  # type: ignore[arg-type]
+    )
+
+
+def test_receive_against_po_posts_to_dock_and_counts_packs(warehouse: SmallWarehouse) -> None:
+    add_purchase_order(warehouse, "PO1001", [("PLAIN", 30)])
+    receipt = _open(warehouse, "PO1001")
+    assert receipt.purchase_order == "PO1001" and receipt.number.startswith("RC")
+    each = _receive(warehouse, receipt.receipt_id, barcode(warehouse, "PLAIN"), scan_id="s1")
+    case = _receive(warehouse, receipt.receipt_id, barcode(warehouse, "PLAIN", "case"), quantity=2)
+    assert (each.quantity, each.location, each.received_total) == (1, "DOCK-01", 1)
+    assert (case.quantity, case.received_total, case.ordered) == (24, 25, 30)
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("DOCK-01", "PLAIN")) == (25, 0)
+        tasks = s.scalars(select(Task).where(Task.kind == "putaway")).all()
+        assert [(t.quantity, t.status) for t in tasks] == [(25, "open")]
+        summary = rc.receipt_summary(s, receipt.receipt_id)
+        assert summary.lines[0]["received"] == 25
+        assert inv.invariant_violations(s) == []
+
+
+def test_same_scan_id_twice_receives_once(warehouse: SmallWarehouse) -> None:
+    receipt = _open(warehouse)
+    code = barcode(warehouse, "PLAIN")
+    first = _receive(warehouse, receipt.receipt_id, code, quantity=3, scan_id="dup")
+    again = _receive(warehouse, receipt.receipt_id, code, quantity=3, scan_id="dup")
+    assert first == again
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("DOCK-01", "PLAIN")) == (3, 0)
+
+
+def test_over_receipt_is_refused_with_the_allowed_maximum(warehouse: SmallWarehouse) -> None:
+    add_purchase_order(warehouse, "PO1002", [("PLAIN", 10)], supplier_pct=10)
+    receipt = _open(warehouse, "PO1002")
+    _receive(warehouse, receipt.receipt_id, barcode(warehouse, "PLAIN"), quantity=10)
+    _receive(warehouse, receipt.receipt_id, barcode(warehouse, "PLAIN"))  # 11: within 10%
+    with pytest.raises(InvalidInput) as err:
+        _receive(warehouse, receipt.receipt_id, barcode(warehouse, "PLAIN"))
+    assert "at most 11" in str(err.value) and err.value.expected == "at most 0 more"
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("DOCK-01", "PLAIN")) == (11, 0)
+
+
+def test_item_tolerance_wins_over_supplier(warehouse: SmallWarehouse) -> None:
+    from floor.models import Item
+
+    add_purchase_order(warehouse, "PO1003", [("PLAIN", 10)], supplier_pct=50)
+    with session_scope(warehouse.engine) as s:
+        s.get(Item, warehouse.items["PLAIN"]).over_receipt_pct = 0  # type: ignore[union-attr]
+    receipt = _open(warehouse, "PO1003")
+    with pytest.raises(InvalidInput, match="at most 10"):
+        _receive(warehouse, receipt.receipt_id, barcode(warehouse, "PLAIN", "case"))
+
+
+def test_lot_and_expiry_are_required_for_tracked_items(warehouse: SmallWarehouse) -> None:
+    receipt = _open(warehouse)
+    code = barcode(warehouse, "LOT")
+    with pytest.raises(InvalidInput) as err:
+        _receive(warehouse, receipt.receipt_id, code, expiry=EXP)
+    assert err.value.expected == "a lot number"
+    with pytest.raises(InvalidInput, match="expiry"):
+        _receive(warehouse, receipt.receipt_id, code, lot="L1")
+    done = _receive(warehouse, receipt.receipt_id, code, lot="L1", expiry=EXP, count=6)
+    assert done.quantity == 6
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("DOCK-01", "LOT", "L1", EXP)) == (6, 0)
+
+
+def test_serials_one_by_one_and_duplicates_refused(warehouse: SmallWarehouse) -> None:
+    receipt = _open(warehouse)
+    code = barcode(warehouse, "SER")
+    with pytest.raises(InvalidInput, match="serial"):
+        _receive(warehouse, receipt.receipt_id, code)
+    with pytest.raises(InvalidInput, match="one unit per serial"):
+        _receive(warehouse, receipt.receipt_id, code, serial="S1", quantity=2)
+    _receive(warehouse, receipt.receipt_id, code, serial="S1")
+    _receive(warehouse, receipt.receipt_id, code, serial="S2")
+    with pytest.raises(Conflict, match="S1"):
+        _receive(warehouse, receipt.receipt_id, code, serial="S1")
+    with session_scope(warehouse.engine) as s:
+        assert sorted(s.scalars(select(SerialNumber.serial))) == ["S1", "S2"]
+        assert inv.balance_of(s, warehouse.key("DOCK-01", "SER")) == (2, 0)
+
+
+def test_damaged_goes_to_quarantine_with_a_reason_and_no_putaway(
+    warehouse: SmallWarehouse,
+) -> None:
+    receipt = _open(warehouse)
+    code = barcode(warehouse, "PLAIN")
+    with pytest.raises(InvalidInput, match="reason"):
+        _receive(warehouse, receipt.receipt_id, code, damaged=True)
+    done = _receive(warehouse, receipt.receipt_id, code, damaged=True, reason="crushed", quantity=2)
+    assert done.location == "QUA-01"
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("QUA-01", "PLAIN")) == (2, 0)
+        assert s.scalars(select(Task)).all() == []
+
+
+def test_preprinted_lpn_is_created_and_gets_one_putaway_task(warehouse: SmallWarehouse) -> None:
+    receipt = _open(warehouse)
+    _receive(warehouse, receipt.receipt_id, barcode(warehouse, "PLAIN"), lpn_code="LPN0500")
+    _receive(warehouse, receipt.receipt_id, barcode(warehouse, "PLAIN"), lpn_code="LPN0500")
+    with session_scope(warehouse.engine) as s:
+        lpn = s.scalars(select(Container).where(Container.code == "LPN0500")).one()
+        assert lpn.location_id == warehouse.locations["DOCK-01"]
+        tasks = s.scalars(select(Task)).all()
+        assert [(t.container_id, t.quantity) for t in tasks] == [(lpn.id, 2)]
+
+
+def test_generated_lpn_has_next_code_and_a_label_request(warehouse: SmallWarehouse) -> None:
+    made = transaction(
+        warehouse.engine,
+        lambda s: rc.create_lpn(s, warehouse_id=warehouse.warehouse_id, actor=_actor(warehouse)),
+    )
+    assert made.code == "LPN0000002"
+    assert made.print_request == {
+        "template": "lpn",
+        "lpn": "LPN0000002",
+        "kind": "pallet",
+        "warehouse": "TST",
+        "location": "DOCK-01",
+    }
+
+
+def test_lpn_in_use_elsewhere_is_refused(warehouse: SmallWarehouse) -> None:
+    with session_scope(warehouse.engine) as s:
+        s.get(Container, warehouse.containers["LPN0001"]).location_id = warehouse.locations[  # type: ignore[union-attr]
+            "A01-01-2"
+        ]
+    receipt = _open(warehouse)
+    with pytest.raises(Conflict, match="A01-01-2"):
+        _receive(warehouse, receipt.receipt_id, barcode(warehouse, "PLAIN"), lpn_code="LPN0001")
+
+
+def test_close_records_short_over_and_unexpected(warehouse: SmallWarehouse) -> None:
+    add_purchase_order(warehouse, "PO1004", [("PLAIN", 5), ("LOT", 4)], supplier_pct=50)
+    receipt = _open(warehouse, "PO1004")
+    _receive(warehouse, receipt.receipt_id, barcode(warehouse, "PLAIN"), quantity=6)
+    _receive(warehouse, receipt.receipt_id, barcode(warehouse, "LOT"), lot="L", expiry=EXP)
+    _receive(warehouse, receipt.receipt_id, barcode(warehouse, "SER"), serial="X1")
+    closed = transaction(
+        warehouse.engine,
+        lambda s: rc.close_receipt(s, receipt.receipt_id, actor=_actor(warehouse)),
+    )
+    assert closed.discrepancies == [
+        {"kind": "over", "sku": "PLAIN", "ordered": 5, "received": 6},
+        {"kind": "short", "sku": "LOT", "ordered": 4, "received": 1},
+        {"kind": "unexpected", "sku": "SER", "ordered": 0, "received": 1},
+    ]
+    with session_scope(warehouse.engine) as s:
+        stored = s.get(Receipt, receipt.receipt_id)
+        assert stored.status == "closed" and stored.discrepancies == closed.discrepancies  # type: ignore[union-attr]
+        assert s.scalars(select(PurchaseOrder.status)).one() == "partial"
+    with pytest.raises(Conflict, match="closed"):
+        _receive(warehouse, receipt.receipt_id, barcode(warehouse, "PLAIN"))
+
+
+def test_reopening_a_po_resumes_its_open_receipt(warehouse: SmallWarehouse) -> None:
+    add_purchase_order(warehouse, "PO1005", [("PLAIN", 5)])
+    first = _open(warehouse, "PO1005")
+    assert _open(warehouse, "PO1005").receipt_id == first.receipt_id
+
+
+def test_unknown_po_and_barcode_and_wrong_role(warehouse: SmallWarehouse) -> None:
+    with pytest.raises(NotFound, match="PO9999"):
+        _open(warehouse, "PO9999")
+    receipt = _open(warehouse)
+    with pytest.raises(NotFound, match="00000000"):
+        _receive(warehouse, receipt.receipt_id, "00000000")
+    with pytest.raises(PermissionDenied, match="receiver"):
+        transaction(
+            warehouse.engine,
+            lambda s: rc.open_receipt(
+                s, warehouse_id=warehouse.warehouse_id, actor=_actor(warehouse, "picker")
+            ),
+        )
