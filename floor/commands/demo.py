@@ -1,0 +1,87 @@
+"""`floor demo`: build the demo warehouse and print its operators' badges and PINs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from floor.commands import CommandContext, CommandError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="build the demo warehouse (locations, items, stock, orders, operators)",
+        description="Builds a demo warehouse in the configured database: 10 aisles x 20 bays "
+        "x 4 levels with check digits, about 500 items with valid GTINs (lot, expiry and "
+        "serial tracked ones, a few kits), stock, open purchase orders, 200 open orders "
+        "(some to French and Serbian addresses) and one operator per role. Prints the "
+        "operators' badges and PINs.",
+    )
+    group = p.add_mutually_exclusive_group()
+    group.add_argument(
+        "--reset", action="store_true", help="erase EVERYTHING in the database and rebuild it"
+    )
+    group.add_argument(
+        "--if-missing", action="store_true", help="do nothing when the demo warehouse exists"
+    )
+    p.add_argument("--sheet", metavar="PDF", help="also write the demo barcode sheet to PDF")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, ctx: CommandContext) -> int:
+    from floor.db import downgrade, upgrade
+    from floor.demo import DEMO_OPERATORS, build_demo, demo_exists
+
+    engine = ctx.engine
+    exists = demo_exists(engine)
+    if exists and args.if_missing:
+        print("demo warehouse DEMO is ready (floor demo --reset rebuilds it)", file=ctx.out)
+        return 0
+    if exists and not args.reset:
+        raise CommandError("the demo warehouse exists already; use --reset to rebuild it")
+    if args.reset:
+        print("erasing the database...", file=ctx.err)
+        downgrade(engine, "base")
+        upgrade(engine)
+    started = time.perf_counter()
+    tty = ctx.err.isatty() if hasattr(ctx.err, "isatty") else False
+
+    def progress(step: str) -> None:
+        if tty:
+            print(f"\rbuilding demo: {step:<20}", end="", file=ctx.err)
+            sys.stderr.flush()
+
+    summary = build_demo(engine, progress=progress)
+    if tty:
+        print(file=ctx.err)
+    out = ctx.out
+    print(
+        f"Demo warehouse {summary.warehouse} built in {time.perf_counter() - started:.1f} s "
+        f"({engine.url.render_as_string(hide_password=True)})",
+        file=out,
+    )
+    print(
+        f"  {summary.locations} locations, {summary.items} items ({summary.lot_items} lot "
+        f"tracked, {summary.serial_items} serial tracked, {summary.kits} kits), "
+        f"{summary.units_on_hand} units on hand, {summary.purchase_orders} purchase orders, "
+        f"{summary.orders} open orders",
+        file=out,
+    )
+    print("\nOperators (scan or type the badge, then the PIN):", file=out)
+    print(f"  {'badge':<8} {'PIN':<5} {'roles':<18} {'lang':<4} name", file=out)
+    for op in DEMO_OPERATORS:
+        print(f"  {op.badge:<8} {op.pin:<5} {op.roles:<18} {op.language:<4} {op.name}", file=out)
+    if args.sheet:
+        _write_sheet(engine, args.sheet, ctx)
+    return 0
+
+
+def _write_sheet(engine, path: str, ctx: CommandContext) -> None:  # type: ignore[no-untyped-def]
+    try:
+        from floor.demo_sheet import write_demo_sheet
+    except ImportError:
+        raise CommandError("the demo barcode sheet needs the labels package") from None
+    write_demo_sheet(engine, path)
+    print(f"barcode sheet written to {path}", file=ctx.out)
