@@ -79,6 +79,10 @@ class ElementError(Exception):
         self.params = params
 
 
+class SeparatorMissing(ElementError):
+    """A variable-length field ran past its maximum length with no GS after it."""
+
+
 def ai_name(ai: str) -> str:
     """The operator word for an AI, untranslated (N_); its GS1 data title otherwise."""
     if ai in AI_NAMES:
@@ -129,8 +133,11 @@ def split_elements(text: str) -> list[Element]:
             )
         )
         if entry.variable and pos < end and text[pos] != GS:
-            raise ElementError(
-                N_("{name} ({ai}) is longer than allowed, or the GS separator after it is missing"),
+            raise SeparatorMissing(
+                N_(
+                    "GS separator missing after {name} ({ai}), or its value is longer than "
+                    "allowed; set the scanner to transmit GS (FNC1)"
+                ),
                 name=ai_name(entry.code),
                 ai=entry.code,
             )
@@ -205,11 +212,13 @@ def _tail_reads_as_elements(tail: str, seen: set[str], today: date) -> tuple[boo
 def missing_separator(text: str, elements: list[Element], today: date) -> Element | None:
     """The variable-length element that probably swallowed the next one, if any.
 
-    A variable-length value that runs to the end of the scan is suspect when part of it
-    reads as further valid element strings: a dated or check-digited fixed-length element,
-    or (when the scan has no GS at all, so the scanner may be dropping them) a lot or serial.
+    Only for scans with no GS at all: a scanner that sends GS marks every field end, so
+    there a variable-length value at the end is simply the last field. Without GS, a
+    variable-length value is suspect when part of it reads as further valid element
+    strings: a dated or check-digited fixed-length element, or a lot or serial.
     """
-    has_gs = GS in text
+    if GS in text:
+        return None
     seen = {element.ai for element in elements}
     for element in elements:
         if not element.variable or not element.at_end:
@@ -219,8 +228,6 @@ def missing_separator(text: str, elements: list[Element], today: date) -> Elemen
             if not value[start].isdigit() or not value[start + 1].isdigit():
                 continue
             reads, strong = _tail_reads_as_elements(value[start:], seen, today)
-            if not reads:
-                continue
-            if strong or (not has_gs and value[start : start + 2] in LIKELY_NEXT_VARIABLE):
+            if reads and (strong or value[start : start + 2] in LIKELY_NEXT_VARIABLE):
                 return element
     return None

@@ -13,6 +13,7 @@ from floor.scanning.element_strings import (
     POUND_KG,
     Element,
     ElementError,
+    SeparatorMissing,
     ai_name,
     check_element,
     gs1_date,
@@ -52,7 +53,6 @@ class _Rules:
             (language.purchase_order_prefix, ScanKind.PURCHASE_ORDER),
         ]
         self.prefixed = sorted(prefixed, key=lambda pair: -len(pair[0]))
-        self.first_chars = frozenset(prefix[0] for prefix, _ in prefixed)
 
 
 _RULES: dict[int, tuple[ScanLanguage, _Rules]] = {}
@@ -127,10 +127,10 @@ def _parse_text(text: str, rules: _Rules, expect_check_digit: bool, hint: bool) 
     if text.startswith(("http://", "https://", "HTTP://", "HTTPS://")):
         return _digital_link(raw, text, symbology)
 
-    if text[0] in rules.first_chars or text[0] == rules.quantity_prefix[0] or text[0].isalpha():
-        found = _site_code(raw, text, symbology, rules)
-        if found is not None:
-            return found
+    # The site's own codes come before plain GS1 data (AIM-marked GS1 was handled above).
+    found = _site_code(raw, text, symbology, rules)
+    if found is not None:
+        return found
     if text.isascii() and text.isdigit():
         if expect_check_digit and len(text) == rules.check_length:
             return Scan(ScanKind.CHECK_DIGIT, raw, symbology, check_digits=text)
@@ -253,6 +253,8 @@ def _gs1_message(raw: str, text: str, symbology: str | None) -> Scan:
         elements = split_elements(text)
         for element in elements:
             check_element(element, today)
+    except SeparatorMissing as exc:
+        return rejected(ScanKind.AMBIGUOUS, raw, exc.message, symbology, **exc.params)
     except ElementError as exc:
         return rejected(ScanKind.UNKNOWN, raw, exc.message, symbology, **exc.params)
     if len(elements) > 1 or elements[0].variable:

@@ -1,0 +1,268 @@
+"""parse_scan: GS1 examples, AIM identifiers, the site scan language, rejections with reasons."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import biip
+import pytest
+
+from floor.config import ConfigError
+from floor.gs1 import gs1_check_digit, is_valid_gs1_number, location_check_digits
+from floor.scanning import Command, ScanKind, ScanLanguage, parse_check_digit, parse_scan
+
+GS = "\x1d"
+# GS1's own sample numbers: GTIN 09501101530003 (GS1 example company 950110153),
+# SSCC 106141411234567897 (GS1 US example prefix 0614141).
+GTIN = "09501101530003"
+SSCC = "106141411234567897"
+
+
+def test_gs1_check_digit_matches_the_published_examples() -> None:
+    assert gs1_check_digit("0950110153000") == 3
+    assert gs1_check_digit("10614141123456789") == 7
+    assert gs1_check_digit("629104150021") == 3  # GTIN-13 6291041500213
+    assert is_valid_gs1_number(SSCC)
+    assert not is_valid_gs1_number("106141411234567890")
+    with pytest.raises(ValueError, match="digits"):
+        gs1_check_digit("12a")
+
+
+def test_gtin_lot_and_expiry_parse_to_their_values() -> None:
+    scan = parse_scan(f"]C101{GTIN}1725010110ABC123".encode())
+    assert scan.kind is ScanKind.PRODUCT
+    assert scan.symbology == "]C1"
+    assert (scan.gtin, scan.lot, scan.expiry) == (GTIN, "ABC123", date(2025, 1, 1))
+    assert scan.rejected_reason is None
+
+
+def test_expiry_day_00_means_the_last_day_of_the_month() -> None:
+    scan = parse_scan(f"01{GTIN}17240200")
+    assert scan.expiry == date(2024, 2, 29)
+
+
+def test_sscc_parses_with_and_without_its_ai() -> None:
+    with_ai = parse_scan(f"]C100{SSCC}")
+    assert (with_ai.kind, with_ai.sscc) == (ScanKind.SSCC, SSCC)
+    bare = parse_scan(SSCC)
+    assert (bare.kind, bare.sscc) == (ScanKind.SSCC, SSCC)
+
+
+@pytest.mark.parametrize(
+    ("ai", "value", "kg"),
+    [
+        ("3103", "000189", Decimal("0.189")),
+        ("3102", "002500", Decimal("25.00")),
+        ("3100", "000042", Decimal("42")),
+        ("3203", "001000", Decimal("0.45359237")),  # 1.000 lb
+    ],
+)
+def test_weight_ais_place_the_decimal_point_by_their_fourth_digit(
+    ai: str, value: str, kg: Decimal
+) -> None:
+    scan = parse_scan(f"01{GTIN}{ai}{value}")
+    assert scan.net_weight_kg == kg
+
+
+def test_gtin_serial_count_best_before_and_many_fields_at_once() -> None:
+    text = f"]d201{GTIN}15261231{GS}21SN-0001{GS}3712{GS}10L1"
+    scan = parse_scan(text)
+    assert scan.symbology == "]d2"
+    assert (scan.best_before, scan.serial, scan.count, scan.lot) == (
+        date(2026, 12, 31),
+        "SN-0001",
+        12,
+        "L1",
+    )
+
+
+def test_our_gs1_fields_agree_with_biip() -> None:
+    text = f"01{GTIN}10LOT-7{GS}17251130{GS}21X9"
+    ours = parse_scan(text)
+    theirs = biip.parse(text).gs1_message
+    assert theirs is not None
+    assert ours.elements == tuple((es.ai.ai, es.value) for es in theirs.element_strings)
+
+
+def test_plain_ean13_upc_and_ean8() -> None:
+    assert parse_scan("]E06291041500213").gtin == "06291041500213"
+    assert parse_scan("614141000036").gtin == "00614141000036"  # UPC-A
+    assert parse_scan("96385074").kind is ScanKind.PRODUCT  # EAN-8
+
+
+def test_wrong_check_digit_is_rejected_with_the_reason() -> None:
+    scan = parse_scan(f"01{GTIN[:-1]}9")
+    assert scan.kind is ScanKind.UNKNOWN
+    assert "check digit" in (scan.rejected_reason or "")
+    assert "check digit" in scan.describe()
+
+
+def test_digital_link_uri() -> None:
+    scan = parse_scan(f"https://id.gs1.org/01/{GTIN}/10/ABC1?17=270101")
+    assert (scan.kind, scan.gtin, scan.lot, scan.expiry) == (
+        ScanKind.PRODUCT,
+        GTIN,
+        "ABC1",
+        date(2027, 1, 1),
+    )
+
+
+def test_missing_gs_before_a_dated_element_is_ambiguous_not_a_long_lot() -> None:
+    scan = parse_scan(f"01{GTIN}10ABC1231725010121XYZ")
+    assert scan.kind is ScanKind.AMBIGUOUS
+    assert scan.lot is None
+    reason = scan.rejected_reason or ""
+    assert "GS separator missing after lot (10)" in reason
+
+
+def test_missing_gs_between_lot_and_serial_is_ambiguous() -> None:
+    scan = parse_scan(f"01{GTIN}10ABC12321XYZ")
+    assert scan.kind is ScanKind.AMBIGUOUS
+
+
+def test_lot_too_long_for_its_ai_is_ambiguous() -> None:
+    scan = parse_scan(f"01{GTIN}10{'A' * 25}")
+    assert scan.kind is ScanKind.AMBIGUOUS
+    assert "GS separator missing after lot (10)" in (scan.rejected_reason or "")
+
+
+def test_with_gs_present_a_lot_at_the_end_is_trusted() -> None:
+    scan = parse_scan(f"01{GTIN}21S1{GS}10B17250315")
+    assert (scan.kind, scan.lot) == (ScanKind.PRODUCT, "B17250315")
+
+
+def test_the_same_data_with_gs_is_fine() -> None:
+    scan = parse_scan(f"01{GTIN}10ABC123{GS}17250101{GS}21XYZ")
+    assert (scan.kind, scan.lot, scan.serial) == (ScanKind.PRODUCT, "ABC123", "XYZ")
+
+
+def test_a_leading_or_trailing_gs_and_the_terminator_are_ignored() -> None:
+    scan = parse_scan(f"{GS}01{GTIN}10ABC{GS}\r\n".encode())
+    assert (scan.kind, scan.lot) == (ScanKind.PRODUCT, "ABC")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "code"),
+    [
+        ("LPN000123", ScanKind.LPN, "LPN000123"),
+        ("TOTE0042", ScanKind.TOTE, "TOTE0042"),
+        ("CTN9", ScanKind.CARTON, "CTN9"),
+        ("OP0007", ScanKind.BADGE, "OP0007"),
+        ("SO1001", ScanKind.ORDER, "SO1001"),
+        ("PO4711", ScanKind.PURCHASE_ORDER, "PO4711"),
+        ("A01-03-2", ScanKind.LOCATION, "A01-03-2"),
+    ],
+)
+def test_site_codes(text: str, kind: ScanKind, code: str) -> None:
+    scan = parse_scan(text)
+    assert (scan.kind, scan.code) == (kind, code)
+    assert code in scan.describe()
+
+
+def test_location_with_check_digits_suffix() -> None:
+    scan = parse_scan("A01-03-2*47")
+    assert (scan.kind, scan.location, scan.check_digits) == (ScanKind.LOCATION, "A01-03-2", "47")
+    assert parse_scan("A01-03-2").has_check_digits is False
+    bad = parse_scan("A01-03-2*4")
+    assert bad.kind is ScanKind.UNKNOWN
+    assert "2 check digits" in (bad.rejected_reason or "")
+
+
+def test_two_digits_are_check_digits_only_when_the_screen_asks() -> None:
+    assert parse_scan("47", expect_check_digit=True).kind is ScanKind.CHECK_DIGIT
+    alone = parse_scan("47")
+    assert alone.kind is ScanKind.UNKNOWN
+    assert "check digits" in (alone.rejected_reason or "")
+    assert parse_check_digit(b"47\r") == "47"
+    assert parse_check_digit("470") is None
+
+
+def test_location_check_digits_are_two_stable_digits() -> None:
+    digits = location_check_digits("A01-03-2")
+    assert len(digits) == 2 and digits.isdigit()
+    assert digits == location_check_digits("a01-03-2")
+    assert digits != location_check_digits("A01-03-3")
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("CMD:CONFIRM", Command.CONFIRM),
+        ("CMD:SHORT", Command.SHORT),
+        ("CMD:SKIP", Command.SKIP),
+        ("CMD:CANCEL", Command.CANCEL),
+        ("CMD:DONE", Command.DONE),
+    ],
+)
+def test_command_barcodes(text: str, command: Command) -> None:
+    scan = parse_scan(text)
+    assert (scan.kind, scan.command) == (ScanKind.COMMAND, command)
+
+
+def test_quantity_command_and_its_limits() -> None:
+    scan = parse_scan("CMD:QTY:12")
+    assert (scan.command, scan.quantity) == (Command.QUANTITY, 12)
+    assert scan.describe() == "Quantity 12"
+    assert parse_scan("CMD:QTY:0").kind is ScanKind.UNKNOWN
+    assert parse_scan("CMD:QTY:x").kind is ScanKind.UNKNOWN
+
+
+def test_the_language_is_configurable() -> None:
+    language = ScanLanguage.from_section(
+        {
+            "location_pattern": r"\d{2}\.\d{3}",
+            "lpn_prefix": "PAL",
+            "commands": {"confirm": "OK!"},
+        }
+    )
+    assert parse_scan("12.345", language).kind is ScanKind.LOCATION
+    assert parse_scan("PAL77", language).kind is ScanKind.LPN
+    assert parse_scan("LPN77", language).kind is ScanKind.UNKNOWN
+    assert parse_scan("OK!", language).command is Command.CONFIRM
+    assert parse_scan("CMD:DONE", language).command is Command.DONE
+
+
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [
+        ({"location_pattern": "("}, "location_pattern"),
+        ({"check_digit_length": "two"}, "check_digit_length"),
+        ({"commands": {"launch": "X"}}, "commands"),
+        ({"lpn_prefx": "X"}, "lpn_prefx"),
+        ({"tote_prefix": ""}, "prefixes"),
+    ],
+)
+def test_bad_language_settings_name_the_key(section: dict, key: str) -> None:
+    with pytest.raises(ConfigError, match=key):
+        ScanLanguage.from_section(section)
+
+
+def test_unknown_input_is_a_typed_result_with_a_reason() -> None:
+    scan = parse_scan("hello world")
+    assert scan.kind is ScanKind.UNKNOWN
+    assert scan.rejected_reason
+    assert parse_scan(b"").rejected_reason == "the scan is empty"
+
+
+def test_azerty_shifted_gtin_gets_a_layout_warning_and_a_suggestion_only() -> None:
+    azerty = "(çà&é\"'&é\"'(è"  # 5901234123457 typed by a US-layout scanner into AZERTY
+    scan = parse_scan(azerty)
+    assert scan.kind is ScanKind.UNKNOWN
+    assert scan.gtin is None
+    assert "AZERTY" in (scan.rejected_reason or "")
+    assert scan.suggestion == "5901234123457"
+    assert "5901234123457" in scan.describe()
+
+
+def test_qwertz_swapped_letters_get_a_layout_warning() -> None:
+    scan = parse_scan("CMD:QTZ:5")
+    assert "QWERTZ" in (scan.rejected_reason or "")
+    assert scan.suggestion == "CMD:QTY:5"
+
+
+def test_describe_is_translated(monkeypatch: pytest.MonkeyPatch) -> None:
+    import floor.scanning.model as model
+
+    monkeypatch.setattr(model, "_", lambda message, **params: "T:" + message.format(**params))
+    assert parse_scan("TOTE1").describe() == "T:Tote TOTE1"
