@@ -215,3 +215,47 @@ def barcode(wh: SmallWarehouse, sku: str, pack_level: str = "each") -> str:
                 ItemBarcode.item_id == wh.items[sku], ItemBarcode.pack_level == pack_level
             )
         ).one()
+
+
+def add_sales_order(
+    wh: SmallWarehouse,
+    number: str,
+    lines: list[tuple[str, int]],
+    *,
+    routed: bool = True,
+    **fields: object,
+) -> int:
+    """A sales order of `lines` (sku, quantity); carrier=, priority=, ship_by=, cutoff_at=...
+
+    `routed=False` leaves the warehouse empty (for order routing). Returns its id.
+    """
+    from floor.models import SalesOrder, SalesOrderLine
+
+    with session_scope(wh.engine) as s:
+        order = SalesOrder(
+            number=number,
+            external_ref=number,
+            warehouse_id=wh.warehouse_id if routed else None,
+            **fields,
+        )
+        for n, (sku, quantity) in enumerate(lines, start=1):
+            order.lines.append(
+                SalesOrderLine(line_no=n, item_id=wh.items[sku], quantity_ordered=quantity)
+            )
+        s.add(order)
+        s.flush()
+        return order.id
+
+
+def add_cart(wh: SmallWarehouse, code: str = "CART01", totes: tuple[str, ...] = ()) -> None:
+    """A picking cart and extra totes (TOTE01 and TOTE02 exist already)."""
+    with session_scope(wh.engine) as s:
+        cart = Container(code=code, kind="cart")
+        s.add(cart)
+        s.flush()
+        wh.containers[code] = cart.id
+        for tote_code in totes:
+            tote = Container(code=tote_code, kind="tote")
+            s.add(tote)
+            s.flush()
+            wh.containers[tote_code] = tote.id
