@@ -78,7 +78,7 @@ class ScanSpool:
         line = (entry.to_json() + "\n").encode("utf-8")
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o640)
             try:
                 if self._ends_mid_line(fd):
                     # A crash cut the last entry short: start a fresh line so this one stays whole.
