@@ -633,3 +633,18 @@ class ReturnLine(Base):
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     transaction_id: Mapped[int | None] = mapped_column(ForeignKey("stock_transactions.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FlowState(Base):
+    """Where an operator stopped in a flow, so the flow resumes after a crash or logout."""
+
+    __tablename__ = "flow_states"
+    __table_args__ = (UniqueConstraint("operator_id", "flow"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    flow: Mapped[str] = mapped_column(String(40))
+    station: Mapped[str] = mapped_column(String(20), default="")
+    state: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

@@ -1,0 +1,139 @@
+"""Login: scan (or key in) a badge, then key in the PIN. F9 changes the screen's language.
+
+The PIN is typed, never journaled: while it is asked for, even a fast burst of keys is
+treated as typing. Three wrong PINs send the operator back to the badge step.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from floor.i18n import LANGUAGES, N_, _
+from floor.scanning import ScanKind
+from floor.screens.base import StationScreen
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from floor.app import ScanTicket
+    from floor.devices import RawScan
+    from floor.errors import FloorError
+    from floor.scanning import Scan
+    from floor.station import OperatorLogin
+
+MAX_PIN_TRIES = 3
+
+
+class LoginScreen(StationScreen):
+    SCREEN_NAME: ClassVar[str] = "login"
+    ENTRY_LABEL: ClassVar[str] = N_("Badge:")
+
+    def __init__(self, message: str | None = None, kind: str = "info") -> None:
+        super().__init__()
+        self.badge: str | None = None
+        self.tries = 0
+        self.TYPED_ONLY = False  # type: ignore[misc]
+        self._message = (message, kind)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        message, kind = self._message
+        if message:
+            self.feedback(message, kind)
+        self.floor_app.pump_scans()
+
+    def screen_title(self) -> str:
+        return _("floor · Station {station}", station=self.station.station_code)
+
+    def key_hints(self) -> list[tuple[str, str]]:
+        hints = [("Enter", _("OK")), ("Esc", _("Back"))]
+        return [*hints, ("F9", LANGUAGES[self.station.language])]
+
+    def refresh_texts(self) -> None:
+        super().refresh_texts()
+        self._show_step()
+
+    def _show_step(self) -> None:
+        if self.badge is None:
+            self.ENTRY_LABEL = N_("Badge:")  # type: ignore[misc]
+            self.MASK_ENTRY = False  # type: ignore[misc]
+            self.prompt(_("Scan your badge"), _("or key in your badge number and press Enter"))
+        else:
+            self.ENTRY_LABEL = N_("PIN:")  # type: ignore[misc]
+            self.MASK_ENTRY = True  # type: ignore[misc]
+            self.prompt(
+                _("Key in your PIN"),
+                _("Badge {badge}. Enter to log in, Esc to start again", badge=self.badge),
+            )
+        self.TYPED_ONLY = self.badge is not None  # type: ignore[misc]
+        self._show_entry()
+
+    # Badge step.
+
+    def handle_scan(self, scan: Scan, raw: RawScan, ticket: ScanTicket) -> None:
+        if scan.kind is not ScanKind.BADGE or not scan.code:
+            self.reject(_("{scan} is not an operator badge", scan=scan.describe()), _("your badge"))
+            return
+        self.check_badge(scan.code)
+
+    def check_badge(self, badge: str) -> None:
+        from floor.operators import find_by_badge
+
+        def work(session: Session) -> str:
+            return find_by_badge(session, badge).name
+
+        def found(name: str) -> None:
+            self.badge = badge
+            self.tries = 0
+            self.entry = ""
+            self.accept(_("Hello {name}", name=name))
+            self._show_step()
+
+        self.call_service(work, found, on_error=self._badge_refused)
+
+    def _badge_refused(self, error: FloorError) -> None:
+        self.reject(str(error), error.expected)
+
+    def handle_typed(self, text: str) -> None:
+        if self.badge is None:
+            self.floor_app.inject_scan(text.strip().upper(), source="keyboard")
+        else:
+            self.submit_login(self.badge, text)
+
+    # PIN step.
+
+    def submit_login(self, badge: str, pin: str) -> None:
+        """Check badge and PIN in a thread worker; on success the station session begins."""
+        from floor.station import log_in
+
+        code = self.station.station_code
+        self.badge = badge
+
+        def work(session: Session) -> OperatorLogin:
+            return log_in(session, code, badge, pin)
+
+        self.call_service(work, self.floor_app.begin_session, on_error=self._login_refused)
+
+    def _login_refused(self, error: FloorError) -> None:
+        self.tries += 1
+        if self.tries >= MAX_PIN_TRIES or error.code == "not_found":
+            self.badge = None
+            self.tries = 0
+        self.entry = ""
+        self._show_step()
+        self.reject(str(error), error.expected)
+
+    def handle_command(self, name: str, quantity: int | None = None) -> None:
+        if name == "cancel" and self.badge is not None:
+            self.badge = None
+            self.entry = ""
+            self.query_one("#feedback").clear()  # type: ignore[attr-defined]
+            self._show_step()
+
+    def handle_other_key(self, key: str) -> None:
+        if key == "f9":
+            codes = list(LANGUAGES)
+            station = self.station
+            station.language = codes[(codes.index(station.language) + 1) % len(codes)]
+            with self.in_language():
+                self.refresh_texts()

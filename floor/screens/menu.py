@@ -1,0 +1,116 @@
+"""The menu: the flows the operator's roles allow, numbered; a digit opens one.
+
+Scans alone work too: a quantity barcode (CMD:QTY:n) opens flow n, confirm opens the
+highlighted one, cancel logs out. Keys: digits, arrows and Enter, Esc/F10 to log out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from floor.i18n import N_, _
+from floor.scanning import Command, ScanKind
+from floor.screens import flows_for
+from floor.screens.base import StationScreen
+
+if TYPE_CHECKING:
+    from floor.app import ScanTicket
+    from floor.devices import RawScan
+    from floor.scanning import Scan
+    from floor.screens.flow import FlowScreen
+
+
+class MenuScreen(StationScreen):
+    SCREEN_NAME: ClassVar[str] = "menu"
+    ENTRY_LABEL: ClassVar[str] = N_("Choice:")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flows: list[type[FlowScreen]] = []
+        self.highlighted = 0
+
+    def on_mount(self) -> None:
+        self.flows = flows_for(self.station.operator_roles)
+        super().on_mount()
+        self.floor_app.pump_scans()
+
+    def screen_title(self) -> str:
+        return _("Menu · {name}", name=self.station.operator_name)
+
+    def key_hints(self) -> list[tuple[str, str]]:
+        return [("1-9", _("Open")), ("Enter", _("Open")), ("Esc", _("Log out"))]
+
+    def refresh_texts(self) -> None:
+        super().refresh_texts()
+        if self.flows:
+            self.prompt(_("Choose a task"), _("Key its number, or scan a quantity barcode"))
+        else:
+            self.prompt(_("No tasks for your role"), _("Ask a supervisor; Esc to log out"))
+        self._show_flows()
+
+    def _show_flows(self) -> None:
+        lines = []
+        for number, flow in enumerate(self.flows, start=1):
+            mark = "▶" if number - 1 == self.highlighted else " "
+            lines.append(f"{mark} {number}  {_(flow.TITLE)}")
+        self.show_lines(lines)
+
+    def open_number(self, number: int) -> None:
+        if not 1 <= number <= len(self.flows):
+            self.reject(
+                _("There is no task {number}", number=number),
+                _("a number from 1 to {last}", last=len(self.flows)),
+            )
+            return
+        self.highlighted = number - 1
+        self._show_flows()
+        self.floor_app.open_flow(self.flows[number - 1])
+
+    def handle_scan(self, scan: Scan, raw: RawScan, ticket: ScanTicket) -> None:
+        if scan.kind is ScanKind.COMMAND and scan.command is Command.QUANTITY:
+            self.open_number(scan.quantity or 0)
+        elif scan.kind is ScanKind.COMMAND and scan.command is Command.CONFIRM:
+            self.open_number(self.highlighted + 1)
+        elif scan.kind is ScanKind.COMMAND and scan.command is Command.CANCEL:
+            self.floor_app.log_out()
+        elif not scan.ok:
+            self.reject(scan.describe(), _("a task number"))
+        else:
+            ticket.ignore(_("Choose a task first"))
+            self.feedback(_("{scan}: choose a task first", scan=scan.describe()), "info")
+
+    def handle_command(self, name: str, quantity: int | None = None) -> None:
+        if name == "cancel":
+            self.floor_app.log_out()
+        elif name == "confirm":
+            self.open_number(self.highlighted + 1)
+
+    def add_typed(self, text: str) -> None:
+        # Up to nine flows a single digit opens at once; more need Enter.
+        if len(self.flows) <= 9 and not self.entry and len(text) == 1 and text.isdigit():
+            self.open_number(int(text))
+            return
+        super().add_typed(text)
+
+    def handle_typed(self, text: str) -> None:
+        if text.isdigit():
+            self.open_number(int(text))
+        else:
+            self.floor_app.inject_scan(text, source="keyboard")
+
+    def submit_typed(self) -> None:
+        if not self.entry:
+            self.open_number(self.highlighted + 1)
+            return
+        super().submit_typed()
+
+    def handle_other_key(self, key: str) -> None:
+        if not self.flows:
+            return
+        if key == "down":
+            self.highlighted = (self.highlighted + 1) % len(self.flows)
+        elif key == "up":
+            self.highlighted = (self.highlighted - 1) % len(self.flows)
+        else:
+            return
+        self._show_flows()

@@ -1,0 +1,188 @@
+"""The logged-in station session: which station, warehouse and operator, and their flow states.
+
+`StationSession` is plain data the app and every screen share. The functions below are the
+station's services (open the station, log an operator in or out, keep flow states); they run
+in a unit of work and import no Textual.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from floor.config import Settings
+from floor.errors import FloorError, NotFound
+from floor.i18n import _, normalise_language
+from floor.inventory import Actor
+from floor.models import FlowState, Station, Warehouse
+from floor.operators import authenticate, effective_roles
+from floor.scanning import ScanLanguage
+
+
+class WarehouseMissing(NotFound):
+    """The configured warehouse is not in the database (run `floor demo`)."""
+
+
+@dataclass(frozen=True)
+class OperatorLogin:
+    """What a successful login hands to the station: who, their roles, where they stopped."""
+
+    operator_id: int
+    name: str
+    badge: str
+    roles: frozenset[str]
+    language: str
+    flow_states: dict[str, dict[str, Any]]
+    resume_flow: str | None
+
+
+@dataclass
+class StationSession:
+    engine: Engine
+    settings: Settings
+    station_code: str
+    warehouse_id: int
+    warehouse_code: str
+    scan_language: ScanLanguage
+    operator_id: int | None = None
+    operator_name: str = ""
+    operator_roles: frozenset[str] = frozenset()
+    language: str = "en"
+    operator_badge: str = ""
+    flow_states: dict[str, dict[str, Any]] = field(default_factory=dict)
+    resume_flow: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.operator_id, self.station_code)
+
+    @property
+    def logged_in(self) -> bool:
+        return self.operator_id is not None
+
+    @property
+    def default_language(self) -> str:
+        return normalise_language(self.settings.language)
+
+    def begin(self, login: OperatorLogin) -> None:
+        self.operator_id = login.operator_id
+        self.operator_name = login.name
+        self.operator_badge = login.badge
+        self.operator_roles = login.roles
+        self.language = login.language
+        self.flow_states = dict(login.flow_states)
+        self.resume_flow = login.resume_flow
+
+    def end(self) -> None:
+        self.operator_id = None
+        self.operator_name = ""
+        self.operator_badge = ""
+        self.operator_roles = frozenset()
+        self.language = self.default_language
+        self.flow_states = {}
+        self.resume_flow = None
+
+
+def open_station(
+    engine: Engine, settings: Settings, station_code: str | None = None
+) -> StationSession:
+    """The station session for `settings`; WarehouseMissing when the warehouse is not there."""
+    code = station_code or settings.station
+
+    def work(session: Session) -> tuple[int, str]:
+        warehouse = session.scalar(select(Warehouse).where(Warehouse.code == settings.warehouse))
+        if warehouse is None:
+            raise WarehouseMissing(
+                _(
+                    "Warehouse {warehouse} is not in the database; run `floor demo` to create "
+                    "a demo warehouse, or set FLOOR_WAREHOUSE",
+                    warehouse=settings.warehouse,
+                ),
+                expected=_("a warehouse code"),
+            )
+        station = session.scalar(select(Station).where(Station.code == code))
+        if station is None:
+            session.add(Station(code=code, name=code, warehouse_id=warehouse.id))
+        return warehouse.id, warehouse.code
+
+    from floor.db import transaction
+
+    warehouse_id, warehouse_code = transaction(engine, work)
+    return StationSession(
+        engine=engine,
+        settings=settings,
+        station_code=code,
+        warehouse_id=warehouse_id,
+        warehouse_code=warehouse_code,
+        scan_language=ScanLanguage.from_settings(settings),
+        language=normalise_language(settings.language),
+    )
+
+
+def log_in(session: Session, station_code: str, badge: str, pin: str) -> OperatorLogin:
+    """Check badge and PIN; mark the station as used by the operator; load their flow states."""
+    operator = authenticate(session, badge, pin)
+    if not operator.active:
+        raise FloorError(
+            _("Badge {badge} is no longer active", badge=badge), expected=_("an operator badge")
+        )
+    station = session.scalar(select(Station).where(Station.code == station_code))
+    if station is not None:
+        station.operator_id = operator.id
+        station.last_seen_at = dt.datetime.now(dt.UTC)
+    states = session.scalars(
+        select(FlowState)
+        .where(FlowState.operator_id == operator.id)
+        .order_by(FlowState.updated_at.desc(), FlowState.id.desc())
+    ).all()
+    flow_states = {row.flow: dict(row.state) for row in states if row.state}
+    resume = next((row.flow for row in states if row.state), None)
+    return OperatorLogin(
+        operator_id=operator.id,
+        name=operator.name,
+        badge=operator.badge,
+        roles=effective_roles(operator),
+        language=normalise_language(operator.language),
+        flow_states=flow_states,
+        resume_flow=resume,
+    )
+
+
+def log_out(session: Session, station_code: str, operator_id: int) -> None:
+    station = session.scalar(select(Station).where(Station.code == station_code))
+    if station is not None and station.operator_id == operator_id:
+        station.operator_id = None
+        station.last_seen_at = dt.datetime.now(dt.UTC)
+
+
+def store_flow_state(
+    session: Session, operator_id: int, flow: str, state: dict[str, Any], station_code: str = ""
+) -> None:
+    """Keep `state` as where the operator stands in `flow`; an empty state clears it."""
+    if not state:
+        session.execute(
+            delete(FlowState).where(FlowState.operator_id == operator_id, FlowState.flow == flow)
+        )
+        return
+    row = session.scalar(
+        select(FlowState).where(FlowState.operator_id == operator_id, FlowState.flow == flow)
+    )
+    if row is None:
+        session.add(
+            FlowState(operator_id=operator_id, flow=flow, station=station_code, state=dict(state))
+        )
+    else:
+        row.state = dict(state)
+        row.station = station_code
+        row.updated_at = dt.datetime.now(dt.UTC)
+
+
+def load_flow_state(session: Session, operator_id: int, flow: str) -> dict[str, Any] | None:
+    row = session.scalar(
+        select(FlowState).where(FlowState.operator_id == operator_id, FlowState.flow == flow)
+    )
+    return dict(row.state) if row is not None and row.state else None
