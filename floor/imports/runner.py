@@ -149,7 +149,7 @@ def run_import(
 
     def work(session: Session) -> ImportOutcome:
         found: list[ImportProblem] = []
-        warehouse_id = _warehouse_id(session, warehouse)
+        warehouse_id = 0 if kind == "items" else _warehouse_id(session, warehouse)
         bar.start(_("Writing {kind}", kind=kind), len(records))
         result = replace(outcome, unchanged=[])
         if kind == "items":
