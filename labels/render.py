@@ -146,10 +146,13 @@ def render_pdf(
 def render_pdf_many(
     labels: Iterable[object], size: str | None = None, captions: Mapping[str, str] | None = None
 ) -> bytes:
-    """Many labels in one PDF; every label is laid out (and checked) before the first is drawn."""
+    """Many labels in one PDF, laid out one at a time to keep memory flat.
+
+    A bad label anywhere raises LabelDataError and no PDF is returned at all.
+    """
     from labels.pdf import pdf_bytes
 
-    pages = [page for label in labels for page in layout_pages(label, size, captions)]
+    pages = (page for label in labels for page in layout_pages(label, size, captions))
     return pdf_bytes(pages, title="labels")
 
 
