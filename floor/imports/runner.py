@@ -9,17 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from floor.db import transaction
-from floor.errors import NotFound
 from floor.i18n import _, ngettext
 from floor.imports import items, locations, orders, purchase_orders, shopify
 from floor.imports.problems import ImportProblem, ImportRejected
 from floor.imports.progress import Progress
 from floor.imports.source import SourceRow, Table, decode, read_csv, read_json
-from floor.models import Warehouse
+from floor.stock_report import find_warehouse
 
 KINDS = ("items", "locations", "orders", "purchase-orders")
 FORMATS = ("csv", "json", "shopify")
@@ -87,16 +86,6 @@ def _lower_columns(table: Table) -> Table:
     )
 
 
-def _warehouse_id(session: Session, code: str) -> int:
-    warehouse_id = session.scalar(select(Warehouse.id).where(Warehouse.code == code))
-    if warehouse_id is None:
-        known = ", ".join(session.scalars(select(Warehouse.code).order_by(Warehouse.code)))
-        raise NotFound(
-            _("No warehouse {code} (known: {known})", code=code, known=known or _("none"))
-        )
-    return warehouse_id
-
-
 def run_import(
     engine: Engine,
     kind: str,
@@ -149,7 +138,7 @@ def run_import(
 
     def work(session: Session) -> ImportOutcome:
         found: list[ImportProblem] = []
-        warehouse_id = 0 if kind == "items" else _warehouse_id(session, warehouse)
+        warehouse_id = 0 if kind == "items" else find_warehouse(session, warehouse)
         bar.start(_("Writing {kind}", kind=kind), len(records))
         result = replace(outcome, unchanged=[])
         if kind == "items":

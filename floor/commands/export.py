@@ -1,0 +1,101 @@
+"""`floor export stock|movements|orders`: CSV or JSON, to a file or standard output."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from floor.commands import CommandError
+from floor.i18n import _
+
+if TYPE_CHECKING:
+    from floor.commands import CommandContext
+
+EXPORTS = ("stock", "movements", "orders")
+FORMATS = ("csv", "json")
+
+DESCRIPTION = """\
+Export stock balances, stock movements or sales orders of one warehouse as CSV or JSON
+(UTF-8), to --output FILE or standard output.
+
+stock:     location, sku, description, lot, expiry, container, quantity, reserved
+movements: movement, time, transaction, kind, reason, reference, operator, station,
+           location, sku, lot, expiry, container, quantity, reserved
+orders:    CSV one row per line (the columns `floor import orders` reads); JSON a list of
+           orders with ship_to and lines"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "export",
+        help=_("export stock, movements or orders as CSV or JSON"),
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("what", choices=EXPORTS, help=_("what to export"))
+    p.add_argument("--format", choices=FORMATS, default="csv", help=_("csv (default) or json"))
+    p.add_argument("--output", "-o", metavar="FILE", help=_("write here instead of stdout"))
+    p.add_argument(
+        "--warehouse", metavar="CODE", help=_("warehouse code (default: the configured one)")
+    )
+    p.add_argument(
+        "--since", metavar="DATE", help=_("movements: only those at or after DATE (YYYY-MM-DD)")
+    )
+    p.add_argument("--status", metavar="STATUS", help=_("orders: only those with this status"))
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
+    import datetime as dt
+
+    from floor.db import read_only
+    from floor.errors import FloorError
+    from floor.exports import export
+    from floor.stock_report import find_warehouse
+
+    since = None
+    if args.since:
+        try:
+            since = dt.datetime.fromisoformat(args.since)
+        except ValueError:
+            raise CommandError(
+                _("--since: expected a date as YYYY-MM-DD, got {value}", value=args.since), 2
+            ) from None
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=dt.UTC)
+    with read_only(ctx.engine) as session:
+        try:
+            warehouse_id = find_warehouse(session, args.warehouse or ctx.settings.warehouse)
+        except FloorError as exc:
+            raise CommandError(str(exc)) from None
+        if args.output:
+            try:
+                with open(args.output, "w", encoding="utf-8", newline="") as stream:
+                    count = export(
+                        session,
+                        args.what,
+                        args.format,
+                        stream,
+                        warehouse_id,
+                        since=since,
+                        status=args.status,
+                    )
+            except OSError as exc:
+                raise CommandError(
+                    _("Cannot write {file}: {reason}", file=args.output, reason=exc.strerror)
+                ) from None
+            print(
+                _("{count} records written to {file}", count=count, file=args.output),
+                file=ctx.err,
+            )
+        else:
+            export(
+                session,
+                args.what,
+                args.format,
+                ctx.out,
+                warehouse_id,
+                since=since,
+                status=args.status,
+            )
+    return 0

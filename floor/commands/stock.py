@@ -1,0 +1,126 @@
+"""`floor stock`: what is where, by item, location or lot; `--low` lists items to reorder."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from floor.commands import CommandError
+from floor.i18n import _
+
+if TYPE_CHECKING:
+    from floor.commands import CommandContext
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "stock",
+        help=_("show stock by item, location or lot; --low: items under their reorder point"),
+        description=_(
+            "Show stock on hand in a warehouse as a table (location, SKU, lot, expiry, "
+            "container, on hand, reserved, available), filtered by item, location or lot. "
+            "With --low, list the items whose on-hand total is below their reorder point."
+        ),
+    )
+    p.add_argument("--item", metavar="SKU", help=_("only this item"))
+    p.add_argument("--location", metavar="CODE", help=_("only this location"))
+    p.add_argument("--lot", metavar="LOT", help=_("only this lot"))
+    p.add_argument(
+        "--low", action="store_true", help=_("items whose on-hand total is below reorder point")
+    )
+    p.add_argument(
+        "--warehouse", metavar="CODE", help=_("warehouse code (default: the configured one)")
+    )
+    p.set_defaults(handler=handle)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: set[int]) -> str:
+    """Columns padded to their widest cell; numbers right-aligned."""
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for row in cells:
+        parts = [
+            cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(parts).rstrip())
+    return "\n".join(lines)
+
+
+def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
+    from floor.db import read_only
+    from floor.errors import FloorError
+    from floor.stock_report import (
+        find_warehouse,
+        item_exists,
+        location_exists,
+        low_stock,
+        stock_lines,
+    )
+
+    code = args.warehouse or ctx.settings.warehouse
+    with read_only(ctx.engine) as session:
+        try:
+            warehouse_id = find_warehouse(session, code)
+        except FloorError as exc:
+            raise CommandError(str(exc)) from None
+        if args.low:
+            low = low_stock(session, warehouse_id)
+            if not low:
+                print(_("No item is below its reorder point in {code}", code=code), file=ctx.out)
+                return 0
+            print(
+                table(
+                    [_("SKU"), _("Description"), _("On hand"), _("Reorder point")],
+                    [(x.sku, x.description, x.on_hand, x.reorder_point) for x in low],
+                    {2, 3},
+                ),
+                file=ctx.out,
+            )
+            return 0
+        if args.item and not item_exists(session, args.item):
+            raise CommandError(_("No item with SKU {sku}", sku=args.item))
+        if args.location and not location_exists(session, warehouse_id, args.location):
+            raise CommandError(
+                _("No location {location} in {code}", location=args.location, code=code)
+            )
+        lines = stock_lines(
+            session, warehouse_id, sku=args.item, location=args.location, lot=args.lot
+        )
+    if not lines:
+        print(_("No stock found"), file=ctx.out)
+        return 0
+    print(
+        table(
+            [
+                _("Location"),
+                _("SKU"),
+                _("Lot"),
+                _("Expiry"),
+                _("Container"),
+                _("On hand"),
+                _("Reserved"),
+                _("Available"),
+            ],
+            [
+                (
+                    x.location,
+                    x.sku,
+                    x.lot,
+                    x.expiry.isoformat() if x.expiry else "",
+                    x.container,
+                    x.quantity,
+                    x.reserved,
+                    x.available,
+                )
+                for x in lines
+            ],
+            {5, 6, 7},
+        ),
+        file=ctx.out,
+    )
+    total = sum(x.quantity for x in lines)
+    print(_("{count} balances, {total} units on hand", count=len(lines), total=total), file=ctx.out)
+    return 0
