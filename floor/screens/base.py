@@ -52,6 +52,14 @@ HINTS_FULL: list[tuple[str, str]] = [
     ("Esc", N_("Cancel")),
 ]
 
+HINTS_COMPACT: list[tuple[str, str]] = [
+    ("F2", N_("OK")),
+    ("F3", N_("Short")),
+    ("F4", N_("Skip")),
+    ("F5", N_("Done")),
+    ("Esc", N_("Back")),
+]
+
 
 class StationScreen(Screen[None]):
     """A station screen: the shared layout, feedback, key entry and the key fallbacks."""
@@ -106,7 +114,8 @@ class StationScreen(Screen[None]):
         return ""
 
     def key_hints(self) -> list[tuple[str, str]]:
-        return [(key, _(label)) for key, label in HINTS_FULL]
+        hints = HINTS_COMPACT if self.floor_app.compact else HINTS_FULL
+        return [(key, _(label)) for key, label in hints]
 
     def refresh_texts(self) -> None:
         """Re-render everything translated: on mount, language switch, compact layout."""

@@ -106,6 +106,6 @@ class KeyHints(Static):
     def show(self, hints: list[tuple[str, str]], compact: bool) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         for key, label in hints:
-            text.append(f"{key}", style="reverse bold")
-            text.append(f" {label[:6] if compact else label} ")
+            text.append(key, style="reverse bold")
+            text.append(f"{label} " if compact else f" {label}  ")
         self.update(text)
