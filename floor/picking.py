@@ -122,7 +122,7 @@ class PickOutcome:
 def _container(session: Session, code: str, kind: str) -> Container:
     found = session.scalars(select(Container).where(Container.code == code)).one_or_none()
     if found is None or found.kind != kind:
-        raise NotFound(
+        raise WrongScan(
             _("{code} is not a {kind}", code=code, kind=_(kind)),
             expected=_("a {kind}", kind=_(kind)),
         )

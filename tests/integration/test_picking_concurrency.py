@@ -1,0 +1,82 @@
+"""PostgreSQL: pickers claiming carts at the same moment never receive the same task."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from floor import picking
+from floor.db import session_scope, transaction
+from floor.errors import NotFound
+from floor.models import Operator, Task
+from floor.waves import WaveRules, build_wave, release_wave
+from tests.support import SmallWarehouse, add_cart, add_sales_order, add_stock
+
+pytestmark = pytest.mark.postgres
+
+PICKERS = 6
+
+
+def test_pickers_on_one_wave_never_get_the_same_task(pg_warehouse: SmallWarehouse) -> None:
+    wh = pg_warehouse
+    add_stock(wh, "A01-01-1", "PLAIN", 100)
+    add_stock(wh, "A02-02-1", "PLAIN", 100)
+    for n in range(16):
+        add_sales_order(wh, f"SO{n:02d}", [("PLAIN", 3)])
+    with session_scope(wh.engine) as s:
+        wave = build_wave(s, wh.warehouse_id, WaveRules())
+        report = release_wave(s, wave.id, cart_size=2)
+        pickers = []
+        for n in range(PICKERS):
+            op = Operator(badge=f"OPP{n}", name=f"Picker {n}", pin_hash="x", roles="picker")
+            s.add(op)
+            s.flush()
+            pickers.append(op.id)
+    assert report.clusters == 8
+    for n in range(PICKERS * 2):
+        add_cart(wh, f"CART{n:02d}")
+    barrier = threading.Barrier(PICKERS)
+    claimed: dict[int, list[str]] = {p: [] for p in pickers}
+    errors: list[BaseException] = []
+
+    def work(index: int, picker: int) -> None:
+        try:
+            barrier.wait()
+            for round_ in range(2):
+                cart = f"CART{index * 2 + round_:02d}"
+                try:
+                    view = transaction(
+                        wh.engine,
+                        lambda s, c=cart: picking.claim_cart(s, picker, wh.warehouse_id, c),
+                    )
+                except NotFound:
+                    return
+                claimed[picker].append(view.cluster)
+                # hand the cart back done: mark this picker's tasks done
+                transaction(wh.engine, lambda s: _finish(s, picker))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i, p)) for i, p in enumerate(pickers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    clusters = [c for cs in claimed.values() for c in cs]
+    assert len(clusters) == len(set(clusters)) == 8  # every cart once, none twice
+    with session_scope(wh.engine) as s:
+        per_task = s.execute(
+            select(Task.cluster, func.count(func.distinct(Task.assignee_id)))
+            .where(Task.kind == "pick")
+            .group_by(Task.cluster)
+        ).all()
+        assert all(n == 1 for _c, n in per_task)
+
+
+def _finish(session, picker: int) -> None:  # type: ignore[no-untyped-def]
+    for task in picking._my_tasks(session, picker, lock=True):
+        task.status = "done"
+    session.flush()
