@@ -10,10 +10,8 @@ def gs1_check_digit(digits: str) -> int:
     """
     if not digits or not digits.isascii() or not digits.isdigit():
         raise ValueError(f"expected digits only, got {digits!r}")
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        total += (ord(char) - 48) * (3 if index % 2 == 0 else 1)
-    return (10 - total % 10) % 10
+    total = 3 * sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2]))
+    return -total % 10
 
 
 def with_check_digit(digits: str) -> str:

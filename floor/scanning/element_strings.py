@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from biip.gs1_application_identifiers import _GS1_APPLICATION_IDENTIFIERS
 
@@ -48,6 +49,7 @@ class _Ai:
     title: str
     variable: bool
     pattern: re.Pattern[str]
+    single_group: bool
 
 
 _TABLE: dict[str, _Ai] = {
@@ -56,6 +58,7 @@ _TABLE: dict[str, _Ai] = {
         title=entry.data_title,
         variable=entry.separator_required,
         pattern=re.compile(entry.pattern.removeprefix("^").removesuffix("$")),
+        single_group=re.compile(entry.pattern).groups == 1,
     )
     for code, entry in _GS1_APPLICATION_IDENTIFIERS.items()
 }
@@ -91,12 +94,14 @@ def ai_name(ai: str) -> str:
     return entry.title if entry else ai
 
 
+_TWO_DIGIT = {code: entry for code, entry in _TABLE.items() if len(code) == 2}
+
+
 def _lookup(text: str, pos: int) -> _Ai | None:
-    for width in (2, 3, 4):
-        entry = _TABLE.get(text[pos : pos + width])
-        if entry is not None:
-            return entry
-    return None
+    entry = _TWO_DIGIT.get(text[pos : pos + 2])
+    if entry is not None:
+        return entry
+    return _TABLE.get(text[pos : pos + 3]) or _TABLE.get(text[pos : pos + 4])
 
 
 def split_elements(text: str) -> list[Element]:
@@ -121,18 +126,15 @@ def split_elements(text: str) -> list[Element]:
                 name=ai_name(entry.code),
                 ai=entry.code,
             )
-        value = "".join(group for group in match.groups() if group is not None)
+        if entry.single_group:
+            value = match.group(1)
+        else:
+            value = "".join([group for group in match.groups() if group is not None])
         pos = match.end()
-        elements.append(
-            Element(
-                ai=entry.code,
-                value=value,
-                variable=entry.variable,
-                ended_by_gs=pos < end and text[pos] == GS,
-                at_end=pos == end,
-            )
-        )
-        if entry.variable and pos < end and text[pos] != GS:
+        at_end = pos == end
+        ended_by_gs = not at_end and text[pos] == GS
+        elements.append(Element(entry.code, value, entry.variable, ended_by_gs, at_end))
+        if entry.variable and not at_end and not ended_by_gs:
             raise SeparatorMissing(
                 N_(
                     "GS separator missing after {name} ({ai}), or its value is longer than "
@@ -146,6 +148,7 @@ def split_elements(text: str) -> list[Element]:
     return elements
 
 
+@lru_cache(maxsize=4096)
 def gs1_date(value: str, today: date) -> date:
     """A GS1 YYMMDD date; day 00 is the last day of the month (GS1 General Specs 7.12)."""
     year = int(value[0:2])
