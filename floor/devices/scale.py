@@ -20,6 +20,7 @@ from typing import Any
 from floor.config import ConfigError
 from floor.devices.base import DeviceStatus, StatusCallback
 from floor.devices.serial_port import SerialSettings
+from floor.i18n import N_, _
 
 UNIT_TO_KG: dict[str, Decimal] = {
     "kg": Decimal(1),
@@ -53,6 +54,14 @@ class Weight:
     def ok(self) -> bool:
         return self.error is None and self.kg is not None
 
+    def describe(self) -> str:
+        """The reading in operator words (translated)."""
+        if self.error is not None:
+            return _("Scale: {problem}", problem=_(self.error, unit=self.unit))
+        if self.stable:
+            return _("{kg} kg, stable", kg=self.kg)
+        return _("{kg} kg, settling", kg=self.kg)
+
 
 def to_kg(value: Decimal, unit: str) -> Decimal:
     factor = UNIT_TO_KG.get(unit.lower())
@@ -73,11 +82,10 @@ def _number(text: str | None) -> Decimal | None:
 def _weight(raw: str, value: str | None, unit: str | None, stable: bool) -> Weight:
     number = _number(value)
     if number is None or not unit:
-        return Weight(None, False, unit or "", raw, "no weight in the line")
-    try:
-        kg = to_kg(number, unit)
-    except ValueError as exc:
-        return Weight(None, False, unit, raw, str(exc))
+        return Weight(None, False, unit or "", raw, N_("no weight in the line"))
+    if unit.lower() not in UNIT_TO_KG:
+        return Weight(None, False, unit, raw, N_("unknown weight unit {unit}"))
+    kg = to_kg(number, unit)
     return Weight(kg, stable, unit.lower(), raw)
 
 
@@ -87,7 +95,7 @@ def parse_csv(raw: str) -> Weight | None:
         return None
     status = match["status"]
     if status == "OL":
-        return Weight(None, False, match["unit"] or "", raw, "scale overload")
+        return Weight(None, False, match["unit"] or "", raw, N_("scale overload"))
     return _weight(raw, match["value"], match["unit"], status == "ST")
 
 
@@ -97,9 +105,9 @@ def parse_sics(raw: str) -> Weight | None:
         return None
     status = match["status"]
     if status in "+-":
-        return Weight(None, False, "", raw, "weight out of the scale's range")
+        return Weight(None, False, "", raw, N_("weight out of the scale's range"))
     if status == "I":
-        return Weight(None, False, "", raw, "scale busy")
+        return Weight(None, False, "", raw, N_("scale busy"))
     return _weight(raw, match["value"], match["unit"], status == "S")
 
 
@@ -172,7 +180,7 @@ class WeightParser:
                 unit = groups.get("unit") or self.settings.default_unit
                 return _weight(text, groups.get("value"), unit, stable)
             if protocol == "regex":
-                return Weight(None, False, "", text, "line does not match scale.pattern")
+                return Weight(None, False, "", text, N_("line does not match scale.pattern"))
         parsers: dict[str, Callable[[str], Weight | None]] = {
             "csv": parse_csv,
             "mt-sics": parse_sics,
@@ -183,7 +191,7 @@ class WeightParser:
             weight = parser(text)
             if weight is not None:
                 return weight
-        return Weight(None, False, "", text, "not a weight line this scale protocol knows")
+        return Weight(None, False, "", text, N_("not a weight line this scale protocol knows"))
 
 
 WeightCallback = Callable[[Weight], None]

@@ -35,7 +35,7 @@ def test_builtin_protocols(line: str, kg: Decimal, stable: bool) -> None:
         ("S +", "range"),
         ("S I", "busy"),
         ("hello", "not a weight line"),
-        ("ST,GS,+1.0stone", "unit"),
+        ("ST,GS,+1.0stone", "unknown weight unit"),
     ],
 )
 def test_bad_lines_are_errors_not_weights(line: str, error: str) -> None:
@@ -92,3 +92,10 @@ def test_bad_scale_settings_name_the_key(section: dict, key: str) -> None:
 
 def test_scale_serial_defaults_to_crlf_lines() -> None:
     assert ScaleSettings.from_section({"port": "/dev/ttyUSB1"}).serial.terminator == "CRLF"
+
+
+def test_describe_in_operator_words() -> None:
+    parser = WeightParser()
+    assert parser.parse("ST,GS,+001.234kg").describe() == "1.234 kg, stable"
+    assert parser.parse("US,GS,+001.234kg").describe() == "1.234 kg, settling"
+    assert parser.parse("ST,GS,+1.0stone").describe() == "Scale: unknown weight unit stone"
