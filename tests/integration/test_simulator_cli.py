@@ -97,6 +97,27 @@ def test_simulate_rejects_a_bad_aim_prefix(capsys) -> None:
     assert "--aim" in capsys.readouterr().err
 
 
-def test_scanner_list_runs(capsys) -> None:
-    assert main(["scanner", "list"]) == 0
-    assert capsys.readouterr().out.strip()
+def test_scanner_list_shows_usb_ids_serial_numbers_and_by_id_paths(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    from serial.tools import list_ports
+
+    from floor.devices import serial_port
+
+    with PtySimulator() as simulator:
+        by_id = tmp_path / "by-id"
+        by_id.mkdir()
+        (by_id / "usb-Acme_Scanner_SN42-if00").symlink_to(simulator.slave_path)
+
+        class Info:
+            device = simulator.slave_path
+            description = "Acme 2D scanner"
+            vid, pid, serial_number = 0x0C2E, 0x0B61, "SN42"
+
+        monkeypatch.setattr(list_ports, "comports", lambda: [Info()])
+        monkeypatch.setattr(serial_port, "BY_ID_DIR", by_id)
+        assert main(["scanner", "list"]) == 0
+    out = capsys.readouterr().out
+    assert f"{simulator.slave_path}\tusb:0c2e:0b61:SN42\tAcme 2D scanner" in out
+    assert "serial number: SN42" in out
+    assert f"by-id: {by_id / 'usb-Acme_Scanner_SN42-if00'}" in out

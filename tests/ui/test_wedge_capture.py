@@ -86,6 +86,20 @@ async def test_gs_typed_as_ctrl_right_bracket_is_kept_inside_the_scan() -> None:
         assert (scan.kind, scan.gtin, scan.lot) == (ScanKind.PRODUCT, "00614141999996", "ABC")
 
 
+async def test_a_burst_typed_through_an_azerty_layout_is_flagged_as_a_layout_mismatch() -> None:
+    clock = Clock()
+    app = WedgeApp(clock)
+    azerty = "(çà&é\"'&é\"'(è"  # 5901234123457 from a US-layout scanner on an AZERTY host
+    async with app.run_test() as pilot:
+        await press_keys(pilot, clock, [*chars(azerty), "enter"], BURST_GAP)
+        await pilot.pause()
+        (raw,) = app.scans
+        scan = parse_scan(raw)
+        assert scan.kind is ScanKind.UNKNOWN
+        assert "AZERTY" in (scan.rejected_reason or "")
+        assert scan.suggestion == "5901234123457"
+
+
 async def test_a_short_fast_burst_is_typing_not_a_scan() -> None:
     clock = Clock()
     app = WedgeApp(clock)
