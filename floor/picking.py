@@ -95,8 +95,8 @@ class PickView:
     tote: str
     slot: int
     order: str
-    position: int  # 1-based among the cart's live tasks
-    remaining_tasks: int
+    position: int  # 1-based among the cart's picks
+    remaining_tasks: int  # this one included
     lot_tracked: bool
 
     @property
@@ -373,6 +373,16 @@ def next_pick(session: Session, operator_id: int) -> PickView | None:
         .where(SalesOrderLine.id == task.order_line_id)
     )
     assert location is not None and item is not None
+    finished = session.scalar(
+        select(func.count())
+        .select_from(Task)
+        .where(
+            Task.wave_id == task.wave_id,
+            Task.cluster == task.cluster,
+            Task.assignee_id == operator_id,
+            Task.status.in_((TaskStatus.DONE.value, TaskStatus.SHORT.value)),
+        )
+    )
     return PickView(
         task_id=task.id,
         cluster=task.cluster,
@@ -386,7 +396,7 @@ def next_pick(session: Session, operator_id: int) -> PickView | None:
         tote=tote.code if tote else "",
         slot=int((task.data or {}).get("slot", 1)),
         order=order or "",
-        position=1,
+        position=int(finished or 0) + 1,
         remaining_tasks=len(tasks),
         lot_tracked=item.lot_tracked,
     )
@@ -399,26 +409,36 @@ def confirm_location(
     *,
     code: str | None = None,
     check_digits: str | None = None,
+    scan_id: str | None = None,
 ) -> PickView:
     """The picker is at the task's location: its barcode or its check digits were scanned."""
-    task = _current_task(session, operator_id, task_id)
-    location = session.get(Location, task.from_location_id)
-    assert location is not None
-    if code is not None and code != location.code:
-        raise WrongScan(
-            _("Wrong location {scanned}: go to {location}", scanned=code, location=location.code),
-            expected=location.code,
-        )
-    if check_digits is not None and check_digits != location.check_digit:
-        raise WrongScan(
-            _("Wrong check digits for {location}", location=location.code),
-            expected=_("the check digits on the label of {location}", location=location.code),
-        )
-    if code is None and check_digits is None:
-        raise InvalidInput(_("Scan the location"), expected=location.code)
-    if task.status != TaskStatus.IN_PROGRESS.value:
-        task.status = TaskStatus.IN_PROGRESS.value
-        session.flush()
+
+    def work() -> dict:
+        task = _current_task(session, operator_id, task_id)
+        location = session.get(Location, task.from_location_id)
+        assert location is not None
+        if code is not None and code != location.code:
+            raise WrongScan(
+                _(
+                    "Wrong location {scanned}: go to {location}",
+                    scanned=code,
+                    location=location.code,
+                ),
+                expected=location.code,
+            )
+        if check_digits is not None and check_digits != location.check_digit:
+            raise WrongScan(
+                _("Wrong check digits for {location}", location=location.code),
+                expected=_("the check digits on the label of {location}", location=location.code),
+            )
+        if code is None and check_digits is None:
+            raise InvalidInput(_("Scan the location"), expected=location.code)
+        if task.status != TaskStatus.IN_PROGRESS.value:
+            task.status = TaskStatus.IN_PROGRESS.value
+            session.flush()
+        return {"task_id": task.id}
+
+    once(session, scan_id, "pick.confirm_location", work)
     view = next_pick(session, operator_id)
     assert view is not None
     return view
@@ -803,20 +823,27 @@ def _count_and_replenish(session: Session, task: Task, code: str) -> int | None:
     return int(count_id) if count_id is not None else None
 
 
-def skip_pick(session: Session, operator_id: int, task_id: int) -> PickView | None:
+def skip_pick(
+    session: Session, operator_id: int, task_id: int, *, scan_id: str | None = None
+) -> PickView | None:
     """Come back to this pick later: it moves to the end of the cart's sequence."""
-    task = _current_task(session, operator_id, task_id)
-    last = (
-        session.scalar(
-            select(func.max(Task.sequence)).where(
-                Task.wave_id == task.wave_id, Task.cluster == task.cluster
+
+    def work() -> dict:
+        task = _current_task(session, operator_id, task_id)
+        last = (
+            session.scalar(
+                select(func.max(Task.sequence)).where(
+                    Task.wave_id == task.wave_id, Task.cluster == task.cluster
+                )
             )
+            or 0
         )
-        or 0
-    )
-    task.sequence = last + 1
-    task.data = {**(task.data or {}), "skipped": int((task.data or {}).get("skipped", 0)) + 1}
-    session.flush()
+        task.sequence = last + 1
+        task.data = {**(task.data or {}), "skipped": int((task.data or {}).get("skipped", 0)) + 1}
+        session.flush()
+        return {"task_id": task.id}
+
+    once(session, scan_id, "pick.skip", work)
     return next_pick(session, operator_id)
 
 
