@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import Integer, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from floor.errors import InsufficientStock, InvalidInput
@@ -182,6 +182,66 @@ def post(
     return Posting.from_json(result, replayed=replayed)
 
 
+_BALANCES = Balance.__table__
+_MOVEMENTS = Movement.__table__
+_TRANSACTIONS = StockTransaction.__table__
+
+
+def _key_conditions(expiry_null: bool, container_null: bool) -> list:  # type: ignore[type-arg]
+    c = _BALANCES.c
+    return [
+        c.location_id == bindparam("k_location"),
+        c.item_id == bindparam("k_item"),
+        c.lot == bindparam("k_lot"),
+        c.expiry.is_(None) if expiry_null else c.expiry == bindparam("k_expiry"),
+        c.container_id.is_(None) if container_null else c.container_id == bindparam("k_container"),
+    ]
+
+
+def _apply_statement(expiry_null: bool, container_null: bool):  # type: ignore[no-untyped-def]
+    """Lock, check and change one balance in one statement; no row back means refused."""
+    c = _BALANCES.c
+    dq, dr = bindparam("dq", type_=Integer), bindparam("dr", type_=Integer)
+    return (
+        update(_BALANCES)
+        .where(
+            *_key_conditions(expiry_null, container_null),
+            c.quantity + dq >= 0,
+            c.reserved + dr >= 0,
+            c.reserved + dr <= c.quantity + dq,
+        )
+        .values(quantity=c.quantity + dq, reserved=c.reserved + dr)
+        .returning(c.id, c.quantity, c.reserved)
+    )
+
+
+def _find_statement(expiry_null: bool, container_null: bool):  # type: ignore[no-untyped-def]
+    c = _BALANCES.c
+    return (
+        select(c.id, c.quantity, c.reserved)
+        .where(*_key_conditions(expiry_null, container_null))
+        .with_for_update()
+    )
+
+
+# Built once: executing a prebuilt statement skips SQL construction and cache-key work.
+_APPLY = {(e, k): _apply_statement(e, k) for e in (True, False) for k in (True, False)}
+_FIND = {(e, k): _find_statement(e, k) for e in (True, False) for k in (True, False)}
+_INSERT_BALANCE = insert(_BALANCES).returning(_BALANCES.c.id)
+_INSERT_TRANSACTION = insert(_TRANSACTIONS).returning(_TRANSACTIONS.c.id)
+_INSERT_MOVEMENT = insert(_MOVEMENTS)
+
+
+def _key_params(key: StockKey) -> dict:
+    return {
+        "k_location": key.location_id,
+        "k_item": key.item_id,
+        "k_lot": key.lot,
+        "k_expiry": key.expiry,
+        "k_container": key.container_id,
+    }
+
+
 def _post(
     session: Session,
     kind: str,
@@ -195,72 +255,34 @@ def _post(
     merged = _merge(changes)
     if not merged:
         raise InvalidInput(_("Nothing to post: every quantity is zero"))
+    conn = session.connection()
     now = utcnow()
-    located: list[tuple[Change, int, int, int]] = []  # change, balance id, new qty, new reserved
-    for change in merged:
-        row = session.execute(
-            select(Balance.id, Balance.quantity, Balance.reserved)
-            .where(_key_filter(change.key))
-            .with_for_update()
+    applied: list[tuple[Change, int, int, int]] = []  # change, balance id, quantity, reserved
+    for change in merged:  # sorted by key: a stable lock order
+        key = change.key
+        shape = (key.expiry is None, key.container_id is None)
+        params = _key_params(key)
+        row = conn.execute(
+            _APPLY[shape], {**params, "dq": change.quantity, "dr": change.reserved}
         ).one_or_none()
         if row is None:
-            if change.quantity < 0 or change.reserved < 0:
-                _shortage(session, change.key, -change.quantity or -change.reserved, 0, "quantity")
-            balance_id = session.execute(
-                insert(Balance)
-                .values(
-                    location_id=change.key.location_id,
-                    item_id=change.key.item_id,
-                    lot=change.key.lot,
-                    expiry=change.key.expiry,
-                    container_id=change.key.container_id,
-                    quantity=0,
-                    reserved=0,
-                    received_at=now,
-                )
-                .returning(Balance.id)
-            ).scalar_one()
-            quantity, reserved = 0, 0
-        else:
-            balance_id, quantity, reserved = row
-        new_quantity = quantity + change.quantity
-        new_reserved = reserved + change.reserved
-        if new_quantity < 0:
-            _shortage(session, change.key, -change.quantity, quantity, "quantity")
-        if new_reserved < 0:
-            _shortage(session, change.key, -change.reserved, reserved, "release")
-        if new_reserved > new_quantity:
-            if change.reserved > 0:
-                _shortage(session, change.key, change.reserved, quantity - reserved, "reserved")
-            if not allow_reserved:
-                _shortage(session, change.key, -change.quantity, quantity - reserved, "quantity")
-            _shortage(session, change.key, -change.quantity, quantity, "quantity")
-        located.append((change, balance_id, new_quantity, new_reserved))
+            row = _insert_or_refuse(session, conn, change, shape, params, now, allow_reserved)
+        applied.append((change, row[0], row[1], row[2]))
 
-    transaction_id = session.execute(
-        insert(StockTransaction)
-        .values(
-            kind=kind,
-            reason=reason,
-            reference=reference,
-            operator_id=actor.operator_id,
-            station=actor.station,
-            scan_id=scan_id,
-            created_at=now,
-        )
-        .returning(StockTransaction.id)
+    transaction_id = conn.execute(
+        _INSERT_TRANSACTION,
+        {
+            "kind": kind,
+            "reason": reason,
+            "reference": reference,
+            "operator_id": actor.operator_id,
+            "station": actor.station,
+            "scan_id": scan_id,
+            "created_at": now,
+        },
     ).scalar_one()
-    for change, balance_id, _q, _r in located:
-        session.execute(
-            update(Balance)
-            .where(Balance.id == balance_id)
-            .values(
-                quantity=Balance.quantity + change.quantity,
-                reserved=Balance.reserved + change.reserved,
-            )
-        )
-    session.execute(
-        insert(Movement),
+    conn.execute(
+        _INSERT_MOVEMENT,
         [
             {
                 "transaction_id": transaction_id,
@@ -274,14 +296,55 @@ def _post(
                 "reserved_delta": change.reserved,
                 "created_at": now,
             }
-            for change, balance_id, _q, _r in located
+            for change, balance_id, _q, _r in applied
         ],
     )
     return {
         "transaction_id": transaction_id,
         "kind": kind,
-        "balances": [[bid, q, r] for _c, bid, q, r in located],
+        "balances": [[bid, q, r] for _c, bid, q, r in applied],
     }
+
+
+def _insert_or_refuse(
+    session: Session,
+    conn,  # type: ignore[no-untyped-def]
+    change: Change,
+    shape: tuple[bool, bool],
+    params: dict,
+    now: dt.datetime,
+    allow_reserved: bool,
+) -> tuple[int, int, int]:
+    """The balance is missing (create it) or the change would break an invariant (refuse)."""
+    key = change.key
+    current = conn.execute(_FIND[shape], params).one_or_none()
+    if current is None:
+        if change.quantity < 0 or change.reserved < 0 or change.reserved > change.quantity:
+            _shortage(session, key, -change.quantity or change.reserved, 0, "quantity")
+        balance_id = conn.execute(
+            _INSERT_BALANCE,
+            {
+                "location_id": key.location_id,
+                "item_id": key.item_id,
+                "lot": key.lot,
+                "expiry": key.expiry,
+                "container_id": key.container_id,
+                "quantity": change.quantity,
+                "reserved": change.reserved,
+                "received_at": now,
+            },
+        ).scalar_one()
+        return balance_id, change.quantity, change.reserved
+    _, quantity, reserved = current
+    if quantity + change.quantity < 0:
+        _shortage(session, key, -change.quantity, quantity, "quantity")
+    if reserved + change.reserved < 0:
+        _shortage(session, key, -change.reserved, reserved, "release")
+    if change.reserved > 0:
+        _shortage(session, key, change.reserved, quantity - reserved, "reserved")
+    free = quantity - reserved
+    _shortage(session, key, -change.quantity, free if not allow_reserved else quantity, "quantity")
+    raise AssertionError("unreachable")
 
 
 def _positive(quantity: int, what: str) -> None:

@@ -96,16 +96,22 @@ def test_concurrent_retries_of_one_scan_apply_it_once(pg_warehouse: SmallWarehou
     key = wh.key("DOCK-01", "PLAIN")
     barrier = threading.Barrier(8)
     results = []
+    errors: list[BaseException] = []
 
     def worker() -> None:
         barrier.wait()
-        results.append(transaction(wh.engine, lambda s: inv.receive(s, key, 5, scan_id="same")))
+        try:
+            results.append(transaction(wh.engine, lambda s: inv.receive(s, key, 5, scan_id="same")))
+        except BaseException as exc:
+            errors.append(exc)
 
     threads = [threading.Thread(target=worker) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    assert errors == []
+    assert len(results) == 8
     assert len({r.transaction_id for r in results}) == 1
     assert sum(not r.replayed for r in results) == 1
     with session_scope(wh.engine) as s:

@@ -1,0 +1,407 @@
+"""Ledger benchmark: pick-confirm transactions through floor's ledger vs the same SQL raw.
+
+A pick-confirm locks a task and a balance, decrements the balance, writes a stock
+transaction and a movement, and updates the task. It runs with 1, 4 and 16 concurrent
+writers on SQLite and PostgreSQL, once through `floor.inventory` (SQLAlchemy ORM session,
+retrying transaction) and once as hand-written SQL on the raw driver (sqlite3, psycopg), in
+the same run on the same data. It prints transactions per second, the ratio ORM / raw, and
+checks the ledger's invariants at the end.
+
+Then, at scale (1 million balances, 5 million movements by default), it times a location
+lookup and a pick-confirm and prints their medians.
+
+    .venv/bin/python -m bench.ledger                  # everything
+    .venv/bin/python -m bench.ledger --quick          # smaller run (fewer tx, 100k scale)
+    .venv/bin/python -m bench.ledger --backends sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sqlite3
+import statistics
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, select, text, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from floor import inventory as inv
+from floor.db import create_floor_engine, session_scope, transaction, upgrade
+from floor.models import Location, Task
+
+PG_ADMIN = os.environ.get("FLOOR_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+WRITERS = (1, 4, 16)
+
+
+# --- databases ---------------------------------------------------------------------------
+
+
+class Database:
+    def __init__(self, backend: str, tag: str) -> None:
+        self.backend = backend
+        if backend == "sqlite":
+            self.dir = tempfile.mkdtemp(prefix="floor-bench-")
+            self.path = Path(self.dir) / f"{tag}.db"
+            self.url = f"sqlite:///{self.path}"
+        else:
+            self.name = f"floor_bench_{tag}_{os.getpid()}"
+            self.admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+            with self.admin.connect() as c:
+                c.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+                c.execute(text(f'CREATE DATABASE "{self.name}"'))
+            self.url = make_url(PG_ADMIN).set(database=self.name).render_as_string(False)
+        self.engine = create_floor_engine(self.url, pool_size=20)
+        upgrade(self.engine)
+
+    def raw_connect(self):  # type: ignore[no-untyped-def]
+        if self.backend == "sqlite":
+            conn = sqlite3.connect(
+                self.path, timeout=10, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=10000")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            return conn
+        import psycopg
+
+        u = make_url(self.url)
+        return psycopg.connect(
+            host=u.host, port=u.port or 5432, user=u.username, dbname=u.database, autocommit=True
+        )
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.backend == "postgresql":
+            with self.admin.connect() as c:
+                c.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+            self.admin.dispose()
+
+
+def seed(
+    engine: Engine, locations: int, items_per_location: int, tasks_per_balance: int, quantity: int
+) -> list[tuple[int, inv.StockKey]]:
+    """Warehouse, locations, items, balances (through the ledger) and open pick tasks."""
+    from floor.models import Item, Warehouse
+
+    tasks: list[tuple[int, inv.StockKey]] = []
+    with session_scope(engine) as s:
+        wh = Warehouse(code="BENCH", name="bench")
+        s.add(wh)
+        s.flush()
+        locs = [
+            Location(warehouse_id=wh.id, code=f"B{n:05d}", check_digit="00")
+            for n in range(locations + 1)
+        ]
+        items = [Item(sku=f"I{n:05d}") for n in range(items_per_location)]
+        s.add_all(locs + items)
+        s.flush()
+        keys = [inv.StockKey(loc.id, item.id) for loc in locs[1:] for item in items]
+        inv.post(s, "receive", [inv.Change(k, quantity) for k in keys], reason="bench")
+        rows = []
+        for k in keys:
+            for _ in range(tasks_per_balance):
+                rows.append(
+                    Task(
+                        warehouse_id=wh.id,
+                        kind="pick",
+                        item_id=k.item_id,
+                        from_location_id=k.location_id,
+                        to_location_id=locs[0].id,
+                        quantity=1,
+                    )
+                )
+        s.add_all(rows)
+        s.flush()
+        by_key = {(k.location_id, k.item_id): k for k in keys}
+        tasks = [(t.id, by_key[(t.from_location_id, t.item_id)]) for t in rows]
+    return tasks
+
+
+# --- the two implementations ---------------------------------------------------------------
+
+
+def orm_pick_confirm(engine: Engine, task_id: int, key: inv.StockKey) -> None:
+    def work(s: Session) -> None:
+        s.execute(select(Task.id).where(Task.id == task_id).with_for_update()).one()
+        inv.post(s, "pick", [inv.Change(key, -1)], reason="pick", reference=f"task {task_id}")
+        s.execute(
+            update(Task)
+            .where(Task.id == task_id)
+            .values(quantity_done=Task.quantity_done + 1, status="done"),
+            execution_options={"synchronize_session": False},
+        )
+
+    transaction(engine, work)
+
+
+RAW_SQL = {
+    "task": "SELECT id, quantity_done FROM tasks WHERE id = {p} {lock}",
+    "balance": "SELECT id, quantity, reserved FROM balances WHERE location_id = {p} AND "
+    "item_id = {p} AND lot = '' AND expiry IS NULL AND container_id IS NULL {lock}",
+    "tx": "INSERT INTO stock_transactions (kind, reason, reference, station, created_at) "
+    "VALUES ('pick', 'pick', {p}, '', {p}) RETURNING id",
+    "upd": "UPDATE balances SET quantity = quantity - 1 WHERE id = {p}",
+    "mov": "INSERT INTO movements (transaction_id, balance_id, location_id, item_id, lot, "
+    "quantity_delta, reserved_delta, created_at) VALUES ({p}, {p}, {p}, {p}, '', -1, 0, {p})",
+    "task_upd": "UPDATE tasks SET quantity_done = quantity_done + 1, status = 'done', "
+    "updated_at = {p} WHERE id = {p}",
+}
+
+
+def raw_statements(backend: str) -> dict[str, str]:
+    p, lock = ("?", "") if backend == "sqlite" else ("%s", "FOR UPDATE")
+    return {k: v.format(p=p, lock=lock) for k, v in RAW_SQL.items()}
+
+
+def raw_pick_confirm(
+    conn,
+    sql: dict[str, str],
+    backend: str,
+    task_id: int,  # type: ignore[no-untyped-def]
+    key: inv.StockKey,
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    now_v = now.isoformat(sep=" ") if backend == "sqlite" else now
+    for attempt in range(8):
+        try:
+            cur = conn.cursor()
+            cur.execute("BEGIN IMMEDIATE" if backend == "sqlite" else "BEGIN")
+            cur.execute(sql["task"], (task_id,))
+            cur.fetchone()
+            cur.execute(sql["balance"], (key.location_id, key.item_id))
+            bid, qty, reserved = cur.fetchone()
+            if qty - 1 < reserved:
+                raise RuntimeError("short")
+            cur.execute(sql["tx"], (f"task {task_id}", now_v))
+            tx_id = cur.fetchone()[0]
+            cur.execute(sql["upd"], (bid,))
+            cur.execute(sql["mov"], (tx_id, bid, key.location_id, key.item_id, now_v))
+            cur.execute(sql["task_upd"], (now_v, task_id))
+            cur.execute("COMMIT")
+            return
+        except Exception as exc:  # retry on lock/serialization errors like the ORM path
+            cur.execute("ROLLBACK")
+            if attempt == 7 or "short" in str(exc):
+                raise
+            time.sleep(0.002 * 2**attempt)
+
+
+# --- running ----------------------------------------------------------------------------
+
+
+def run_writers(
+    writers: int,
+    work: list[tuple[int, inv.StockKey]],
+    do: Callable[[int, list[tuple[int, inv.StockKey]]], None],
+) -> float:
+    chunks = [work[n::writers] for n in range(writers)]
+    barrier = threading.Barrier(writers + 1)
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        barrier.wait()
+        try:
+            do(n, chunks[n])
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(writers)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    return len(work) / elapsed
+
+
+def throughput(backend: str, tx_per_run: int) -> list[tuple[int, float, float]]:
+    db = Database(backend, "tps")
+    try:
+        # two task sets per writer count (ORM, raw), spread over 400 balances
+        per_balance = max(1, (tx_per_run * 2 * len(WRITERS)) // 400 + 1)
+        tasks = seed(db.engine, 100, 4, per_balance, 10_000_000)
+        random.Random(1).shuffle(tasks)
+        sql = raw_statements(backend)
+        results = []
+        cursor = 0
+        for writers in WRITERS:
+            orm_work = tasks[cursor : cursor + tx_per_run]
+            raw_work = tasks[cursor + tx_per_run : cursor + 2 * tx_per_run]
+            cursor += 2 * tx_per_run
+
+            def orm(_n: int, chunk: list[tuple[int, inv.StockKey]]) -> None:
+                for task_id, key in chunk:
+                    orm_pick_confirm(db.engine, task_id, key)
+
+            def raw(_n: int, chunk: list[tuple[int, inv.StockKey]]) -> None:
+                conn = db.raw_connect()
+                try:
+                    for task_id, key in chunk:
+                        raw_pick_confirm(conn, sql, backend, task_id, key)
+                finally:
+                    conn.close()
+
+            orm_tps = run_writers(writers, orm_work, orm)
+            raw_tps = run_writers(writers, raw_work, raw)
+            results.append((writers, orm_tps, raw_tps))
+            print(
+                f"  {backend:<10} {writers:>2} writers  ORM {orm_tps:8.0f} tx/s   raw "
+                f"{raw_tps:8.0f} tx/s   ratio {orm_tps / raw_tps:5.2f}",
+                flush=True,
+            )
+        with session_scope(db.engine) as s:
+            problems = inv.invariant_violations(s)
+            done = s.scalar(select(Task.id).where(Task.status == "done").limit(1))
+        print(
+            f"  {backend:<10} invariant violations: {len(problems)}"
+            f"{' ' + problems[0] if problems else ''}; tasks done: {done is not None}"
+        )
+        return results
+    finally:
+        db.close()
+
+
+def scale(backend: str, balances: int, movements: int, samples: int) -> None:
+    db = Database(backend, "scale")
+    try:
+        per_loc = 20
+        locs = balances // per_loc
+        started = time.perf_counter()
+        _bulk_fill(db, locs, per_loc, movements // balances)
+        print(
+            f"  {backend:<10} filled {balances:,} balances and {movements:,} movements in "
+            f"{time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
+        rng = random.Random(2)
+        lookups, picks = [], []
+        with session_scope(db.engine) as s:
+            wh_id = s.scalar(text("SELECT id FROM warehouses LIMIT 1"))
+            task_ids = []
+            for _n in range(samples):
+                loc_id = rng.randint(1, locs)
+                item_id = rng.randint(1, per_loc)
+                t = Task(
+                    warehouse_id=wh_id,
+                    kind="pick",
+                    item_id=item_id,
+                    from_location_id=loc_id,
+                    quantity=1,
+                )
+                s.add(t)
+                s.flush()
+                task_ids.append((t.id, inv.StockKey(loc_id, item_id)))
+        for _n in range(samples):
+            code = f"L{rng.randint(1, locs):07d}"
+            t0 = time.perf_counter()
+            with session_scope(db.engine) as s:
+                loc = s.execute(select(Location).where(Location.code == code)).scalar_one()
+                inv.balances_at(s, loc.id)
+            lookups.append(time.perf_counter() - t0)
+        for task_id, key in task_ids:
+            t0 = time.perf_counter()
+            orm_pick_confirm(db.engine, task_id, key)
+            picks.append(time.perf_counter() - t0)
+        print(
+            f"  {backend:<10} location lookup median {statistics.median(lookups) * 1000:.2f} ms"
+            f" (p95 {sorted(lookups)[int(0.95 * len(lookups))] * 1000:.2f} ms); pick-confirm "
+            f"median {statistics.median(picks) * 1000:.2f} ms "
+            f"(p95 {sorted(picks)[int(0.95 * len(picks))] * 1000:.2f} ms)",
+            flush=True,
+        )
+        with session_scope(db.engine) as s:
+            problems = inv.invariant_violations(s)
+        print(f"  {backend:<10} invariant violations at scale: {len(problems)}")
+    finally:
+        db.close()
+
+
+def _bulk_fill(db: Database, locs: int, per_loc: int, moves_per_balance: int) -> None:
+    """Set-based fill: each balance of 100 x moves units has `moves` movements of +100."""
+    n_bal = locs * per_loc
+    series = (
+        "generate_series(1, {n}) AS g(i)"
+        if db.backend == "postgresql"
+        else "(WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < {n}) "
+        "SELECT i FROM c) AS g"
+    )
+    now = "CURRENT_TIMESTAMP"
+    code = "lpad(i::text, 7, '0')" if db.backend == "postgresql" else "printf('%07d', i)"
+    stmts = [
+        "INSERT INTO warehouses (code, name) VALUES ('SCALE', 'scale')",
+        f"INSERT INTO locations (warehouse_id, code, check_digit, kind, side, block, pickable, "
+        f"blocked) SELECT 1, 'L' || {code}, '00', 'rack', '', 0, true, "
+        f"false FROM {series.format(n=locs)}",
+        f"INSERT INTO items (sku, description, uom, item_class, lot_tracked, expiry_tracked, "
+        f"serial_tracked, allow_mixed_lots, allocation, is_kit) SELECT 'S' || i, '', 'EA', '', "
+        f"false, false, false, true, 'fifo', false FROM {series.format(n=per_loc)}",
+        f"INSERT INTO balances (location_id, item_id, lot, quantity, reserved, received_at) "
+        f"SELECT (i - 1) / {per_loc} + 1, (i - 1) % {per_loc} + 1, '', "
+        f"{100 * moves_per_balance}, 0, {now} FROM {series.format(n=n_bal)}",
+        f"INSERT INTO stock_transactions (kind, reason, reference, station, created_at) "
+        f"SELECT 'receive', 'bench', '', '', {now} FROM {series.format(n=n_bal)}",
+    ]
+    for _m in range(moves_per_balance):
+        stmts.append(
+            f"INSERT INTO movements (transaction_id, balance_id, location_id, item_id, lot, "
+            f"quantity_delta, reserved_delta, created_at) SELECT i, i, (i - 1) / {per_loc} + 1, "
+            f"(i - 1) % {per_loc} + 1, '', 100, 0, {now} FROM {series.format(n=n_bal)}"
+        )
+    with db.engine.begin() as conn:
+        for stmt in stmts:
+            conn.execute(text(stmt))
+    if db.backend == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        with db.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--quick", action="store_true", help="fewer transactions, 100k scale")
+    parser.add_argument("--tx", type=int, default=None, help="transactions per measurement")
+    parser.add_argument("--balances", type=int, default=None)
+    parser.add_argument("--movements", type=int, default=None)
+    parser.add_argument("--no-scale", action="store_true")
+    args = parser.parse_args()
+    tx = args.tx or (400 if args.quick else 2000)
+    balances = args.balances or (100_000 if args.quick else 1_000_000)
+    movements = args.movements or balances * 5
+    backends = args.backends.split(",")
+    print(f"pick-confirm throughput ({tx} transactions per measurement, {os.cpu_count()} cores)")
+    summary = {}
+    for backend in backends:
+        summary[backend] = throughput(backend, tx)
+    print("\ntargets: ratio ORM/raw >= 0.5; PostgreSQL with 16 writers >= 300 tx/s")
+    for backend, rows in summary.items():
+        for writers, orm_tps, raw_tps in rows:
+            ok = orm_tps / raw_tps >= 0.5 and (
+                backend != "postgresql" or writers != 16 or orm_tps >= 300
+            )
+            print(f"  {backend:<10} {writers:>2} writers: {'met' if ok else 'NOT met'}")
+    if not args.no_scale:
+        print(f"\nat scale: {balances:,} balances, {movements:,} movements (target median < 5 ms)")
+        for backend in backends:
+            scale(backend, balances, movements, 200)
+
+
+if __name__ == "__main__":
+    main()
