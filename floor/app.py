@@ -325,6 +325,11 @@ class FloorApp(App[None]):
     def on_scan_arrived(self, message: ScanArrived) -> None:
         self.receive_scan(message.raw)
 
+    def on_scan_received(self, message: Any) -> None:
+        """floor.screens.scan_capture.ScanReceived, from a ScanInput a flow screen shows."""
+        message.stop()
+        self.receive_scan(message.raw_scan)
+
     def receive_scan(self, raw: RawScan) -> None:
         self.note_activity()
         self._scan_queue.append(raw)

@@ -107,8 +107,10 @@ class StationScreen(Screen[None]):
         yield KeyHints("", id="hints")
 
     def on_mount(self) -> None:
+        # Textual calls this for every subclass too, whether or not they call super().
         with self.in_language():
             self.refresh_texts()
+        self.call_after_refresh(self.floor_app.pump_scans)
 
     def screen_title(self) -> str:
         return ""

@@ -36,11 +36,9 @@ class LoginScreen(StationScreen):
         self._message = (message, kind)
 
     def on_mount(self) -> None:
-        super().on_mount()
         message, kind = self._message
         if message:
             self.feedback(message, kind)
-        self.floor_app.pump_scans()
 
     def screen_title(self) -> str:
         return _("floor · Station {station}", station=self.station.station_code)

@@ -23,7 +23,6 @@ class LookupScreen(FlowScreen):
     MENU_ORDER: ClassVar[int] = 900
 
     def on_mount(self) -> None:
-        super().on_mount()
         with self.in_language():
             self.ask()
             last = (self.resume_state() or {}).get("last")

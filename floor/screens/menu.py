@@ -31,8 +31,6 @@ class MenuScreen(StationScreen):
 
     def on_mount(self) -> None:
         self.flows = flows_for(self.station.operator_roles)
-        super().on_mount()
-        self.floor_app.pump_scans()
 
     def screen_title(self) -> str:
         return _("Menu · {name}", name=self.station.operator_name)
