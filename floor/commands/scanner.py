@@ -9,6 +9,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from floor.commands import CommandContext, CommandError
+from floor.i18n import _
 
 if TYPE_CHECKING:
     from floor.devices.serial_port import SerialSettings
@@ -115,15 +116,15 @@ def cmd_list(args: argparse.Namespace, ctx: CommandContext) -> int:
 
     ports = list_serial_ports()
     if not ports:
-        print("No serial ports found.", file=ctx.out)
+        print(_("No serial ports found."), file=ctx.out)
         return 0
     for port in ports:
         usb = port.usb_id or "-"
         print(f"{port.device}\t{usb}\t{port.description}", file=ctx.out)
         if port.serial_number:
-            print(f"    serial number: {port.serial_number}", file=ctx.out)
+            print("    " + _("serial number: {number}", number=port.serial_number), file=ctx.out)
         if port.by_id:
-            print(f"    by-id: {port.by_id}", file=ctx.out)
+            print("    " + _("by-id: {path}", path=port.by_id), file=ctx.out)
     return 0
 
 
@@ -181,7 +182,13 @@ def cmd_test(args: argparse.Namespace, ctx: CommandContext) -> int:
         with lock:
             seen[0] += 1
             print(f"{scan.kind.value:<15} {scan.describe()}", file=out)
-            print(f"    raw {show_raw(raw_scan.raw)}  id {raw_scan.scan_id}", file=out)
+            print(
+                "    "
+                + _(
+                    "raw {raw}  id {scan_id}", raw=show_raw(raw_scan.raw), scan_id=raw_scan.scan_id
+                ),
+                file=out,
+            )
             out.flush()
             if args.count and seen[0] >= args.count:
                 done.set()
@@ -192,11 +199,13 @@ def cmd_test(args: argparse.Namespace, ctx: CommandContext) -> int:
             out.flush()
 
     source = SerialScanSource(settings)
-    print(
-        f"Reading {settings.port} ({settings.baudrate} baud, suffix {settings.terminator}); "
-        "Ctrl+C to stop.",
-        file=out,
+    reading = _(
+        "Reading {port} ({baud} baud, suffix {suffix}); Ctrl+C to stop.",
+        port=settings.port,
+        baud=settings.baudrate,
+        suffix=settings.terminator,
     )
+    print(reading, file=out)
     out.flush()
     source.start(on_scan, on_status)
     try:
@@ -229,7 +238,9 @@ def cmd_simulate(args: argparse.Namespace, ctx: CommandContext) -> int:
         if args.link:
             print(f"    ({simulator.slave_path})", file=ctx.err)
         if not args.file:
-            print("Type a scan and press Enter; <GS> sends the GS byte; Ctrl+D ends.", file=ctx.err)
+            print(
+                _("Type a scan and press Enter; <GS> sends the GS byte; Ctrl+D ends."), file=ctx.err
+            )
         out.flush()
         if args.wait:
             time.sleep(args.wait)
@@ -243,8 +254,11 @@ def cmd_simulate(args: argparse.Namespace, ctx: CommandContext) -> int:
             simulator.send(text, aim=args.aim, terminator=args.terminator)
             sent += 1
         if not simulator.drain(args.drain):
-            print(f"{simulator.unread()} bytes were not read by any station", file=ctx.err)
-        print(f"sent {sent} scans", file=ctx.err)
+            print(
+                _("{count} bytes were not read by any station", count=simulator.unread()),
+                file=ctx.err,
+            )
+        print(_("sent {count} scans", count=sent), file=ctx.err)
         if args.file and args.stay:
             threading.Event().wait()
     finally:
