@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from floor.i18n import _
@@ -25,6 +25,24 @@ TEXT = {"description": 300, "uom": 10, "item_class": 20}
 NUMBERS = ("weight_kg", "length_mm", "width_mm", "height_mm", "over_receipt_pct")
 FLAGS = ("lot_tracked", "expiry_tracked", "serial_tracked", "allow_mixed_lots", "is_kit")
 BARCODE_SUFFIX = "_barcode"
+NEW_ITEM: dict[str, Any] = {
+    "description": "",
+    "gtin": None,
+    "uom": "EA",
+    "item_class": "",
+    "weight_kg": None,
+    "length_mm": None,
+    "width_mm": None,
+    "height_mm": None,
+    "lot_tracked": False,
+    "expiry_tracked": False,
+    "serial_tracked": False,
+    "allow_mixed_lots": True,
+    "reorder_point": None,
+    "over_receipt_pct": None,
+    "allocation": "fifo",
+    "is_kit": False,
+}
 
 
 @dataclass(frozen=True)
@@ -162,20 +180,18 @@ def apply(
     advance: Callable[[], None] = lambda: None,
 ) -> ItemsApplied:
     """Create or update every record; a barcode owned by another item is a problem."""
-    existing: dict[str, Item] = {}
-    skus = [r.sku for r in records]
-    for chunk in _chunks(skus):
-        for item in session.scalars(select(Item).where(Item.sku.in_(chunk))):
-            existing[item.sku] = item
-    owners: dict[str, tuple[str, ItemBarcode]] = {}
-    codes = [b.barcode for r in records for b in r.barcodes]
-    for chunk in _chunks(codes):
-        for barcode, sku in session.execute(
-            select(ItemBarcode, Item.sku)
+    existing: dict[str, int] = {}
+    for chunk in _chunks([r.sku for r in records]):
+        for sku, item_id in session.execute(select(Item.sku, Item.id).where(Item.sku.in_(chunk))):
+            existing[sku] = item_id
+    owners: dict[str, tuple[str, int]] = {}  # barcode -> (SKU of its item, barcode id)
+    for chunk in _chunks([b.barcode for r in records for b in r.barcodes]):
+        for code, sku, barcode_id in session.execute(
+            select(ItemBarcode.barcode, Item.sku, ItemBarcode.id)
             .join(Item, Item.id == ItemBarcode.item_id)
             .where(ItemBarcode.barcode.in_(chunk))
         ):
-            owners[barcode.barcode] = (sku, barcode)
+            owners[code] = (sku, barcode_id)
     for record in records:
         for barcode in record.barcodes:
             owner = owners.get(barcode.barcode)
@@ -191,30 +207,43 @@ def apply(
                 )
     if problems:
         return ItemsApplied()
+    # Bulk statements rather than one ORM object per row: a file may hold many thousands.
     applied = ItemsApplied()
+    new_rows: list[dict[str, Any]] = []
+    changed_rows: list[dict[str, Any]] = []
     for record in records:
         advance()
-        item = existing.get(record.sku)
-        if item is None:
-            item = Item(sku=record.sku)
-            session.add(item)
-            applied.created += 1
-        else:
-            applied.updated += 1
-        for name, value in record.values.items():
-            setattr(item, name, value)
+        item_id = existing.get(record.sku)
+        if item_id is None:
+            new_rows.append({**NEW_ITEM, **record.values, "sku": record.sku})
+        elif record.values:
+            changed_rows.append({"id": item_id, **record.values})
+    ids = dict(existing)
+    for start in range(0, len(new_rows), 1000):
+        for item_id, sku in session.execute(
+            insert(Item).returning(Item.id, Item.sku), new_rows[start : start + 1000]
+        ):
+            ids[sku] = item_id
+    if changed_rows:
+        session.execute(update(Item), changed_rows)
+    new_barcodes: list[dict[str, Any]] = []
+    changed_barcodes: list[dict[str, Any]] = []
+    for record in records:
         for barcode in record.barcodes:
             owner = owners.get(barcode.barcode)
+            values = {"pack_level": barcode.pack_level, "units": barcode.units}
             if owner:
-                owner[1].pack_level = barcode.pack_level
-                owner[1].units = barcode.units
+                changed_barcodes.append({"id": owner[1], **values})
             else:
-                item.barcodes.append(
-                    ItemBarcode(
-                        barcode=barcode.barcode, pack_level=barcode.pack_level, units=barcode.units
-                    )
+                new_barcodes.append(
+                    {"item_id": ids[record.sku], "barcode": barcode.barcode, **values}
                 )
-    session.flush()
+    if new_barcodes:
+        session.execute(insert(ItemBarcode), new_barcodes)
+    if changed_barcodes:
+        session.execute(update(ItemBarcode), changed_barcodes)
+    applied.created = len(new_rows)
+    applied.updated = len(records) - len(new_rows)
     return applied
 
 
