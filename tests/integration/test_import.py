@@ -509,3 +509,49 @@ def test_progress_bar_only_when_asked(
     code, _out, err = floor_cli(warehouse.engine, capsys, *args, "--progress")
     assert code == 0
     assert "\rReading" in err and "100% 3/3" in err and "Writing items" in err
+
+
+def test_purchase_orders_json_and_unknown_sku(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    good = write(
+        tmp_path,
+        "po.json",
+        '{"purchase_orders": [\n'
+        ' {"number": "PO-1", "supplier": "S1", "expected_on": "2030-01-02",\n'
+        '  "lines": [{"sku": "PLAIN", "quantity": 5}]}\n]}\n',
+    )
+    code, _out, err = floor_cli(
+        warehouse.engine, capsys, "import", "purchase-orders", str(good), "--warehouse", "TST"
+    )
+    assert (code, err) == (0, "")
+    with read_only(warehouse.engine) as s:
+        po = s.scalars(select(PurchaseOrder).where(PurchaseOrder.number == "PO-1")).one()
+        assert po.expected_on == dt.date(2030, 1, 2) and po.lines[0].quantity_ordered == 5
+    bad = write(
+        tmp_path,
+        "po2.json",
+        '[{"number": "PO-2", "supplier": "S1",\n  "lines": [{"sku": "NOSUCH", "quantity": 1}]}]',
+    )
+    code, _out, err = floor_cli(
+        warehouse.engine, capsys, "import", "purchase-orders", str(bad), "--warehouse", "TST"
+    )
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f'{bad}:1: column [0].lines[0].sku: expected the SKU of an item, got "NOSUCH"'
+    )
+    assert count(warehouse.engine, PurchaseOrder) == 1
+
+
+def test_order_number_used_by_another_channel_is_a_problem(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, "o.csv", "order,sku,quantity\nSO-7,PLAIN,1\n")
+    args = ("import", "orders", str(path), "--warehouse", "TST")
+    assert floor_cli(warehouse.engine, capsys, *args)[0] == 0
+    code, _out, err = floor_cli(warehouse.engine, capsys, *args, "--channel", "phone")
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f'{path}:2: expected an order number not in use (it is manual order SO-7), got "SO-7"'
+    )
+    assert count(warehouse.engine, SalesOrder) == 1
