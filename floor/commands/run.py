@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from floor.commands import CommandContext, CommandError
 
 if TYPE_CHECKING:
+    from floor.config import Settings
     from floor.devices.base import ScanSource
 
 
@@ -26,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _scan_source(ctx: CommandContext, scanner: str | None) -> ScanSource | None:
-    from floor.config import ConfigError, Settings
+    from floor.config import ConfigError
     from floor.devices import DeviceUnavailable, open_scan_source
 
     settings: Settings = ctx.settings
@@ -41,6 +44,20 @@ def _scan_source(ctx: CommandContext, scanner: str | None) -> ScanSource | None:
         return open_scan_source(settings)
     except (ConfigError, DeviceUnavailable) as exc:
         raise CommandError(f"scanner: {exc}") from None
+
+
+def _print_counter(settings: Settings) -> Callable[[], int] | None:
+    """How many print jobs wait at this station, when a printer is configured."""
+    if not settings.section("printer"):
+        return None
+    try:
+        from floor.printing import open_print_service
+
+        service = open_print_service(settings)
+    except Exception as exc:  # no printer is no reason not to start the station
+        print(f"floor: printer not available: {exc}", file=sys.stderr)
+        return None
+    return lambda: service.counts().waiting
 
 
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
@@ -62,7 +79,9 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.station import WarehouseMissing
 
     try:
-        app = create_app(settings, ctx.engine, scan_source=source)
+        app = create_app(
+            settings, ctx.engine, scan_source=source, print_jobs_waiting=_print_counter(settings)
+        )
     except WarehouseMissing:
         raise CommandError(
             f"warehouse {settings.warehouse} is not in the database "
