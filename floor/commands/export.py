@@ -89,13 +89,25 @@ def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
                 file=ctx.err,
             )
         else:
-            export(
-                session,
-                args.what,
-                args.format,
-                ctx.out,
-                warehouse_id,
-                since=since,
-                status=args.status,
-            )
+            try:
+                export(
+                    session,
+                    args.what,
+                    args.format,
+                    ctx.out,
+                    warehouse_id,
+                    since=since,
+                    status=args.status,
+                )
+            except BrokenPipeError:
+                _quiet_closed_stdout(ctx)
     return 0
+
+
+def _quiet_closed_stdout(ctx: CommandContext) -> None:
+    """The reader (`| head`) stopped reading: not an error; keep exit from complaining."""
+    import os
+    import sys
+
+    if ctx.out is sys.stdout:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
