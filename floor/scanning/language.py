@@ -26,12 +26,13 @@ class ScanLanguage:
     """How this site's own barcodes look.
 
     location_pattern: a regular expression a whole location code must match (aisle-bay-level
-    `A01-03-2` by default). A location label may carry its check digits after
+    `A01-03-2`, plus docks, quarantine, pack benches, shipping, kitting and staging such as
+    `DOCK-01`, by default). A location label may carry its check digits after
     `check_digit_separator` (`A01-03-2*47`); scanned alone they are `check_digit_length`
     digits.
     """
 
-    location_pattern: str = r"[A-Z]\d{2}-\d{2}-\d{1,2}"
+    location_pattern: str = r"[A-Z]\d{2}-\d{2}-\d{1,2}|(?:DOCK|QUA|PACK|SHIP|KIT|STG)-\d{2}"
     check_digit_separator: str = "*"
     check_digit_length: int = 2
     lpn_prefix: str = "LPN"
