@@ -39,6 +39,7 @@ PICKED_CONTAINER_KINDS = (
     ContainerKind.CARTON.value,
 )
 _FAR_FUTURE = dt.date.max
+WHOLE_WAREHOUSE = 200
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
@@ -147,26 +148,27 @@ def load_candidates(
             Balance.container_id.nulls_first(),
         )
     )
-    # Chunk the IN list: SQLite and psycopg both cope, but a 100,000-id list is slow to bind.
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start : start + 2000]
-        query = stmt.where(Balance.item_id.in_(chunk))
-        if lock:
-            query = query.with_for_update(of=Balance)
-        for row in session.execute(query):
-            (bid, loc, item, lot, expiry, container, qty, reserved, received, pickable, code) = row
-            if loc in excluded:
-                continue
-            pool.by_item.setdefault(item, []).append(
-                Candidate(
-                    bid,
-                    StockKey(loc, item, lot, expiry, container),
-                    qty - reserved,
-                    bool(pickable),
-                    received,
-                    code,
-                )
+    # A long IN list makes SQLite probe every location for every item: above WHOLE_WAREHOUSE
+    # items, read the warehouse's free stock once and keep the wanted items in Python.
+    wanted = set(ids)
+    if len(ids) <= WHOLE_WAREHOUSE:
+        stmt = stmt.where(Balance.item_id.in_(ids))
+    if lock:
+        stmt = stmt.with_for_update(of=Balance)
+    for row in session.execute(stmt):
+        (bid, loc, item, lot, expiry, container, qty, reserved, received, pickable, code) = row
+        if loc in excluded or item not in wanted:
+            continue
+        pool.by_item.setdefault(item, []).append(
+            Candidate(
+                bid,
+                StockKey(loc, item, lot, expiry, container),
+                qty - reserved,
+                bool(pickable),
+                received,
+                code,
             )
+        )
     for item, candidates in pool.by_item.items():
         fefo = item in fefo_items
         candidates.sort(key=lambda c: rank(c, fefo))

@@ -52,11 +52,17 @@ from floor.models import (
     WaveStatus,
 )
 from floor.operators import require_role
-from floor.waves import complete_wave_if_done
+from floor.waves import (
+    complete_wave_if_done,
+    location_places,
+    sequence_cluster,
+    warehouse_layout,
+)
 
 MINE = (TaskStatus.ASSIGNED.value, TaskStatus.IN_PROGRESS.value)
 BIDP = "BIDP"  # partial pick denial
 BIDF = "BIDF"  # full pick denial
+CLAIM_ROUTE_METHOD = "auto"  # exact (Ratliff-Rosenthal) for one or two blocks
 
 
 @dataclass(frozen=True)
@@ -238,11 +244,33 @@ def claim_cart(
             task.assignee_id = operator_id
             task.status = TaskStatus.ASSIGNED.value
             task.data = {**(task.data or {}), "cart": cart.code}
+        _route_cart(session, tasks)
         session.flush()
         return {"cluster": cluster}
 
     once(session, scan_id, "pick.claim_cart", work)
     return _cart_view(session, _my_tasks(session, operator_id))
+
+
+def _route_cart(session: Session, tasks: list[Task]) -> None:
+    """Sequence a claimed cart along the exact pick path (release used a cheap heuristic)."""
+    if len(tasks) < 2:
+        return
+    layout, first_aisle = warehouse_layout(session, tasks[0].warehouse_id)
+    ids = {t.from_location_id for t in tasks if t.from_location_id is not None}
+    places = location_places(session, ids)
+    codes = dict(
+        session.execute(select(Location.id, Location.code).where(Location.id.in_(ids))).all()
+    )
+    stops = [
+        (i, *places.get(t.from_location_id or 0, (None, None)), codes.get(t.from_location_id, ""))
+        for i, t in enumerate(tasks)
+    ]
+    base = min(t.sequence for t in tasks)
+    for offset, index in enumerate(
+        sequence_cluster(layout, first_aisle, stops, CLAIM_ROUTE_METHOD)
+    ):
+        tasks[index].sequence = base + offset
 
 
 def assign_tote(

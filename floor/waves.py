@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from floor import inventory
@@ -59,6 +59,8 @@ LIVE_TASK_STATUSES = (
 )
 DEFAULT_CART_SIZE = 4
 DEFAULT_AISLE_SPACING = 3.0
+RELEASE_ROUTE_METHOD = "s_shape"
+TASK_INSERT_ROWS = 1000  # rows per multi-row INSERT: under both backends' bind limits
 
 
 @dataclass(frozen=True)
@@ -268,7 +270,7 @@ def build_wave(
             .values(wave_id=wave.id)
             .execution_options(synchronize_session=False)
         )
-    session.expire_all()
+    _expire_stale(session)
     return wave
 
 
@@ -319,16 +321,29 @@ def sequence_cluster(
     return [int(k) for k in ordered] + [s[0] for s in rest]
 
 
-def _allocate_orders(
-    session: Session,
-    wave: Wave,
-    policy: str,
-    report: ReleaseReport,
-    today: dt.date,
-) -> tuple[dict[int, list[tuple[SalesOrderLine, list[Pick]]]], dict[int, SalesOrder]]:
-    orders = list(
-        session.scalars(
-            select(SalesOrder)
+@dataclass(slots=True)
+class _Line:
+    id: int
+    order_id: int
+    line_no: int
+    item_id: int
+    ordered: int
+    allocated: int
+
+
+@dataclass(slots=True)
+class _Order:
+    id: int
+    number: str
+    lines: list[_Line] = field(default_factory=list)
+
+
+def _wave_orders(session: Session, wave: Wave) -> list[_Order]:
+    """The wave's orders, most urgent first, with their lines (plain rows, not ORM objects)."""
+    orders = [
+        _Order(order_id, number)
+        for order_id, number in session.execute(
+            select(SalesOrder.id, SalesOrder.number)
             .where(SalesOrder.wave_id == wave.id)
             .order_by(
                 SalesOrder.priority.desc(),
@@ -338,27 +353,56 @@ def _allocate_orders(
                 SalesOrder.id,
             )
         )
-    )
+    ]
     by_id = {o.id: o for o in orders}
-    lines: dict[int, list[SalesOrderLine]] = defaultdict(list)
-    ids = list(by_id)
-    for start in range(0, len(ids), 5000):
-        for line in session.scalars(
-            select(SalesOrderLine)
-            .where(SalesOrderLine.order_id.in_(ids[start : start + 5000]))
-            .order_by(SalesOrderLine.order_id, SalesOrderLine.line_no)
-        ):
-            lines[line.order_id].append(line)
-    item_ids = {line.item_id for ls in lines.values() for line in ls}
-    items = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(item_ids)))}
-    fefo = {i for i, item in items.items() if item.allocation == "fefo"}
+    for row in session.execute(
+        select(
+            SalesOrderLine.id,
+            SalesOrderLine.order_id,
+            SalesOrderLine.line_no,
+            SalesOrderLine.item_id,
+            SalesOrderLine.quantity_ordered,
+            SalesOrderLine.quantity_allocated,
+        )
+        .join(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
+        .where(SalesOrder.wave_id == wave.id)
+        .order_by(SalesOrderLine.order_id, SalesOrderLine.line_no)
+    ):
+        by_id[row[1]].lines.append(_Line(*row))
+    return orders
+
+
+def _allocate_orders(
+    session: Session,
+    wave: Wave,
+    policy: str,
+    report: ReleaseReport,
+    today: dt.date,
+) -> tuple[list[tuple[_Order, list[tuple[_Line, list[Pick]]]]], dict[str, list[int]]]:
+    """Allocate in memory. Returns the allocated orders with their picks, and the ids of
+    orders leaving the wave by outcome (backordered / held)."""
+    orders = _wave_orders(session, wave)
+    item_ids = {line.item_id for o in orders for line in o.lines}
+    items = (
+        dict(session.execute(select(Item.id, Item.sku).where(Item.id.in_(item_ids))).all())
+        if item_ids
+        else {}
+    )
+    fefo = (
+        set(
+            session.scalars(select(Item.id).where(Item.id.in_(item_ids), Item.allocation == "fefo"))
+        )
+        if item_ids
+        else set()
+    )
     pool = load_candidates(session, wave.warehouse_id, item_ids, fefo, today=today)
-    allocated: dict[int, list[tuple[SalesOrderLine, list[Pick]]]] = {}
+    allocated: list[tuple[_Order, list[tuple[_Line, list[Pick]]]]] = []
+    leaving: dict[str, list[int]] = {"backordered": [], "held": []}
     for order in orders:
-        order_picks: list[tuple[SalesOrderLine, list[Pick]]] = []
-        short: list[tuple[SalesOrderLine, int]] = []
-        for line in lines.get(order.id, []):
-            wanted = line.quantity_ordered - line.quantity_allocated
+        order_picks: list[tuple[_Line, list[Pick]]] = []
+        short: list[tuple[_Line, int]] = []
+        for line in order.lines:
+            wanted = line.ordered - line.allocated
             if wanted <= 0:
                 continue
             picks = allocate_line(pool, line.item_id, wanted, line.item_id in fefo)
@@ -371,20 +415,12 @@ def _allocate_orders(
             for _line, picks in order_picks:
                 give_back(picks)
             outcome = "held" if policy == "hold" and not nothing else "backordered"
-            order.status = (
-                OrderStatus.HELD.value if outcome == "held" else OrderStatus.BACKORDERED.value
-            )
-            order.wave_id = None
+            leaving[outcome].append(order.id)
             (report.held if outcome == "held" else report.backordered).append(order.number)
             for line, _got in short:
                 report.short.append(
                     ShortLine(
-                        order.number,
-                        line.line_no,
-                        items[line.item_id].sku,
-                        line.quantity_ordered,
-                        0,
-                        outcome,
+                        order.number, line.line_no, items[line.item_id], line.ordered, 0, outcome
                     )
                 )
             continue
@@ -393,14 +429,24 @@ def _allocate_orders(
                 ShortLine(
                     order.number,
                     line.line_no,
-                    items[line.item_id].sku,
-                    line.quantity_ordered,
-                    line.quantity_allocated + got,
+                    items[line.item_id],
+                    line.ordered,
+                    line.allocated + got,
                     "short",
                 )
             )
-        allocated[order.id] = order_picks
-    return allocated, by_id
+        allocated.append((order, order_picks))
+    return allocated, leaving
+
+
+def _set_order_status(session: Session, ids: list[int], **values: object) -> None:
+    for start in range(0, len(ids), 5000):
+        session.execute(
+            update(SalesOrder)
+            .where(SalesOrder.id.in_(ids[start : start + 5000]))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def release_wave(
@@ -410,10 +456,14 @@ def release_wave(
     *,
     shortage_policy: str = "partial",
     cart_size: int = DEFAULT_CART_SIZE,
-    route_method: str = "auto",
+    route_method: str = RELEASE_ROUTE_METHOD,
     today: dt.date | None = None,
 ) -> ReleaseReport:
-    """Allocate the wave's orders and create its pick tasks; a held wave is resumed instead."""
+    """Allocate the wave's orders and create its pick tasks; a held wave is resumed instead.
+
+    Carts are sequenced here with `route_method` (S-shape by default: cheap for thousands of
+    carts); claiming a cart re-sequences it with the exact router (floor.picking).
+    """
     require_role(session, actor.operator_id, Role.SUPERVISOR.value)
     if shortage_policy not in SHORTAGE_POLICIES:
         raise InvalidInput(
@@ -441,15 +491,23 @@ def release_wave(
         )
     today = today or dt.date.today()
     report = ReleaseReport(found.code)
-    allocated, orders = _allocate_orders(session, found, shortage_policy, report, today)
+    allocated, leaving = _allocate_orders(session, found, shortage_policy, report, today)
+    _set_order_status(
+        session, leaving["backordered"], status=OrderStatus.BACKORDERED.value, wave_id=None
+    )
+    _set_order_status(session, leaving["held"], status=OrderStatus.HELD.value, wave_id=None)
+    session.execute(
+        update(SalesOrder)
+        .where(SalesOrder.wave_id == found.id)
+        .values(status=OrderStatus.ALLOCATED.value)
+        .execution_options(synchronize_session=False)
+    )
 
     changes: list[Change] = []
     line_updates: list[dict] = []
     task_rows: list[dict] = []
     now = utcnow()
-    for order_id, order_picks in allocated.items():
-        order = orders[order_id]
-        order.status = OrderStatus.ALLOCATED.value
+    for order, order_picks in allocated:
         report.orders_allocated += 1
         for line, picks in order_picks:
             got = sum(p.quantity for p in picks)
@@ -458,16 +516,14 @@ def release_wave(
                 report.units_allocated += got
             line_updates.append(
                 {
-                    "id": line.id,
-                    "quantity_allocated": line.quantity_allocated + got,
-                    "status": "allocated"
-                    if line.quantity_allocated + got >= line.quantity_ordered
-                    else "short",
+                    "b_id": line.id,
+                    "b_allocated": line.allocated + got,
+                    "b_status": "allocated" if line.allocated + got >= line.ordered else "short",
                 }
             )
             for pick in picks:
-                changes.append(Change(pick.candidate.key, 0, pick.quantity))
                 key = pick.candidate.key
+                changes.append(Change(key, 0, pick.quantity))
                 task_rows.append(
                     {
                         "warehouse_id": found.warehouse_id,
@@ -486,7 +542,7 @@ def release_wave(
                         "reason": "",
                         "created_at": now,
                         "updated_at": now,
-                        "_order": order_id,
+                        "_order": order.id,
                         "_code": pick.candidate.location_code,
                     }
                 )
@@ -494,15 +550,34 @@ def release_wave(
         inventory.post(
             session, "reserve", changes, actor=actor, reason="allocation", reference=found.code
         )
-    if line_updates:
-        session.execute(update(SalesOrderLine), line_updates)
+    # Every line of the orders that stay is allocated in full, but for the short ones after.
+    session.execute(
+        update(SalesOrderLine)
+        .where(
+            SalesOrderLine.order_id.in_(
+                select(SalesOrder.id).where(SalesOrder.wave_id == found.id).scalar_subquery()
+            )
+        )
+        .values(quantity_allocated=SalesOrderLine.quantity_ordered, status="allocated")
+        .execution_options(synchronize_session=False)
+    )
+    partial = [u for u in line_updates if u["b_status"] != "allocated"]
+    if partial:
+        lines = SalesOrderLine.__table__
+        session.connection().execute(
+            update(lines)
+            .where(lines.c.id == bindparam("b_id"))
+            .values(quantity_allocated=bindparam("b_allocated"), status=bindparam("b_status")),
+            partial,
+        )
     report.tasks = len(task_rows)
     report.clusters = _cluster_and_sequence(session, found, task_rows, cart_size, route_method)
     if task_rows:
         for row in task_rows:
-            row.pop("_order")
-            row.pop("_code")
-        session.execute(insert(Task), task_rows)
+            del row["_order"], row["_code"]
+        table = Task.__table__
+        for start in range(0, len(task_rows), TASK_INSERT_ROWS):
+            session.execute(insert(table).values(task_rows[start : start + TASK_INSERT_ROWS]))
     found.status = WaveStatus.RELEASED.value if task_rows else WaveStatus.DONE.value
     found.released_at = now
     found.rules = {
@@ -518,7 +593,15 @@ def release_wave(
         },
     }
     session.flush()
+    _expire_stale(session)
     return report
+
+
+def _expire_stale(session: Session) -> None:
+    """Bulk statements bypassed the identity map: expire the rows they may have changed."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, SalesOrder | SalesOrderLine | Task | Balance):
+            session.expire(obj)
 
 
 def _cluster_and_sequence(
@@ -528,15 +611,7 @@ def _cluster_and_sequence(
     if not rows:
         return 0
     layout, first_aisle = warehouse_layout(session, wave.warehouse_id)
-    location_ids = {r["from_location_id"] for r in rows}
-    places = {
-        lid: (aisle, position)
-        for lid, aisle, position in session.execute(
-            select(Location.id, Location.aisle, Location.position).where(
-                Location.id.in_(location_ids)
-            )
-        )
-    }
+    places = location_places(session, {r["from_location_id"] for r in rows})
     order_ids = list(dict.fromkeys(r["_order"] for r in rows))
     cart_of: dict[int, tuple[int, int]] = {
         order_id: (index // cart_size, index % cart_size + 1)
@@ -553,6 +628,21 @@ def _cluster_and_sequence(
         for sequence, index in enumerate(sequence_cluster(layout, first_aisle, stops, method)):
             rows[index]["sequence"] = sequence
     return len(carts)
+
+
+def location_places(
+    session: Session, location_ids: set[int]
+) -> dict[int, tuple[int | None, float | None]]:
+    ids = sorted(location_ids)
+    places: dict[int, tuple[int | None, float | None]] = {}
+    for start in range(0, len(ids), 5000):
+        for lid, aisle, position in session.execute(
+            select(Location.id, Location.aisle, Location.position).where(
+                Location.id.in_(ids[start : start + 5000])
+            )
+        ):
+            places[lid] = (aisle, position)
+    return places
 
 
 def _resumed(session: Session, wave: Wave) -> dict:
@@ -638,7 +728,7 @@ def cancel_wave(session: Session, wave: int | str, actor: Actor = SYSTEM) -> Wav
         )
     found.status = WaveStatus.CANCELLED.value
     session.flush()
-    session.expire_all()
+    _expire_stale(session)
     return found
 
 
