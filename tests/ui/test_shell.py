@@ -274,7 +274,7 @@ async def test_unreadable_scan_is_red_and_never_reaches_the_flow(make_app: Calla
         await log_in(pilot)
         screen = app.open_flow(RecordingFlow)
         await pilot.pause()
-        app.inject_scan("DOCK-99")
+        app.inject_scan("NOT-A-CODE")
         await settle(pilot)
         feedback = screen.query_one("#feedback")
         assert feedback.has_class("-rejected")

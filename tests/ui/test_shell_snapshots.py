@@ -49,7 +49,7 @@ async def lookup_rejected(pilot: Any) -> None:
     await log_in(pilot)
     pilot.app.open_flow(LookupScreen)
     await pilot.pause()
-    pilot.app.inject_scan("DOCK-99")
+    pilot.app.inject_scan("NOT-A-CODE")
     await settle(pilot)
 
 
