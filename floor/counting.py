@@ -1,0 +1,485 @@
+"""Cycle counting: count tasks by location, by item, on an ABC schedule, or after a short pick.
+
+A task counts one item at one location (one lot when `task.lot` is set); the count is blind:
+nothing returned to a screen carries the expected quantity. When the variance passes the
+recount threshold a second count task is made; when the second count (or a first within the
+threshold) still differs, a variance worth more than `approval_limit` waits for a supervisor
+(`approve_count`), else it adjusts at once. Adjustments go through the ledger with reason
+"count". Items carry no price, so a variance's value is its units.
+
+ABC (`schedule_abc_counts`): items ranked by units moved out over the last 90 days; those
+making the first 80% of volume are A (counted every 30 days), the next 15% B (91 days), the
+rest C (365 days, also items that did not move).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from floor import inventory as inv
+from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
+from floor.i18n import _
+from floor.idempotency import once
+from floor.inventory import SYSTEM, Actor, StockKey
+from floor.models import (
+    Balance,
+    Item,
+    Location,
+    Movement,
+    Role,
+    Task,
+    TaskKind,
+    TaskStatus,
+    utcnow,
+)
+from floor.operators import require_role
+from floor.receiving import item_for_barcode
+
+COUNT_ROLES = (Role.COUNTER.value, Role.SUPERVISOR.value)
+APPROVER_ROLES = (Role.SUPERVISOR.value, Role.ADMIN.value)
+AWAITING_APPROVAL = "awaiting_approval"
+ACTIVE = (TaskStatus.OPEN.value, TaskStatus.ASSIGNED.value, TaskStatus.IN_PROGRESS.value)
+ABC_DAYS = {"A": 30, "B": 91, "C": 365}
+
+
+@dataclass(frozen=True)
+class CountPolicy:
+    recount_pct: float = 5.0  # recount when |variance| is above this share of expected
+    approval_limit: float = 20.0  # variance value (units) above which a supervisor approves
+
+
+DEFAULT_POLICY = CountPolicy()
+
+
+@dataclass(frozen=True)
+class CountTaskView:
+    """What the counter sees: where and what to count, never how many are expected."""
+
+    task_id: int
+    location: str
+    sku: str
+    description: str
+    lot: str
+    recount: bool
+
+
+@dataclass(frozen=True)
+class CountOutcome:
+    task_id: int
+    outcome: str  # matched | adjusted | recount | awaiting_approval
+    next_task_id: int | None = None
+
+
+# --- creating tasks -------------------------------------------------------------------------
+
+
+def _open_count(session: Session, location_id: int, item_id: int, lot: str) -> Task | None:
+    return session.scalars(
+        select(Task).where(
+            Task.kind == TaskKind.COUNT.value,
+            Task.status.in_((*ACTIVE, AWAITING_APPROVAL)),
+            Task.from_location_id == location_id,
+            Task.item_id == item_id,
+            Task.lot == lot,
+        )
+    ).first()
+
+
+def _new_count(
+    session: Session, location_id: int, item_id: int, lot: str, reason: str, **data: object
+) -> int:
+    existing = _open_count(session, location_id, item_id, lot)
+    if existing is not None:
+        return existing.id
+    location = session.get(Location, location_id)
+    if location is None:
+        raise NotFound(_("Unknown location {id}", id=location_id))
+    task = Task(
+        warehouse_id=location.warehouse_id,
+        kind=TaskKind.COUNT.value,
+        item_id=item_id,
+        lot=lot,
+        from_location_id=location_id,
+        reason=reason,
+        data=dict(data),
+    )
+    session.add(task)
+    session.flush()
+    return task.id
+
+
+def _scopes(session: Session, where: Iterable) -> list[tuple[int, int, str]]:  # type: ignore[type-arg]
+    """(location, item, lot) to count: per lot for lot-tracked items, else per item."""
+    scopes: set[tuple[int, int, str]] = set()
+    for location_id, item_id, lot, lot_tracked in session.execute(
+        select(Balance.location_id, Balance.item_id, Balance.lot, Item.lot_tracked)
+        .join(Item, Item.id == Balance.item_id)
+        .where(Balance.quantity > 0, *where)
+    ):
+        scopes.add((location_id, item_id, lot if lot_tracked else ""))
+    return sorted(scopes)
+
+
+def create_count_tasks_by_location(
+    session: Session, location_ids: Iterable[int], *, actor: Actor, reason: str = "location"
+) -> list[int]:
+    require_role(session, actor.operator_id, *APPROVER_ROLES)
+    ids = list(location_ids)
+    return [
+        _new_count(session, loc, item, lot, reason)
+        for loc, item, lot in _scopes(session, [Balance.location_id.in_(ids)])
+    ]
+
+
+def create_count_tasks_by_item(
+    session: Session,
+    warehouse_id: int,
+    item_ids: Iterable[int],
+    *,
+    actor: Actor,
+    reason: str = "item",
+) -> list[int]:
+    require_role(session, actor.operator_id, *APPROVER_ROLES)
+    ids = list(item_ids)
+    in_warehouse = Balance.location_id.in_(
+        select(Location.id).where(Location.warehouse_id == warehouse_id)
+    )
+    return [
+        _new_count(session, loc, item, lot, reason)
+        for loc, item, lot in _scopes(session, [Balance.item_id.in_(ids), in_warehouse])
+    ]
+
+
+def create_count_task_for_short_pick(
+    session: Session, location_id: int, item_id: int, reason: str
+) -> int:
+    """A count of the item at the location after a short pick (called by picking)."""
+    return _new_count(session, location_id, item_id, "", reason or "short pick")
+
+
+def abc_classes(
+    session: Session, warehouse_id: int, *, since: dt.datetime | None = None
+) -> dict[int, str]:
+    """Item id -> A/B/C by units moved out of this warehouse's locations since `since`."""
+    since = since or utcnow() - dt.timedelta(days=90)
+    volume = dict(
+        session.execute(
+            select(Movement.item_id, func.sum(-Movement.quantity_delta))
+            .join(Location, Location.id == Movement.location_id)
+            .where(
+                Location.warehouse_id == warehouse_id,
+                Movement.quantity_delta < 0,
+                Movement.created_at >= since,
+            )
+            .group_by(Movement.item_id)
+        ).all()
+    )
+    total = sum(volume.values()) or 1
+    classes: dict[int, str] = {}
+    running = 0
+    for item_id, units in sorted(volume.items(), key=lambda kv: (-kv[1], kv[0])):
+        share_before = running / total
+        running += units
+        classes[item_id] = "A" if share_before < 0.80 else "B" if share_before < 0.95 else "C"
+    for item_id in session.scalars(select(Item.id)):
+        classes.setdefault(item_id, "C")
+    return classes
+
+
+def schedule_abc_counts(
+    session: Session, warehouse_id: int, *, actor: Actor = SYSTEM, now: dt.datetime | None = None
+) -> list[int]:
+    """Count tasks for every item whose last count is older than its class allows."""
+    require_role(session, actor.operator_id, *APPROVER_ROLES)
+    now = now or utcnow()
+    classes = abc_classes(session, warehouse_id, since=now - dt.timedelta(days=90))
+    last = dict(
+        session.execute(
+            select(Task.item_id, func.max(Task.updated_at))
+            .where(
+                Task.kind == TaskKind.COUNT.value,
+                Task.status == TaskStatus.DONE.value,
+                Task.warehouse_id == warehouse_id,
+            )
+            .group_by(Task.item_id)
+        ).all()
+    )
+    due = []
+    for item_id, klass in sorted(classes.items()):
+        counted = last.get(item_id)
+        if counted is not None and counted.tzinfo is None:
+            counted = counted.replace(tzinfo=dt.UTC)
+        if counted is None or now - counted >= dt.timedelta(days=ABC_DAYS[klass]):
+            due.append(item_id)
+    return create_count_tasks_by_item(session, warehouse_id, due, actor=actor, reason="abc")
+
+
+# --- counting -------------------------------------------------------------------------------
+
+
+def _view(session: Session, task: Task) -> CountTaskView:
+    location = session.get(Location, task.from_location_id)
+    item = session.get(Item, task.item_id)
+    return CountTaskView(
+        task_id=task.id,
+        location=location.code if location else "",
+        sku=item.sku if item else "",
+        description=item.description if item else "",
+        lot=task.lot,
+        recount=bool((task.data or {}).get("recount_of")),
+    )
+
+
+def next_count_task(
+    session: Session, warehouse_id: int, *, actor: Actor, scan_id: str | None = None
+) -> CountTaskView | None:
+    """This operator's count in progress, else the oldest open one (now assigned to them).
+    A recount never goes to who counted first."""
+    require_role(session, actor.operator_id, *COUNT_ROLES)
+
+    def work() -> dict:
+        base = select(Task).where(
+            Task.kind == TaskKind.COUNT.value, Task.warehouse_id == warehouse_id
+        )
+        task = session.scalars(
+            base.where(
+                Task.assignee_id == actor.operator_id, Task.status == TaskStatus.IN_PROGRESS.value
+            ).order_by(Task.id)
+        ).first()
+        if task is None:
+            for candidate in session.scalars(
+                base.where(Task.status == TaskStatus.OPEN.value).order_by(Task.id).with_for_update()
+            ):
+                if (candidate.data or {}).get("first_counter") != actor.operator_id:
+                    task = candidate
+                    break
+        if task is None:
+            return {}
+        task.status = TaskStatus.IN_PROGRESS.value
+        task.assignee_id = actor.operator_id
+        session.flush()
+        return {"task_id": task.id}
+
+    result, _replayed = once(session, scan_id, "counting.next", work)
+    if not result:
+        return None
+    return _view(session, session.get(Task, result["task_id"]))  # type: ignore[arg-type]
+
+
+def check_count_scan(
+    session: Session, task_id: int, *, location_code: str | None = None, barcode: str | None = None
+) -> None:
+    """Refuse a scan of the wrong location or item for this count (changes nothing)."""
+    task = _task(session, task_id)
+    view = _view(session, task)
+    if location_code is not None and location_code != view.location:
+        raise WrongScan(
+            _(
+                "Wrong location {scanned}: expected {location}",
+                scanned=location_code,
+                location=view.location,
+            ),
+            expected=view.location,
+        )
+    if barcode is not None:
+        item, _units = item_for_barcode(session, barcode)
+        if item.id != task.item_id:
+            raise WrongScan(
+                _("Wrong item {scanned}: expected {sku}", scanned=item.sku, sku=view.sku),
+                expected=view.sku,
+            )
+
+
+def _task(session: Session, task_id: int) -> Task:
+    task = session.scalars(select(Task).where(Task.id == task_id).with_for_update()).one_or_none()
+    if task is None or task.kind != TaskKind.COUNT.value:
+        raise NotFound(_("Unknown count task {id}", id=task_id))
+    return task
+
+
+def _scope_balances(session: Session, task: Task) -> list[Balance]:
+    stmt = select(Balance).where(
+        Balance.location_id == task.from_location_id, Balance.item_id == task.item_id
+    )
+    if task.lot:
+        stmt = stmt.where(Balance.lot == task.lot)
+    return list(session.scalars(stmt.order_by(Balance.id).with_for_update()))
+
+
+def submit_count(
+    session: Session,
+    task_id: int,
+    counted: int,
+    *,
+    actor: Actor,
+    scan_id: str | None = None,
+    policy: CountPolicy = DEFAULT_POLICY,
+) -> CountOutcome:
+    """Record a blind count. The outcome says what happens next, never the expected count."""
+    require_role(session, actor.operator_id, *COUNT_ROLES)
+    if isinstance(counted, bool) or not isinstance(counted, int) or counted < 0:
+        raise InvalidInput(
+            _("Count: expected a whole number, zero or more, got {value}", value=counted)
+        )
+
+    def work() -> dict:
+        task = _task(session, task_id)
+        if task.status not in ACTIVE:
+            raise Conflict(
+                _("Count task {id} is {status}", id=task.id, status=task.status),
+                expected=_("an open count task"),
+            )
+        expected = sum(b.quantity for b in _scope_balances(session, task))
+        variance = counted - expected
+        data = dict(task.data or {})
+        data.update(
+            counted=counted, expected=expected, variance=variance, counter=actor.operator_id
+        )
+        task.assignee_id = actor.operator_id
+        task.quantity = expected
+        task.quantity_done = counted
+        outcome, next_id = "matched", None
+        if variance != 0:
+            threshold = expected * policy.recount_pct / 100
+            if not data.get("recount_of") and abs(variance) > threshold:
+                outcome = "recount"
+                next_id = _recount(session, task, actor.operator_id)
+                data["recount_task_id"] = next_id
+            elif abs(variance) > policy.approval_limit:
+                outcome = AWAITING_APPROVAL
+            else:
+                outcome = "adjusted"
+                _adjust(session, task, variance, actor, scan_id)
+        data["outcome"] = outcome
+        task.data = data
+        task.exception_code = "DIFF" if variance else ""
+        task.status = AWAITING_APPROVAL if outcome == AWAITING_APPROVAL else TaskStatus.DONE.value
+        session.flush()
+        return {"task_id": task.id, "outcome": outcome, "next_task_id": next_id}
+
+    result, _replayed = once(session, scan_id, "counting.submit", work)
+    return CountOutcome(**result)
+
+
+def _recount(session: Session, task: Task, first_counter: int | None) -> int:
+    recount = Task(
+        warehouse_id=task.warehouse_id,
+        kind=TaskKind.COUNT.value,
+        item_id=task.item_id,
+        lot=task.lot,
+        from_location_id=task.from_location_id,
+        reason=task.reason,
+        data={"recount_of": task.id, "first_counter": first_counter},
+    )
+    session.add(recount)
+    session.flush()
+    return recount.id
+
+
+def _adjust(session: Session, task: Task, variance: int, actor: Actor, scan_id: str | None) -> None:
+    """Adjust the task's scope by `variance`: a gain goes to the largest balance (or a new
+    one without lot), a loss comes out of the largest balances first."""
+    balances = sorted(_scope_balances(session, task), key=lambda b: (-b.quantity, b.id))
+    reference = f"count {task.id}"
+    if variance > 0:
+        key = (
+            inv.key_of(balances[0])
+            if balances
+            else StockKey(task.from_location_id, task.item_id, task.lot)  # type: ignore[arg-type]
+        )
+        inv.adjust(
+            session,
+            key,
+            variance,
+            reason="count",
+            actor=actor,
+            reference=reference,
+            scan_id=scan_id,
+        )
+        return
+    left = -variance
+    for balance in balances:
+        take = min(left, balance.quantity - balance.reserved)
+        if take > 0:
+            inv.adjust(
+                session,
+                inv.key_of(balance),
+                -take,
+                reason="count",
+                actor=actor,
+                reference=reference,
+                scan_id=scan_id,
+            )
+            left -= take
+        if left == 0:
+            return
+    if left:
+        raise Conflict(
+            _("{left} of the missing units are reserved for orders", left=left),
+            expected=_("a supervisor to release the reservations"),
+        )
+
+
+def pending_approvals(session: Session, warehouse_id: int) -> list[dict]:
+    """Counts waiting for a supervisor, with expected, counted and variance (not blind)."""
+    rows = []
+    for task in session.scalars(
+        select(Task)
+        .where(Task.warehouse_id == warehouse_id, Task.status == AWAITING_APPROVAL)
+        .order_by(Task.id)
+    ):
+        view = _view(session, task)
+        data = task.data or {}
+        rows.append(
+            {
+                "task_id": task.id,
+                "location": view.location,
+                "sku": view.sku,
+                "lot": view.lot,
+                "expected": data.get("expected"),
+                "counted": data.get("counted"),
+                "variance": data.get("variance"),
+            }
+        )
+    return rows
+
+
+def approve_count(
+    session: Session,
+    task_id: int,
+    *,
+    actor: Actor,
+    approve: bool = True,
+    scan_id: str | None = None,
+) -> CountOutcome:
+    """A supervisor approves (adjusting by the recorded variance) or rejects (a new count)."""
+    require_role(session, actor.operator_id, *APPROVER_ROLES)
+
+    def work() -> dict:
+        task = _task(session, task_id)
+        if task.status != AWAITING_APPROVAL:
+            raise Conflict(
+                _("Count task {id} is not waiting for approval", id=task.id),
+                expected=_("a count waiting for approval"),
+            )
+        data = dict(task.data or {})
+        data["approved_by"] = actor.operator_id
+        if approve:
+            _adjust(session, task, int(data["variance"]), actor, scan_id)
+            outcome, next_id = "adjusted", None
+            task.status = TaskStatus.DONE.value
+        else:
+            outcome, next_id = "recount", _recount(session, task, data.get("counter"))
+            task.status = TaskStatus.CANCELLED.value
+        data["outcome"] = outcome
+        task.data = data
+        session.flush()
+        return {"task_id": task.id, "outcome": outcome, "next_task_id": next_id}
+
+    result, _replayed = once(session, scan_id, "counting.approve", work)
+    return CountOutcome(**result)

@@ -1,0 +1,205 @@
+"""Cycle counting: task creation, blind counts, recounts, approval, adjustments, ABC."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from floor import counting as ct
+from floor import inventory as inv
+from floor.db import session_scope, transaction
+from floor.errors import Conflict, PermissionDenied, WrongScan
+from floor.inventory import Actor
+from floor.models import StockTransaction, Task
+from tests.support import SmallWarehouse, add_stock, barcode
+
+EXP = dt.date(2027, 6, 30)
+
+
+def _actor(wh: SmallWarehouse, role: str) -> Actor:
+    return Actor(wh.operators[role], "ST01")
+
+
+def _tasks_for(wh: SmallWarehouse, location: str) -> list[int]:
+    return transaction(
+        wh.engine,
+        lambda s: ct.create_count_tasks_by_location(
+            s, [wh.locations[location]], actor=_actor(wh, "supervisor")
+        ),
+    )
+
+
+def _next(wh: SmallWarehouse, role: str = "counter") -> ct.CountTaskView | None:
+    return transaction(
+        wh.engine, lambda s: ct.next_count_task(s, wh.warehouse_id, actor=_actor(wh, role))
+    )
+
+
+def _submit(wh: SmallWarehouse, task_id: int, counted: int, role: str = "counter", **kw: object):  # type: ignore[no-untyped-def]
+    return transaction(
+        wh.engine,
+        lambda s: ct.submit_count(s, task_id, counted, actor=_actor(wh, role), **kw),  # type: ignore[arg-type]
+    )
+
+
+def test_count_view_is_blind_and_a_match_changes_nothing(warehouse: SmallWarehouse) -> None:
+    add_stock(warehouse, "A01-01-1", "PLAIN", 40)
+    [task_id] = _tasks_for(warehouse, "A01-01-1")
+    view = _next(warehouse)
+    assert view is not None and view.task_id == task_id and view.location == "A01-01-1"
+    fields = {f.name for f in dataclasses.fields(view)}
+    assert not fields & {"expected", "quantity", "on_hand"}
+    assert "40" not in repr(view)
+    outcome = _submit(warehouse, task_id, 40)
+    assert outcome.outcome == "matched" and "40" not in repr(outcome)
+    with session_scope(warehouse.engine) as s:
+        assert s.scalars(select(StockTransaction.kind)).all() == ["receive"]
+
+
+def test_small_variance_adjusts_with_reason_count(warehouse: SmallWarehouse) -> None:
+    add_stock(warehouse, "A01-01-1", "PLAIN", 100)
+    [task_id] = _tasks_for(warehouse, "A01-01-1")
+    assert _submit(warehouse, task_id, 97, scan_id="c1").outcome == "adjusted"
+    assert _submit(warehouse, task_id, 97, scan_id="c1").outcome == "adjusted"  # replayed
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("A01-01-1", "PLAIN")) == (97, 0)
+        tx = s.scalars(select(StockTransaction).where(StockTransaction.kind == "adjust")).one()
+        assert tx.reason == "count"
+        assert inv.invariant_violations(s) == []
+
+
+def test_large_variance_gets_a_recount_by_someone_else(warehouse: SmallWarehouse) -> None:
+    add_stock(warehouse, "A01-01-1", "PLAIN", 10)
+    [task_id] = _tasks_for(warehouse, "A01-01-1")
+    _next(warehouse)
+    outcome = _submit(warehouse, task_id, 7)
+    assert outcome.outcome == "recount" and outcome.next_task_id
+    assert _next(warehouse) is None  # the first counter does not recount
+    recount = _next(warehouse, "supervisor")
+    assert recount is not None and recount.recount and recount.task_id == outcome.next_task_id
+    assert _submit(warehouse, recount.task_id, 7, "supervisor").outcome == "adjusted"
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("A01-01-1", "PLAIN")) == (7, 0)
+
+
+def test_variance_above_value_limit_waits_for_supervisor(warehouse: SmallWarehouse) -> None:
+    add_stock(warehouse, "A01-01-1", "PLAIN", 1000)
+    [task_id] = _tasks_for(warehouse, "A01-01-1")
+    outcome = _submit(warehouse, task_id, 970)  # 3%: no recount, but 30 units > limit 20
+    assert outcome.outcome == "awaiting_approval"
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("A01-01-1", "PLAIN")) == (1000, 0)
+        [pending] = ct.pending_approvals(s, warehouse.warehouse_id)
+        assert (pending["expected"], pending["counted"], pending["variance"]) == (1000, 970, -30)
+    with pytest.raises(PermissionDenied, match="supervisor"):
+        transaction(
+            warehouse.engine,
+            lambda s: ct.approve_count(s, task_id, actor=_actor(warehouse, "counter")),
+        )
+    done = transaction(
+        warehouse.engine,
+        lambda s: ct.approve_count(s, task_id, actor=_actor(warehouse, "supervisor")),
+    )
+    assert done.outcome == "adjusted"
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("A01-01-1", "PLAIN")) == (970, 0)
+        assert s.get(Task, task_id).status == "done"  # type: ignore[union-attr]
+    with pytest.raises(Conflict):
+        transaction(
+            warehouse.engine,
+            lambda s: ct.approve_count(s, task_id, actor=_actor(warehouse, "supervisor")),
+        )
+
+
+def test_rejected_approval_makes_a_recount(warehouse: SmallWarehouse) -> None:
+    add_stock(warehouse, "A01-01-1", "PLAIN", 1000)
+    [task_id] = _tasks_for(warehouse, "A01-01-1")
+    _submit(warehouse, task_id, 970)
+    outcome = transaction(
+        warehouse.engine,
+        lambda s: ct.approve_count(
+            s, task_id, actor=_actor(warehouse, "supervisor"), approve=False
+        ),
+    )
+    assert outcome.outcome == "recount" and outcome.next_task_id
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("A01-01-1", "PLAIN")) == (1000, 0)
+
+
+def test_lot_tracked_counts_per_lot(warehouse: SmallWarehouse) -> None:
+    add_stock(warehouse, "A01-02-1", "LOT", 5, lot="L1", expiry=EXP)
+    add_stock(warehouse, "A01-02-1", "LOT", 6, lot="L2", expiry=EXP)
+    ids = _tasks_for(warehouse, "A01-02-1")
+    assert len(ids) == 2
+    _submit(warehouse, ids[0], 4)  # L1: 20% off -> recount, nothing adjusted yet
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("A01-02-1", "LOT", "L1", EXP)) == (5, 0)
+
+
+def test_gain_found_on_empty_count_goes_in(warehouse: SmallWarehouse) -> None:
+    task_id = transaction(
+        warehouse.engine,
+        lambda s: ct.create_count_task_for_short_pick(
+            s, warehouse.locations["A01-03-1"], warehouse.items["PLAIN"], "short pick"
+        ),
+    )
+    again = transaction(
+        warehouse.engine,
+        lambda s: ct.create_count_task_for_short_pick(
+            s, warehouse.locations["A01-03-1"], warehouse.items["PLAIN"], "short pick"
+        ),
+    )
+    assert again == task_id
+    assert _submit(warehouse, task_id, 3).outcome == "recount"
+    with session_scope(warehouse.engine) as s:
+        recount = s.scalars(select(Task).where(Task.id != task_id)).one()
+    assert _submit(warehouse, recount.id, 3, "supervisor").outcome == "adjusted"
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("A01-03-1", "PLAIN")) == (3, 0)
+
+
+def test_wrong_location_and_item_are_refused(warehouse: SmallWarehouse) -> None:
+    add_stock(warehouse, "A01-01-1", "PLAIN", 4)
+    [task_id] = _tasks_for(warehouse, "A01-01-1")
+    wrong_item = barcode(warehouse, "LOT")
+    with session_scope(warehouse.engine) as s:
+        with pytest.raises(WrongScan) as err:
+            ct.check_count_scan(s, task_id, location_code="A01-02-1")
+        assert err.value.expected == "A01-01-1"
+        with pytest.raises(WrongScan, match="expected PLAIN"):
+            ct.check_count_scan(s, task_id, barcode=wrong_item)
+        ct.check_count_scan(s, task_id, location_code="A01-01-1")
+
+
+def test_abc_schedule(warehouse: SmallWarehouse) -> None:
+    add_stock(warehouse, "A01-01-1", "PLAIN", 100)
+    add_stock(warehouse, "A01-02-1", "LOT", 10, lot="L", expiry=EXP)
+    with session_scope(warehouse.engine) as s:
+        inv.move(s, warehouse.key("A01-01-1", "PLAIN"), 90, warehouse.locations["PACK-01"])
+        inv.move(s, warehouse.key("A01-02-1", "LOT", "L", EXP), 10, warehouse.locations["PACK-01"])
+        classes = ct.abc_classes(s, warehouse.warehouse_id)
+    assert classes[warehouse.items["PLAIN"]] == "A"
+    assert classes[warehouse.items["LOT"]] == "B"
+    assert classes[warehouse.items["SER"]] == "C"
+    created = transaction(
+        warehouse.engine, lambda s: ct.schedule_abc_counts(s, warehouse.warehouse_id)
+    )
+    assert len(created) == 3  # PLAIN at A01-01-1 and PACK-01, LOT at PACK-01
+    with session_scope(warehouse.engine) as s:
+        for task in s.scalars(select(Task)):
+            task.status = "done"
+    # just counted: nothing is due again
+    assert (
+        transaction(warehouse.engine, lambda s: ct.schedule_abc_counts(s, warehouse.warehouse_id))
+        == []
+    )
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=31)
+    due = transaction(
+        warehouse.engine, lambda s: ct.schedule_abc_counts(s, warehouse.warehouse_id, now=later)
+    )
+    with session_scope(warehouse.engine) as s:
+        items = {s.get(Task, t).item_id for t in due}  # type: ignore[union-attr]
+    assert items == {warehouse.items["PLAIN"]}
