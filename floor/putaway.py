@@ -436,7 +436,13 @@ def confirm_move_task(
             if container is not None:
                 container.location_id = target.id
         else:
-            source = StockKey(task.from_location_id, task.item_id, task.lot, task.expiry)  # type: ignore[arg-type]
+            source = StockKey(
+                task.from_location_id,  # type: ignore[arg-type]
+                task.item_id,  # type: ignore[arg-type]
+                task.lot,
+                task.expiry,
+                (task.data or {}).get("source_container_id"),
+            )
             inv.move(
                 session,
                 source,

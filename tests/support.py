@@ -259,3 +259,40 @@ def add_cart(wh: SmallWarehouse, code: str = "CART01", totes: tuple[str, ...] = 
             s.add(tote)
             s.flush()
             wh.containers[tote_code] = tote.id
+
+
+def add_shipped_order(wh: SmallWarehouse, number: str, lines: list[tuple[str, int]]) -> int:
+    """A shipped sales order of `lines` (sku, quantity shipped); returns its id."""
+    from floor.models import SalesOrder, SalesOrderLine
+
+    with session_scope(wh.engine) as s:
+        order = SalesOrder(
+            number=number, external_ref=f"EXT-{number}", warehouse_id=wh.warehouse_id
+        )
+        for n, (sku, quantity) in enumerate(lines, start=1):
+            order.lines.append(
+                SalesOrderLine(
+                    line_no=n,
+                    item_id=wh.items[sku],
+                    quantity_ordered=quantity,
+                    quantity_picked=quantity,
+                    quantity_shipped=quantity,
+                )
+            )
+        s.add(order)
+        s.flush()
+        return order.id
+
+
+def add_pick_face(wh: SmallWarehouse, location: str, sku: str, min_qty: int, max_qty: int) -> None:
+    from floor.models import PickFace
+
+    with session_scope(wh.engine) as s:
+        s.add(
+            PickFace(
+                location_id=wh.locations[location],
+                item_id=wh.items[sku],
+                min_qty=min_qty,
+                max_qty=max_qty,
+            )
+        )

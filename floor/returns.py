@@ -1,0 +1,203 @@
+"""Customer returns: find the order (by number or return authorization), then receive each item
+with a disposition, through the ledger, recorded as a ReturnLine against the order.
+
+Dispositions: restock (received into a scanned storage or pick location), quarantine
+(received into the warehouse's quarantine location), scrap (received into quarantine and at
+once adjusted out with reason "scrap", so the ledger shows the unit arriving and leaving).
+A return may not exceed what was shipped (or, before shipping, picked) on the order.
+There is no authorization table: an authorization is recorded on each return line, and an
+order is found by an authorization already used on one of its lines or by its external ref.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from floor import inventory as inv
+from floor.errors import InvalidInput, NotFound, WrongScan
+from floor.i18n import _
+from floor.idempotency import once
+from floor.inventory import Actor, StockKey
+from floor.models import Item, ReturnLine, Role, SalesOrder, Zone, ZoneKind
+from floor.operators import require_role
+from floor.receiving import first_location_in_zone, item_for_barcode, location_by_code
+
+RETURN_ROLES = (Role.RECEIVER.value, Role.SUPERVISOR.value)
+DISPOSITIONS = ("restock", "quarantine", "scrap")
+RESTOCK_ZONES = (ZoneKind.STORAGE.value, ZoneKind.PICK.value)
+
+
+@dataclass(frozen=True)
+class ReturnOrder:
+    order_id: int
+    number: str
+    lines: list[dict]  # sku, description, returnable (shipped or picked), returned
+
+
+@dataclass(frozen=True)
+class Returned:
+    return_line_id: int
+    sku: str
+    quantity: int
+    disposition: str
+    location: str
+
+
+def find_return_order(
+    session: Session, *, order_number: str | None = None, authorization: str | None = None
+) -> ReturnOrder:
+    order = None
+    if order_number:
+        order = session.scalars(
+            select(SalesOrder).where(SalesOrder.number == order_number)
+        ).one_or_none()
+    elif authorization:
+        order_id = session.scalars(
+            select(ReturnLine.order_id).where(ReturnLine.authorization == authorization)
+        ).first()
+        order = (
+            session.get(SalesOrder, order_id)
+            if order_id
+            else session.scalars(
+                select(SalesOrder).where(SalesOrder.external_ref == authorization)
+            ).first()
+        )
+    if order is None:
+        raise NotFound(
+            _("Unknown order {number}", number=order_number or authorization or ""),
+            expected=_("an order number or return authorization"),
+        )
+    returned = dict(
+        session.execute(
+            select(ReturnLine.item_id, func.sum(ReturnLine.quantity))
+            .where(ReturnLine.order_id == order.id)
+            .group_by(ReturnLine.item_id)
+        ).all()
+    )
+    lines: dict[int, dict] = {}
+    for line in order.lines:
+        row = lines.setdefault(
+            line.item_id,
+            {"sku": line.item.sku, "description": line.item.description, "returnable": 0},
+        )
+        row["returnable"] += max(line.quantity_shipped, line.quantity_picked)
+    for item_id, row in lines.items():
+        row["returned"] = int(returned.get(item_id, 0))
+    return ReturnOrder(order.id, order.number, list(lines.values()))
+
+
+def receive_return(
+    session: Session,
+    *,
+    warehouse_id: int,
+    order_number: str,
+    barcode: str,
+    quantity: int,
+    disposition: str,
+    actor: Actor,
+    location_code: str | None = None,
+    authorization: str = "",
+    reason: str = "",
+    lot: str = "",
+    expiry: dt.date | None = None,
+    scan_id: str | None = None,
+) -> Returned:
+    """Receive `quantity` of the scanned item back from the order with a disposition."""
+    require_role(session, actor.operator_id, *RETURN_ROLES)
+    if disposition not in DISPOSITIONS:
+        raise InvalidInput(
+            _("Unknown disposition {value}", value=disposition),
+            expected=" / ".join(DISPOSITIONS),
+        )
+
+    def work() -> dict:
+        order = find_return_order(session, order_number=order_number)
+        item, units = item_for_barcode(session, barcode)
+        total = quantity * units
+        if total <= 0:
+            raise InvalidInput(_("Quantity: expected a whole number above zero"))
+        line = next((row for row in order.lines if row["sku"] == item.sku), None)
+        if line is None:
+            raise WrongScan(
+                _("{sku} is not on order {number}", sku=item.sku, number=order.number),
+                expected=", ".join(row["sku"] for row in order.lines),
+            )
+        left = line["returnable"] - line["returned"]
+        if total > left:
+            raise InvalidInput(
+                _(
+                    "{sku}: {returnable} sent on {number}, {returned} already returned",
+                    sku=item.sku,
+                    returnable=line["returnable"],
+                    number=order.number,
+                    returned=line["returned"],
+                ),
+                expected=_("at most {left}", left=max(left, 0)),
+            )
+        _check_tracking(item, lot, expiry)
+        if disposition == "restock":
+            if not location_code:
+                raise InvalidInput(_("Scan the location to restock into"), expected=_("a location"))
+            location = location_by_code(session, warehouse_id, location_code)
+            zone = session.get(Zone, location.zone_id) if location.zone_id else None
+            if zone is None or zone.kind not in RESTOCK_ZONES or location.blocked:
+                raise WrongScan(
+                    _("{location} is not a storage location", location=location.code),
+                    expected=_("a storage or pick location"),
+                )
+        else:
+            location = first_location_in_zone(session, warehouse_id, ZoneKind.QUARANTINE)
+        key = StockKey(location.id, item.id, lot, expiry if item.expiry_tracked else None)
+        reference = f"return {order.number}"
+        posting = inv.receive(
+            session, key, total, actor=actor, reason="return", reference=reference, scan_id=scan_id
+        )
+        if disposition == "scrap":
+            inv.adjust(
+                session,
+                key,
+                -total,
+                reason="scrap",
+                actor=actor,
+                reference=reference,
+                scan_id=scan_id,
+            )
+        row = ReturnLine(
+            order_id=order.order_id,
+            authorization=authorization,
+            item_id=item.id,
+            lot=lot,
+            quantity=total,
+            disposition=disposition,
+            location_id=location.id,
+            reason=reason,
+            operator_id=actor.operator_id,
+            transaction_id=posting.transaction_id,
+        )
+        session.add(row)
+        session.flush()
+        return {
+            "return_line_id": row.id,
+            "sku": item.sku,
+            "quantity": total,
+            "disposition": disposition,
+            "location": location.code,
+        }
+
+    result, _replayed = once(session, scan_id, "returns.receive", work)
+    return Returned(**result)
+
+
+def _check_tracking(item: Item, lot: str, expiry: dt.date | None) -> None:
+    if item.lot_tracked and not lot:
+        raise InvalidInput(
+            _("{sku} is lot tracked: scan or key its lot", sku=item.sku), expected=_("a lot number")
+        )
+    if item.expiry_tracked and expiry is None:
+        raise InvalidInput(
+            _("{sku} needs an expiry date", sku=item.sku), expected=_("an expiry date")
+        )
