@@ -58,6 +58,7 @@ class ReceiptSummary:
     number: str
     purchase_order: str | None
     lines: list[dict] = field(default_factory=list)  # sku, description, ordered, received
+    status: str = "open"
 
     @classmethod
     def from_json(cls, data: dict) -> ReceiptSummary:
@@ -251,6 +252,7 @@ def receipt_summary(session: Session, receipt_id: int) -> ReceiptSummary:
         number=receipt.number,
         purchase_order=order.number if order else None,
         lines=list(rows.values()),
+        status=receipt.status,
     )
 
 
