@@ -1,0 +1,128 @@
+"""Pilot: put-away through the screen: wrong location, check digits, override without and
+with permission, recovery after restart; snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.widgets import Static
+
+from floor import inventory as inv
+from floor import receiving as rc
+from floor.db import session_scope, transaction
+from floor.gs1 import location_check_digits
+from floor.inventory import Actor
+from floor.screens.putaway import PutawayScreen
+from tests.support import SmallWarehouse, barcode
+from tests.ui.conftest import log_in, settle
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((40, 16), id="40x16")]
+
+
+def text_of(app: Any, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def scan(pilot: Any, raw: str) -> str:
+    pilot.app.inject_scan(raw)
+    await settle(pilot)
+    return text_of(pilot.app, "#feedback")
+
+
+def _received(wh: SmallWarehouse, quantity: int = 6) -> str:
+    code = barcode(wh, "PLAIN")
+    actor = Actor(wh.operators["receiver"], "ST01")
+
+    def work(s: Any) -> None:
+        receipt = rc.open_receipt(s, warehouse_id=wh.warehouse_id, actor=actor)
+        rc.receive_scan(s, receipt.receipt_id, barcode=code, quantity=quantity, actor=actor)
+
+    transaction(wh.engine, work)
+    return code
+
+
+async def _start(pilot: Any, code: str, badge: str = "OPRECEIVER") -> PutawayScreen:
+    await log_in(pilot, badge)
+    screen = pilot.app.open_flow(PutawayScreen)
+    await settle(pilot)
+    assert "Take it to A01-01-2" in await scan(pilot, code)
+    return screen
+
+
+async def test_putaway_wrong_location_then_check_digits(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    code = _received(ui_warehouse)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _start(pilot, code)
+        assert "A01-01-2" in text_of(app, "#prompt")
+        feedback = await scan(pilot, "A02-01-2")
+        assert "expected A01-01-2" in feedback and screen.step == "destination"
+        assert "6 put away at A01-01-2" in await scan(pilot, location_check_digits("A01-01-2"))
+        assert screen.step == "source"
+    with session_scope(ui_warehouse.engine) as s:
+        assert inv.balance_of(s, ui_warehouse.key("A01-01-2", "PLAIN")) == (6, 0)
+
+
+async def test_override_without_permission_then_with(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    code = _received(ui_warehouse)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _start(pilot, code)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert screen.step == "reason"
+        await scan(pilot, "CMD:QTY:1")
+        assert screen.step == "override"
+        assert "supervisor" in await scan(pilot, "A02-02-2")
+        assert screen.step == "override"
+    with session_scope(ui_warehouse.engine) as s:
+        assert inv.balance_of(s, ui_warehouse.key("DOCK-01", "PLAIN")) == (6, 0)
+        from floor.models import Task
+
+        task = s.query(Task).one()
+        task.assignee_id, task.status = None, "open"  # hand it back for the supervisor
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _start(pilot, code, "OPSUPERVISOR")
+        await pilot.press("f3")
+        await pilot.pause()
+        await scan(pilot, "CMD:QTY:1")
+        assert "(CHBD)" in await scan(pilot, "A02-02-2")
+    with session_scope(ui_warehouse.engine) as s:
+        assert inv.balance_of(s, ui_warehouse.key("A02-02-2", "PLAIN")) == (6, 0)
+
+
+async def test_putaway_resumes_after_restart(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    code = _received(ui_warehouse)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        first = await _start(pilot, code)
+        task_id = first.current.task_id  # type: ignore[union-attr]
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, "OPRECEIVER")
+        await settle(pilot)
+        screen = again.screen
+        assert isinstance(screen, PutawayScreen) and screen.step == "destination"
+        assert screen.current is not None and screen.current.task_id == task_id
+        assert "put away" in await scan(pilot, "A01-01-2")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_putaway(
+    snap_compare: Callable, make_app: Callable, ui_warehouse: SmallWarehouse, size: Any
+) -> None:
+    code = _received(ui_warehouse)
+
+    async def at_destination(pilot: Any) -> None:
+        await _start(pilot, code)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=at_destination)
