@@ -1,0 +1,120 @@
+"""Cycle count: go to the location, scan it, scan the item, key what you count (blind: the
+expected quantity is never shown). F5 asks for the next count when none is waiting.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from floor.i18n import N_, _
+from floor.scanning import Command, ScanKind
+from floor.screens.flow import FlowScreen
+
+if TYPE_CHECKING:
+    from floor.counting import CountOutcome, CountTaskView
+    from floor.devices import RawScan
+    from floor.scanning import Scan
+
+IDLE = "idle"
+LOCATION = "location"
+ITEM = "item"
+QUANTITY = "quantity"
+OUTCOMES = {
+    "matched": N_("Count recorded"),
+    "adjusted": N_("Count recorded; stock corrected"),
+    "recount": N_("Count recorded; a recount will follow"),
+    "awaiting_approval": N_("Count recorded; a supervisor will review it"),
+}
+
+
+class CountingScreen(FlowScreen):
+    FLOW: ClassVar[str] = "counting"
+    TITLE: ClassVar[str] = N_("Cycle count")
+    ROLES: ClassVar[tuple[str, ...]] = ("counter",)
+    MENU_ORDER: ClassVar[int] = 400
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.step = IDLE
+        self.count: CountTaskView | None = None
+
+    def on_mount(self) -> None:
+        saved = self.resume_state() or {}
+        with self.in_language():
+            self.render_step()
+        self.fetch(saved.get("step"))
+
+    def fetch(self, resume_step: str | None = None) -> None:
+        from floor import counting
+
+        warehouse, actor = self.station.warehouse_id, self.station.actor
+
+        def got(task: CountTaskView | None) -> None:
+            self.count = task
+            self.go(resume_step if task and resume_step in (ITEM, QUANTITY) else LOCATION)
+
+        self.call_service(lambda s: counting.next_count_task(s, warehouse, actor=actor), got)
+
+    def go(self, step: str) -> None:
+        self.step = step if self.count else IDLE
+        self.EXPECT_CHECK_DIGIT = False
+        self.save_state({"step": self.step} if self.count else {})
+        self.render_step()
+
+    def render_step(self) -> None:
+        task = self.count
+        if task is None:
+            self.prompt(_("No counts waiting"), _("F5 look again"))
+            self.show_lines([])
+            return
+        lot = _("lot {lot}", lot=task.lot) if task.lot else ""
+        self.show_lines([task.location, f"{task.sku} {task.description[:30]}", lot])
+        if self.step == LOCATION:
+            self.prompt(_("Go to {location}, scan the location", location=task.location))
+        elif self.step == ITEM:
+            self.prompt(_("Scan the item {sku}", sku=task.sku))
+        else:
+            self.prompt(_("Key the quantity counted"), _("0 if there are none"))
+
+    def on_scan(self, scan: Scan, raw: RawScan) -> None:
+        from floor import counting
+
+        task = self.count
+        if task and self.step == LOCATION and scan.kind is ScanKind.LOCATION and scan.code:
+            code, task_id = scan.code, task.task_id
+            self.call_service(
+                lambda s: counting.check_count_scan(s, task_id, location_code=code),
+                lambda _none: self.go(ITEM),
+            )
+        elif task and self.step == ITEM and scan.kind is ScanKind.PRODUCT and scan.gtin:
+            gtin, task_id = scan.gtin, task.task_id
+            self.call_service(
+                lambda s: counting.check_count_scan(s, task_id, barcode=gtin),
+                lambda _none: self.go(QUANTITY),
+            )
+        else:
+            self.reject(
+                _("{scan}: not expected here", scan=scan.describe()), self.expected_text or None
+            )
+
+    def on_command(self, command: Command, quantity: int | None) -> None:
+        from floor import counting
+
+        if command is Command.QUANTITY and self.step == QUANTITY and self.count:
+            task_id, actor, counted = self.count.task_id, self.station.actor, quantity or 0
+            warehouse = self.station.warehouse_id
+
+            def work(session: Any) -> tuple[CountOutcome, CountTaskView | None]:
+                outcome = counting.submit_count(session, task_id, counted, actor=actor)
+                return outcome, counting.next_count_task(session, warehouse, actor=actor)
+
+            self.call_service(work, self.submitted)
+        elif command is Command.DONE and self.count is None:
+            self.fetch()
+        else:
+            super().on_command(command, quantity)
+
+    def submitted(self, result: tuple[CountOutcome, CountTaskView | None]) -> None:
+        outcome, self.count = result
+        self.go(LOCATION)
+        self.accept(_(OUTCOMES.get(outcome.outcome, OUTCOMES["matched"])))

@@ -1,0 +1,94 @@
+"""Pilot: a blind count through the screen: wrong location, wrong item, count, recovery."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.widgets import Static
+
+from floor import counting as ct
+from floor import inventory as inv
+from floor.db import session_scope, transaction
+from floor.inventory import Actor
+from floor.screens.counting import CountingScreen
+from tests.support import SmallWarehouse, add_stock, barcode
+from tests.ui.conftest import log_in, settle
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((40, 16), id="40x16")]
+
+
+def text_of(app: Any, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def scan(pilot: Any, raw: str) -> str:
+    pilot.app.inject_scan(raw)
+    await settle(pilot)
+    return text_of(pilot.app, "#feedback")
+
+
+def _count_task(wh: SmallWarehouse) -> None:
+    add_stock(wh, "A01-02-1", "PLAIN", 100)
+    boss = Actor(wh.operators["supervisor"], "ST01")
+    transaction(
+        wh.engine,
+        lambda s: ct.create_count_tasks_by_location(s, [wh.locations["A01-02-1"]], actor=boss),
+    )
+
+
+async def _open(pilot: Any) -> CountingScreen:
+    await log_in(pilot, "OPCOUNTER")
+    screen = pilot.app.open_flow(CountingScreen)
+    await settle(pilot)
+    return screen
+
+
+async def test_blind_count_with_wrong_scans(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    _count_task(ui_warehouse)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        assert screen.step == "location" and "100" not in text_of(app, "#body")
+        assert "expected A01-02-1" in await scan(pilot, "A01-03-1")
+        await scan(pilot, "A01-02-1")
+        assert screen.step == "item"
+        assert "expected PLAIN" in await scan(pilot, barcode(ui_warehouse, "LOT"))
+        await scan(pilot, barcode(ui_warehouse, "PLAIN"))
+        assert screen.step == "quantity" and "100" not in text_of(app, "#prompt")
+        await scan(pilot, "CMD:QTY:98")
+        assert "stock corrected" in text_of(app, "#feedback")
+        assert screen.step == "idle" and "No counts waiting" in text_of(app, "#prompt")
+    with session_scope(ui_warehouse.engine) as s:
+        assert inv.balance_of(s, ui_warehouse.key("A01-02-1", "PLAIN")) == (98, 0)
+
+
+async def test_count_resumes_at_the_same_step(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    _count_task(ui_warehouse)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot)
+        await scan(pilot, "A01-02-1")
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, "OPCOUNTER")
+        await settle(pilot)
+        screen = again.screen
+        assert isinstance(screen, CountingScreen) and screen.step == "item"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_counting(
+    snap_compare: Callable, make_app: Callable, ui_warehouse: SmallWarehouse, size: Any
+) -> None:
+    _count_task(ui_warehouse)
+
+    async def at_location(pilot: Any) -> None:
+        await _open(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=at_location)
