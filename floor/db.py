@@ -1,7 +1,8 @@
 """Engine, schema upgrades and units of work, for SQLite and PostgreSQL alike.
 
-SQLite: WAL, foreign keys, a busy timeout, and write transactions that start with
-BEGIN IMMEDIATE so two stations never both read then both write. PostgreSQL: READ
+SQLite: WAL, foreign keys, a busy timeout, and write transactions (`session_scope`,
+`transaction`) that start with BEGIN IMMEDIATE so two stations never both read then both
+write; other sessions begin DEFERRED and never block a writer. PostgreSQL: READ
 COMMITTED with row locks taken by the ledger; a transaction that hits a serialization
 failure or deadlock is retried a bounded number of times by `transaction()`.
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,7 +70,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
@@ -142,10 +144,25 @@ def _is_retryable(exc: BaseException) -> bool:
     return False
 
 
+_writers: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine for write transactions: on SQLite they BEGIN IMMEDIATE (take the write
+    lock first, so two stations never both read then both try to write). Plain sessions
+    on `engine` begin DEFERRED and only read."""
+    if not is_sqlite(engine):
+        return engine
+    bound = _writers.get(engine)
+    if bound is None:
+        bound = _writers[engine] = engine.execution_options(sqlite_begin="IMMEDIATE")
+    return bound
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any error."""
-    session = Session(engine, expire_on_commit=False, autoflush=True)
+    """One write transaction: commit on success, roll back on any error."""
+    session = Session(writer(engine), expire_on_commit=False, autoflush=True)
     try:
         with session.begin():
             yield session
@@ -171,5 +188,4 @@ def transaction(engine: Engine, work: Callable[[Session], T], *, attempts: int =
 
 def read_only(engine: Engine) -> Session:
     """A session for reads; on SQLite its transaction starts DEFERRED (no write lock)."""
-    bind = engine.execution_options(sqlite_begin="DEFERRED") if is_sqlite(engine) else engine
-    return Session(bind=bind, expire_on_commit=False)
+    return Session(bind=engine, expire_on_commit=False)
