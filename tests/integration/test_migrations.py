@@ -57,3 +57,14 @@ def test_db_commands(empty_url: str, capsys: pytest.CaptureFixture[str]) -> None
     assert main(["--database-url", empty_url, "db", "current"]) == 0
     out = capsys.readouterr().out
     assert "run `floor db upgrade`" not in out
+
+
+def test_fast_head_check_agrees_with_alembic(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from floor.db import needs_upgrade, shipped_heads
+
+    engine = create_floor_engine(f"sqlite:///{tmp_path / 'heads.db'}")
+    assert shipped_heads() == head_revisions(engine)
+    assert needs_upgrade(engine)
+    upgrade(engine)
+    assert not needs_upgrade(engine)
+    engine.dispose()
