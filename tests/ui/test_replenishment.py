@@ -1,0 +1,85 @@
+"""Pilot: a replenishment through the screen: F5 finds work, wrong source, wrong item,
+check digits at the face, recovery after restart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.widgets import Static
+
+from floor import inventory as inv
+from floor.db import session_scope
+from floor.gs1 import location_check_digits
+from floor.screens.replenishment import ReplenishmentScreen
+from tests.support import SmallWarehouse, add_pick_face, add_stock, barcode
+from tests.ui.conftest import log_in, settle
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((40, 16), id="40x16")]
+
+
+def text_of(app: Any, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def scan(pilot: Any, raw: str) -> str:
+    pilot.app.inject_scan(raw)
+    await settle(pilot)
+    return text_of(pilot.app, "#feedback")
+
+
+def _setup(wh: SmallWarehouse) -> None:
+    add_pick_face(wh, "A01-01-1", "PLAIN", 10, 30)
+    add_stock(wh, "A02-01-2", "PLAIN", 50)
+
+
+async def _open(pilot: Any) -> ReplenishmentScreen:
+    await log_in(pilot, "OPPICKER")
+    screen = pilot.app.open_flow(ReplenishmentScreen)
+    await settle(pilot)
+    assert screen.step == "idle"
+    await pilot.press("f5")
+    await settle(pilot)
+    assert screen.step == "source" and "A02-01-2" in text_of(pilot.app, "#prompt")
+    return screen
+
+
+async def test_replenish_a_face(make_app: Callable, ui_warehouse: SmallWarehouse) -> None:
+    _setup(ui_warehouse)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        assert "expected A02-01-2" in await scan(pilot, "A02-02-2")
+        await scan(pilot, "A02-01-2")
+        assert "expected PLAIN" in await scan(pilot, barcode(ui_warehouse, "LOT"))
+        await scan(pilot, barcode(ui_warehouse, "PLAIN"))
+        assert screen.step == "destination"
+        assert "expected A01-01-1" in await scan(pilot, "A01-02-1")
+        assert "30 replenished at A01-01-1" in await scan(pilot, location_check_digits("A01-01-1"))
+    with session_scope(ui_warehouse.engine) as s:
+        assert inv.balance_of(s, ui_warehouse.key("A01-01-1", "PLAIN")) == (30, 0)
+
+
+async def test_replenishment_resumes_after_restart(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    _setup(ui_warehouse)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot)
+        await scan(pilot, "A02-01-2")
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, "OPPICKER")
+        await settle(pilot)
+        screen = again.screen
+        assert isinstance(screen, ReplenishmentScreen) and screen.step == "item"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_replenishment(
+    snap_compare: Callable, make_app: Callable, ui_warehouse: SmallWarehouse, size: Any
+) -> None:
+    _setup(ui_warehouse)
+    assert snap_compare(make_app(), terminal_size=size, run_before=_open)
