@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, and_, bindparam, func, insert, select, update
+from sqlalchemy import Integer, and_, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from floor.errors import InsufficientStock, InvalidInput
@@ -257,17 +257,20 @@ def _post(
         raise InvalidInput(_("Nothing to post: every quantity is zero"))
     conn = session.connection()
     now = utcnow()
-    applied: list[tuple[Change, int, int, int]] = []  # change, balance id, quantity, reserved
-    for change in merged:  # sorted by key: a stable lock order
-        key = change.key
-        shape = (key.expiry is None, key.container_id is None)
-        params = _key_params(key)
-        row = conn.execute(
-            _APPLY[shape], {**params, "dq": change.quantity, "dr": change.reserved}
-        ).one_or_none()
-        if row is None:
-            row = _insert_or_refuse(session, conn, change, shape, params, now, allow_reserved)
-        applied.append((change, row[0], row[1], row[2]))
+    if len(merged) >= BULK_THRESHOLD:
+        applied = _apply_bulk(session, conn, merged, now, allow_reserved)
+    else:
+        applied = []  # change, balance id, quantity after, reserved after
+        for change in merged:  # sorted by key: a stable lock order
+            key = change.key
+            shape = (key.expiry is None, key.container_id is None)
+            params = _key_params(key)
+            row = conn.execute(
+                _APPLY[shape], {**params, "dq": change.quantity, "dr": change.reserved}
+            ).one_or_none()
+            if row is None:
+                row = _insert_or_refuse(session, conn, change, shape, params, now, allow_reserved)
+            applied.append((change, row[0], row[1], row[2]))
 
     transaction_id = conn.execute(
         _INSERT_TRANSACTION,
@@ -304,6 +307,59 @@ def _post(
         "kind": kind,
         "balances": [[bid, q, r] for _c, bid, q, r in applied],
     }
+
+
+BULK_THRESHOLD = 32
+_UPDATE_BY_ID = (
+    update(_BALANCES)
+    .where(_BALANCES.c.id == bindparam("b_id"))
+    .values(
+        quantity=_BALANCES.c.quantity + bindparam("dq", type_=Integer),
+        reserved=_BALANCES.c.reserved + bindparam("dr", type_=Integer),
+    )
+)
+
+
+def _apply_bulk(
+    session: Session,
+    conn,  # type: ignore[no-untyped-def]
+    merged: list[Change],
+    now: dt.datetime,
+    allow_reserved: bool,
+) -> list[tuple[Change, int, int, int]]:
+    """Many keys at once (a wave's reservations): lock them all with a few SELECT ... FOR
+    UPDATE, check in Python, then one batched UPDATE. The CHECK constraints still guard."""
+    c = _BALANCES.c
+    pairs = sorted({(ch.key.location_id, ch.key.item_id) for ch in merged})
+    rows: dict[StockKey, tuple[int, int, int]] = {}
+    for start in range(0, len(pairs), 500):
+        chunk = pairs[start : start + 500]
+        for r in conn.execute(
+            select(c.id, c.location_id, c.item_id, c.lot, c.expiry, c.container_id)
+            .add_columns(c.quantity, c.reserved)
+            .where(tuple_(c.location_id, c.item_id).in_(chunk))
+            .order_by(c.id)
+            .with_for_update()
+        ):
+            rows[StockKey(r[1], r[2], r[3], r[4], r[5])] = (r[0], r[6], r[7])
+    applied: list[tuple[Change, int, int, int]] = []
+    updates = []
+    for change in merged:
+        found = rows.get(change.key)
+        quantity = (found[1] if found else 0) + change.quantity
+        reserved = (found[2] if found else 0) + change.reserved
+        if found is None or quantity < 0 or reserved < 0 or reserved > quantity:
+            # a new key is inserted; a refused change raises with its message
+            shape = (change.key.expiry is None, change.key.container_id is None)
+            params = _key_params(change.key)
+            row = _insert_or_refuse(session, conn, change, shape, params, now, allow_reserved)
+            applied.append((change, row[0], row[1], row[2]))
+            continue
+        updates.append({"b_id": found[0], "dq": change.quantity, "dr": change.reserved})
+        applied.append((change, found[0], quantity, reserved))
+    if updates:
+        conn.execute(_UPDATE_BY_ID, updates)
+    return applied
 
 
 def _insert_or_refuse(

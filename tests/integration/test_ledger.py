@@ -144,3 +144,30 @@ def test_database_refuses_negative_balance_even_bypassing_the_ledger(
     for values in ({"quantity": -1}, {"reserved": 2}, {"reserved": -1}):
         with pytest.raises(IntegrityError), session_scope(warehouse.engine) as s:
             s.execute(update(Balance).values(**values))
+
+
+def test_large_postings_take_the_bulk_path_with_the_same_rules(warehouse: SmallWarehouse) -> None:
+    codes = [c for c in warehouse.locations if c.startswith("A")]
+    keys = [warehouse.key(code, sku) for code in codes for sku in ("PLAIN", "SER", "KIT")]
+    assert len(keys) >= inv.BULK_THRESHOLD
+    with session_scope(warehouse.engine) as s:
+        inv.post(s, "receive", [inv.Change(k, 5) for k in keys])
+        inv.post(s, "reserve", [inv.Change(k, 0, 2) for k in keys])
+    with session_scope(warehouse.engine) as s:
+        assert all(inv.balance_of(s, k) == (5, 2) for k in keys)
+        assert inv.invariant_violations(s) == []
+    too_much = [inv.Change(k, 0, 1) for k in keys[:-1]] + [inv.Change(keys[-1], 0, 4)]
+    with (
+        pytest.raises(InsufficientStock, match="only 3 free"),
+        session_scope(warehouse.engine) as s,
+    ):
+        inv.post(s, "reserve", too_much)
+    new_keys = [warehouse.key(code, "LOT", "L9", dt.date(2030, 1, 1)) for code in codes]
+    with session_scope(warehouse.engine) as s:
+        assert all(inv.balance_of(s, k) == (5, 2) for k in keys)
+        inv.post(
+            s, "mixed", [inv.Change(k, -1, -1) for k in keys] + [inv.Change(k, 3) for k in new_keys]
+        )
+        assert all(inv.balance_of(s, k) == (4, 1) for k in keys)
+        assert all(inv.balance_of(s, k) == (3, 0) for k in new_keys)
+        assert inv.invariant_violations(s) == []
