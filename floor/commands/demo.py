@@ -38,6 +38,8 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     exists = demo_exists(engine)
     if exists and args.if_missing:
         print("demo warehouse DEMO is ready (floor demo --reset rebuilds it)", file=ctx.out)
+        if args.sheet:
+            _write_sheet(engine, args.sheet, ctx)
         return 0
     if exists and not args.reset:
         raise CommandError("the demo warehouse exists already; use --reset to rebuild it")

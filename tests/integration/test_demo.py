@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 from sqlalchemy import Engine, func, select
 
@@ -41,7 +45,7 @@ def test_demo_builds_a_consistent_warehouse(engine: Engine) -> None:
 
 
 def test_demo_command_prints_badges_and_refuses_to_build_twice(
-    sqlite_engine: Engine, capsys: pytest.CaptureFixture[str]
+    sqlite_engine: Engine, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     url = sqlite_engine.url.render_as_string(hide_password=False)
     assert main(["--database-url", url, "demo"]) == 0
@@ -49,5 +53,31 @@ def test_demo_command_prints_badges_and_refuses_to_build_twice(
     assert "OP1001" in out and "1001" in out and "Милица Супервизор" in out
     assert main(["--database-url", url, "demo"]) == 1
     assert "--reset" in capsys.readouterr().err
-    assert main(["--database-url", url, "demo", "--if-missing"]) == 0
+    sheet = tmp_path / "sheet.pdf"
+    assert main(["--database-url", url, "demo", "--if-missing", "--sheet", str(sheet)]) == 0
     assert "ready" in capsys.readouterr().out
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(sheet).pages)
+    assert "OP1001" in text and "A01-01-1*" in text and "CMD:CONFIRM" in text
+    if shutil.which("pdftoppm") and shutil.which("zbarimg"):
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "200",
+                "-png",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(sheet),
+                str(tmp_path / "p"),
+            ],
+            check=True,
+        )
+        decoded = subprocess.run(
+            ["zbarimg", "-q", "--raw", str(tmp_path / "p-1.png")], capture_output=True, text=True
+        ).stdout.split()
+        assert "OP1001" in decoded and "OP1009" in decoded
+        assert any(code.startswith("A01-01-1*") for code in decoded)
