@@ -25,7 +25,7 @@ from floor.config import Settings
 from floor.devices.base import DeviceState, DeviceStatus, RawScan
 from floor.devices.wedge import BurstDetector, TypedText, WedgeScan, WedgeSettings
 from floor.i18n import _, language, set_default_language
-from floor.journal import ACCEPTED, IGNORED, REJECTED, ScanJournal, journal_entry
+from floor.journal import ACCEPTED, IGNORED, PENDING, REJECTED, ScanJournal, journal_entry
 from floor.scan_spool import ScanSpool
 from floor.station import OperatorLogin, StationSession, open_station
 
@@ -141,6 +141,19 @@ class FloorApp(App[None]):
             self.set_interval(5.0, self._poll_print_jobs)
             self._poll_print_jobs()
         self.show_login()
+        self.call_after_refresh(self._warm_up)
+
+    def _warm_up(self) -> None:
+        """After the first frame: load the scan parser (biip, the GS1 AI table) in a
+        background thread, so neither the login screen nor the first scan waits for it."""
+
+        def load() -> None:
+            try:
+                import floor.scanning.parser  # noqa: F401
+            except Exception as exc:  # the first scan imports it again and reports
+                log.warning("scan parser warm-up failed: %s", exc)
+
+        threading.Thread(target=load, name="floor-warm-up", daemon=True).start()
 
     def on_unmount(self) -> None:
         if self.scan_source is not None:
@@ -332,6 +345,19 @@ class FloorApp(App[None]):
 
     def receive_scan(self, raw: RawScan) -> None:
         self.note_activity()
+        # journaled on arrival, so a crash before it is handled still leaves its row
+        self.journal.record(
+            journal_entry(
+                scan_id=raw.scan_id,
+                station=self.station.station_code,
+                operator_id=self.station.operator_id,
+                device=raw.source,
+                raw=raw.raw,
+                kind="",
+                outcome=PENDING,
+                read_at=raw.received_at,
+            )
+        )
         self._scan_queue.append(raw)
         self.pump_scans()
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select, text, update
 from sqlalchemy.orm import Session
 
 from floor.models import ScanJournalEntry
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 ACCEPTED = "accepted"
 REJECTED = "rejected"
 IGNORED = "ignored"
+PENDING = "pending"  # journaled on arrival; the outcome replaces it once settled
 OUTCOMES = (ACCEPTED, REJECTED, IGNORED)
 
 _STOP = object()
@@ -38,17 +39,30 @@ def operator_ref(operator_id: int | None) -> str | None:
 
 
 def write_entries(session: Session, entries: Iterable[JournalEntry]) -> int:
-    """Insert entries whose scan id is not journaled yet; returns how many were new."""
+    """Insert entries whose scan id is not journaled yet, and settle pending ones; returns
+    how many rows were new. A settled outcome is never replaced."""
     batch: dict[str, JournalEntry] = {}
     for entry in entries:
-        batch.setdefault(entry.scan_id, entry)
+        if entry.scan_id not in batch or batch[entry.scan_id].outcome == PENDING:
+            batch[entry.scan_id] = entry
     if not batch:
         return 0
-    existing = set(
-        session.scalars(
-            select(ScanJournalEntry.scan_id).where(ScanJournalEntry.scan_id.in_(list(batch)))
+    existing = {
+        scan_id: outcome
+        for scan_id, outcome in session.execute(
+            select(ScanJournalEntry.scan_id, ScanJournalEntry.outcome).where(
+                ScanJournalEntry.scan_id.in_(list(batch))
+            )
         )
-    )
+    }
+    for scan_id, outcome in existing.items():
+        entry = batch[scan_id]
+        if outcome == PENDING and entry.outcome != PENDING:
+            session.execute(
+                update(ScanJournalEntry)
+                .where(ScanJournalEntry.scan_id == scan_id, ScanJournalEntry.outcome == PENDING)
+                .values(outcome=entry.outcome[:20], kind=entry.kind[:20], message=entry.message)
+            )
     new = [entry for scan_id, entry in batch.items() if scan_id not in existing]
     for entry in new:
         operator = entry.operator

@@ -112,3 +112,30 @@ def test_probe_replays_the_spool_when_the_database_returns(
     assert journal.probe() is True
     assert count(warehouse.engine) == 1
     assert len(spool) == 0
+
+
+def test_pending_entry_is_settled_later_and_never_unsettled(engine) -> None:  # type: ignore[no-untyped-def]
+    from floor.db import session_scope
+    from floor.journal import ACCEPTED, PENDING, journal_entry, write_entries
+    from floor.models import ScanJournalEntry
+
+    def entry(outcome: str, kind: str = "location") -> object:
+        return journal_entry(
+            scan_id="s-1",
+            station="ST01",
+            operator_id=None,
+            device="test",
+            raw=b"A01-01-1",
+            kind=kind,
+            outcome=outcome,
+        )
+
+    with session_scope(engine) as s:
+        assert write_entries(s, [entry(PENDING, "")]) == 1
+    with session_scope(engine) as s:
+        assert s.query(ScanJournalEntry).one().outcome == PENDING
+        assert write_entries(s, [entry(ACCEPTED)]) == 0
+    with session_scope(engine) as s:
+        write_entries(s, [entry(PENDING, "")])
+        row = s.query(ScanJournalEntry).one()
+        assert (row.outcome, row.kind) == (ACCEPTED, "location")
