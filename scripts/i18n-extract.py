@@ -2,7 +2,7 @@
 """Extract every translatable string from floor/ and merge it into the fr and sr catalogs.
 
     .venv/bin/python scripts/i18n-extract.py            # extract, merge, write the .po files
-    .venv/bin/python scripts/i18n-extract.py --check    # write nothing; list problems, exit 1 if any
+    .venv/bin/python scripts/i18n-extract.py --check    # write nothing; exit 1 on any problem
 
 Keywords: `_` and `N_` (first argument is the msgid, so `_("Expected {location}", location=x)`
 extracts "Expected {location}") and `ngettext:1,2` (singular, plural).
