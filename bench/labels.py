@@ -2,7 +2,11 @@
 
     .venv/bin/python -m bench.labels [--count 1000] [--html-count 30] [--memory-count 10000]
 
-1. N shipping labels (all different) into one PDF, and into N separate PDF files.
+1. N shipping labels into one PDF, and into N separate PDF files (each rendered to bytes
+   and written with `Path.write_bytes` in the timed loop: labels rendered AND written, one
+   process, one thread). Every label is different: its own tracking number, SSCC, order and
+   consignee, in turn French (Latin-1), Serbian Cyrillic and Serbian Latin (Latin
+   Extended-A), so every font subset is exercised, not one address repeated.
 2. The same label as HTML with the same Code 128 / GS1-128 barcodes as inline SVG,
    rendered by WeasyPrint, one document per label (how HTML-based tools print labels).
 3. Peak memory (max RSS) of a fresh process rendering 10,000 labels into one PDF, next to
@@ -17,16 +21,52 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from labels import gs1, render_pdf, render_pdf_many
 from labels.code128 import QUIET_MODULES, encode
-from labels.model import ShippingLabel
-from labels.samples import shipping
+from labels.model import Address, ShippingLabel
+from labels.samples import CUSTOMER_FR, CUSTOMER_SR, shipping
+
+ROOT = Path(__file__).resolve().parents[1]
+# (names, streets, cities) per consignee style; combined per label so no two are the same.
+PEOPLE: list[tuple[Address, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = [
+    (
+        CUSTOMER_FR,
+        ("Zoé Lemaître", "François Bœuf", "Anaïs Gaëlle Dupré", "Jérôme Noël", "Cécile Périé"),
+        ("rue de la Paix", "allée des Châtaigniers", "quai Saint-Honoré", "place de l'Église"),
+        ("Besançon", "Nîmes", "Orléans", "Évreux", "Pontoise"),
+    ),
+    (
+        CUSTOMER_SR,
+        ("Милош Ђорђевић", "Јелена Љубић", "Његош Шћепановић", "Љубица Џамић", "Жарко Ћирић"),
+        ("Булевар ослобођења", "Кнез Михаилова", "Улица Цара Душана", "Његошева"),
+        ("Нови Сад", "Београд", "Ниш", "Крагујевац", "Чачак"),
+    ),
+    (
+        replace(CUSTOMER_SR, company="", country="Srbija"),
+        ("Đorđe Čolić", "Šćepan Žižić", "Ljiljana Đukić", "Dušan Ćosić", "Nataša Šarić"),
+        ("Bulevar oslobođenja", "Čika Ljubina", "Žička", "Đure Jakšića"),
+        ("Šabac", "Čačak", "Užice", "Požarevac", "Niš"),
+    ),
+]
+
+
+def consignee(n: int) -> Address:
+    base, names, streets, cities = PEOPLE[n % len(PEOPLE)]
+    k = n // len(PEOPLE)
+    return replace(
+        base,
+        name=names[k % len(names)],
+        line1=f"{streets[k % len(streets)]} {n % 97 + 1}",
+        city=cities[k % len(cities)],
+        postcode=f"{21000 + n % 900}",
+    )
 
 
 def labels_for(count: int) -> list[ShippingLabel]:
-    return [shipping(n) for n in range(1, count + 1)]
+    return [shipping(n, consignee(n)) for n in range(1, count + 1)]
 
 
 def svg_barcode(data: str, height_mm: float, module_mm: float) -> str:
@@ -85,6 +125,12 @@ def many_files(batch: list[ShippingLabel], folder: Path) -> None:
         (folder / f"{i:05d}.pdf").write_bytes(render_pdf(label))
 
 
+def folder_bytes(folder: Path, pattern: str) -> tuple[int, int]:
+    """Number of files matching `pattern` in `folder` and their total size in bytes."""
+    sizes = [p.stat().st_size for p in folder.glob(pattern)]
+    return len(sizes), sum(sizes)
+
+
 def weasy(batch: list[ShippingLabel], folder: Path) -> None:
     from weasyprint import CSS as WCSS
     from weasyprint import HTML
@@ -99,9 +145,9 @@ def weasy(batch: list[ShippingLabel], folder: Path) -> None:
 CHILD = """
 import resource, sys
 from labels import render_pdf_many
-from labels.samples import shipping
+from bench.labels import labels_for
 count = int(sys.argv[1])
-size = len(render_pdf_many(shipping(n) for n in range(1, count + 1))) if count else 0
+size = len(render_pdf_many(labels_for(count))) if count else 0
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, size)
 """
 
@@ -109,7 +155,11 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, size)
 def child_peak_rss_mb(count: int) -> tuple[float, int]:
     """Max RSS (MB) of a fresh Python rendering `count` labels in one PDF, and the PDF size."""
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(count)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", CHILD, str(count)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     rss_kb, size = out.stdout.split()
     return int(rss_kb) / 1024, int(size)
@@ -130,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         t_one = timed(one_pdf, batch)
         t_files = timed(many_files, batch, folder)
+        n_files, files_size = folder_bytes(folder, "0*.pdf")
         html_batch = batch[: args.html_count]
         weasy(html_batch[:1], folder)  # warm-up
         t_html = timed(weasy, html_batch, folder)
@@ -139,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     n, h = args.count, len(html_batch)
     print(f"reportlab, {n} labels -> one PDF:      {t_one:6.2f} s  {one_rate:7.0f} labels/s")
     print(f"reportlab, {n} labels -> {n} files:   {t_files:6.2f} s  {files_rate:7.0f} labels/s")
+    print(f"  (rendered and written, one process, one thread; {n_files} files,")
+    print(f"   {files_size / max(n_files, 1) / 1e3:.1f} kB a file on average)")
     print(f"WeasyPrint HTML+SVG, {h} labels -> files: {t_html:6.2f} s  {html_rate:7.1f} labels/s")
     print(f"ratio one PDF / HTML:  {one_rate / html_rate:6.1f}x")
     print(f"ratio files / HTML:    {files_rate / html_rate:6.1f}x")

@@ -1,7 +1,8 @@
 """The DejaVu Sans fonts shipped in labels/fonts/, registered with reportlab once.
 
 They cover Latin with diacritics, Greek and Cyrillic, so addresses in French or Serbian
-print as written on any machine, with or without system fonts.
+print as written on any machine, with or without system fonts. They are registered as
+`FixedSubsetTTFont` (labels/subsets.py): the embedded subsets are built once per process.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ BOLD = "DejaVuSans-Bold"
 @cache
 def register() -> None:
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+
+    from labels.subsets import FixedSubsetTTFont
 
     for name in (REGULAR, BOLD):
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / f"{name}.ttf")))
+        pdfmetrics.registerFont(FixedSubsetTTFont(name, str(FONT_DIR / f"{name}.ttf")))
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD)
 
 
