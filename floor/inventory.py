@@ -420,10 +420,24 @@ def receive(
     reference: str = "",
     scan_id: str | None = None,
 ) -> Posting:
+    """Bring units from outside (a supplier, a return) into stock."""
     _positive(quantity, _("quantity received"))
+    return _bring_in(session, "receive", key, quantity, actor, reason, reference, scan_id)
+
+
+def _bring_in(
+    session: Session,
+    kind: str,
+    key: StockKey,
+    quantity: int,
+    actor: Actor,
+    reason: str,
+    reference: str,
+    scan_id: str | None,
+) -> Posting:
     return post(
         session,
-        "receive",
+        kind,
         [Change(key, quantity)],
         actor=actor,
         reason=reason,
@@ -574,15 +588,7 @@ def produce(
 ) -> Posting:
     """Bring units made here (a kit) into stock."""
     _positive(quantity, _("quantity produced"))
-    return post(
-        session,
-        "produce",
-        [Change(key, quantity)],
-        actor=actor,
-        reason=reason,
-        reference=reference,
-        scan_id=scan_id,
-    )
+    return _bring_in(session, "produce", key, quantity, actor, reason, reference, scan_id)
 
 
 def assemble(
