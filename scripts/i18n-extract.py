@@ -8,10 +8,11 @@ Keywords: `_` and `N_` (first argument is the msgid, so `_("Expected {location}"
 extracts "Expected {location}") and `ngettext:1,2` (singular, plural).
 
 Merging keeps every existing translation whose msgid still occurs, adds new msgids with an
-empty translation, and drops msgids no longer in the code (no fuzzy matching: a guessed
-translation is worse than none on a scanner screen). Output is sorted by msgid, locations
-are file names without line numbers, and the header is kept as it was, so re-running on
-unchanged code changes nothing.
+empty translation, and keeps msgids no longer in the code as obsolete `#~` entries, whose
+translation comes back if the msgid does (a file read mid-edit must not lose work). No fuzzy
+matching: a guessed translation is worse than none on a scanner screen. Output is sorted by
+msgid, locations are file names without line numbers, and the header is kept as it was, so
+re-running on unchanged code changes nothing.
 
 `--check` reports, per language: msgids without a translation (or with a fuzzy one), and
 translations whose set of `{placeholders}` differs from the msgid's. It also prints, as
@@ -29,7 +30,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
@@ -122,10 +123,27 @@ def merge(catalog: Catalog, template: Catalog) -> tuple[Catalog, list[str], list
         update_creation_date=False,
     )
     catalog.creation_date = creation_date
-    catalog.obsolete.clear()
+    # A msgid that comes back (a file read mid-edit, a string reworded and reverted) gets its
+    # old translation again from the obsolete (#~) entries, which are kept in the file.
+    for message in catalog:
+        old = catalog.obsolete.get(message.id if isinstance(message.id, str) else message.id[0])
+        if (
+            message.id
+            and old is not None
+            and not _translated(message)
+            and _translated(old)
+            and isinstance(message.id, tuple) == isinstance(old.id, tuple)
+        ):
+            message.string = old.string
+            del catalog.obsolete[_key(old.id)]
     added = sorted(map(_key, after - before))
     dropped = sorted(map(_key, before - after))
     return catalog, added, dropped
+
+
+def _translated(message: Message) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(strings)
 
 
 def _key(msgid: str | tuple[str, ...]) -> str:
@@ -140,7 +158,7 @@ def render(catalog: Catalog) -> bytes:
         width=WIDTH,
         sort_output=True,
         include_lineno=False,
-        ignore_obsolete=True,
+        ignore_obsolete=False,
     )
     return buf.getvalue()
 

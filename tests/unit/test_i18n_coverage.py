@@ -168,3 +168,20 @@ def test_every_msgid_in_the_code_is_translated(capsys: pytest.CaptureFixture[str
     assert mismatches == {code: [] for code in extractor.LANGUAGES}
     if os.environ.get("FLOOR_I18N_STRICT") == "1":
         assert report == {code: [] for code in extractor.LANGUAGES}
+
+
+def test_a_msgid_that_comes_back_gets_its_old_translation() -> None:
+    """A file read mid-edit drops msgids; they stay as #~ entries and come back translated."""
+    from babel.messages.catalog import Catalog
+
+    extractor = _extractor()
+    catalog = Catalog(locale="fr")
+    catalog.add("Scan the cart", "Scannez le chariot")
+    empty = Catalog()
+    catalog, _added, dropped = extractor.merge(catalog, empty)
+    assert dropped == ["Scan the cart"] and "Scan the cart" in catalog.obsolete
+    template = Catalog()
+    template.add("Scan the cart")
+    catalog, added, _dropped = extractor.merge(catalog, template)
+    assert added == ["Scan the cart"]
+    assert catalog["Scan the cart"].string == "Scannez le chariot"
