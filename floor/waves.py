@@ -19,11 +19,23 @@ An order with nothing allocatable at all becomes backordered under every policy.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    String,
+    bindparam,
+    column,
+    func,
+    insert,
+    select,
+    update,
+    values,
+)
 from sqlalchemy.orm import Session
 
 from floor import inventory
@@ -382,18 +394,15 @@ def _allocate_orders(
     orders leaving the wave by outcome (backordered / held)."""
     orders = _wave_orders(session, wave)
     item_ids = {line.item_id for o in orders for line in o.lines}
-    items = (
-        dict(session.execute(select(Item.id, Item.sku).where(Item.id.in_(item_ids))).all())
-        if item_ids
-        else {}
-    )
-    fefo = (
-        set(
-            session.scalars(select(Item.id).where(Item.id.in_(item_ids), Item.allocation == "fefo"))
-        )
-        if item_ids
-        else set()
-    )
+    items: dict[int, str] = {}
+    fefo: set[int] = set()
+    if item_ids:  # one read for the SKUs and the rotation rule
+        for item_id, sku, rule in session.execute(
+            select(Item.id, Item.sku, Item.allocation).where(Item.id.in_(item_ids))
+        ):
+            items[item_id] = sku
+            if rule == "fefo":
+                fefo.add(item_id)
     pool = load_candidates(session, wave.warehouse_id, item_ids, fefo, today=today)
     allocated: list[tuple[_Order, list[tuple[_Line, list[Pick]]]]] = []
     leaving: dict[str, list[int]] = {"backordered": [], "held": []}
@@ -560,22 +569,13 @@ def release_wave(
         .values(quantity_allocated=SalesOrderLine.quantity_ordered, status="allocated")
         .execution_options(synchronize_session=False)
     )
-    partial = [u for u in line_updates if u["b_status"] != "allocated"]
-    if partial:
-        lines = SalesOrderLine.__table__
-        session.connection().execute(
-            update(lines)
-            .where(lines.c.id == bindparam("b_id"))
-            .values(quantity_allocated=bindparam("b_allocated"), status=bindparam("b_status")),
-            partial,
-        )
+    _update_partial_lines(session, [u for u in line_updates if u["b_status"] != "allocated"])
     report.tasks = len(task_rows)
     report.clusters = _cluster_and_sequence(session, found, task_rows, cart_size, route_method)
     if task_rows:
         for row in task_rows:
             del row["_order"], row["_code"]
-        # Plain executemany: psycopg pipelines it; a multi-row VALUES costs more to build.
-        session.connection().execute(insert(Task.__table__), task_rows)
+        insert_tasks(session, task_rows)
     found.status = WaveStatus.RELEASED.value if task_rows else WaveStatus.DONE.value
     found.released_at = now
     found.rules = {
@@ -593,6 +593,84 @@ def release_wave(
     session.flush()
     _expire_stale(session)
     return report
+
+
+def _update_partial_lines(session: Session, partial: list[dict]) -> None:
+    """Set allocated quantity and status of the short lines (keys b_id, b_allocated, b_status).
+
+    PostgreSQL: UPDATE ... FROM (VALUES ...) in chunks, one statement per 5,000 lines.
+    SQLite (no column list on a VALUES alias): an executemany, in-process anyway.
+    """
+    if not partial:
+        return
+    lines = SalesOrderLine.__table__
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        conn.execute(
+            update(lines)
+            .where(lines.c.id == bindparam("b_id"))
+            .values(quantity_allocated=bindparam("b_allocated"), status=bindparam("b_status")),
+            partial,
+        )
+        return
+    for start in range(0, len(partial), 5000):
+        chunk = partial[start : start + 5000]
+        given = values(
+            column("id", BigInteger),
+            column("allocated", Integer),
+            column("status", String),
+            name="given",
+        ).data([(u["b_id"], u["b_allocated"], u["b_status"]) for u in chunk])
+        conn.execute(
+            update(lines)
+            .where(lines.c.id == given.c.id)
+            .values(quantity_allocated=given.c.allocated, status=given.c.status)
+        )
+
+
+TASK_COPY_COLUMNS = (
+    "warehouse_id",
+    "kind",
+    "status",
+    "item_id",
+    "lot",
+    "expiry",
+    "from_location_id",
+    "container_id",
+    "order_line_id",
+    "wave_id",
+    "cluster",
+    "sequence",
+    "quantity",
+    "quantity_done",
+    "exception_code",
+    "reason",
+    "data",
+    "created_at",
+    "updated_at",
+)
+
+
+def insert_tasks(session: Session, rows: list[dict]) -> None:
+    """Insert task rows (keys: TASK_COPY_COLUMNS) in bulk.
+
+    On PostgreSQL with psycopg: one COPY FROM STDIN on the session's connection (inside its
+    transaction); a pipelined executemany still pays per-row statement handling, which was
+    most of a large release. Elsewhere (SQLite): a plain executemany.
+    """
+    if not rows:
+        return
+    conn = session.connection()
+    if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
+        conn.execute(insert(Task.__table__), rows)
+        return
+    driver = conn.connection.driver_connection
+    columns = ", ".join(TASK_COPY_COLUMNS)
+    with driver.cursor() as cursor, cursor.copy(f"COPY tasks ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(
+                [json.dumps(row[c]) if c == "data" else row[c] for c in TASK_COPY_COLUMNS]
+            )
 
 
 def _expire_stale(session: Session) -> None:
