@@ -577,6 +577,8 @@ class PrintJob(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    # zlib-compressed document; dropped from printed jobs after [printer] keep_documents_days
+    document: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class Receipt(Base):
@@ -648,3 +650,15 @@ class FlowState(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class PrintJobReference(Base):
+    """An order, carton, LPN or tracking reference a print job is found by (reprint by scan).
+    The job's document is kept zlib-compressed in print_jobs.document (floor/printing/db_store.py).
+    """
+
+    __tablename__ = "print_job_references"
+    __table_args__ = (UniqueConstraint("print_job_id", "reference"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    print_job_id: Mapped[int] = mapped_column(ForeignKey("print_jobs.id", ondelete="CASCADE"))
+    reference: Mapped[str] = mapped_column(String(80), index=True)

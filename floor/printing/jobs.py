@@ -52,6 +52,7 @@ class PrintJob:
     attempts: int = 0
     error: str = ""
     reprint_of: str = ""
+    printer: str = ""  # the printer it went to, as PrinterSettings.describe() says
     created_at: str = field(default_factory=now)
     updated_at: str = field(default_factory=now)
 

@@ -3,6 +3,12 @@
 Scan flows never wait for a printer. A failed delivery is retried up to
 `max_attempts` times with exponential backoff; every status change is stored and passed
 to the listeners (the station's status bar, the supervisor screen).
+
+With `poll_seconds`, the print thread also looks in the store for waiting jobs of its
+station it does not know of (a supervisor at another station pressed retry, or
+`floor print retry` ran in another process) and prints them. Before printing, a job is
+claimed in the store (WAITING -> PRINTING only if still waiting), so two print threads
+never print the same job twice.
 """
 
 from __future__ import annotations
@@ -14,20 +20,30 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
+from floor.errors import NotFound
 from floor.i18n import _
 from floor.printing.jobs import JobStatus, PrintJob, new_job_id, now
 from floor.printing.settings import PrinterSettings, load_printer_settings
 from floor.printing.store import JsonLinesPrintJobStore, PrintJobStore
 from floor.printing.transports import PrintError, Transport, make_transport
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
 log = logging.getLogger(__name__)
+_ADOPT = "\0adopt"  # the print thread's turn to look for jobs queued elsewhere
 Listener = Callable[[PrintJob], None]
 
 
-class ReprintError(LookupError):
-    """Nothing was printed for that reference."""
+class PrintingDisabled(RuntimeError):
+    """`[printer] kind = "none"`: this station does not print."""
+
+
+class ReprintError(NotFound, LookupError):
+    """Nothing was printed for that reference, or it cannot be printed here again."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,7 @@ class PrintService:
         size: str | None = None,
         dpi: int = 203,
         resume: bool = True,
+        poll_seconds: float | None = None,
     ) -> None:
         self.transport = transport
         self.store = store
@@ -58,6 +75,8 @@ class PrintService:
         self.backoff_max_seconds = backoff_max_seconds
         self.size = size
         self.dpi = dpi
+        self.poll_seconds = poll_seconds
+        self._next_poll = 0.0 if poll_seconds else float("inf")
         self._listeners: list[Listener] = []
         self._due: list[tuple[float, int, str]] = []
         self._seq = itertools.count()
@@ -65,17 +84,24 @@ class PrintService:
         self._cond = threading.Condition()
         self._closed = False
         self._thread = threading.Thread(target=self._run, name=f"print-{station}", daemon=True)
-        self._thread.start()
         if resume:
             for job in store.list([JobStatus.WAITING, JobStatus.PRINTING], station=station):
+                if job.status is JobStatus.PRINTING:  # the station stopped while it printed
+                    store.update(job.id, JobStatus.WAITING, attempts=job.attempts, error=job.error)
                 self._schedule(job.id, 0.0)
+        self._thread.start()
 
     # -- what callers use -------------------------------------------------------------
 
     def submit(self, job: PrintJob) -> str:
         """Record the job and queue it; returns its id without waiting for the printer."""
         job = replace(
-            job, station=job.station or self.station, status=JobStatus.WAITING, attempts=0, error=""
+            job,
+            station=job.station or self.station,
+            printer=job.printer or self.transport.describe(),
+            status=JobStatus.WAITING,
+            attempts=0,
+            error="",
         )
         self.store.add(job)
         self._notify(job)
@@ -116,32 +142,63 @@ class PrintService:
         job = self.store.find_by_reference(reference)
         if job is None:
             raise ReprintError(_("Nothing was printed for {reference}", reference=reference))
+        if not job.document:
+            raise ReprintError(
+                _(
+                    "The label of {reference} is no longer kept; print it from its task",
+                    reference=reference,
+                )
+            )
+        if job.format != self.transport.format:
+            raise ReprintError(
+                _(
+                    "{reference} was printed as {format}; this station's printer takes {wanted}",
+                    reference=reference,
+                    format=job.format.upper(),
+                    wanted=self.transport.format.upper(),
+                )
+            )
         copy = replace(
             job,
             id=new_job_id(),
             reprint_of=job.id,
             station=self.station,
+            printer="",
             created_at=now(),
             updated_at=now(),
         )
         return self.submit(copy)
 
     def retry(self, job_id: str) -> str:
-        """Queue a failed job again, with a fresh set of attempts."""
+        """Queue a failed job again, with a fresh set of attempts.
+
+        A job of another station is only marked waiting: that station's print service
+        (polling the shared store) prints it on its own printer, where the label is needed.
+        """
         job = self.store.get(job_id)
         if job is None:
             raise KeyError(job_id)
         job = self.store.update(job_id, JobStatus.WAITING, attempts=0, error=job.error)
         self._notify(job)
-        self._schedule(job_id, 0.0)
+        if job.station == self.station:
+            self._schedule(job_id, 0.0)
         return job_id
 
     def counts(self) -> PrintCounts:
-        jobs = self.store.list(
-            [JobStatus.WAITING, JobStatus.PRINTING, JobStatus.FAILED], station=self.station
-        )
+        """Jobs of this station waiting (or printing) and failed."""
+        statuses = [JobStatus.WAITING, JobStatus.PRINTING, JobStatus.FAILED]
+        count = getattr(self.store, "count", None)
+        if count is not None:
+            per_status = count(statuses, station=self.station)
+            failed = per_status.get(JobStatus.FAILED.value, 0)
+            return PrintCounts(waiting=sum(per_status.values()) - failed, failed=failed)
+        jobs = self.store.list(statuses, station=self.station)
         failed = sum(1 for j in jobs if j.status is JobStatus.FAILED)
         return PrintCounts(waiting=len(jobs) - failed, failed=failed)
+
+    def recent_jobs(self, limit: int = 30, all_stations: bool = False) -> list[PrintJob]:
+        """The newest jobs, newest first: this station's, or every station's (supervisor)."""
+        return self.store.recent(limit, station=None if all_stations else self.station)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call `listener(job)` (from the print thread) on every status change."""
@@ -182,20 +239,39 @@ class PrintService:
     def _next(self) -> str | None:
         with self._cond:
             while not self._closed:
+                moment = time.monotonic()
+                if moment >= self._next_poll:
+                    self._next_poll = moment + (self.poll_seconds or 0.0)
+                    return _ADOPT
+                wait = self._next_poll - moment
                 if self._due:
                     due, _seq, job_id = self._due[0]
-                    wait = due - time.monotonic()
-                    if wait <= 0:
+                    if due <= moment:
                         heapq.heappop(self._due)
                         self._busy += 1
                         return job_id
-                    self._cond.wait(wait)
-                else:
-                    self._cond.wait()
+                    wait = min(wait, due - moment)
+                self._cond.wait(None if wait == float("inf") else wait)
             return None
+
+    def _adopt(self) -> None:
+        """Queue the waiting jobs of this station that were queued elsewhere."""
+        try:
+            waiting = self.store.list([JobStatus.WAITING], station=self.station)
+        except Exception as exc:  # the database is away; look again next time
+            log.warning("print jobs not polled: %s", exc)
+            return
+        with self._cond:
+            queued = {job_id for _due, _seq, job_id in self._due}
+        for job in waiting:
+            if job.id not in queued:
+                self._schedule(job.id, 0.0)
 
     def _run(self) -> None:
         while (job_id := self._next()) is not None:
+            if job_id == _ADOPT:
+                self._adopt()
+                continue
             try:
                 self._deliver(job_id)
             except Exception:
@@ -210,9 +286,10 @@ class PrintService:
         if job is None or job.status in (JobStatus.PRINTED, JobStatus.FAILED):
             return
         attempt = job.attempts + 1
-        self._notify(
-            self.store.update(job_id, JobStatus.PRINTING, attempts=attempt, error=job.error)
-        )
+        claimed = self.store.claim(job_id, attempt)
+        if claimed is None:  # printed or being printed by another print thread
+            return
+        self._notify(claimed)
         try:
             self.transport.deliver(job.document, f"{job.template}-{job.id}")
         except PrintError as exc:
@@ -230,10 +307,33 @@ class PrintService:
         self._schedule(job_id, delay)
 
 
-def open_print_service(settings: Any, station: str | None = None, **kwargs: Any) -> PrintService:
-    """The print service of a station as configured, jobs kept in the data dir."""
+def open_print_service(
+    settings: Any, station: str | None = None, *, engine: Engine | None = None, **kwargs: Any
+) -> PrintService:
+    """The print service of a station as configured.
+
+    With `engine`, jobs are kept in the shared database (every station sees them, the
+    service polls for jobs retried elsewhere, old documents are dropped); without, in the
+    data dir (print-jobs.jsonl). Raises PrintingDisabled for `[printer] kind = "none"`.
+    """
     printer: PrinterSettings = load_printer_settings(settings, station)
-    store = JsonLinesPrintJobStore(settings.resolved_data_dir)
+    if not printer.enabled:
+        raise PrintingDisabled(station or settings.station)
+    store: PrintJobStore
+    if engine is not None:
+        from floor.printing.db_store import DatabasePrintJobStore
+
+        db_store = DatabasePrintJobStore(engine)
+        if printer.keep_documents_days:
+            cutoff = datetime.now(UTC) - timedelta(days=printer.keep_documents_days)
+            try:
+                db_store.forget_documents(cutoff)
+            except Exception as exc:
+                log.warning("old print documents not dropped: %s", exc)
+        store = db_store
+        kwargs.setdefault("poll_seconds", printer.poll_seconds)
+    else:
+        store = JsonLinesPrintJobStore(settings.resolved_data_dir)
     return PrintService(
         make_transport(printer),
         store,

@@ -1,8 +1,10 @@
 """Printer settings: `[printer]` in floor.toml, overridden per station by `[printers.<STATION>]`.
 
 [printer]                 # default for every station
-kind = "folder"           # folder | cups | tcp
+kind = "folder"           # folder | cups | tcp | none (this station does not print)
 folder = "/srv/labels"    # default: <data dir>/labels-out
+poll_seconds = 5          # how often the station looks for jobs retried elsewhere
+keep_documents_days = 14  # printed documents kept in the database for reprints (0: forever)
 
 [printers.PACK1]
 kind = "tcp"              # raw ZPL to a thermal printer
@@ -18,7 +20,7 @@ from typing import Any
 
 from floor.config import ConfigError, Settings
 
-KINDS = ("folder", "cups", "tcp")
+KINDS = ("folder", "cups", "tcp", "none")
 FORMATS = ("pdf", "zpl")
 SIZES = ("4x6", "a6")
 DPIS = (152, 203, 300, 600)
@@ -35,6 +37,8 @@ _KEYS = {
     "max_attempts",
     "backoff_seconds",
     "lp_options",
+    "poll_seconds",
+    "keep_documents_days",
 }
 
 
@@ -52,8 +56,16 @@ class PrinterSettings:
     max_attempts: int = 5
     backoff_seconds: float = 2.0
     lp_options: tuple[str, ...] = ()
+    poll_seconds: float = 5.0
+    keep_documents_days: int = 14
+
+    @property
+    def enabled(self) -> bool:
+        return self.kind != "none"
 
     def describe(self) -> str:
+        if self.kind == "none":
+            return "none"
         if self.kind == "tcp":
             return f"tcp://{self.host}:{self.port} ({self.format})"
         if self.kind == "cups":
@@ -131,4 +143,8 @@ def load_printer_settings(settings: Settings, station: str | None = None) -> Pri
             where, "backoff_seconds", raw.get("backoff_seconds", 2), float, 0, 3600
         ),
         lp_options=tuple(options),
+        poll_seconds=_number(where, "poll_seconds", raw.get("poll_seconds", 5), float, 0.05, 3600),
+        keep_documents_days=_number(
+            where, "keep_documents_days", raw.get("keep_documents_days", 14), int, 0, 36500
+        ),
     )

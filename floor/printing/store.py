@@ -2,8 +2,12 @@
 
 `InMemoryPrintJobStore` for tests and single runs; `JsonLinesPrintJobStore` appends one
 JSON line per change to <data dir>/print-jobs.jsonl and keeps documents beside it, so a
-restarted station (or `floor print jobs` in another process) sees the same jobs. A
-database-backed store only has to implement the same five methods.
+restarted station (or `floor print jobs` in another process) sees the same jobs.
+`DatabasePrintJobStore` (floor/printing/db_store.py) keeps them in the shared database, so
+every station and the supervisor see every station's jobs.
+
+`list` and `recent` may leave `document` empty (a store need not load every document to
+list jobs); `get`, `claim` and `find_by_reference` always carry it.
 """
 
 from __future__ import annotations
@@ -36,6 +40,13 @@ class PrintJobStore(Protocol):
     def find_by_reference(self, reference: str) -> PrintJob | None:
         """The most recent job printed for an order, carton or tracking reference."""
 
+    def recent(self, limit: int = 50, station: str | None = None) -> list[PrintJob]:
+        """The newest `limit` jobs, newest first, optionally only those of `station`."""
+
+    def claim(self, job_id: str, attempts: int) -> PrintJob | None:
+        """WAITING -> PRINTING with `attempts`, only if the job is still waiting; the job
+        as it now is, or None when another print thread (or process) took it first."""
+
 
 def _select(
     jobs: Iterable[PrintJob], statuses: Iterable[JobStatus] | None, station: str | None
@@ -46,6 +57,11 @@ def _select(
         for j in jobs
         if (wanted is None or j.status in wanted) and (station is None or j.station == station)
     ]
+
+
+def _newest(jobs: Iterable[PrintJob], limit: int, station: str | None) -> list[PrintJob]:
+    mine = [j for j in jobs if station is None or j.station == station]
+    return sorted(mine, key=lambda j: j.created_at, reverse=True)[:limit]
 
 
 def _latest(jobs: Iterable[PrintJob], reference: str) -> PrintJob | None:
@@ -84,6 +100,19 @@ class InMemoryPrintJobStore:
     def find_by_reference(self, reference: str) -> PrintJob | None:
         with self._lock:
             return _latest(self._jobs.values(), reference)
+
+    def recent(self, limit: int = 50, station: str | None = None) -> list[PrintJob]:
+        with self._lock:
+            return _newest(self._jobs.values(), limit, station)
+
+    def claim(self, job_id: str, attempts: int) -> PrintJob | None:
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None or job.status is not JobStatus.WAITING:
+                return None
+            job = replace(job, status=JobStatus.PRINTING, attempts=attempts, updated_at=now())
+            self._jobs[job_id] = job
+            return job
 
 
 class JsonLinesPrintJobStore:
@@ -183,3 +212,19 @@ class JsonLinesPrintJobStore:
             found = [r for r in self._jobs.values() if key in r.get("references", ())]
             best = max(found, key=lambda r: r["created_at"], default=None)
             return self._job(best) if best else None
+
+    def recent(self, limit: int = 50, station: str | None = None) -> list[PrintJob]:
+        with self._lock:
+            self._refresh()
+            return _newest([self._job(r) for r in self._jobs.values()], limit, station)
+
+    def claim(self, job_id: str, attempts: int) -> PrintJob | None:
+        """Within one process only: the log has no lock another process would respect."""
+        with self._lock:
+            self._refresh()
+            record = self._jobs.get(job_id)
+            if record is None or record["status"] != JobStatus.WAITING.value:
+                return None
+        return self.update(
+            job_id, JobStatus.PRINTING, attempts=attempts, error=record.get("error", "")
+        )
