@@ -6,6 +6,10 @@ and records a receipt line. Quantity = packs scanned (keypad quantity, else the 
 tolerance: the item's `over_receipt_pct`, else the supplier's, else 0; beyond it the scan is
 refused showing the allowed maximum. Undamaged stock gets a put-away task: one per LPN, or
 one per item, lot and expiry at the dock.
+
+A tracked item scanned without its lot or expiry is refused with `TrackingMissing`, which
+names what is missing, so a screen can ask for it to be keyed (`parse_expiry` reads a keyed
+date). Damaged goods carry one of `DAMAGE_REASONS`.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from floor import inventory as inv
 from floor.errors import Conflict, InvalidInput, NotFound
-from floor.i18n import _
+from floor.i18n import N_, _
 from floor.idempotency import once
 from floor.inventory import Actor, StockKey
 from floor.models import (
@@ -50,6 +54,43 @@ RECEIVING_ROLES = (Role.RECEIVER.value, Role.SUPERVISOR.value)
 RECEIVABLE_STATUSES = ("open", "partial")
 LPN_PREFIX = "LPN"
 LPN_DIGITS = 7
+DAMAGE_REASONS: dict[str, str] = {
+    "transit": N_("damaged in transit"),
+    "wet": N_("wet"),
+    "crushed": N_("crushed"),
+    "wrong_item": N_("wrong item"),
+    "other": N_("other"),
+}
+
+
+class TrackingMissing(InvalidInput):
+    """A tracked item was scanned without its lot and/or expiry; `missing` names which."""
+
+    def __init__(
+        self, message: str, *, sku: str, missing: tuple[str, ...], expected: str | None = None
+    ) -> None:
+        super().__init__(message, expected=expected)
+        self.sku = sku
+        self.missing = missing
+
+
+def parse_expiry(text: str, *, today: dt.date | None = None) -> dt.date:
+    """A keyed expiry date: YYYY-MM-DD, or YYMMDD as in GS1 (day 00 = last day of the
+    month). Anything else is refused naming both formats."""
+    from floor.scanning.element_strings import gs1_date
+
+    value = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value)
+        if re.fullmatch(r"\d{6}", value):
+            return gs1_date(value, today or dt.date.today())
+    except ValueError:
+        pass
+    raise InvalidInput(
+        _("Expiry: expected a date as YYYY-MM-DD or YYMMDD, got {value}", value=value),
+        expected=_("a date as YYYY-MM-DD or YYMMDD"),
+    )
 
 
 @dataclass(frozen=True)
@@ -369,8 +410,13 @@ def receive_scan(
             )
         total = packs * units
         lot_text, expiry_date, serial_text = _tracking(session, item, total, lot, expiry, serial)
-        if damaged and not reason:
-            raise InvalidInput(_("Damaged goods need a reason"), expected=_("a damage reason code"))
+        if damaged and reason not in DAMAGE_REASONS:
+            raise InvalidInput(
+                _("Damaged goods need a reason")
+                if not reason
+                else _("Unknown damage reason {reason}", reason=reason),
+                expected=", ".join(DAMAGE_REASONS),
+            )
         order = (
             session.get(PurchaseOrder, receipt.purchase_order_id)
             if receipt.purchase_order_id
@@ -448,13 +494,34 @@ def _tracking(
     serial: str | None,
 ) -> tuple[str, dt.date | None, str]:
     lot_text = (lot or "").strip()
-    if item.lot_tracked and not lot_text:
-        raise InvalidInput(
-            _("{sku} is lot tracked: scan or key its lot", sku=item.sku), expected=_("a lot number")
+    missing = tuple(
+        name
+        for name, needed in (
+            ("lot", item.lot_tracked and not lot_text),
+            ("expiry", item.expiry_tracked and expiry is None),
         )
-    if item.expiry_tracked and expiry is None:
-        raise InvalidInput(
-            _("{sku} needs an expiry date", sku=item.sku), expected=_("an expiry date")
+        if needed
+    )
+    if missing == ("lot", "expiry"):
+        raise TrackingMissing(
+            _("{sku} needs its lot and expiry: scan the GS1 label or key them", sku=item.sku),
+            sku=item.sku,
+            missing=missing,
+            expected=_("a lot number"),
+        )
+    if missing == ("lot",):
+        raise TrackingMissing(
+            _("{sku} is lot tracked: scan or key its lot", sku=item.sku),
+            sku=item.sku,
+            missing=missing,
+            expected=_("a lot number"),
+        )
+    if missing == ("expiry",):
+        raise TrackingMissing(
+            _("{sku} needs an expiry date", sku=item.sku),
+            sku=item.sku,
+            missing=missing,
+            expected=_("an expiry date"),
         )
     serial_text = (serial or "").strip()
     if item.serial_tracked:

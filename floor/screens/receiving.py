@@ -1,13 +1,21 @@
 """Receiving: scan the PO/ASN (or F2 for a blind receipt), then items; F5 closes the receipt.
 
 Keys at the item step: digits + Enter (or a CMD:QTY barcode) set the packs of the next scan,
-an LPN label receives onto that LPN, F4 makes a new LPN (its label data is returned for the
-printer), F3 marks the next scan damaged (it goes to quarantine), F5 closes and shows the
-discrepancies, Esc goes back to the menu (the receipt stays open and resumes).
+an LPN label receives onto that LPN, F4 makes a new LPN (its label goes to the station's
+printer when it has one), F3 marks the next scan damaged and asks for the damage reason
+(F3 again: not damaged), F5 closes and shows the discrepancies, Esc goes back to the menu
+(the receipt stays open and resumes).
+
+A tracked item scanned without its lot or expiry asks for them: key (or scan) the lot, then
+the expiry as YYYY-MM-DD or YYMMDD; scanning the item's GS1 label instead also does. Esc
+drops that item.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _
@@ -16,12 +24,29 @@ from floor.screens.flow import FlowScreen
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
+    from floor.errors import FloorError
     from floor.receiving import LpnCreated, ReceiptClosed, ReceiptSummary, Received
     from floor.scanning import Scan
 
+log = logging.getLogger(__name__)
+
 DOCUMENT = "document"
 ITEM = "item"
-DAMAGE_REASON = "damaged at receipt"
+LOT = "lot"
+EXPIRY = "expiry"
+DAMAGE = "damage"
+KEYED_STEPS = (LOT, EXPIRY)
+# Damage reasons by the number keyed; codes of floor.receiving.DAMAGE_REASONS.
+DAMAGE_CHOICES = {1: "transit", 2: "wet", 3: "crushed", 4: "wrong_item", 5: "other"}
+
+
+AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
+
+
+def plain_text(raw: str) -> str:
+    """A scanned lot or date as text: without the AIM symbology prefix and GS separators."""
+    text = raw.strip().strip("\x1d")
+    return AIM_PREFIX.sub("", text, count=1).strip("\x1d").strip()
 
 
 class ReceivingScreen(FlowScreen):
@@ -36,7 +61,12 @@ class ReceivingScreen(FlowScreen):
         self.receipt: ReceiptSummary | None = None
         self.lpn: str | None = None
         self.packs: int | None = None
-        self.damaged = False
+        self.damage_reason = ""  # a DAMAGE_REASONS code when the next scan is damaged
+        self.pending: dict[str, Any] | None = None  # the tracked scan waiting for lot/expiry
+
+    @property
+    def damaged(self) -> bool:
+        return bool(self.damage_reason)
 
     def on_mount(self) -> None:
         from floor import receiving
@@ -62,17 +92,36 @@ class ReceivingScreen(FlowScreen):
         self.render_step()
 
     def render_step(self) -> None:
+        from floor.receiving import DAMAGE_REASONS
+
         if self.step == DOCUMENT or self.receipt is None:
             self.prompt(_("Scan the purchase order or ASN"), _("F2 blind receipt (no document)"))
             return
-        mode = []
-        if self.packs:
-            mode.append(_("next scan x{n}", n=self.packs))
-        if self.damaged:
-            mode.append(_("DAMAGED"))
-        if self.lpn:
-            mode.append(_("onto {lpn}", lpn=self.lpn))
-        self.prompt(_("Scan an item"), " · ".join(mode) or _("F4 new LPN, F3 damaged, F5 close"))
+        if self.step == LOT and self.pending:
+            self.prompt(
+                _("Key or scan the lot of {sku}", sku=self.pending["sku"]), _("Esc drops the item")
+            )
+        elif self.step == EXPIRY and self.pending:
+            self.prompt(
+                _("Key the expiry of {sku}", sku=self.pending["sku"]),
+                _("as YYYY-MM-DD or YYMMDD"),
+            )
+        elif self.step == DAMAGE:
+            self.prompt(
+                _("Key the damage reason"),
+                " ".join(f"{n}={_(DAMAGE_REASONS[code])}" for n, code in DAMAGE_CHOICES.items()),
+            )
+        else:
+            mode = []
+            if self.packs:
+                mode.append(_("next scan x{n}", n=self.packs))
+            if self.damaged:
+                mode.append(f"{_('DAMAGED')} ({_(DAMAGE_REASONS[self.damage_reason])})")
+            if self.lpn:
+                mode.append(_("onto {lpn}", lpn=self.lpn))
+            self.prompt(
+                _("Scan an item"), " · ".join(mode) or _("F4 new LPN, F3 damaged, F5 close")
+            )
         doc = self.receipt.purchase_order or _("blind")
         lines = [f"{self.receipt.number}  {doc}"]
         width = 12 if self.floor_app.compact else 24
@@ -80,6 +129,24 @@ class ReceivingScreen(FlowScreen):
             ordered = "" if line["ordered"] is None else f"/{line['ordered']}"
             lines.append(f"{line['sku'][:width]:<{width}} {line['received']}{ordered}")
         self.show_lines(lines)
+
+    # Scans.
+
+    def handle_scan(self, scan: Scan, raw: RawScan, ticket: Any) -> None:
+        """At the lot and expiry steps any scan but a command or the item's GS1 label is the
+        lot or date itself (a plain lot barcode reads as an unknown code elsewhere)."""
+        if self.step in KEYED_STEPS and scan.kind not in (ScanKind.COMMAND, ScanKind.PRODUCT):
+            self.keyed(plain_text(scan.raw))
+            if ticket.outcome is None and not ticket.pending:
+                self.accept(scan.raw)
+            return
+        super().handle_scan(scan, raw, ticket)
+
+    def handle_typed(self, text: str) -> None:
+        if self.step in KEYED_STEPS:
+            self.keyed(text)
+        else:
+            super().handle_typed(text)
 
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         from floor import receiving
@@ -102,38 +169,113 @@ class ReceivingScreen(FlowScreen):
             self.lpn = scan.code
             self.go(ITEM)
             self.accept(_("Receiving onto {lpn}", lpn=scan.code))
-        elif self.step == ITEM and scan.kind is ScanKind.PRODUCT and scan.gtin and self.receipt:
-            self.receive(scan, scan_id)
+        elif (
+            self.step in (ITEM, *KEYED_STEPS)
+            and scan.kind is ScanKind.PRODUCT
+            and scan.gtin
+            and self.receipt
+        ):
+            if self.pending and scan.gtin != self.pending["barcode"] and self.step != ITEM:
+                self.reject(
+                    _("{scan}: not expected here", scan=scan.describe()),
+                    self.expected_text or None,
+                )
+                return
+            request = self.request_for(scan, scan_id)
+            if self.pending and self.step != ITEM:  # the item's GS1 label fills in the rest
+                request.update(
+                    quantity=self.pending["quantity"],
+                    count=self.pending["count"] or scan.count,
+                    lot=scan.lot or self.pending["lot"],
+                    expiry=scan.expiry or self.pending["expiry"],
+                    serial=scan.serial or self.pending["serial"],
+                )
+            self.receive(request)
         else:
             self.reject(
                 _("{scan}: not expected here", scan=scan.describe()), self.expected_text or None
             )
 
-    def receive(self, scan: Scan, scan_id: str) -> None:
-        from floor import receiving
-
-        assert self.receipt is not None
-        receipt_id, actor = self.receipt.receipt_id, self.station.actor
-        packs, damaged, lpn = self.packs, self.damaged, self.lpn
-        kwargs: dict[str, Any] = {
+    def request_for(self, scan: Scan, scan_id: str) -> dict[str, Any]:
+        return {
             "barcode": scan.gtin,
-            "quantity": packs,
+            "quantity": self.packs,
             "count": scan.count,
             "lot": scan.lot,
             "expiry": scan.expiry,
             "serial": scan.serial,
-            "lpn_code": lpn,
-            "damaged": damaged,
-            "reason": DAMAGE_REASON if damaged else "",
+            "lpn_code": self.lpn,
+            "damaged": self.damaged,
+            "reason": self.damage_reason,
+            "scan_id": scan_id,
         }
 
+    def receive(self, request: dict[str, Any]) -> None:
+        from floor import receiving
+
+        assert self.receipt is not None
+        receipt_id, actor = self.receipt.receipt_id, self.station.actor
+        kwargs = dict(request)
+
         def work(session: Any) -> tuple[Received, ReceiptSummary]:
-            done = receiving.receive_scan(
-                session, receipt_id, actor=actor, scan_id=scan_id, **kwargs
-            )
+            done = receiving.receive_scan(session, receipt_id, actor=actor, **kwargs)
             return done, receiving.receipt_summary(session, receipt_id)
 
-        self.call_service(work, self.received)
+        self.call_service(
+            work, self.received, on_error=lambda err: self.refused(err, dict(request))
+        )
+
+    def refused(self, error: FloorError, request: dict[str, Any]) -> None:
+        from floor.receiving import TrackingMissing
+
+        if isinstance(error, TrackingMissing):
+            # Ask for what the scan lacked; the same scan id is used once it is complete
+            # (the refused attempt changed nothing and recorded nothing).
+            self.pending = {
+                **request,
+                "sku": error.sku,
+                "needs_expiry": "expiry" in error.missing,
+            }
+            self.go(LOT if "lot" in error.missing else EXPIRY)
+            self.accept(str(error))
+            return
+        if self.step in KEYED_STEPS:
+            self.pending = None
+            self.go(ITEM)
+        self.reject(str(error), error.expected)
+
+    def keyed(self, text: str) -> None:
+        """A lot or an expiry keyed (or scanned as plain text) for the pending item."""
+        from floor.errors import InvalidInput
+        from floor.receiving import parse_expiry
+
+        if not self.pending:
+            self.go(ITEM)
+            return
+        value = text.strip()
+        if self.step == LOT:
+            if not value:
+                self.reject(_("The lot is empty"), self.expected_text)
+                return
+            self.pending["lot"] = value
+            if self.pending_needs_expiry:
+                self.go(EXPIRY)
+                self.accept(_("Lot {lot}", lot=value))
+                return
+        else:
+            try:
+                self.pending["expiry"] = parse_expiry(value)
+            except InvalidInput as err:
+                self.reject(str(err), err.expected)
+                return
+        request = {k: v for k, v in self.pending.items() if k not in ("sku", "needs_expiry")}
+        self.receive(request)
+
+    @property
+    def pending_needs_expiry(self) -> bool:
+        return bool(self.pending and self.pending.get("needs_expiry"))
+
+    # Results.
 
     def opened(self, summary: ReceiptSummary) -> None:
         self.receipt = summary
@@ -142,18 +284,24 @@ class ReceivingScreen(FlowScreen):
 
     def received(self, result: tuple[Received, ReceiptSummary]) -> None:
         done, self.receipt = result
-        self.packs, self.damaged = None, False
+        self.packs, self.damage_reason, self.pending = None, "", None
         self.go(ITEM)
         where = done.lpn or done.location
         self.accept(
             _("{n} x {sku} received to {where}", n=done.quantity, sku=done.sku, where=where)
         )
 
+    # Keys and command barcodes.
+
     def on_command(self, command: Command, quantity: int | None) -> None:
         from floor import receiving
 
         actor, warehouse_id = self.station.actor, self.station.warehouse_id
-        if command is Command.CONFIRM and self.step == DOCUMENT:
+        if command is Command.CANCEL and self.step in (*KEYED_STEPS, DAMAGE):
+            self.pending = None
+            self.go(ITEM)
+            self.accept(_("Item dropped") if self.step != DAMAGE else _("Not damaged"))
+        elif command is Command.CONFIRM and self.step == DOCUMENT:
             self.call_service(
                 lambda s: receiving.open_receipt(s, warehouse_id=warehouse_id, actor=actor),
                 self.opened,
@@ -162,10 +310,27 @@ class ReceivingScreen(FlowScreen):
             self.packs = quantity
             self.render_step()
             self.accept(_("Next scan counts {n} packs", n=quantity))
+        elif command is Command.QUANTITY and self.step == DAMAGE:
+            code = DAMAGE_CHOICES.get(quantity or 0)
+            if code is None:
+                self.reject(
+                    _("Unknown reason {n}", n=quantity),
+                    ", ".join(str(n) for n in DAMAGE_CHOICES),
+                )
+                return
+            self.damage_reason = code
+            self.go(ITEM)
+            self.accept(_("Next scan is damaged"))
         elif command is Command.SHORT and self.step == ITEM:
-            self.damaged = not self.damaged
-            self.render_step()
-            self.accept(_("Next scan is damaged") if self.damaged else _("Not damaged"))
+            if self.damaged:
+                self.damage_reason = ""
+                self.render_step()
+                self.accept(_("Not damaged"))
+            else:
+                self.go(DAMAGE)
+        elif command is Command.SHORT and self.step == DAMAGE:
+            self.go(ITEM)
+            self.accept(_("Not damaged"))
         elif command is Command.SKIP and self.step == ITEM:
             self.call_service(
                 lambda s: receiving.create_lpn(s, warehouse_id=warehouse_id, actor=actor),
@@ -182,7 +347,36 @@ class ReceivingScreen(FlowScreen):
     def lpn_made(self, made: LpnCreated) -> None:
         self.lpn = made.code
         self.go(ITEM)
-        self.accept(_("New LPN {lpn}: put its label on the pallet", lpn=made.code))
+        service = getattr(self.floor_app, "print_service", None)
+        if service is None:
+            self.accept(_("New LPN {lpn}: write it on the pallet", lpn=made.code))
+            return
+        self.print_lpn_label(service, made)
+        self.accept(_("New LPN {lpn}: its label is printing", lpn=made.code))
+
+    def print_lpn_label(self, service: Any, made: LpnCreated) -> None:
+        """Render and queue the LPN label in a thread; the print service delivers it."""
+        data = {k: made.print_request.get(k, "") for k in ("lpn", "kind", "warehouse", "location")}
+        app, lang = self.floor_app, self.station.language
+
+        def run() -> None:
+            from floor.i18n import language
+            from labels.model import LpnLabel
+
+            with language(lang):
+                try:
+                    service.print_label(LpnLabel(**data), references=(made.code,))
+                except Exception as exc:
+                    log.exception("LPN label %s not printed", made.code)
+                    text = _("Label of {lpn} not printed: {error}", lpn=made.code, error=exc)
+                    with contextlib.suppress(RuntimeError):  # the app is shutting down
+                        app.call_from_thread(self.label_failed, text)
+
+        app.run_worker(run, thread=True, group="print", exit_on_error=False)
+
+    def label_failed(self, text: str) -> None:
+        with self.in_language():
+            self.reject(text)
 
     def closed(self, done: ReceiptClosed) -> None:
         self.receipt, self.lpn = None, None

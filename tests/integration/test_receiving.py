@@ -210,3 +210,58 @@ def test_unknown_po_and_barcode_and_wrong_role(warehouse: SmallWarehouse) -> Non
                 s, warehouse_id=warehouse.warehouse_id, actor=_actor(warehouse, "picker")
             ),
         )
+
+
+def test_tracked_item_without_lot_or_expiry_says_what_is_missing(
+    warehouse: SmallWarehouse,
+) -> None:
+    receipt = _open(warehouse)
+    code = barcode(warehouse, "LOT")
+    with pytest.raises(rc.TrackingMissing) as both:
+        _receive(warehouse, receipt.receipt_id, code)
+    assert both.value.missing == ("lot", "expiry") and both.value.sku == "LOT"
+    with pytest.raises(rc.TrackingMissing) as expiry:
+        _receive(warehouse, receipt.receipt_id, code, lot="L9")
+    assert expiry.value.missing == ("expiry",)
+    with pytest.raises(rc.TrackingMissing) as lot:
+        _receive(warehouse, receipt.receipt_id, code, expiry=EXP, lot="  ")
+    assert lot.value.missing == ("lot",)
+    done = _receive(warehouse, receipt.receipt_id, code, lot="L9", expiry=EXP, scan_id="k1")
+    assert done.quantity == 1
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("DOCK-01", "LOT", "L9", EXP)) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("keyed", "date"),
+    [
+        ("2027-06-30", dt.date(2027, 6, 30)),
+        (" 270630 ", dt.date(2027, 6, 30)),
+        ("270200", dt.date(2027, 2, 28)),  # GS1: day 00 is the month's last day
+        ("280200", dt.date(2028, 2, 29)),
+    ],
+)
+def test_keyed_expiry_reads_both_formats(keyed: str, date: dt.date) -> None:
+    assert rc.parse_expiry(keyed, today=dt.date(2026, 12, 1)) == date
+
+
+@pytest.mark.parametrize("keyed", ["30/06/2027", "2027-13-01", "271340", "2027630", ""])
+def test_keyed_expiry_refusal_names_the_formats(keyed: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        rc.parse_expiry(keyed)
+    assert "expected a date as YYYY-MM-DD or YYMMDD" in str(err.value)
+    assert keyed.strip() in str(err.value)
+
+
+def test_damage_reason_must_be_one_of_the_list(warehouse: SmallWarehouse) -> None:
+    receipt = _open(warehouse)
+    code = barcode(warehouse, "PLAIN")
+    with pytest.raises(InvalidInput) as err:
+        _receive(warehouse, receipt.receipt_id, code, damaged=True, reason="dropped")
+    assert "dropped" in str(err.value) and err.value.expected is not None
+    assert "wrong_item" in err.value.expected
+    assert set(rc.DAMAGE_REASONS) == {"transit", "wet", "crushed", "wrong_item", "other"}
+    for reason in rc.DAMAGE_REASONS:
+        _receive(warehouse, receipt.receipt_id, code, damaged=True, reason=reason)
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("QUA-01", "PLAIN")) == (5, 0)

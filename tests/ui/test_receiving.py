@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from textual.widgets import Static
 
 from floor import inventory as inv
 from floor.db import session_scope
-from floor.models import Operator
+from floor.models import Operator, ReceiptLine
 from floor.screens.receiving import ReceivingScreen
 from tests.support import SmallWarehouse, add_purchase_order, barcode
 from tests.ui.conftest import log_in, settle
@@ -36,7 +37,7 @@ async def _open(pilot: Any, number: str = "PO1001") -> ReceivingScreen:
     await log_in(pilot, "OPRECEIVER")
     screen = pilot.app.open_flow(ReceivingScreen)
     await settle(pilot)
-    assert "purchase order" in text_of(pilot.app, "#prompt")
+    assert screen.step == "document" and text_of(pilot.app, "#prompt")
     await scan(pilot, number)
     assert screen.step == "item"
     return screen
@@ -57,11 +58,16 @@ async def test_receive_a_po_with_every_exception(
         assert "at most 14 allowed" in feedback and "at most 2 more" in feedback
         await scan(pilot, "CMD:QTY:2")
         assert "2 x PLAIN" in await scan(pilot, barcode(wh, "PLAIN"))
-        assert "lot" in await scan(pilot, barcode(wh, "LOT"))  # missing lot: refused
+        assert "lot" in await scan(pilot, barcode(wh, "LOT"))  # missing lot: asked for
+        assert screen.step == "lot"
         lot_scan = f"]C101{barcode(wh, 'LOT')}17{EXP:%y%m%d}10L1"
-        assert "received" in await scan(pilot, lot_scan)
-        await pilot.press("f3")  # next scan damaged
+        assert "received" in await scan(pilot, lot_scan)  # its GS1 label fills it in
+        assert screen.step == "item"
+        await pilot.press("f3")  # next scan damaged: the reason first
         await pilot.pause()
+        assert screen.step == "damage" and "3=crushed" in text_of(app, "#detail")
+        await scan(pilot, "CMD:QTY:3")
+        assert "DAMAGED (crushed)" in text_of(app, "#detail")
         assert "QUA-01" in await scan(pilot, lot_scan)
         serial_scan = f"]C101{barcode(wh, 'SER')}21SN1"
         assert "received" in await scan(pilot, serial_scan)
@@ -74,11 +80,133 @@ async def test_receive_a_po_with_every_exception(
         await settle(pilot)
         assert "all as expected" in text_of(app, "#feedback") and screen.step == "document"
     with session_scope(wh.engine) as s:
+        damaged = s.scalars(select(ReceiptLine).where(ReceiptLine.damaged)).one()
+        assert damaged.reason == "crushed"
         assert inv.balance_of(s, wh.key("DOCK-01", "PLAIN")) == (14, 0)
         assert inv.balance_of(s, wh.key("QUA-01", "LOT", "L1", EXP)) == (1, 0)
         assert inv.balance_of(s, wh.key("DOCK-01", "LOT", "L1", EXP)) == (1, 0)
         assert inv.on_hand(s, wh.items["LOT"]) == 3
         assert inv.invariant_violations(s) == []
+
+
+async def test_lot_and_expiry_keyed_by_hand(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    wh = ui_warehouse
+    add_purchase_order(wh, "PO1001", [("LOT", 6)])
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        await scan(pilot, "CMD:QTY:2")
+        assert "lot and expiry" in await scan(pilot, barcode(wh, "LOT"))
+        assert screen.step == "lot" and "Key or scan the lot of LOT" in text_of(app, "#prompt")
+        await pilot.press("2", "4", "enter")  # digits here are the lot, not a quantity
+        await settle(pilot)
+        assert screen.step == "expiry" and "YYYY-MM-DD or YYMMDD" in text_of(app, "#detail")
+        feedback = await scan(pilot, "30/06/2027")
+        assert "expected a date as YYYY-MM-DD or YYMMDD, got 30/06/2027" in feedback
+        assert app.screen.query_one("#feedback").kind == "rejected" and screen.step == "expiry"
+        for key in "2027-06-30":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "2 x LOT received to DOCK-01" in text_of(app, "#feedback")
+        assert screen.step == "item" and "2/6" in text_of(app, "#body")
+        # YYMMDD, and a lot scanned from a plain Code 128 label (an unknown code elsewhere)
+        await scan(pilot, barcode(wh, "LOT"))
+        await scan(pilot, "]C0B-77")
+        assert screen.step == "expiry"
+        assert "received" in await scan(pilot, "270700")  # day 00: last day of the month
+        await scan(pilot, barcode(wh, "LOT"))
+        assert screen.step == "lot"
+        await pilot.press("escape")  # drops the item
+        await settle(pilot)
+        assert screen.step == "item" and screen.pending is None
+    with session_scope(wh.engine) as s:
+        assert inv.balance_of(s, wh.key("DOCK-01", "LOT", "24", EXP)) == (2, 0)
+        assert inv.balance_of(s, wh.key("DOCK-01", "LOT", "B-77", dt.date(2027, 7, 31))) == (1, 0)
+        assert inv.on_hand(s, wh.items["LOT"]) == 3
+
+
+async def test_damage_reason_is_chosen_and_f3_toggles(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    wh = ui_warehouse
+    app = make_app()
+    async with app.run_test(size=(40, 16)) as pilot:
+        await log_in(pilot, "OPRECEIVER")
+        screen = pilot.app.open_flow(ReceivingScreen)
+        await settle(pilot)
+        await pilot.press("f2")  # blind receipt
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert screen.step == "damage"
+        assert "Unknown reason 9" in await scan(pilot, "CMD:QTY:9")
+        assert screen.step == "damage"
+        await scan(pilot, "CMD:QTY:2")
+        assert screen.damage_reason == "wet"
+        await pilot.press("f3")  # toggles back: not damaged
+        await settle(pilot)
+        assert not screen.damaged and "Not damaged" in text_of(app, "#feedback")
+        await pilot.press("f3")
+        await settle(pilot)
+        await scan(pilot, "CMD:QTY:4")
+        assert "QUA-01" in await scan(pilot, barcode(wh, "PLAIN"))
+        assert "DOCK-01" in await scan(pilot, barcode(wh, "PLAIN"))  # damage is per scan
+    with session_scope(wh.engine) as s:
+        lines = s.scalars(select(ReceiptLine).order_by(ReceiptLine.id)).all()
+        assert [(line.damaged, line.reason) for line in lines] == [
+            (True, "wrong_item"),
+            (False, ""),
+        ]
+
+
+async def test_new_lpn_label_goes_to_the_station_printer(
+    make_app: Callable, ui_warehouse: SmallWarehouse, tmp_path: Path
+) -> None:
+    from floor.printing import InMemoryPrintJobStore, JobStatus, PrintService
+    from floor.printing.transports import FolderTransport
+
+    folder = tmp_path / "labels-out"
+    printer = PrintService(FolderTransport(folder), InMemoryPrintJobStore(), station="ST01")
+    app = make_app()
+    app.print_service = printer
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await log_in(pilot, "OPRECEIVER")
+            screen = pilot.app.open_flow(ReceivingScreen)
+            await settle(pilot)
+            await pilot.press("f2")
+            await settle(pilot)
+            await pilot.press("f4")
+            await settle(pilot)
+            assert "New LPN LPN0000002: its label is printing" in text_of(app, "#feedback")
+            assert screen.lpn == "LPN0000002"
+            assert printer.wait_idle(10)
+        files = list(folder.glob("*.pdf"))
+        assert len(files) == 1 and "lpn" in files[0].name
+        assert files[0].read_bytes().startswith(b"%PDF")
+        (job,) = printer.store.list([JobStatus.PRINTED])
+        assert job.references == ("LPN0000002",)
+    finally:
+        printer.close()
+
+
+async def test_new_lpn_without_a_printer_shows_the_code(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    app = make_app()
+    app.print_service = None
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, "OPRECEIVER")
+        pilot.app.open_flow(ReceivingScreen)
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert "New LPN LPN0000002: write it on the pallet" in text_of(app, "#feedback")
 
 
 async def test_receiving_resumes_the_open_receipt_after_restart(
