@@ -112,7 +112,7 @@ def test_every_catalog_parses_with_babel(path: Path) -> None:
         ("fr", "Scan the location", {}, "Scannez l'emplacement"),  # picking, put-away
         ("fr", "Replenishment", {}, "Réapprovisionnement"),  # screens/replenishment
         ("fr", "Cycle count", {}, "Inventaire tournant"),  # screens/counting
-        ("fr", "Wave {wave} built", {"wave": "W7"}, "Vague W7 créée"),  # screens/waves
+        ("fr", "Wave {wave} held", {"wave": "W7"}, "Vague W7 bloquée"),  # screens/waves
         ("fr", "{sku} needs an expiry date", {"sku": "A1"}, "A1 exige une date de péremption"),
         ("sr", "Put-away", {}, "Одлагање"),  # screens/putaway
         ("sr", "Returns", {}, "Повраћаји"),  # screens/returns
