@@ -1,23 +1,37 @@
-"""Supervisor: waves at a glance, live; build, release, hold and cancel them.
+"""Supervisor: waves at a glance, live; build waves by rules, release, hold and cancel them.
 
-Up and down arrows choose a wave. F2 releases the chosen wave (partial shortages, carts of
-four), F3 holds it, F4 builds a new wave of every open order, F5 refreshes, and scanning
-CMD:CANCEL twice cancels it (Esc goes back to the menu). The list refreshes every few
-seconds. The services check the supervisor role; this screen only shows what they answer.
+The list: up and down arrows choose a wave; F2 releases it (partial shortages, carts of
+four), F3 holds it, F4 opens the rules form, F5 refreshes; scanning CMD:CANCEL twice
+cancels the chosen wave; Esc goes back to the menu. Every few seconds a background worker
+reads the waves' progress (picked/total lines, picks) without touching the feedback line.
+
+The rules form (keyboard only): up and down arrows choose a rule; key in its value and
+press Enter (it is checked at once: a wrong value says what was expected, and the cursor
+moves to the next rule); Delete clears the chosen rule, F5 clears them all; F2 builds the
+wave from the rules set (none set: every open order); Esc goes back to the list. A value
+scanned into the form fills the chosen rule the same way. The services check the supervisor
+role; this screen only shows what they answer.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from floor.errors import FloorError
 from floor.i18n import N_, _
-from floor.scanning import Command
+from floor.scanning import Command, ScanKind
 from floor.screens.flow import FlowScreen
+from floor.wave_rules import FIELDS, parse_field, rules_from, shown
 
 if TYPE_CHECKING:
+    from floor.app import ScanTicket
+    from floor.devices import RawScan
+    from floor.scanning import Scan
     from floor.waves import ReleaseReport, WaveStatusView
 
-REFRESH_SECONDS = 5.0
+REFRESH_SECONDS = 3.0
+COMPACT_FORM_ROWS = 7
 
 
 class WavesScreen(FlowScreen):
@@ -31,22 +45,29 @@ class WavesScreen(FlowScreen):
         self.waves: list[WaveStatusView] = []
         self.chosen = 0
         self.cancel_armed = ""
+        self.editing = False  # the rules form is shown
+        self.field = 0
+        self.values: dict[str, Any] = {}
+        self._select_code: str | None = None
 
     def on_mount(self) -> None:
         super().on_mount()
         with self.in_language():
-            self.prompt(_("Waves"), self.help_text())
+            self.show_list_prompt()
         self.reload()
-        self.set_interval(REFRESH_SECONDS, self.reload)
+        self.set_interval(REFRESH_SECONDS, self.refresh_status)
 
-    def help_text(self) -> str:
+    # --- the list ------------------------------------------------------------------------
+
+    def show_list_prompt(self) -> None:
         if self.floor_app.compact:
-            return _("F2 release F3 hold F4 build")
-        return _("F2 release  F3 hold  F4 build  F5 refresh  CMD:CANCEL twice cancels")
+            help_text = _("F2 release F3 hold F4 rules")
+        else:
+            help_text = _("F2 release  F3 hold  F4 build by rules  F5 refresh  CMD:CANCEL twice")
+        self.prompt(_("Waves"), help_text)
 
     def reload(self, message: str | None = None) -> None:
-        if self.busy and message is None:
-            return
+        """Read the waves now (after an action, with its message), as a service call."""
         from floor.waves import list_waves
 
         warehouse = self.station.warehouse_id
@@ -55,48 +76,207 @@ class WavesScreen(FlowScreen):
             lambda waves: self.show_waves(waves, message),
         )
 
+    def refresh_status(self) -> None:
+        """The timer: read the waves' progress in a thread worker, quietly (no feedback)."""
+        if self.busy or not self.is_attached:
+            return
+        from floor.db import read_only
+        from floor.waves import list_waves
+
+        engine = self.station.engine
+        warehouse = self.station.warehouse_id
+        app = self.floor_app
+
+        def run() -> None:
+            try:
+                with read_only(engine) as session:
+                    waves = list_waves(session, warehouse, limit=12)
+            except Exception:  # the next tick tries again; the DB marker is the app's job
+                return
+            with suppress(RuntimeError):  # the app is shutting down
+                app.call_from_thread(self._refreshed, waves)
+
+        app.run_worker(run, thread=True, group="wave-status", exclusive=True, exit_on_error=False)
+
+    def _refreshed(self, waves: list[WaveStatusView]) -> None:
+        if self.is_attached and not self.busy:
+            with self.in_language():
+                self.show_waves(waves)
+
     def show_waves(self, waves: list[WaveStatusView], message: str | None = None) -> None:
+        chosen_code = self._select_code or self.wave_code
+        self._select_code = None
         self.waves = waves
+        codes = [w.code for w in waves]
+        if chosen_code in codes:
+            self.chosen = codes.index(chosen_code)
         self.chosen = min(self.chosen, max(len(waves) - 1, 0))
+        if not self.editing:
+            self.show_lines(self.wave_lines())
+        if message:
+            self.accept(message)
+
+    def wave_lines(self) -> list[str]:
         compact = self.floor_app.compact
         lines = []
-        if not waves:
+        if not self.waves:
             lines.append(_("No waves yet: F4 builds one"))
-        for index, wave in enumerate(waves):
+        for index, wave in enumerate(self.waves):
             mark = ">" if index == self.chosen else " "
             if compact:
                 lines.append(
                     f"{mark}{wave.code[-10:]} {_(wave.status)[:8]:<8} "
-                    f"{wave.tasks_done}/{wave.tasks_total}"
+                    f"{wave.lines_picked}/{wave.lines}"
                 )
             else:
                 lines.append(
-                    f"{mark} {wave.code:<16} {_(wave.status):<10} "
+                    f"{mark} {wave.code:<14} {_(wave.status):<9} "
                     + _(
-                        "{orders} orders  {carts} carts  {done}/{total} picks  {short} short",
+                        "{orders} orders  {carts} carts  {picked}/{lines} lines  {short} short",
                         orders=wave.orders,
                         carts=wave.clusters,
-                        done=wave.tasks_done,
-                        total=wave.tasks_total,
+                        picked=wave.lines_picked,
+                        lines=wave.lines,
                         short=wave.tasks_short,
                     )
                 )
-        self.show_lines(lines)
-        if message:
-            self.accept(message)
-
-    def handle_other_key(self, key: str) -> None:
-        if key in ("up", "down") and self.waves:
-            step = -1 if key == "up" else 1
-            self.chosen = (self.chosen + step) % len(self.waves)
-            self.cancel_armed = ""
-            self.show_waves(self.waves)
+        return lines
 
     @property
     def wave_code(self) -> str | None:
         return self.waves[self.chosen].code if self.waves else None
 
+    # --- the rules form ------------------------------------------------------------------
+
+    def open_form(self) -> None:
+        self.editing = True
+        self.cancel_armed = ""
+        self.show_form()
+
+    def close_form(self) -> None:
+        self.editing = False
+        self.entry = ""
+        self._show_entry()
+        self.show_list_prompt()
+        self.show_lines(self.wave_lines())
+
+    def show_form(self) -> None:
+        field = FIELDS[self.field]
+        compact = self.floor_app.compact
+        self.prompt(
+            _("Wave rules: {field}", field=_(field.label)),
+            _("F2 build Del clear Esc back")
+            if compact
+            else _("Key in {expected}", expected=_(field.expected)),
+        )
+        width = 16 if compact else 18
+        rows = []
+        for index, f in enumerate(FIELDS):
+            chosen = index == self.field
+            value = shown(f.name, self.values.get(f.name))
+            if not value:
+                value = f"<{_(f.placeholder)}>" if chosen and f.placeholder else "-"
+            rows.append(f"{'>' if chosen else ' '}{_(f.label)[: width - 1]:<{width}}{value}")
+        if compact:
+            first = min(max(self.field - COMPACT_FORM_ROWS // 2, 0), len(rows) - COMPACT_FORM_ROWS)
+            rows = rows[first : first + COMPACT_FORM_ROWS]
+        else:
+            rows.append("")
+            rows.append(_("Enter sets  Del clears  F5 clears all  F2 builds  Esc back to the list"))
+        self.show_lines(rows)
+
+    def set_field(self, text: str) -> None:
+        field = FIELDS[self.field]
+        try:
+            value = parse_field(field.name, text)
+        except FloorError as exc:
+            # The feedback's second line says what was expected (the error's message says
+            # both, for callers without one).
+            given = text.strip() or "''"
+            self.reject(
+                _("{field}: {value} is not valid", field=_(field.label), value=given),
+                exc.expected,
+            )
+            return
+        self.values[field.name] = value
+        self.accept(_("{field}: {value}", field=_(field.label), value=shown(field.name, value)))
+        self.field = min(self.field + 1, len(FIELDS) - 1)
+        self.show_form()
+
+    def build(self) -> None:
+        from floor import waves
+
+        rules = rules_from(self.values)
+        warehouse = self.station.warehouse_id
+        actor = self.station.actor
+
+        def work(s: Any) -> tuple[str, int]:
+            wave = waves.build_wave(s, warehouse, rules, actor)
+            return wave.code, int((wave.rules or {}).get("orders", 0))
+
+        self.call_service(work, self.built)
+
+    def built(self, result: tuple[str, int]) -> None:
+        code, orders = result
+        self.values = {}
+        self.field = 0
+        self._select_code = code
+        self.close_form()
+        self.reload(_("Wave {wave} built: {orders} orders", wave=code, orders=orders))
+
+    # --- keys, scans, commands -----------------------------------------------------------
+
+    def handle_other_key(self, key: str) -> None:
+        if self.editing:
+            if key in ("up", "down"):
+                step = -1 if key == "up" else 1
+                self.field = (self.field + step) % len(FIELDS)
+                self.show_form()
+            elif key == "delete":
+                self.values.pop(FIELDS[self.field].name, None)
+                self.show_form()
+            return
+        if key in ("up", "down") and self.waves:
+            step = -1 if key == "up" else 1
+            self.chosen = (self.chosen + step) % len(self.waves)
+            self.cancel_armed = ""
+            self.show_lines(self.wave_lines())
+
+    def handle_typed(self, text: str) -> None:
+        if self.editing:
+            self.set_field(text)
+        else:
+            super().handle_typed(text)
+
+    def handle_scan(self, scan: Scan, raw: RawScan, ticket: ScanTicket) -> None:
+        if self.editing and not (scan.kind is ScanKind.COMMAND and scan.command is not None):
+            self.set_field(raw.raw.decode("utf-8", "replace"))
+            return
+        super().handle_scan(scan, raw, ticket)
+
     def on_command(self, command: Command, quantity: int | None) -> None:
+        if self.editing:
+            self.form_command(command, quantity)
+        else:
+            self.list_command(command, quantity)
+
+    def form_command(self, command: Command, quantity: int | None) -> None:
+        if command is Command.CONFIRM:
+            self.build()
+        elif command is Command.CANCEL:
+            self.close_form()
+        elif command is Command.DONE:
+            self.values = {}
+            self.field = 0
+            self.show_form()
+        elif command is Command.QUANTITY and quantity is not None:
+            self.set_field(str(quantity))
+        else:
+            self.reject(
+                _("Not in the rules form: F2 builds, Esc goes back"), _(FIELDS[self.field].expected)
+            )
+
+    def list_command(self, command: Command, quantity: int | None) -> None:
         from floor import waves
 
         actor = self.station.actor
@@ -123,11 +303,7 @@ class WavesScreen(FlowScreen):
                 lambda done: self.done(_("Wave {wave} held", wave=done)),
             )
         elif command is Command.SKIP:
-            warehouse = self.station.warehouse_id
-            self.call_service(
-                lambda s: waves.build_wave(s, warehouse, waves.WaveRules(), actor).code,
-                lambda done: self.done(_("Wave {wave} built", wave=done)),
-            )
+            self.open_form()
         elif command is Command.DONE:
             self.reload()
         else:
