@@ -5,9 +5,10 @@ database on 127.0.0.1 created as user postgres and dropped afterwards), a wareho
 aisles x 50 bays x 2 levels (level 1 pick faces, level 2 reserve), 2,000 items with one pick
 face and one reserve balance each (received through the ledger), and N open orders of 1 to
 5 lines (seeded). Timed: `build_wave` (all orders, no caps) and `release_wave` (allocate,
-one ledger posting for every reservation, pick tasks in carts of 4 sequenced by the exact
-pick-path router), each in its own transaction. Ratios compare each size with the one
-below it: linear growth is 10.0.
+one ledger posting for every reservation, pick tasks in carts of 4 sequenced by the S-shape
+heuristic, the release default; the exact router runs later, per cart, at claim), each in
+its own transaction, commit included. Ratios compare each size with the one below it:
+linear growth is 10.0.
 
     .venv/bin/python -m bench.waves                     # both backends, 1k 10k 100k
     .venv/bin/python -m bench.waves --sizes 1000 10000 --backends sqlite
