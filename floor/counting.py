@@ -7,6 +7,13 @@ threshold) still differs, a variance worth more than `approval_limit` waits for 
 (`approve_count`), else it adjusts at once. Adjustments go through the ledger with reason
 "count". Items carry no price, so a variance's value is its units.
 
+Extra product found (ADPR, `record_extra_item`): an item the count did not expect, scanned at
+the counted location, gets a count task of its own (exception code ADPR) for the same
+counter. Its count never adjusts at once: any difference waits for a supervisor, whose
+approval posts the adjustment (a new balance when nothing of it was on record there).
+
+Listing for the CLI: `count_tasks` (active and awaiting approval, oldest first).
+
 ABC (`schedule_abc_counts`): items ranked by units moved out over the last 90 days; those
 making the first 80% of volume are A (counted every 30 days), the next 15% B (91 days), the
 rest C (365 days, also items that did not move).
@@ -43,6 +50,7 @@ from floor.receiving import item_for_barcode
 COUNT_ROLES = (Role.COUNTER.value, Role.SUPERVISOR.value)
 APPROVER_ROLES = (Role.SUPERVISOR.value, Role.ADMIN.value)
 AWAITING_APPROVAL = "awaiting_approval"
+EXTRA_PRODUCT = "ADPR"
 ACTIVE = (TaskStatus.OPEN.value, TaskStatus.ASSIGNED.value, TaskStatus.IN_PROGRESS.value)
 ABC_DAYS = {"A": 30, "B": 91, "C": 365}
 
@@ -346,7 +354,9 @@ def submit_count(
         outcome, next_id = "matched", None
         if variance != 0:
             threshold = expected * policy.recount_pct / 100
-            if not data.get("recount_of") and abs(variance) > threshold:
+            if task.exception_code == EXTRA_PRODUCT:
+                outcome = AWAITING_APPROVAL
+            elif not data.get("recount_of") and abs(variance) > threshold:
                 outcome = "recount"
                 next_id = _recount(session, task, actor.operator_id)
                 data["recount_task_id"] = next_id
@@ -357,7 +367,8 @@ def submit_count(
                 _adjust(session, task, variance, actor, scan_id)
         data["outcome"] = outcome
         task.data = data
-        task.exception_code = "DIFF" if variance else ""
+        if task.exception_code != EXTRA_PRODUCT:
+            task.exception_code = "DIFF" if variance else ""
         task.status = AWAITING_APPROVAL if outcome == AWAITING_APPROVAL else TaskStatus.DONE.value
         session.flush()
         return {"task_id": task.id, "outcome": outcome, "next_task_id": next_id}
@@ -390,7 +401,7 @@ def _adjust(session: Session, task: Task, variance: int, actor: Actor, scan_id: 
         key = (
             inv.key_of(balances[0])
             if balances
-            else StockKey(task.from_location_id, task.item_id, task.lot)  # type: ignore[arg-type]
+            else StockKey(task.from_location_id, task.item_id, task.lot, task.expiry)  # type: ignore[arg-type]
         )
         inv.adjust(
             session,
@@ -425,8 +436,10 @@ def _adjust(session: Session, task: Task, variance: int, actor: Actor, scan_id: 
         )
 
 
-def pending_approvals(session: Session, warehouse_id: int) -> list[dict]:
-    """Counts waiting for a supervisor, with expected, counted and variance (not blind)."""
+def pending_approvals(session: Session, warehouse_id: int, *, actor: Actor = SYSTEM) -> list[dict]:
+    """Counts waiting for a supervisor, with expected, counted and variance (not blind, so
+    only for supervisors and admins)."""
+    require_role(session, actor.operator_id, *APPROVER_ROLES)
     rows = []
     for task in session.scalars(
         select(Task)
@@ -444,6 +457,7 @@ def pending_approvals(session: Session, warehouse_id: int) -> list[dict]:
                 "expected": data.get("expected"),
                 "counted": data.get("counted"),
                 "variance": data.get("variance"),
+                "extra": task.exception_code == EXTRA_PRODUCT,
             }
         )
     return rows
@@ -483,3 +497,96 @@ def approve_count(
 
     result, _replayed = once(session, scan_id, "counting.approve", work)
     return CountOutcome(**result)
+
+
+# --- extra product found (ADPR) -------------------------------------------------------------
+
+
+def record_extra_item(
+    session: Session,
+    task_id: int,
+    *,
+    barcode: str,
+    actor: Actor,
+    lot: str = "",
+    expiry: dt.date | None = None,
+    scan_id: str | None = None,
+) -> CountTaskView:
+    """An item found at the location of count `task_id` that the count did not expect: a
+    count task of its own (ADPR) at that location, in progress for this counter. An active
+    count of the same item and lot there is reused."""
+    require_role(session, actor.operator_id, *COUNT_ROLES)
+
+    def work() -> dict:
+        task = _task(session, task_id)
+        if task.status not in ACTIVE:
+            raise Conflict(
+                _("Count task {id} is {status}", id=task.id, status=task.status),
+                expected=_("an open count task"),
+            )
+        item, _units = item_for_barcode(session, barcode)
+        if item.id == task.item_id:
+            raise WrongScan(
+                _("{sku} is the item of this count: key its quantity", sku=item.sku),
+                expected=_("an item this count did not expect"),
+            )
+        lot_text = lot.strip() if item.lot_tracked else ""
+        if item.lot_tracked and not lot_text:
+            raise InvalidInput(
+                _("{sku} is lot tracked: scan or key its lot", sku=item.sku),
+                expected=_("a lot number"),
+            )
+        existing = _open_count(session, task.from_location_id, item.id, lot_text)  # type: ignore[arg-type]
+        if existing is not None and existing.status not in ACTIVE:
+            raise Conflict(
+                _("{sku} at this location already waits for a supervisor", sku=item.sku),
+                expected=_("a supervisor's approval"),
+            )
+        extra = existing or Task(
+            warehouse_id=task.warehouse_id,
+            kind=TaskKind.COUNT.value,
+            item_id=item.id,
+            lot=lot_text,
+            expiry=expiry if item.expiry_tracked else None,
+            from_location_id=task.from_location_id,
+            reason="extra product found",
+            data={"found_during": task.id, "found_by": actor.operator_id},
+        )
+        extra.exception_code = EXTRA_PRODUCT
+        extra.status = TaskStatus.IN_PROGRESS.value
+        extra.assignee_id = actor.operator_id
+        session.add(extra)
+        session.flush()
+        return {"task_id": extra.id}
+
+    result, _replayed = once(session, scan_id, "counting.extra", work)
+    return _view(session, session.get(Task, result["task_id"]))  # type: ignore[arg-type]
+
+
+def count_tasks(session: Session, warehouse_id: int, *, limit: int = 200) -> list[dict]:
+    """Counts not finished yet (open, assigned, in progress, awaiting approval), oldest first,
+    without expected quantities."""
+    rows = []
+    for task in session.scalars(
+        select(Task)
+        .where(
+            Task.warehouse_id == warehouse_id,
+            Task.kind == TaskKind.COUNT.value,
+            Task.status.in_((*ACTIVE, AWAITING_APPROVAL)),
+        )
+        .order_by(Task.id)
+        .limit(limit)
+    ):
+        view = _view(session, task)
+        rows.append(
+            {
+                "task_id": task.id,
+                "status": task.status,
+                "location": view.location,
+                "sku": view.sku,
+                "lot": view.lot,
+                "reason": task.reason,
+                "exception": task.exception_code,
+            }
+        )
+    return rows

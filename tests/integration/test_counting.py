@@ -11,7 +11,7 @@ from sqlalchemy import select
 from floor import counting as ct
 from floor import inventory as inv
 from floor.db import session_scope, transaction
-from floor.errors import Conflict, PermissionDenied, WrongScan
+from floor.errors import Conflict, InvalidInput, PermissionDenied, WrongScan
 from floor.inventory import Actor
 from floor.models import StockTransaction, Task
 from tests.support import SmallWarehouse, add_stock, barcode
@@ -203,3 +203,84 @@ def test_abc_schedule(warehouse: SmallWarehouse) -> None:
     with session_scope(warehouse.engine) as s:
         items = {s.get(Task, t).item_id for t in due}  # type: ignore[union-attr]
     assert items == {warehouse.items["PLAIN"]}
+
+
+def _extra(wh: SmallWarehouse, task_id: int, sku: str, **kw: object) -> ct.CountTaskView:
+    return transaction(
+        wh.engine,
+        lambda s: ct.record_extra_item(
+            s,
+            task_id,
+            barcode=barcode(wh, sku),
+            actor=_actor(wh, "counter"),
+            **kw,  # type: ignore[arg-type]
+        ),
+    )
+
+
+def test_extra_item_found_adjusts_only_after_approval(warehouse: SmallWarehouse) -> None:
+    add_stock(warehouse, "A01-01-1", "PLAIN", 10)
+    [task_id] = _tasks_for(warehouse, "A01-01-1")
+    assert _next(warehouse) is not None
+    with pytest.raises(WrongScan, match="item of this count"):
+        _extra(warehouse, task_id, "PLAIN")
+    with pytest.raises(InvalidInput, match="lot"):
+        _extra(warehouse, task_id, "LOT")
+    extra = _extra(warehouse, task_id, "LOT", lot="L5", expiry=EXP, scan_id="x1")
+    again = _extra(warehouse, task_id, "LOT", lot="L5", expiry=EXP, scan_id="x2")
+    assert extra == again  # the same active count is reused
+    assert (extra.location, extra.sku, extra.lot) == ("A01-01-1", "LOT", "L5")
+    assert _next(warehouse).task_id == task_id  # type: ignore[union-attr]  # oldest first
+    outcome = _submit(warehouse, extra.task_id, 4)  # 4 found where none is on record
+    assert outcome.outcome == "awaiting_approval"  # never a recount, never adjusted at once
+    with session_scope(warehouse.engine) as s:
+        assert inv.on_hand(s, warehouse.items["LOT"]) == 0
+        stored = s.get(Task, extra.task_id)
+        assert stored.exception_code == "ADPR"  # type: ignore[union-attr]
+        assert stored.data["found_during"] == task_id  # type: ignore[union-attr]
+        [pending] = ct.pending_approvals(
+            s, warehouse.warehouse_id, actor=_actor(warehouse, "supervisor")
+        )
+        assert (pending["variance"], pending["extra"], pending["lot"]) == (4, True, "L5")
+        with pytest.raises(PermissionDenied):
+            ct.pending_approvals(s, warehouse.warehouse_id, actor=_actor(warehouse, "counter"))
+    transaction(
+        warehouse.engine,
+        lambda s: ct.approve_count(s, extra.task_id, actor=_actor(warehouse, "supervisor")),
+    )
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("A01-01-1", "LOT", "L5", EXP)) == (4, 0)
+        assert inv.invariant_violations(s) == []
+
+
+def test_extra_item_counted_as_on_record_matches(warehouse: SmallWarehouse) -> None:
+    add_stock(warehouse, "A01-01-1", "LOT", 3, lot="L1", expiry=EXP)
+    add_stock(warehouse, "A01-01-1", "PLAIN", 2)
+    task_ids = transaction(
+        warehouse.engine,
+        lambda s: ct.create_count_tasks_by_item(
+            s, warehouse.warehouse_id, [warehouse.items["LOT"]], actor=_actor(warehouse, "admin")
+        ),
+    )
+    extra = _extra(warehouse, task_ids[0], "PLAIN")
+    assert _submit(warehouse, extra.task_id, 2).outcome == "matched"
+
+
+def test_count_tasks_lists_unfinished_counts_without_quantities(
+    warehouse: SmallWarehouse,
+) -> None:
+    add_stock(warehouse, "A01-01-1", "PLAIN", 10)
+    [task_id] = _tasks_for(warehouse, "A01-01-1")
+    with session_scope(warehouse.engine) as s:
+        [row] = ct.count_tasks(s, warehouse.warehouse_id)
+    assert (row["task_id"], row["status"], row["location"], row["sku"]) == (
+        task_id,
+        "open",
+        "A01-01-1",
+        "PLAIN",
+    )
+    assert "10" not in repr(row)
+    _next(warehouse)
+    _submit(warehouse, task_id, 10)
+    with session_scope(warehouse.engine) as s:
+        assert ct.count_tasks(s, warehouse.warehouse_id) == []
