@@ -662,3 +662,16 @@ class PrintJobReference(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     print_job_id: Mapped[int] = mapped_column(ForeignKey("print_jobs.id", ondelete="CASCADE"))
     reference: Mapped[str] = mapped_column(String(80), index=True)
+
+
+class ReturnAuthorization(Base):
+    """A return the customer was allowed to send (RA number), found by scanning its number."""
+
+    __tablename__ = "return_authorizations"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -5,30 +5,46 @@ Dispositions: restock (received into a scanned storage or pick location), quaran
 (received into the warehouse's quarantine location), scrap (received into quarantine and at
 once adjusted out with reason "scrap", so the ledger shows the unit arriving and leaving).
 A return may not exceed what was shipped (or, before shipping, picked) on the order.
-There is no authorization table: an authorization is recorded on each return line, and an
-order is found by an authorization already used on one of its lines or by its external ref.
+
+Return authorizations: `authorize_return` issues an RA number (`RA` + 7 digits) for an order
+that sent something (`floor returns authorize ORDER`). `find_return_order(authorization=...)`
+finds the order by an issued RA, else by an authorization recorded on one of its return lines,
+else by the order's external reference. Each return line records the authorization it came
+under.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from floor import inventory as inv
-from floor.errors import InvalidInput, NotFound, WrongScan
+from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.i18n import _
 from floor.idempotency import once
 from floor.inventory import Actor, StockKey
-from floor.models import Item, ReturnLine, Role, SalesOrder, Zone, ZoneKind
+from floor.models import (
+    Item,
+    ReturnAuthorization,
+    ReturnLine,
+    Role,
+    SalesOrder,
+    Zone,
+    ZoneKind,
+)
 from floor.operators import require_role
 from floor.receiving import first_location_in_zone, item_for_barcode, location_by_code
 
 RETURN_ROLES = (Role.RECEIVER.value, Role.SUPERVISOR.value)
 DISPOSITIONS = ("restock", "quarantine", "scrap")
 RESTOCK_ZONES = (ZoneKind.STORAGE.value, ZoneKind.PICK.value)
+AUTHORIZE_ROLES = (Role.SUPERVISOR.value, Role.ADMIN.value)
+RA_PREFIX = "RA"
+RA_DIGITS = 7
 
 
 @dataclass(frozen=True)
@@ -36,6 +52,14 @@ class ReturnOrder:
     order_id: int
     number: str
     lines: list[dict]  # sku, description, returnable (shipped or picked), returned
+    authorization: str = ""  # the RA it was found by, if any
+
+
+@dataclass(frozen=True)
+class Authorization:
+    number: str
+    order: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -51,14 +75,23 @@ def find_return_order(
     session: Session, *, order_number: str | None = None, authorization: str | None = None
 ) -> ReturnOrder:
     order = None
+    found_by = ""
     if order_number:
         order = session.scalars(
             select(SalesOrder).where(SalesOrder.number == order_number)
         ).one_or_none()
     elif authorization:
-        order_id = session.scalars(
-            select(ReturnLine.order_id).where(ReturnLine.authorization == authorization)
-        ).first()
+        found_by = authorization
+        order_id = (
+            session.scalars(
+                select(ReturnAuthorization.order_id).where(
+                    ReturnAuthorization.number == authorization
+                )
+            ).first()
+            or session.scalars(
+                select(ReturnLine.order_id).where(ReturnLine.authorization == authorization)
+            ).first()
+        )
         order = (
             session.get(SalesOrder, order_id)
             if order_id
@@ -87,7 +120,41 @@ def find_return_order(
         row["returnable"] += max(line.quantity_shipped, line.quantity_picked)
     for item_id, row in lines.items():
         row["returned"] = int(returned.get(item_id, 0))
-    return ReturnOrder(order.id, order.number, list(lines.values()))
+    return ReturnOrder(order.id, order.number, list(lines.values()), found_by)
+
+
+def authorize_return(
+    session: Session,
+    order_number: str,
+    *,
+    actor: Actor,
+    reason: str = "",
+    scan_id: str | None = None,
+) -> Authorization:
+    """Issue a return authorization (RA number) for an order that sent something."""
+    require_role(session, actor.operator_id, *AUTHORIZE_ROLES)
+
+    def work() -> dict:
+        order = find_return_order(session, order_number=order_number)
+        if not any(line["returnable"] > line["returned"] for line in order.lines):
+            raise Conflict(
+                _("Nothing left to return on order {number}", number=order.number),
+                expected=_("an order with items shipped and not yet returned"),
+            )
+        ra = ReturnAuthorization(
+            number=f"TMP-{uuid.uuid4().hex[:20]}",
+            order_id=order.order_id,
+            reason=reason.strip()[:200],
+            operator_id=actor.operator_id,
+        )
+        session.add(ra)
+        session.flush()
+        ra.number = f"{RA_PREFIX}{ra.id:0{RA_DIGITS}d}"
+        session.flush()
+        return {"number": ra.number, "order": order.number, "reason": ra.reason}
+
+    result, _replayed = once(session, scan_id, "returns.authorize", work)
+    return Authorization(**result)
 
 
 def receive_return(
@@ -116,6 +183,19 @@ def receive_return(
 
     def work() -> dict:
         order = find_return_order(session, order_number=order_number)
+        if authorization:
+            issued = session.scalars(
+                select(ReturnAuthorization).where(ReturnAuthorization.number == authorization)
+            ).one_or_none()
+            if issued is not None and issued.order_id != order.order_id:
+                raise WrongScan(
+                    _(
+                        "{ra} is not a return authorization of order {number}",
+                        ra=authorization,
+                        number=order.number,
+                    ),
+                    expected=_("the order's own return authorization"),
+                )
         item, units = item_for_barcode(session, barcode)
         total = quantity * units
         if total <= 0:

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from floor import inventory as inv
 from floor import returns as rt
 from floor.db import session_scope, transaction
-from floor.errors import InvalidInput, NotFound, PermissionDenied, WrongScan
+from floor.errors import Conflict, InvalidInput, NotFound, PermissionDenied, WrongScan
 from floor.inventory import Actor
-from floor.models import ReturnLine, StockTransaction
+from floor.models import ReturnAuthorization, ReturnLine, StockTransaction
 from tests.support import SmallWarehouse, add_shipped_order, barcode
 
 
@@ -80,3 +80,67 @@ def test_lot_required_for_tracked_items(warehouse: SmallWarehouse) -> None:
     add_shipped_order(warehouse, "SO100", [("LOT", 5)])
     with pytest.raises(InvalidInput, match="lot"):
         _return(warehouse, barcode(warehouse, "LOT"), 1, "quarantine")
+
+
+def _authorize(wh: SmallWarehouse, number: str, role: str = "supervisor", **kw: object):  # type: ignore[no-untyped-def]
+    return transaction(
+        wh.engine,
+        lambda s: rt.authorize_return(s, number, actor=Actor(wh.operators[role], "ST01"), **kw),  # type: ignore[arg-type]
+    )
+
+
+def test_return_authorization_finds_the_order_and_is_recorded(warehouse: SmallWarehouse) -> None:
+    add_shipped_order(warehouse, "SO100", [("PLAIN", 5)])
+    add_shipped_order(warehouse, "SO200", [("PLAIN", 1)])
+    ra = _authorize(warehouse, "SO100", reason="too big", scan_id="a1")
+    assert ra == _authorize(warehouse, "SO100", reason="too big", scan_id="a1")  # idempotent
+    assert (ra.number, ra.order, ra.reason) == ("RA0000001", "SO100", "too big")
+    other = _authorize(warehouse, "SO200")
+    assert other.number == "RA0000002"
+    with session_scope(warehouse.engine) as s:
+        found = rt.find_return_order(s, authorization="RA0000001")
+        assert (found.number, found.authorization) == ("SO100", "RA0000001")
+        assert rt.find_return_order(s, authorization="EXT-SO200").number == "SO200"
+        with pytest.raises(NotFound):
+            rt.find_return_order(s, authorization="RA9999999")
+    with pytest.raises(WrongScan, match="not a return authorization of order SO100"):
+        _return(warehouse, barcode(warehouse, "PLAIN"), 1, "quarantine", authorization=other.number)
+    _return(warehouse, barcode(warehouse, "PLAIN"), 1, "quarantine", authorization=ra.number)
+    with session_scope(warehouse.engine) as s:
+        assert s.scalars(select(ReturnLine.authorization)).all() == ["RA0000001"]
+
+
+def test_authorizing_needs_a_supervisor_and_something_to_return(
+    warehouse: SmallWarehouse,
+) -> None:
+    add_shipped_order(warehouse, "SO100", [("PLAIN", 1)])
+    with pytest.raises(PermissionDenied):
+        _authorize(warehouse, "SO100", role="receiver")
+    with pytest.raises(NotFound):
+        _authorize(warehouse, "SO999")
+    _return(warehouse, barcode(warehouse, "PLAIN"), 1, "quarantine")
+    with pytest.raises(Conflict, match="Nothing left to return"):
+        _authorize(warehouse, "SO100")
+    with session_scope(warehouse.engine) as s:
+        assert s.scalars(select(ReturnAuthorization)).all() == []
+
+
+def test_returns_authorize_from_the_command_line(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from floor.cli import main
+
+    add_shipped_order(warehouse, "SO100", [("PLAIN", 2)])
+    url = warehouse.engine.url.render_as_string(hide_password=False)
+    assert main(["--database-url", url, "returns", "authorize", "SO100", "--reason", "late"]) == 0
+    assert "RA0000001 authorizes a return of order SO100" in capsys.readouterr().out
+    assert main(["--database-url", url, "returns", "authorize", "SO404"]) == 1
+    assert "Unknown order SO404" in capsys.readouterr().err
+    with session_scope(warehouse.engine) as s:
+        [ra] = s.scalars(select(ReturnAuthorization)).all()
+        assert (ra.number, ra.reason, ra.status, ra.operator_id) == (
+            "RA0000001",
+            "late",
+            "open",
+            None,
+        )
