@@ -31,6 +31,7 @@ from floor.station import OperatorLogin, StationSession, open_station
 
 if TYPE_CHECKING:
     from floor.devices.base import ScanSource
+    from floor.printing import PrintCounts, PrintJob, PrintService
     from floor.scanning import Scan
     from floor.screens.flow import FlowScreen
 
@@ -70,6 +71,7 @@ class Health:
     scanner: bool | None = None  # None: no scanner device, keyboard wedge only
     database: bool | None = None
     print_jobs_waiting: int = 0
+    print_jobs_failed: int = 0
 
 
 class ScanArrived(Message):
@@ -96,6 +98,14 @@ class DatabaseStatusChanged(Message):
         return isinstance(message, DatabaseStatusChanged)
 
 
+class PrintJobChanged(Message):
+    """From the print thread: a job of this station changed status."""
+
+    def __init__(self, job: PrintJob) -> None:
+        super().__init__()
+        self.job = job
+
+
 class FloorApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "floor"
@@ -107,13 +117,19 @@ class FloorApp(App[None]):
         journal: ScanJournal,
         *,
         scan_source: ScanSource | None = None,
-        print_jobs_waiting: Callable[[], int] | None = None,
+        print_jobs_waiting: Callable[[], int | PrintCounts] | None = None,
+        print_service: Callable[[], PrintService | None] | None = None,
     ) -> None:
         super().__init__()
         self.station = station
         self.journal = journal
         self.scan_source = scan_source
         self.print_jobs_waiting = print_jobs_waiting
+        self._print_factory = print_service
+        self._print_service: PrintService | None = None
+        self._print_opened = False
+        self._print_lock = threading.Lock()
+        self._print_unsubscribe: Callable[[], None] | None = None
         self.health = Health(scanner=None if scan_source is None else False)
         self.compact = False
         self.current_ticket: ScanTicket | None = None
@@ -137,7 +153,7 @@ class FloorApp(App[None]):
         self._update_compact(self.size.width, self.size.height)
         self.set_interval(0.1, self._flush_typing)
         self.set_interval(1.0, self.check_idle_logout)
-        if self.print_jobs_waiting is not None:
+        if self.print_jobs_waiting is not None or self._print_factory is not None:
             self.set_interval(5.0, self._poll_print_jobs)
             self._poll_print_jobs()
         self.show_login()
@@ -160,6 +176,48 @@ class FloorApp(App[None]):
             self.scan_source.stop()
         self.journal.flush(2.0)
         self.journal.stop()
+        with self._print_lock:  # waits for an opening in progress; none after this
+            self._print_opened = True
+            service, self._print_service = self._print_service, None
+            if self._print_unsubscribe is not None:
+                self._print_unsubscribe()
+            if service is not None:
+                service.close(2.0)
+
+    @property
+    def print_service(self) -> PrintService | None:
+        """The station's print service (None: printing is off). Opened on first use, which
+        is at login, in a thread worker, so the login screen shows without floor.printing."""
+        if not self._print_opened:
+            with self._print_lock:
+                if not self._print_opened:
+                    service = self._print_factory() if self._print_factory else None
+                    if service is not None:
+                        self._print_unsubscribe = service.subscribe(self._print_job_changed)
+                    self._print_service = service
+                    self._print_opened = True
+        return self._print_service
+
+    @print_service.setter
+    def print_service(self, service: PrintService | None) -> None:
+        """Use `service` (or no printing) instead of the configured one; it is closed on exit."""
+        with self._print_lock:
+            if self._print_unsubscribe is not None:
+                self._print_unsubscribe()
+                self._print_unsubscribe = None
+            if service is not None:
+                self._print_unsubscribe = service.subscribe(self._print_job_changed)
+            self._print_service = service
+            self._print_opened = True
+
+    def _open_printing(self) -> None:
+        if self.print_service is not None:
+            with suppress(RuntimeError):
+                self.call_from_thread(self._poll_print_jobs)
+
+    def _print_job_changed(self, job: PrintJob) -> None:
+        with suppress(Exception):  # the app is not running (yet, or any more)
+            self.post_message(PrintJobChanged(job))
 
     # Layout.
 
@@ -235,6 +293,10 @@ class FloorApp(App[None]):
 
         self.station.begin(login)
         set_default_language(login.language)
+        if not self._print_opened:
+            self.run_worker(
+                self._open_printing, thread=True, group="print-open", exit_on_error=False
+            )
         self.note_activity()
         self.show_menu()
         flows = {flow.FLOW: flow for flow in flows_for(login.roles)}
@@ -497,24 +559,49 @@ class FloorApp(App[None]):
 
     def _poll_print_jobs(self) -> None:
         provider = self.print_jobs_waiting
+        if provider is None and self._print_service is not None:
+            provider = self._print_service.counts
         if provider is None:
             return
 
         def work() -> None:
             try:
-                count = int(provider())
+                counts = provider()
+                failed = int(getattr(counts, "failed", 0))
+                count = int(getattr(counts, "waiting", counts))
             except Exception as exc:
                 log.debug("print job count unavailable: %s", exc)
                 return
             with suppress(RuntimeError):
-                self.call_from_thread(self._set_print_jobs, count)
+                self.call_from_thread(self._set_print_jobs, count, failed)
 
         self.run_worker(work, thread=True, group="print-poll", exclusive=True, exit_on_error=False)
 
-    def _set_print_jobs(self, count: int) -> None:
-        if count != self.health.print_jobs_waiting:
-            self.health.print_jobs_waiting = count
+    def _set_print_jobs(self, count: int, failed: int = 0) -> None:
+        health = self.health
+        if (count, failed) != (health.print_jobs_waiting, health.print_jobs_failed):
+            health.print_jobs_waiting, health.print_jobs_failed = count, failed
             self.refresh_status()
+
+    def on_print_job_changed(self, message: PrintJobChanged) -> None:
+        """A failed job is told at once at its station; the counts follow."""
+        from floor.printing import JobStatus
+
+        job = message.job
+        if job.status is JobStatus.FAILED and job.station == self.station.station_code:
+            with language(self.station.language):
+                self.notify(
+                    _(
+                        "{references}: {error}",
+                        references=", ".join(job.references) or job.template,
+                        error=job.error,
+                    ),
+                    title=_("Print job failed"),
+                    severity="error",
+                    timeout=20,
+                )
+            self.ring_bell()
+        self._poll_print_jobs()
 
 
 def _minutes(seconds: int) -> str:
@@ -541,5 +628,23 @@ def create_app(
     set_default_language(station.language)
     journal = ScanJournal(engine, ScanSpool.in_data_dir(settings.resolved_data_dir))
     return FloorApp(
-        station, journal, scan_source=scan_source, print_jobs_waiting=print_jobs_waiting
+        station,
+        journal,
+        scan_source=scan_source,
+        print_jobs_waiting=print_jobs_waiting,
+        print_service=lambda: _open_print_service(settings, engine, station.station_code),
     )
+
+
+def _open_print_service(settings: Settings, engine: Engine, station: str) -> PrintService | None:
+    """The station's print service over the shared database; None if printing is off
+    (`[printer] kind = "none"`) or the printer settings are wrong (logged; the station runs)."""
+    from floor.printing import PrintingDisabled, open_print_service
+
+    try:
+        return open_print_service(settings, station, engine=engine)
+    except PrintingDisabled:
+        return None
+    except Exception as exc:  # a printer problem is no reason not to start the station
+        log.error("printing is off at %s: %s", station, exc)
+        return None

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -46,20 +44,6 @@ def _scan_source(ctx: CommandContext, scanner: str | None) -> ScanSource | None:
         raise CommandError(f"scanner: {exc}") from None
 
 
-def _print_counter(settings: Settings) -> Callable[[], int] | None:
-    """How many print jobs wait at this station, when a printer is configured."""
-    if not settings.section("printer"):
-        return None
-    try:
-        from floor.printing import open_print_service
-
-        service = open_print_service(settings)
-    except Exception as exc:  # no printer is no reason not to start the station
-        print(f"floor: printer not available: {exc}", file=sys.stderr)
-        return None
-    return lambda: service.counts().waiting
-
-
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.i18n import LANGUAGES
 
@@ -79,9 +63,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.station import WarehouseMissing
 
     try:
-        app = create_app(
-            settings, ctx.engine, scan_source=source, print_jobs_waiting=_print_counter(settings)
-        )
+        app = create_app(settings, ctx.engine, scan_source=source)  # with its print service
     except WarehouseMissing:
         raise CommandError(
             f"warehouse {settings.warehouse} is not in the database "

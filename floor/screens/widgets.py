@@ -39,6 +39,9 @@ class StatusBar(Static):
                 text.append(_mark(health.scanner) + _("Scn") + " ", style=_style(health.scanner))
                 text.append(_mark(health.database) + _("DB") + " ", style=_style(health.database))
                 text.append(_("P{count}", count=prints), style="bold" if prints else "")
+                if health.print_jobs_failed:
+                    text.append(" ")
+                    text.append(_("!{count}", count=health.print_jobs_failed), style="bold red")
                 return text
             text.append(_("Station {station}", station=station.station_code), style="bold")
             text.append("  ")
@@ -53,6 +56,11 @@ class StatusBar(Static):
             text.append(
                 _("Print jobs waiting: {count}", count=prints), style="bold" if prints else ""
             )
+            if health.print_jobs_failed:
+                text.append(", ")
+                text.append(
+                    _("{count} FAILED", count=health.print_jobs_failed), style="bold reverse red"
+                )
             return text
 
 
