@@ -85,7 +85,7 @@ def _service(ctx: CommandContext, **kwargs: Any) -> Any:
     from floor.printing import open_print_service
 
     try:
-        return open_print_service(ctx.settings, resume=False, **kwargs)
+        return open_print_service(ctx.settings, resume=False, engine=ctx.engine, **kwargs)
     except ConfigError as exc:
         raise CommandError(f"printer settings: {exc}") from None
 
@@ -137,9 +137,10 @@ def test_handler(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 
 def jobs_handler(args: argparse.Namespace, ctx: CommandContext) -> int:
-    from floor.printing import JobStatus, JsonLinesPrintJobStore
+    from floor.printing import JobStatus
+    from floor.printing.db_store import DatabasePrintJobStore
 
-    store = JsonLinesPrintJobStore(ctx.settings.resolved_data_dir)
+    store = DatabasePrintJobStore(ctx.engine)
     statuses = [JobStatus(s) for s in args.status] if args.status else None
     jobs = store.list(statuses, station=None if args.all_stations else ctx.settings.station)
     if not jobs:
