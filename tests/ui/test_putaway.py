@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 from textual.widgets import Static
 
 from floor import inventory as inv
@@ -14,6 +15,7 @@ from floor import receiving as rc
 from floor.db import session_scope, transaction
 from floor.gs1 import location_check_digits
 from floor.inventory import Actor
+from floor.models import Operator
 from floor.screens.putaway import PutawayScreen
 from tests.support import SmallWarehouse, barcode
 from tests.ui.conftest import log_in, settle
@@ -114,6 +116,26 @@ async def test_putaway_resumes_after_restart(
         assert isinstance(screen, PutawayScreen) and screen.step == "destination"
         assert screen.current is not None and screen.current.task_id == task_id
         assert "put away" in await scan(pilot, "A01-01-2")
+
+
+async def test_french_receiver_puts_away_in_french(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    with session_scope(ui_warehouse.engine) as s:
+        s.execute(update(Operator).where(Operator.badge == "OPRECEIVER").values(language="fr"))
+    code = _received(ui_warehouse)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, "OPRECEIVER")
+        pilot.app.open_flow(PutawayScreen)
+        await settle(pilot)
+        assert app.station.language == "fr" and text_of(app, "#title") == "Rangement"
+        assert "Scannez un LPN ou un article au quai" in text_of(app, "#prompt")
+        assert "Portez-le en A01-01-2" in await scan(pilot, code)
+        assert "Allez en A01-01-2, scannez l'emplacement" in text_of(app, "#prompt")
+        assert "F3 changer de destination" in text_of(app, "#detail")
+        assert "Mauvais emplacement A02-01-2 : A01-01-2 attendu" in await scan(pilot, "A02-01-2")
+        assert "6 rangés en A01-01-2" in await scan(pilot, "A01-01-2")
 
 
 @pytest.mark.parametrize("size", SIZES)

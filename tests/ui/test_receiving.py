@@ -236,8 +236,13 @@ async def test_french_operator_gets_french_keys_and_refusals_still_work(
     add_purchase_order(ui_warehouse, "PO1001", [("PLAIN", 1)])
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open(pilot)
+        await log_in(pilot, "OPRECEIVER")
+        pilot.app.open_flow(ReceivingScreen)
+        await settle(pilot)
         assert app.station.language == "fr"
+        assert text_of(app, "#prompt") == "Scannez la commande fournisseur ou l'ASN"
+        await scan(pilot, "PO1001")
+        assert text_of(app, "#prompt") == "Scannez un article"
         assert "Valider" in text_of(app, "#hints")
         await scan(pilot, barcode(ui_warehouse, "PLAIN"))
         feedback = await scan(pilot, barcode(ui_warehouse, "PLAIN"))  # over-receipt

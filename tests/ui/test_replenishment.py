@@ -7,11 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 from textual.widgets import Static
 
 from floor import inventory as inv
 from floor.db import session_scope
 from floor.gs1 import location_check_digits
+from floor.models import Operator
 from floor.screens.replenishment import ReplenishmentScreen
 from tests.support import SmallWarehouse, add_pick_face, add_stock, barcode
 from tests.ui.conftest import log_in, settle
@@ -75,6 +77,48 @@ async def test_replenishment_resumes_after_restart(
         await settle(pilot)
         screen = again.screen
         assert isinstance(screen, ReplenishmentScreen) and screen.step == "item"
+
+
+async def test_replenishment_has_no_destination_override(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    _setup(ui_warehouse)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        await scan(pilot, "A02-01-2")
+        await scan(pilot, barcode(ui_warehouse, "PLAIN"))
+        await pilot.press("f3")  # F3 changes the destination in put-away; not here
+        await settle(pilot)
+        assert "not possible here" in text_of(app, "#feedback")
+        assert app.screen.query_one("#feedback").kind == "rejected"
+        assert screen.step == "destination"
+        assert "expected A01-01-1" in await scan(pilot, "A01-02-1")
+    with session_scope(ui_warehouse.engine) as s:
+        assert inv.balance_of(s, ui_warehouse.key("A02-01-2", "PLAIN")) == (50, 0)
+
+
+async def test_serbian_picker_replenishes_in_serbian(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    with session_scope(ui_warehouse.engine) as s:
+        s.execute(update(Operator).where(Operator.badge == "OPPICKER").values(language="sr"))
+    _setup(ui_warehouse)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, "OPPICKER")
+        pilot.app.open_flow(ReplenishmentScreen)
+        await settle(pilot)
+        assert app.station.language == "sr" and text_of(app, "#title") == "Допуна"
+        assert "Нема допуне на чекању" in text_of(app, "#prompt")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "Идите на A02-01-2, скенирајте локацију" in text_of(app, "#prompt")
+        await scan(pilot, "A02-01-2")
+        assert "Скенирајте артикал PLAIN" in text_of(app, "#prompt")
+        assert "узмите 30" in text_of(app, "#detail")
+        await scan(pilot, barcode(ui_warehouse, "PLAIN"))
+        assert "30 допуњено на A01-01-1" in await scan(pilot, "A01-01-1")
 
 
 @pytest.mark.parametrize("size", SIZES)
