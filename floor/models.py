@@ -154,6 +154,7 @@ class Location(Base):
     __table_args__ = (
         UniqueConstraint("warehouse_id", "code"),
         CheckConstraint("capacity_units IS NULL OR capacity_units >= 0", name="capacity_units"),
+        Index("ix_locations_zone", "zone_id", "code"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), index=True)

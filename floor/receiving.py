@@ -170,12 +170,19 @@ def location_by_code(session: Session, warehouse_id: int, code: str) -> Location
 
 def first_location_in_zone(session: Session, warehouse_id: int, kind: str) -> Location:
     """The first unblocked location (by code) in a zone of `kind`: the dock, quarantine."""
-    location = session.scalars(
-        select(Location)
-        .join(Zone, Zone.id == Location.zone_id)
-        .where(Location.warehouse_id == warehouse_id, Zone.kind == kind, ~Location.blocked)
-        .order_by(Location.code)
-    ).first()
+    zone_ids = session.scalars(
+        select(Zone.id).where(Zone.warehouse_id == warehouse_id, Zone.kind == kind)
+    ).all()
+    location = (
+        session.scalars(
+            select(Location)
+            .where(Location.zone_id.in_(zone_ids), ~Location.blocked)
+            .order_by(Location.code)
+            .limit(1)
+        ).first()
+        if zone_ids
+        else None
+    )
     if location is None:
         raise NotFound(
             _("This warehouse has no {zone} location", zone=kind),
@@ -276,15 +283,15 @@ def receipt_summary(session: Session, receipt_id: int) -> ReceiptSummary:
             row["ordered"] += line.quantity_ordered
             row["received"] += line.quantity_received
     else:
-        for item_id, quantity in session.execute(
-            select(ReceiptLine.item_id, func.sum(ReceiptLine.quantity))
+        for item_id, sku, description, quantity in session.execute(
+            select(ReceiptLine.item_id, Item.sku, Item.description, func.sum(ReceiptLine.quantity))
+            .join(Item, Item.id == ReceiptLine.item_id)
             .where(ReceiptLine.receipt_id == receipt_id)
-            .group_by(ReceiptLine.item_id)
+            .group_by(ReceiptLine.item_id, Item.sku, Item.description)
         ):
-            item = session.get(Item, item_id)
             rows[item_id] = {
-                "sku": item.sku,  # type: ignore[union-attr]
-                "description": item.description,  # type: ignore[union-attr]
+                "sku": sku,
+                "description": description,
                 "ordered": None,
                 "received": int(quantity),
             }
