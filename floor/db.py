@@ -72,7 +72,8 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        # straight to the driver: this runs once per transaction, on the scan path
+        conn.connection.driver_connection.execute(f"BEGIN {mode}")
 
 
 def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
