@@ -29,12 +29,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, select, text, update
+from sqlalchemy import Engine, bindparam, create_engine, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from floor import inventory as inv
-from floor.db import create_floor_engine, session_scope, transaction, upgrade
+from floor.db import create_floor_engine, read_only, session_scope, transaction, upgrade
 from floor.models import Location, Task
 
 PG_ADMIN = os.environ.get("FLOOR_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -129,16 +129,24 @@ def seed(
 # --- the two implementations ---------------------------------------------------------------
 
 
+_TASKS = Task.__table__
+_LOCK_TASK = select(_TASKS.c.id).where(_TASKS.c.id == bindparam("t_id")).with_for_update()
+_DONE_TASK = (
+    update(_TASKS)
+    .where(_TASKS.c.id == bindparam("t_id"))
+    .values(quantity_done=_TASKS.c.quantity_done + 1, status="done")
+)
+
+
 def orm_pick_confirm(engine: Engine, task_id: int, key: inv.StockKey) -> None:
+    """floor's path: a retrying transaction on an ORM Session, the ledger's posting, and the
+    task's lock and update as prebuilt statements on the session's connection."""
+
     def work(s: Session) -> None:
-        s.execute(select(Task.id).where(Task.id == task_id).with_for_update()).one()
+        conn = s.connection()
+        conn.execute(_LOCK_TASK, {"t_id": task_id}).one()
         inv.post(s, "pick", [inv.Change(key, -1)], reason="pick", reference=f"task {task_id}")
-        s.execute(
-            update(Task)
-            .where(Task.id == task_id)
-            .values(quantity_done=Task.quantity_done + 1, status="done"),
-            execution_options={"synchronize_session": False},
-        )
+        conn.execute(_DONE_TASK, {"t_id": task_id})
 
     transaction(engine, work)
 
@@ -307,8 +315,11 @@ def scale(backend: str, balances: int, movements: int, samples: int) -> None:
         for _n in range(samples):
             code = f"L{rng.randint(1, locs):07d}"
             t0 = time.perf_counter()
-            with session_scope(db.engine) as s:
-                loc = s.execute(select(Location).where(Location.code == code)).scalar_one()
+            with read_only(db.engine) as s, s.begin():
+                # as a station does: its own warehouse, then the code (the unique index)
+                loc = s.execute(
+                    select(Location).where(Location.warehouse_id == wh_id, Location.code == code)
+                ).scalar_one()
                 inv.balances_at(s, loc.id)
             lookups.append(time.perf_counter() - t0)
         for task_id, key in task_ids:
@@ -393,10 +404,12 @@ def main() -> None:
     print("\ntargets: ratio ORM/raw >= 0.5; PostgreSQL with 16 writers >= 300 tx/s")
     for backend, rows in summary.items():
         for writers, orm_tps, raw_tps in rows:
-            ok = orm_tps / raw_tps >= 0.5 and (
-                backend != "postgresql" or writers != 16 or orm_tps >= 300
-            )
-            print(f"  {backend:<10} {writers:>2} writers: {'met' if ok else 'NOT met'}")
+            ratio = orm_tps / raw_tps
+            line = f"  {backend:<10} {writers:>2} writers: ratio {ratio:.2f} "
+            line += "met" if ratio >= 0.5 else "NOT met"
+            if backend == "postgresql" and writers == 16:
+                line += f"; {orm_tps:.0f} tx/s " + ("met" if orm_tps >= 300 else "NOT met")
+            print(line)
     if not args.no_scale:
         print(f"\nat scale: {balances:,} balances, {movements:,} movements (target median < 5 ms)")
         for backend in backends:
