@@ -284,24 +284,23 @@ def _post(
             "created_at": now,
         },
     ).scalar_one()
-    conn.execute(
-        _INSERT_MOVEMENT,
-        [
-            {
-                "transaction_id": transaction_id,
-                "balance_id": balance_id,
-                "location_id": change.key.location_id,
-                "item_id": change.key.item_id,
-                "lot": change.key.lot,
-                "expiry": change.key.expiry,
-                "container_id": change.key.container_id,
-                "quantity_delta": change.quantity,
-                "reserved_delta": change.reserved,
-                "created_at": now,
-            }
-            for change, balance_id, _q, _r in applied
-        ],
-    )
+    movements = [
+        {
+            "transaction_id": transaction_id,
+            "balance_id": balance_id,
+            "location_id": change.key.location_id,
+            "item_id": change.key.item_id,
+            "lot": change.key.lot,
+            "expiry": change.key.expiry,
+            "container_id": change.key.container_id,
+            "quantity_delta": change.quantity,
+            "reserved_delta": change.reserved,
+            "created_at": now,
+        }
+        for change, balance_id, _q, _r in applied
+    ]
+    # one row: a plain execute (an executemany of one costs more)
+    conn.execute(_INSERT_MOVEMENT, movements[0] if len(movements) == 1 else movements)
     return {
         "transaction_id": transaction_id,
         "kind": kind,
