@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import Static
 
 from floor.printing import JobStatus, PrintJob
@@ -182,3 +183,18 @@ async def test_a_stuck_printer_does_not_hold_up_the_station(
         release.set()
         assert service.wait_idle(10)
         assert service.store.get(job_id).status is JobStatus.PRINTED
+
+
+@pytest.mark.parametrize(
+    "size", [pytest.param((80, 24), id="80x24"), pytest.param((40, 16), id="40x16")]
+)
+def test_snapshot_print_jobs(
+    snap_compare: Callable, make_app: Callable, tmp_path: Path, size: Any
+) -> None:
+    """The Print jobs screen with no jobs yet (job times would make a snapshot change)."""
+
+    async def opened(pilot: Any) -> None:
+        await open_print_jobs(pilot, "OPPACKER")
+
+    app = make_app(sections=printer(tmp_path / "labels"))
+    assert snap_compare(app, terminal_size=size, run_before=opened)
