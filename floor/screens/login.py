@@ -56,15 +56,32 @@ class LoginScreen(StationScreen):
             self.ENTRY_LABEL = N_("Badge:")  # type: ignore[misc]
             self.MASK_ENTRY = False  # type: ignore[misc]
             self.prompt(_("Scan your badge"), _("or key in your badge number and press Enter"))
+            self.show_lines(self._demo_hint())
         else:
             self.ENTRY_LABEL = N_("PIN:")  # type: ignore[misc]
             self.MASK_ENTRY = True  # type: ignore[misc]
+            self.show_lines([])
             self.prompt(
                 _("Key in your PIN"),
                 _("Badge {badge}. Enter to log in, Esc to start again", badge=self.badge),
             )
         self.TYPED_ONLY = self.badge is not None  # type: ignore[misc]
         self._show_entry()
+
+    def _demo_hint(self) -> list[str]:
+        from floor.demo import DEMO_OPERATORS, DEMO_WAREHOUSE
+
+        if self.station.warehouse_code != DEMO_WAREHOUSE:
+            return []
+        picker, admin = DEMO_OPERATORS[0], DEMO_OPERATORS[6]
+        return [
+            _("Demo warehouse: try badge {badge}, PIN {pin}", badge=picker.badge, pin=picker.pin),
+            _(
+                "or {badge}, PIN {pin} (admin); `floor demo` lists them all",
+                badge=admin.badge,
+                pin=admin.pin,
+            ),
+        ]
 
     # Badge step.
 

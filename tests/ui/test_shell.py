@@ -426,3 +426,24 @@ async def test_lookup_shows_stock_at_a_location(
         await settle(pilot)
         assert "Unknown location A09-09-9" in text_of(app, "#feedback")
     assert [r.outcome for r in journal_rows(app)[1:]] == ["accepted", "rejected"]
+
+
+async def test_login_screen_of_the_demo_warehouse_shows_demo_badges(
+    make_app: Callable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import floor.demo
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "OP1001" not in text_of(app, "#body")  # not the demo: no hint
+    monkeypatch.setattr(floor.demo, "DEMO_WAREHOUSE", "TST")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        body = text_of(app, "#body")
+        assert "OP1001" in body and "PIN 1001" in body and "OP1007" in body
+        app.inject_scan("OPPICKER")
+        await settle(pilot)
+        assert text_of(app, "#prompt") == "Key in your PIN"
+        assert "OP1001" not in text_of(app, "#body")
