@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from floor import inventory as inv
+from floor.catalog import item_for_barcode
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.i18n import _
 from floor.idempotency import once
@@ -45,7 +46,6 @@ from floor.models import (
     utcnow,
 )
 from floor.operators import require_role
-from floor.receiving import item_for_barcode
 
 COUNT_ROLES = (Role.COUNTER.value, Role.SUPERVISOR.value)
 APPROVER_ROLES = (Role.SUPERVISOR.value, Role.ADMIN.value)

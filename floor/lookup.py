@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from floor.catalog import find_item_for_barcode
 from floor.errors import NotFound
 from floor.i18n import _
-from floor.models import Balance, Container, Item, ItemBarcode, Location
+from floor.models import Balance, Container, Item, Location
 
 
 @dataclass(frozen=True)
@@ -77,22 +78,10 @@ def stock_in_container(session: Session, warehouse_id: int, code: str) -> Lookup
 
 def find_item(session: Session, barcode: str) -> Item:
     """The item a barcode (GTIN, any pack level barcode, or SKU) stands for."""
-    variants = {barcode, barcode.lstrip("0"), barcode.zfill(14)}
-    item = session.scalar(
-        select(Item)
-        .outerjoin(ItemBarcode, ItemBarcode.item_id == Item.id)
-        .where(
-            or_(
-                ItemBarcode.barcode.in_(variants),
-                Item.gtin.in_(variants),
-                Item.sku == barcode,
-            )
-        )
-        .limit(1)
-    )
-    if item is None:
+    found = find_item_for_barcode(session, barcode)
+    if found is None:
         raise NotFound(_("Unknown item {code}", code=barcode), expected=_("an item barcode"))
-    return item
+    return found[0]
 
 
 def stock_of_item(session: Session, warehouse_id: int, barcode: str) -> Lookup:

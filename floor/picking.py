@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, aliased
 
 from floor import inventory
 from floor.allocation import allocate_line, load_candidates
+from floor.catalog import find_item_for_barcode
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.i18n import _
 from floor.idempotency import once
@@ -38,7 +39,6 @@ from floor.models import (
     Container,
     ContainerKind,
     Item,
-    ItemBarcode,
     Location,
     LocationKind,
     OrderStatus,
@@ -473,15 +473,9 @@ def confirm_location(
 
 
 def _item_for_barcode(session: Session, gtin: str) -> tuple[int, int] | None:
-    """(item id, units per scan) for a GTIN, matching with or without leading zeros."""
-    candidates = {gtin, gtin.lstrip("0"), gtin.zfill(14), gtin[-13:], gtin[-12:], gtin[-8:]}
-    row = session.execute(
-        select(ItemBarcode.item_id, ItemBarcode.units).where(ItemBarcode.barcode.in_(candidates))
-    ).first()
-    if row is not None:
-        return int(row[0]), int(row[1])
-    item_id = session.scalar(select(Item.id).where(Item.gtin.in_(candidates)))
-    return (int(item_id), 1) if item_id is not None else None
+    """(item id, units per scan) for a GTIN, however its barcode was stored."""
+    found = find_item_for_barcode(session, gtin)
+    return (found[0].id, found[1]) if found else None
 
 
 def confirm_item(

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from floor import inventory as inv
+from floor.catalog import item_for_barcode, location_by_code
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.i18n import _
 from floor.idempotency import once
@@ -41,7 +42,6 @@ from floor.models import (
     ZoneKind,
 )
 from floor.operators import require_role
-from floor.receiving import item_for_barcode, location_by_code
 
 PUTAWAY_ROLES = (Role.RECEIVER.value, Role.SUPERVISOR.value)
 OVERRIDE_ROLES = (Role.SUPERVISOR.value, Role.ADMIN.value)

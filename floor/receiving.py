@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from floor import inventory as inv
+from floor.catalog import item_for_barcode
 from floor.errors import Conflict, InvalidInput, NotFound
 from floor.i18n import N_, _
 from floor.idempotency import once
@@ -32,7 +33,6 @@ from floor.models import (
     Container,
     ContainerKind,
     Item,
-    ItemBarcode,
     Location,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -138,34 +138,6 @@ class ReceiptClosed:
 
 
 # --- lookups shared by the inbound flows ----------------------------------------------------
-
-
-def item_for_barcode(session: Session, barcode: str) -> tuple[Item, int]:
-    """The item a barcode (any pack level) or GTIN names, and the units one scan of it is."""
-    code = barcode.strip()
-    candidates = {code, code.zfill(14), code.lstrip("0"), code.lstrip("0").zfill(13)}
-    found = session.scalars(
-        select(ItemBarcode).where(ItemBarcode.barcode.in_(candidates)).order_by(ItemBarcode.id)
-    ).first()
-    if found is not None:
-        return session.get(Item, found.item_id), found.units  # type: ignore[return-value]
-    item = session.scalars(
-        select(Item).where((Item.gtin.in_(candidates)) | (Item.sku == code)).order_by(Item.id)
-    ).first()
-    if item is None:
-        raise NotFound(
-            _("Unknown item barcode {barcode}", barcode=code), expected=_("an item barcode")
-        )
-    return item, 1
-
-
-def location_by_code(session: Session, warehouse_id: int, code: str) -> Location:
-    location = session.scalars(
-        select(Location).where(Location.warehouse_id == warehouse_id, Location.code == code)
-    ).one_or_none()
-    if location is None:
-        raise NotFound(_("Unknown location {code}", code=code), expected=_("a location label"))
-    return location
 
 
 def first_location_in_zone(session: Session, warehouse_id: int, kind: str) -> Location:

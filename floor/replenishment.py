@@ -17,6 +17,7 @@ from dataclasses import asdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from floor.catalog import item_for_barcode
 from floor.errors import NotFound, WrongScan
 from floor.i18n import _
 from floor.idempotency import once
@@ -35,7 +36,6 @@ from floor.models import (
 )
 from floor.operators import require_role
 from floor.putaway import ACTIVE, MoveTaskView, view_task
-from floor.receiving import item_for_barcode
 
 REPLENISH_ROLES = (Role.PICKER.value, Role.RECEIVER.value, Role.SUPERVISOR.value)
 

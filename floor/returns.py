@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from floor import inventory as inv
+from floor.catalog import item_for_barcode, location_by_code
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.i18n import _
 from floor.idempotency import once
@@ -37,7 +38,7 @@ from floor.models import (
     ZoneKind,
 )
 from floor.operators import require_role
-from floor.receiving import first_location_in_zone, item_for_barcode, location_by_code
+from floor.receiving import first_location_in_zone
 
 RETURN_ROLES = (Role.RECEIVER.value, Role.SUPERVISOR.value)
 DISPOSITIONS = ("restock", "quarantine", "scrap")

@@ -105,8 +105,8 @@ class CountingScreen(FlowScreen):
             found = {"barcode": gtin, "lot": scan.lot or "", "expiry": scan.expiry}
 
             def check(session: Any) -> None:
+                from floor.catalog import item_for_barcode
                 from floor.errors import WrongScan
-                from floor.receiving import item_for_barcode
 
                 sku = item_for_barcode(session, gtin)[0].sku
                 try:
