@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -12,18 +11,7 @@ from floor.catalog import find_item_for_barcode
 from floor.errors import NotFound
 from floor.i18n import _
 from floor.models import Balance, Container, Item, Location
-
-
-@dataclass(frozen=True)
-class StockLine:
-    location: str
-    sku: str
-    description: str
-    lot: str
-    expiry: dt.date | None
-    container: str
-    quantity: int
-    reserved: int
+from floor.stock_report import StockLine
 
 
 @dataclass(frozen=True)
