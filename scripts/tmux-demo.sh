@@ -57,7 +57,7 @@ wait_for "Unknown badge OP9999"
 capture unknown-badge
 
 tmux send-keys -t "$SESSION" "OP1001" Enter          # Pat Picker
-wait_for "PIN"
+wait_for "Key in your PIN"
 capture pin
 
 tmux send-keys -t "$SESSION" "1001" Enter

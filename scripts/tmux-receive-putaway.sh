@@ -94,7 +94,7 @@ tm new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
 wait_for "Scan your badge" 30
 capture login
 tm send-keys -t "$SESSION" "OP1002" Enter
-wait_for "PIN"
+wait_for "Key in your PIN"
 tm send-keys -t "$SESSION" "1002" Enter
 wait_for "Choose a task"
 capture menu
