@@ -39,3 +39,14 @@ class CommandContext:
         from floor.db import open_database
 
         return open_database(self.settings.resolved_database_url)
+
+
+def run_service(ctx: CommandContext, work):  # type: ignore[no-untyped-def]
+    """Run a domain service in one retried transaction; its refusal becomes a CommandError."""
+    from floor.db import transaction
+    from floor.errors import FloorError
+
+    try:
+        return transaction(ctx.engine, work)
+    except FloorError as exc:
+        raise CommandError(str(exc)) from None

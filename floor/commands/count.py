@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from floor.commands import CommandContext, CommandError
+from floor.commands import CommandContext, run_service
 from floor.i18n import _
 
 
@@ -41,26 +41,10 @@ def register(sub: Any) -> None:
     listing.set_defaults(handler=cmd_list)
 
 
-def _run(ctx: CommandContext, work: Any) -> Any:
-    from floor.db import transaction
-    from floor.errors import FloorError
-
-    try:
-        return transaction(ctx.engine, work)
-    except FloorError as exc:
-        raise CommandError(str(exc)) from None
-
-
 def _warehouse_id(session: Any, code: str) -> int:
-    from sqlalchemy import select
+    from floor.stock_report import find_warehouse
 
-    from floor.errors import NotFound
-    from floor.models import Warehouse
-
-    found = session.scalar(select(Warehouse.id).where(Warehouse.code == code))
-    if found is None:
-        raise NotFound(_("Unknown warehouse {code}", code=code))
-    return int(found)
+    return int(find_warehouse(session, code))
 
 
 def _ids(session: Any, model: Any, column: Any, codes: list[str], what: str, **where: Any) -> list:
@@ -102,7 +86,7 @@ def cmd_create(args: argparse.Namespace, ctx: CommandContext) -> int:
             return counting.create_count_tasks_by_item(session, warehouse_id, ids, actor=SYSTEM)
         return counting.schedule_abc_counts(session, warehouse_id)
 
-    task_ids = _run(ctx, work)
+    task_ids = run_service(ctx, work)
     if task_ids:
         print(
             _(
@@ -121,7 +105,7 @@ def cmd_list(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor import counting
 
     code = args.warehouse or ctx.settings.warehouse
-    rows = _run(ctx, lambda s: counting.count_tasks(s, _warehouse_id(s, code)))
+    rows = run_service(ctx, lambda s: counting.count_tasks(s, _warehouse_id(s, code)))
     if not rows:
         print(_("No counts open"), file=ctx.out)
         return 0

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from floor.commands import CommandContext, CommandError
+from floor.commands import CommandContext, run_service
 
 
 def register(sub: Any) -> None:
@@ -67,26 +67,10 @@ def register(sub: Any) -> None:
     status.set_defaults(handler=cmd_status)
 
 
-def _run(ctx: CommandContext, work: Any) -> Any:
-    from floor.db import transaction
-    from floor.errors import FloorError
-
-    try:
-        return transaction(ctx.engine, work)
-    except FloorError as exc:
-        raise CommandError(str(exc)) from None
-
-
 def _warehouse_id(session: Any, code: str) -> int:
-    from sqlalchemy import select
+    from floor.stock_report import find_warehouse
 
-    from floor.errors import NotFound
-    from floor.models import Warehouse
-
-    found = session.scalar(select(Warehouse.id).where(Warehouse.code == code))
-    if found is None:
-        raise NotFound(f"No warehouse {code}")
-    return int(found)
+    return int(find_warehouse(session, code))
 
 
 def cmd_build(args: argparse.Namespace, ctx: CommandContext) -> int:
@@ -108,7 +92,7 @@ def cmd_build(args: argparse.Namespace, ctx: CommandContext) -> int:
         wave = build_wave(session, _warehouse_id(session, code), rules)
         return wave.code, dict(wave.rules)
 
-    wave_code, summary = _run(ctx, work)
+    wave_code, summary = run_service(ctx, work)
     print(
         f"wave {wave_code}: {summary['orders']} orders, {summary['lines']} lines, "
         f"{summary['volume_l']} l (planned)",
@@ -120,7 +104,7 @@ def cmd_build(args: argparse.Namespace, ctx: CommandContext) -> int:
 def cmd_release(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.waves import release_wave
 
-    report = _run(
+    report = run_service(
         ctx,
         lambda s: release_wave(s, args.code, shortage_policy=args.policy, cart_size=args.cart_size),
     )
@@ -142,7 +126,7 @@ def cmd_release(args: argparse.Namespace, ctx: CommandContext) -> int:
 def cmd_hold(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.waves import hold_wave
 
-    _run(ctx, lambda s: hold_wave(s, args.code).code)
+    run_service(ctx, lambda s: hold_wave(s, args.code).code)
     print(f"wave {args.code}: held", file=ctx.out)
     return 0
 
@@ -150,7 +134,7 @@ def cmd_hold(args: argparse.Namespace, ctx: CommandContext) -> int:
 def cmd_cancel(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.waves import cancel_wave
 
-    _run(ctx, lambda s: cancel_wave(s, args.code).code)
+    run_service(ctx, lambda s: cancel_wave(s, args.code).code)
     print(f"wave {args.code}: cancelled, reservations released", file=ctx.out)
     return 0
 
@@ -158,7 +142,7 @@ def cmd_cancel(args: argparse.Namespace, ctx: CommandContext) -> int:
 def cmd_status(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.waves import list_waves, wave_status
 
-    views = _run(
+    views = run_service(
         ctx, lambda s: [wave_status(s, args.code)] if args.code else list_waves(s, limit=20)
     )
     print(
