@@ -35,7 +35,8 @@ from sqlalchemy.orm import Session
 
 from floor import inventory as inv
 from floor.db import create_floor_engine, read_only, session_scope, transaction, upgrade
-from floor.models import Location, Task
+from floor.driver_sql import DriverStatement, cursor_of
+from floor.models import Location, Task, utcnow
 
 PG_ADMIN = os.environ.get("FLOOR_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 WRITERS = (1, 4, 16)
@@ -130,23 +131,33 @@ def seed(
 
 
 _TASKS = Task.__table__
-_LOCK_TASK = select(_TASKS.c.id).where(_TASKS.c.id == bindparam("t_id")).with_for_update()
-_DONE_TASK = (
+# The task's two statements, on the driver inside the Session's transaction, as the
+# ledger runs its own (floor/driver_sql.py).
+_LOCK_TASK = DriverStatement(
+    select(_TASKS.c.id, _TASKS.c.quantity_done)
+    .where(_TASKS.c.id == bindparam("t_id"))
+    .with_for_update()
+)
+_DONE_TASK = DriverStatement(
     update(_TASKS)
     .where(_TASKS.c.id == bindparam("t_id"))
-    .values(quantity_done=_TASKS.c.quantity_done + 1, status="done")
+    .values(quantity_done=_TASKS.c.quantity_done + 1, status="done", updated_at=bindparam("now"))
 )
 
 
 def orm_pick_confirm(engine: Engine, task_id: int, key: inv.StockKey) -> None:
     """floor's path: a retrying transaction on an ORM Session, the ledger's posting, and the
-    task's lock and update as prebuilt statements on the session's connection."""
+    task's lock and update as driver statements on the session's connection."""
 
     def work(s: Session) -> None:
-        conn = s.connection()
-        conn.execute(_LOCK_TASK, {"t_id": task_id}).one()
-        inv.post(s, "pick", [inv.Change(key, -1)], reason="pick", reference=f"task {task_id}")
-        conn.execute(_DONE_TASK, {"t_id": task_id})
+        cursor, conn = cursor_of(s)
+        try:
+            if _LOCK_TASK.execute(cursor, conn, {"t_id": task_id}).fetchone() is None:
+                raise LookupError(task_id)
+            inv.post(s, "pick", [inv.Change(key, -1)], reason="pick", reference=f"task {task_id}")
+            _DONE_TASK.execute(cursor, conn, {"t_id": task_id, "now": utcnow()})
+        finally:
+            cursor.close()
 
     transaction(engine, work)
 

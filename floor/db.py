@@ -15,13 +15,12 @@ import random
 import re
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -43,17 +42,33 @@ def create_floor_engine(url: str, *, echo: bool = False, pool_size: int = 10) ->
     """An engine with the pragmas and transaction behaviour floor relies on."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        pool: dict[str, int] = {}
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            # a SQLite connection is a file handle: never make a thread wait for one
+            # (each thread keeps one for its write transactions, see session_scope)
+            pool = {"pool_size": pool_size, "max_overflow": -1}
         engine = create_engine(
             url,
             echo=echo,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            **pool,
         )
         _configure_sqlite(engine)
         return engine
     return create_engine(
         url, echo=echo, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True
+    )
+
+
+# The pooled connections of the write transactions open now (`session_scope`): theirs is
+# the BEGIN IMMEDIATE. Every other transaction begins DEFERRED.
+_immediate: set[object] = set()
+
+
+def _sqlite_begin(dbapi_connection) -> None:  # type: ignore[no-untyped-def]
+    dbapi_connection.driver_connection.execute(
+        "BEGIN IMMEDIATE" if dbapi_connection in _immediate else "BEGIN DEFERRED"
     )
 
 
@@ -69,11 +84,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        # straight to the driver: this runs once per transaction, on the scan path
-        conn.connection.driver_connection.execute(f"BEGIN {mode}")
+    # The BEGIN is the dialect's, not a "begin" event listener (SQLAlchemy's recipe): any
+    # Connection event switches on event dispatch for every connect, statement and commit
+    # of the engine, which costs more per transaction than SQLite's whole commit.
+    engine.dialect.do_begin = _sqlite_begin  # type: ignore[method-assign]
 
 
 def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
@@ -172,36 +186,72 @@ def _is_retryable(exc: BaseException) -> bool:
     return False
 
 
-_writers: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+class _Parked:
+    """A thread's Session between transactions and, on SQLite, the connection it runs on."""
+
+    __slots__ = ("connection", "engine", "session")
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.connection: Connection | None = engine.connect() if is_sqlite(engine) else None
+        self.session = Session(self.connection or engine, expire_on_commit=False, autoflush=True)
+
+    def close(self) -> None:
+        self.session.close()
+        if self.connection is not None:
+            self.connection.close()
+
+    def __del__(self) -> None:
+        # the thread ended or parked another: give the connection back to the pool
+        with suppress(Exception):
+            self.close()
 
 
-def writer(engine: Engine) -> Engine:
-    """The engine for write transactions: on SQLite they BEGIN IMMEDIATE (take the write
-    lock first, so two stations never both read then both try to write). Plain sessions
-    on `engine` begin DEFERRED and only read."""
-    if not is_sqlite(engine):
-        return engine
-    bound = _writers.get(engine)
-    if bound is None:
-        bound = _writers[engine] = engine.execution_options(sqlite_begin="IMMEDIATE")
-    return bound
+class _Idle(threading.local):
+    """Each thread reuses its last write Session (SQLAlchemy's scoped-session pattern) and,
+    on SQLite, keeps its connection checked out: making a Session and checking a
+    connection in and out cost more than a scan's whole transaction does on SQLite. A
+    closed Session holds no objects, and an idle SQLite connection holds no lock.
+    PostgreSQL connections go back to the pool after every transaction."""
+
+    parked: _Parked | None = None
+
+
+_idle = _Idle()
 
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One write transaction: commit on success, roll back on any error."""
-    session = Session(writer(engine), expire_on_commit=False, autoflush=True)
+    """One write transaction: commit on success, roll back on any error.
+
+    On SQLite it begins IMMEDIATE (at its first statement): it takes the write lock
+    first, so two stations never both read and then both try to write."""
+    parked = _idle.parked
+    if parked is not None and parked.engine is engine:
+        _idle.parked = None  # in use: a nested scope on this thread makes its own
+    else:
+        parked = _Parked(engine)
+    session = parked.session
+    pooled = parked.connection.connection if parked.connection is not None else None
+    if pooled is not None:
+        _immediate.add(pooled)
     try:
         with session.begin():
             yield session
     finally:
         session.close()
+        _immediate.discard(pooled)
+        session.info.clear()
+        if parked.connection is not None and parked.connection.in_transaction():
+            parked.close()  # not expected: never park a connection mid-transaction
+        else:
+            _idle.parked = parked
 
 
 def transaction(engine: Engine, work: Callable[[Session], T], *, attempts: int = MAX_ATTEMPTS) -> T:
     """Run `work(session)` in one transaction, retried on serialization failure or deadlock.
 
-    `work` must be safe to run again from the start: it sees a fresh session each time.
+    `work` must be safe to run again from the start: each attempt has a clean session.
     """
     for attempt in range(1, attempts + 1):
         try:

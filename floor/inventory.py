@@ -14,12 +14,13 @@ on serialization failure, deadlock or a concurrent insert of the same key.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, and_, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from floor.driver_sql import DriverStatement, cursor_of
 from floor.errors import InsufficientStock, InvalidInput
 from floor.i18n import _
 from floor.idempotency import once
@@ -106,7 +107,10 @@ def _key_filter(key: StockKey):  # type: ignore[no-untyped-def]
     )
 
 
-def _merge(changes: Iterable[Change]) -> list[Change]:
+def _merge(changes: Sequence[Change]) -> list[Change]:
+    if len(changes) == 1:  # a scan's posting
+        change = changes[0]
+        return [change] if change.quantity or change.reserved else []
     merged: dict[StockKey, list[int]] = {}
     for change in changes:
         slot = merged.setdefault(change.key, [0, 0])
@@ -228,8 +232,28 @@ def _find_statement(expiry_null: bool, container_null: bool):  # type: ignore[no
 _APPLY = {(e, k): _apply_statement(e, k) for e in (True, False) for k in (True, False)}
 _FIND = {(e, k): _find_statement(e, k) for e in (True, False) for k in (True, False)}
 _INSERT_BALANCE = insert(_BALANCES).returning(_BALANCES.c.id)
-_INSERT_TRANSACTION = insert(_TRANSACTIONS).returning(_TRANSACTIONS.c.id)
-_INSERT_MOVEMENT = insert(_MOVEMENTS)
+
+# The statements every posting runs go straight to the driver (floor/driver_sql.py).
+_APPLY_ON_DRIVER = {shape: DriverStatement(stmt) for shape, stmt in _APPLY.items()}
+_INSERT_TRANSACTION = DriverStatement(
+    insert(_TRANSACTIONS).returning(_TRANSACTIONS.c.id),
+    ("kind", "reason", "reference", "operator_id", "station", "scan_id", "created_at"),
+)
+_INSERT_MOVEMENT = DriverStatement(
+    insert(_MOVEMENTS).inline(),
+    (
+        "transaction_id",
+        "balance_id",
+        "location_id",
+        "item_id",
+        "lot",
+        "expiry",
+        "container_id",
+        "quantity_delta",
+        "reserved_delta",
+        "created_at",
+    ),
+)
 
 
 def _key_params(key: StockKey) -> dict:
@@ -255,165 +279,45 @@ def _post(
     merged = _merge(changes)
     if not merged:
         raise InvalidInput(_("Nothing to post: every quantity is zero"))
-    conn = session.connection()
+    cursor, conn = cursor_of(session)
     now = utcnow()
-    if len(merged) >= BULK_THRESHOLD:
-        applied = _apply_bulk(session, conn, merged, now, allow_reserved)
-    else:
-        return _post_small(
-            session, conn, kind, merged, actor, reason, reference, scan_id, now, allow_reserved
-        )
-
-    transaction_id = conn.execute(
-        _INSERT_TRANSACTION,
-        {
-            "kind": kind,
-            "reason": reason,
-            "reference": reference,
-            "operator_id": actor.operator_id,
-            "station": actor.station,
-            "scan_id": scan_id,
-            "created_at": now,
-        },
-    ).scalar_one()
-    movements = [
-        {
-            "transaction_id": transaction_id,
-            "balance_id": balance_id,
-            "location_id": change.key.location_id,
-            "item_id": change.key.item_id,
-            "lot": change.key.lot,
-            "expiry": change.key.expiry,
-            "container_id": change.key.container_id,
-            "quantity_delta": change.quantity,
-            "reserved_delta": change.reserved,
-            "created_at": now,
-        }
-        for change, balance_id, _q, _r in applied
-    ]
-    # one row: a plain execute (an executemany of one costs more)
-    conn.execute(_INSERT_MOVEMENT, movements[0] if len(movements) == 1 else movements)
-    return {
-        "transaction_id": transaction_id,
-        "kind": kind,
-        "balances": [[bid, q, r] for _c, bid, q, r in applied],
-    }
-
-
-class _DriverSQL:
-    """The ledger's hot statements written for the driver itself (sqlite3 or psycopg).
-
-    A posting of a few keys (every scan) skips SQLAlchemy's per-statement machinery, which
-    costs more than the statements on SQLite; it runs on the Session's own DBAPI
-    connection, inside the same transaction. Values are stored exactly as SQLAlchemy
-    stores them (on SQLite, dates and times as ISO text).
-    """
-
-    def __init__(self, dialect: str) -> None:
-        self.sqlite = dialect == "sqlite"
-        p = "?" if self.sqlite else "%s"
-        self.apply: dict[tuple[bool, bool], str] = {}
-        for expiry_null in (True, False):
-            for container_null in (True, False):
-                self.apply[(expiry_null, container_null)] = (
-                    f"UPDATE balances SET quantity = quantity + {p}, reserved = reserved + {p} "
-                    f"WHERE location_id = {p} AND item_id = {p} AND lot = {p} AND "
-                    + ("expiry IS NULL" if expiry_null else f"expiry = {p}")
-                    + " AND "
-                    + ("container_id IS NULL" if container_null else f"container_id = {p}")
-                    + f" AND quantity + {p} >= 0 AND reserved + {p} >= 0"
-                    f" AND reserved + {p} <= quantity + {p} RETURNING id, quantity, reserved"
-                )
-        self.insert_transaction = (
-            "INSERT INTO stock_transactions (kind, reason, reference, operator_id, station, "
-            f"scan_id, created_at) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}) RETURNING id"
-        )
-        self.insert_movement = (
-            "INSERT INTO movements (transaction_id, balance_id, location_id, item_id, lot, "
-            "expiry, container_id, quantity_delta, reserved_delta, created_at) VALUES "
-            f"({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p})"
-        )
-
-    def time(self, value: dt.datetime) -> object:
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else value
-
-    def day(self, value: dt.date | None) -> object:
-        return value.isoformat() if self.sqlite and value is not None else value
-
-
-_DRIVER_SQL: dict[str, _DriverSQL] = {}
-
-
-def _driver_sql(dialect: str) -> _DriverSQL:
-    found = _DRIVER_SQL.get(dialect)
-    if found is None:
-        found = _DRIVER_SQL[dialect] = _DriverSQL(dialect)
-    return found
-
-
-def _post_small(
-    session: Session,
-    conn,  # type: ignore[no-untyped-def]
-    kind: str,
-    merged: list[Change],
-    actor: Actor,
-    reason: str,
-    reference: str,
-    scan_id: str | None,
-    now: dt.datetime,
-    allow_reserved: bool,
-) -> dict:
-    """A posting of fewer than BULK_THRESHOLD keys: one conditional UPDATE per key (lock,
-    check and change at once), then the transaction and its movements."""
-    sql = _driver_sql(conn.dialect.name)
-    cursor = conn.connection.driver_connection.cursor()
     try:
-        applied: list[tuple[Change, int, int, int]] = []
-        for change in merged:  # sorted by key: a stable lock order
-            key = change.key
-            shape = (key.expiry is None, key.container_id is None)
-            values: list[object] = [
-                change.quantity,
-                change.reserved,
-                key.location_id,
-                key.item_id,
-                key.lot,
-            ]
-            if key.expiry is not None:
-                values.append(sql.day(key.expiry))
-            if key.container_id is not None:
-                values.append(key.container_id)
-            values += [change.quantity, change.reserved, change.reserved, change.quantity]
-            cursor.execute(sql.apply[shape], values)
-            row = cursor.fetchone()
-            if row is None:
-                row = _insert_or_refuse(
-                    session, conn, change, shape, _key_params(key), now, allow_reserved
-                )
-            applied.append((change, row[0], row[1], row[2]))
-        stamp = sql.time(now)
-        cursor.execute(
-            sql.insert_transaction,
-            (kind, reason, reference, actor.operator_id, actor.station, scan_id, stamp),
-        )
-        transaction_id = cursor.fetchone()[0]
-        for change, balance_id, _q, _r in applied:
-            key = change.key
-            cursor.execute(
-                sql.insert_movement,
-                (
-                    transaction_id,
-                    balance_id,
-                    key.location_id,
-                    key.item_id,
-                    key.lot,
-                    sql.day(key.expiry),
-                    key.container_id,
-                    change.quantity,
-                    change.reserved,
-                    stamp,
-                ),
-            )
+        if len(merged) >= BULK_THRESHOLD:
+            applied = _apply_bulk(session, conn, merged, now, allow_reserved)
+        else:
+            applied = _apply_each(session, conn, cursor, merged, now, allow_reserved)
+        transaction_id = _INSERT_TRANSACTION.execute(
+            cursor,
+            conn,
+            {
+                "kind": kind,
+                "reason": reason,
+                "reference": reference,
+                "operator_id": actor.operator_id,
+                "station": actor.station,
+                "scan_id": scan_id,
+                "created_at": now,
+            },
+        ).fetchone()[0]
+        movements = [
+            {
+                "transaction_id": transaction_id,
+                "balance_id": balance_id,
+                "location_id": change.key.location_id,
+                "item_id": change.key.item_id,
+                "lot": change.key.lot,
+                "expiry": change.key.expiry,
+                "container_id": change.key.container_id,
+                "quantity_delta": change.quantity,
+                "reserved_delta": change.reserved,
+                "created_at": now,
+            }
+            for change, balance_id, _q, _r in applied
+        ]
+        if len(movements) == 1:  # an executemany of one costs more
+            _INSERT_MOVEMENT.execute(cursor, conn, movements[0])
+        else:
+            _INSERT_MOVEMENT.execute_many(cursor, conn, movements)
     finally:
         cursor.close()
     return {
@@ -421,6 +325,32 @@ def _post_small(
         "kind": kind,
         "balances": [[bid, q, r] for _c, bid, q, r in applied],
     }
+
+
+def _apply_each(
+    session: Session,
+    conn,  # type: ignore[no-untyped-def]
+    cursor,  # type: ignore[no-untyped-def]
+    merged: list[Change],
+    now: dt.datetime,
+    allow_reserved: bool,
+) -> list[tuple[Change, int, int, int]]:
+    """Fewer than BULK_THRESHOLD keys (every scan): one conditional UPDATE per key, which
+    locks, checks and changes the balance at once; no row back means missing or refused."""
+    applied: list[tuple[Change, int, int, int]] = []
+    for change in merged:  # sorted by key: a stable lock order
+        key = change.key
+        shape = (key.expiry is None, key.container_id is None)
+        params = _key_params(key)
+        row = (
+            _APPLY_ON_DRIVER[shape]
+            .execute(cursor, conn, {**params, "dq": change.quantity, "dr": change.reserved})
+            .fetchone()
+        )
+        if row is None:
+            row = _insert_or_refuse(session, conn, change, shape, params, now, allow_reserved)
+        applied.append((change, row[0], row[1], row[2]))
+    return applied
 
 
 BULK_THRESHOLD = 32

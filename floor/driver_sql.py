@@ -1,0 +1,105 @@
+"""Hot statements run straight on the driver, inside the Session's own transaction.
+
+On SQLite a statement costs a few microseconds, while SQLAlchemy's per-execution machinery
+(cache key, compiled lookup, execution context, result wrapping) costs tens. For the few
+statements every scan runs, `DriverStatement` compiles a Core statement once per dialect
+and executes it on the DBAPI cursor of the Session's connection: the same SQL SQLAlchemy
+would send, with the same stored values, without the machinery. Everything else keeps
+using the ORM.
+
+Values are passed by bind name and converted by the column types' own bind processors, so
+they are stored exactly as SQLAlchemy stores them (on SQLite, dates and times as ISO text).
+Python-side column defaults (`default=`, `onupdate=`) are not applied: a statement names
+every column it writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
+
+
+class DriverStatement:
+    """A Core statement compiled once per dialect, executed on the raw DBAPI cursor.
+
+    `columns`: for an INSERT, the columns given (as SQLAlchemy compiles for the keys of
+    an execution's parameters); their bind names are the column names.
+    """
+
+    __slots__ = ("_compiled", "columns", "statement")
+
+    def __init__(self, statement: Executable, columns: Sequence[str] | None = None) -> None:
+        self.statement = statement
+        self.columns = list(columns) if columns is not None else None
+        self._compiled: dict[str, _Compiled] = {}
+
+    def compiled(self, conn: Connection) -> _Compiled:
+        found = self._compiled.get(conn.dialect.name)
+        if found is None:
+            found = self._compiled[conn.dialect.name] = _Compiled(self, conn)
+        return found
+
+    def execute(self, cursor: Any, conn: Connection, params: Mapping[str, object]) -> Any:
+        """Run on `cursor` (from `cursor_of`); returns the cursor for fetchone/fetchall."""
+        compiled = self.compiled(conn)
+        cursor.execute(compiled.sql, compiled.values(params))
+        return cursor
+
+    def execute_many(
+        self, cursor: Any, conn: Connection, rows: Sequence[Mapping[str, object]]
+    ) -> None:
+        compiled = self.compiled(conn)
+        cursor.executemany(compiled.sql, [compiled.values(r) for r in rows])
+
+
+class _Compiled:
+    """One dialect's SQL text, its binds in order with the type conversion each needs
+    (SQLAlchemy's own bind processors: on SQLite, dates and times become ISO text), and the
+    values of binds the statement itself carries (`status="done"`)."""
+
+    __slots__ = ("convert", "fixed", "names", "positional", "sql")
+
+    def __init__(self, owner: DriverStatement, conn: Connection) -> None:
+        dialect = conn.dialect
+        compiled = owner.statement.compile(dialect=dialect, column_keys=owner.columns)
+        self.sql: str = compiled.string
+        self.positional = bool(compiled.positional)
+        self.names: tuple[str, ...] = tuple(compiled.positiontup or ()) if self.positional else ()
+        self.convert: dict[str, Callable[[Any], Any]] = {}
+        self.fixed: dict[str, object] = {}
+        for bind, name in compiled.bind_names.items():
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                self.convert[name] = processor
+            if not bind.required and bind.effective_value is not None:
+                self.fixed[name] = bind.effective_value
+
+    def values(self, params: Mapping[str, object]) -> Any:
+        if self.fixed:
+            params = {**self.fixed, **params}
+        if self.convert:
+            params = dict(params)
+            for name, processor in self.convert.items():
+                if name in params:
+                    params[name] = processor(params[name])
+        return [params[n] for n in self.names] if self.positional else params
+
+
+_CONNECTION = "floor.driver_sql.connection"
+
+
+def cursor_of(session: Session) -> tuple[Any, Connection]:
+    """A DBAPI cursor on the Session's connection (starting its transaction if needed),
+    and that connection. Close the cursor when done."""
+    transaction = session.get_transaction()
+    held = session.info.get(_CONNECTION)
+    if held is not None and transaction is not None and held[0] is transaction:
+        conn = held[1]
+    else:
+        conn = session.connection()
+        session.info[_CONNECTION] = (session.get_transaction(), conn)
+    return conn.connection.driver_connection.cursor(), conn
