@@ -61,7 +61,7 @@ class _Compiled:
     (SQLAlchemy's own bind processors: on SQLite, dates and times become ISO text), and the
     values of binds the statement itself carries (`status="done"`)."""
 
-    __slots__ = ("convert", "fixed", "names", "positional", "sql")
+    __slots__ = ("convert", "fixed", "names", "positional", "required", "sql")
 
     def __init__(self, owner: DriverStatement, conn: Connection) -> None:
         dialect = conn.dialect
@@ -77,8 +77,12 @@ class _Compiled:
                 self.convert[name] = processor
             if not bind.required and bind.effective_value is not None:
                 self.fixed[name] = bind.effective_value
+        self.required = frozenset(compiled.bind_names.values()) - self.fixed.keys()
 
     def values(self, params: Mapping[str, object]) -> Any:
+        if not self.required <= params.keys():
+            missing = ", ".join(sorted(self.required - params.keys()))
+            raise KeyError(f"no value for {missing} in {self.sql!r}")
         if self.fixed:
             params = {**self.fixed, **params}
         if self.convert:

@@ -1,0 +1,237 @@
+"""floor.db's units of work and floor.driver_sql's statements: locking, reuse, stored values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import sqlite3
+import threading
+import warnings
+
+import pytest
+from sqlalchemy import Engine, bindparam, insert, select, text, update
+
+from floor.db import read_only, session_scope, transaction
+from floor.driver_sql import DriverStatement, cursor_of
+from floor.models import Balance, Task
+from tests.support import SmallWarehouse
+
+BALANCES = Balance.__table__
+TASKS = Task.__table__
+_INSERT_BALANCE = DriverStatement(
+    insert(BALANCES).returning(BALANCES.c.id),
+    ("location_id", "item_id", "lot", "expiry", "quantity", "reserved", "received_at"),
+)
+
+
+def _sqlite_path(engine: Engine) -> str:
+    assert engine.url.database
+    return engine.url.database
+
+
+def test_a_write_transaction_holds_the_write_lock_from_its_first_statement(
+    sqlite_engine: Engine,
+) -> None:
+    with session_scope(sqlite_engine) as s:
+        s.execute(text("SELECT 1"))  # a read: under BEGIN DEFERRED no lock would be taken
+        other = sqlite3.connect(_sqlite_path(sqlite_engine), timeout=0, isolation_level=None)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        finally:
+            other.close()
+        # a read-only session on the same thread begins DEFERRED and is not blocked
+        with read_only(sqlite_engine) as r, r.begin():
+            assert r.scalar(select(BALANCES.c.id).limit(1)) is None
+    other = sqlite3.connect(_sqlite_path(sqlite_engine), timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # released at commit
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+def test_a_write_transaction_waits_for_another_to_commit(sqlite_engine: Engine) -> None:
+    holder = sqlite3.connect(_sqlite_path(sqlite_engine), timeout=0, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    done = threading.Event()
+
+    def writer() -> None:
+        with session_scope(sqlite_engine) as s:
+            s.execute(text("SELECT 1"))
+        done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert not done.wait(0.3)  # blocked on the lock, inside the busy timeout
+    holder.execute("COMMIT")
+    holder.close()
+    thread.join(5)
+    assert done.is_set()
+
+
+def test_each_scope_starts_clean_and_a_nested_scope_gets_its_own_session(
+    warehouse: SmallWarehouse,
+) -> None:
+    with session_scope(warehouse.engine) as first:
+        first.get(Balance, 1)
+        first.info["note"] = "left behind"
+        task = first.scalar(select(Task).limit(1))
+        assert task is None or task in first
+        with session_scope(warehouse.engine) as nested:
+            assert nested is not first
+    with session_scope(warehouse.engine) as again:
+        assert not again.identity_map and "note" not in again.info
+
+
+def test_a_failed_transaction_leaves_nothing_and_the_next_one_works(
+    warehouse: SmallWarehouse,
+) -> None:
+    item, location = warehouse.items["PLAIN"], warehouse.locations["A01-01-1"]
+    values = {
+        "location_id": location,
+        "item_id": item,
+        "lot": "",
+        "expiry": None,
+        "quantity": 3,
+        "reserved": 0,
+        "received_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    }
+
+    def fails(s):  # type: ignore[no-untyped-def]
+        cursor, conn = cursor_of(s)
+        _INSERT_BALANCE.execute(cursor, conn, values)
+        raise RuntimeError("after the insert")
+
+    with pytest.raises(RuntimeError):
+        transaction(warehouse.engine, fails)
+    with read_only(warehouse.engine) as r:
+        assert r.scalar(select(BALANCES.c.id).where(BALANCES.c.item_id == item)) is None
+    transaction(warehouse.engine, lambda s: s.execute(text("SELECT 1")))
+
+
+def test_a_thread_gives_its_connection_back_when_it_ends(sqlite_engine: Engine) -> None:
+    def work() -> None:
+        for _ in range(3):
+            with session_scope(sqlite_engine) as s:
+                s.execute(text("SELECT 1"))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # SQLAlchemy warns of a connection lost to the GC
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        gc.collect()
+    assert sqlite_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_sqlite_never_makes_a_thread_wait_for_a_connection(sqlite_engine: Engine) -> None:
+    """More threads than the pool's size, each holding its connection between scopes."""
+    ready = threading.Barrier(24)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with session_scope(sqlite_engine) as s:
+                s.execute(text("SELECT 1"))
+            ready.wait(10)  # all 24 keep their parked connections at once
+            with read_only(sqlite_engine) as r, r.begin():
+                r.execute(text("SELECT 1"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(24)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors
+
+
+def test_driver_statements_store_what_the_orm_stores(warehouse: SmallWarehouse) -> None:
+    item, location = warehouse.items["LOT"], warehouse.locations["A01-01-1"]
+    received = dt.datetime(2026, 3, 4, 5, 6, 7, 8, tzinfo=dt.UTC)
+    expiry = dt.date(2027, 2, 1)
+    with session_scope(warehouse.engine) as s:
+        orm = Balance(
+            location_id=location,
+            item_id=item,
+            lot="L-ORM",
+            expiry=expiry,
+            quantity=5,
+            reserved=1,
+            received_at=received,
+        )
+        s.add(orm)
+        s.flush()
+        cursor, conn = cursor_of(s)
+        try:
+            values = {
+                "location_id": location,
+                "item_id": item,
+                "lot": "L-DRV",
+                "expiry": expiry,
+                "quantity": 5,
+                "reserved": 1,
+                "received_at": received,
+            }
+            driver_id = _INSERT_BALANCE.execute(cursor, conn, values).fetchone()[0]
+        finally:
+            cursor.close()
+        orm_id = orm.id
+    with read_only(warehouse.engine) as r:
+        stored = {
+            row[0]: row[1:]
+            for row in r.execute(
+                text("SELECT id, expiry, received_at, quantity, reserved FROM balances")
+            )
+        }
+        assert stored[driver_id] == stored[orm_id]  # the same text on SQLite
+        loaded = r.get(Balance, driver_id)
+        assert loaded is not None and loaded.expiry == expiry and loaded.lot == "L-DRV"
+        assert loaded.received_at.replace(tzinfo=dt.UTC) == received
+
+
+def test_driver_statements_carry_their_own_values_and_run_many(
+    warehouse: SmallWarehouse,
+) -> None:
+    with session_scope(warehouse.engine) as s:
+        ids = [
+            s.execute(
+                insert(TASKS)
+                .values(warehouse_id=warehouse.warehouse_id, kind="pick", quantity=2)
+                .returning(TASKS.c.id)
+            ).scalar_one()
+            for _ in range(3)
+        ]
+    finish = DriverStatement(
+        update(TASKS)
+        .where(TASKS.c.id == bindparam("t_id"))
+        .values(quantity_done=TASKS.c.quantity_done + 2, status="done", updated_at=bindparam("at"))
+    )
+    at = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
+    with session_scope(warehouse.engine) as s:
+        cursor, conn = cursor_of(s)
+        try:
+            finish.execute(cursor, conn, {"t_id": ids[0], "at": at})
+            finish.execute_many(cursor, conn, [{"t_id": i, "at": at} for i in ids[1:]])
+        finally:
+            cursor.close()
+    with read_only(warehouse.engine) as r:
+        tasks = r.scalars(select(Task).where(Task.id.in_(ids))).all()
+        assert [(t.status, t.quantity_done) for t in tasks] == [("done", 2)] * 3
+        assert all(t.updated_at.replace(tzinfo=dt.UTC) == at for t in tasks)
+
+
+def test_a_missing_value_is_refused_before_anything_runs(warehouse: SmallWarehouse) -> None:
+    with session_scope(warehouse.engine) as s:
+        cursor, conn = cursor_of(s)
+        try:
+            with pytest.raises(KeyError, match="received_at"):
+                _INSERT_BALANCE.execute(
+                    cursor, conn, {"location_id": 1, "item_id": 1, "lot": "", "expiry": None}
+                )
+        finally:
+            cursor.close()
