@@ -2,17 +2,19 @@
 
 A pick-confirm locks a task and a balance, decrements the balance, writes a stock
 transaction and a movement, and updates the task. It runs with 1, 4 and 16 concurrent
-writers on SQLite and PostgreSQL, once through `floor.inventory` (SQLAlchemy ORM session,
-retrying transaction) and once as hand-written SQL on the raw driver (sqlite3, psycopg), in
-the same run on the same data. It prints transactions per second, the ratio ORM / raw, and
-checks the ledger's invariants at the end.
+writers on SQLite and PostgreSQL, once through floor (`floor.db.transaction()` on an ORM
+Session with its retries, `floor.inventory.post()`, and the task's two statements as
+`floor.driver_sql.DriverStatement`s) and once as hand-written SQL on the raw driver
+(sqlite3, psycopg), in the same run on the same data. Each writer count runs three rounds
+of both, alternating which goes first; it prints the median transactions per second, the
+ratio ORM / raw, and checks the ledger's invariants at the end.
 
 Then, at scale (1 million balances, 5 million movements by default), it times a location
 lookup and a pick-confirm and prints their medians.
 
     .venv/bin/python -m bench.ledger                  # everything
-    .venv/bin/python -m bench.ledger --quick          # smaller run (fewer tx, 100k scale)
-    .venv/bin/python -m bench.ledger --backends sqlite
+    .venv/bin/python -m bench.ledger --quick          # smaller run (fewer tx, 1 round, 100k scale)
+    .venv/bin/python -m bench.ledger --backends sqlite --no-scale
 """
 
 from __future__ import annotations
@@ -246,39 +248,50 @@ def run_writers(
     return len(work) / elapsed
 
 
-def throughput(backend: str, tx_per_run: int) -> list[tuple[int, float, float]]:
+def throughput(backend: str, tx_per_run: int, rounds: int) -> list[tuple[int, float, float]]:
+    """Per writer count, `rounds` alternating ORM and raw runs of `tx_per_run` transactions
+    each; the medians are reported (one run of many writers swings with lock luck)."""
     db = Database(backend, "tps")
     try:
-        # two task sets per writer count (ORM, raw), spread over 400 balances
-        per_balance = max(1, (tx_per_run * 2 * len(WRITERS)) // 400 + 1)
+        # two task sets per round and writer count (ORM, raw), spread over 400 balances
+        per_balance = max(1, (tx_per_run * 2 * rounds * len(WRITERS)) // 400 + 1)
         tasks = seed(db.engine, 100, 4, per_balance, 10_000_000)
         random.Random(1).shuffle(tasks)
         sql = raw_statements(backend)
         results = []
         cursor = 0
-        for writers in WRITERS:
-            orm_work = tasks[cursor : cursor + tx_per_run]
-            raw_work = tasks[cursor + tx_per_run : cursor + 2 * tx_per_run]
-            cursor += 2 * tx_per_run
 
-            def orm(_n: int, chunk: list[tuple[int, inv.StockKey]]) -> None:
+        def orm(_n: int, chunk: list[tuple[int, inv.StockKey]]) -> None:
+            for task_id, key in chunk:
+                orm_pick_confirm(db.engine, task_id, key)
+
+        def raw(_n: int, chunk: list[tuple[int, inv.StockKey]]) -> None:
+            conn = db.raw_connect()
+            try:
                 for task_id, key in chunk:
-                    orm_pick_confirm(db.engine, task_id, key)
+                    raw_pick_confirm(conn, sql, backend, task_id, key)
+            finally:
+                conn.close()
 
-            def raw(_n: int, chunk: list[tuple[int, inv.StockKey]]) -> None:
-                conn = db.raw_connect()
-                try:
-                    for task_id, key in chunk:
-                        raw_pick_confirm(conn, sql, backend, task_id, key)
-                finally:
-                    conn.close()
-
-            orm_tps = run_writers(writers, orm_work, orm)
-            raw_tps = run_writers(writers, raw_work, raw)
+        for writers in WRITERS:
+            orm_runs, raw_runs = [], []
+            for n in range(rounds):
+                orm_work = tasks[cursor : cursor + tx_per_run]
+                raw_work = tasks[cursor + tx_per_run : cursor + 2 * tx_per_run]
+                cursor += 2 * tx_per_run
+                if n % 2:  # alternate which goes first, so drift hits both alike
+                    raw_runs.append(run_writers(writers, raw_work, raw))
+                    orm_runs.append(run_writers(writers, orm_work, orm))
+                else:
+                    orm_runs.append(run_writers(writers, orm_work, orm))
+                    raw_runs.append(run_writers(writers, raw_work, raw))
+            orm_tps, raw_tps = statistics.median(orm_runs), statistics.median(raw_runs)
             results.append((writers, orm_tps, raw_tps))
+            spread = [o / r for o, r in zip(orm_runs, raw_runs, strict=True)]
             print(
                 f"  {backend:<10} {writers:>2} writers  ORM {orm_tps:8.0f} tx/s   raw "
-                f"{raw_tps:8.0f} tx/s   ratio {orm_tps / raw_tps:5.2f}",
+                f"{raw_tps:8.0f} tx/s   ratio {orm_tps / raw_tps:5.2f}   "
+                f"(medians of {rounds}; round ratios {min(spread):.2f}-{max(spread):.2f})",
                 flush=True,
             )
         with session_scope(db.engine) as s:
@@ -399,19 +412,26 @@ def main() -> None:
     )
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--quick", action="store_true", help="fewer transactions, 100k scale")
-    parser.add_argument("--tx", type=int, default=None, help="transactions per measurement")
+    parser.add_argument("--tx", type=int, default=None, help="transactions per run")
+    parser.add_argument(
+        "--rounds", type=int, default=None, help="runs per writer count (median reported)"
+    )
     parser.add_argument("--balances", type=int, default=None)
     parser.add_argument("--movements", type=int, default=None)
     parser.add_argument("--no-scale", action="store_true")
     args = parser.parse_args()
     tx = args.tx or (400 if args.quick else 2000)
+    rounds = args.rounds or (1 if args.quick else 3)
     balances = args.balances or (100_000 if args.quick else 1_000_000)
     movements = args.movements or balances * 5
     backends = args.backends.split(",")
-    print(f"pick-confirm throughput ({tx} transactions per measurement, {os.cpu_count()} cores)")
+    print(
+        f"pick-confirm throughput ({tx} transactions per run, {rounds} runs each, "
+        f"{os.cpu_count()} cores)"
+    )
     summary = {}
     for backend in backends:
-        summary[backend] = throughput(backend, tx)
+        summary[backend] = throughput(backend, tx, rounds)
     print("\ntargets: ratio ORM/raw >= 0.5; PostgreSQL with 16 writers >= 300 tx/s")
     for backend, rows in summary.items():
         for writers, orm_tps, raw_tps in rows:
