@@ -4,6 +4,8 @@ and one operator per role (PIN 1234). Built fresh in each test's own database.""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -296,3 +298,27 @@ def add_pick_face(wh: SmallWarehouse, location: str, sku: str, min_qty: int, max
                 max_qty=max_qty,
             )
         )
+
+
+def run_at_once(
+    count: int, work: Callable[[int], object], timeout: float = 60
+) -> list[BaseException]:
+    """`work(0)` .. `work(count - 1)` on `count` threads released together; what they raised
+    (a thread still running after `timeout` seconds counts as a TimeoutError)."""
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run(n: int) -> None:
+        try:
+            barrier.wait(timeout)
+            work(n)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    errors += [TimeoutError(f"{t.name} still running") for t in threads if t.is_alive()]
+    return errors

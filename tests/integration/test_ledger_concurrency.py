@@ -16,7 +16,7 @@ from floor import inventory as inv
 from floor.db import session_scope, transaction
 from floor.errors import InsufficientStock
 from floor.models import Balance, StockTransaction
-from tests.support import SmallWarehouse
+from tests.support import SmallWarehouse, run_at_once
 
 WORKERS = 16
 OPS_PER_WORKER = 25
@@ -33,11 +33,9 @@ def test_sixteen_workers_on_hot_items_keep_every_invariant(pg_warehouse: SmallWa
     refused = Counter()
     errors: list[BaseException] = []
     lock = threading.Lock()
-    barrier = threading.Barrier(WORKERS)
 
     def worker(n: int) -> None:
         rng = random.Random(n)
-        barrier.wait()
         for i in range(OPS_PER_WORKER):
             src, dst = rng.sample(hot, 2)
             op = rng.choice(["move", "reserve", "release", "pick"])
@@ -71,12 +69,7 @@ def test_sixteen_workers_on_hot_items_keep_every_invariant(pg_warehouse: SmallWa
                 with lock:
                     errors.append(exc)
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(WORKERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
+    errors += run_at_once(WORKERS, worker, timeout=300)
     assert errors == []
     assert sum(done.values()) + sum(refused.values()) == WORKERS * OPS_PER_WORKER
     assert done["move"] > 0 and done["reserve"] > 0
@@ -94,23 +87,12 @@ def test_sixteen_workers_on_hot_items_keep_every_invariant(pg_warehouse: SmallWa
 def test_concurrent_retries_of_one_scan_apply_it_once(pg_warehouse: SmallWarehouse) -> None:
     wh = pg_warehouse
     key = wh.key("DOCK-01", "PLAIN")
-    barrier = threading.Barrier(8)
     results = []
-    errors: list[BaseException] = []
 
-    def worker() -> None:
-        barrier.wait()
-        try:
-            results.append(transaction(wh.engine, lambda s: inv.receive(s, key, 5, scan_id="same")))
-        except BaseException as exc:
-            errors.append(exc)
+    def worker(_n: int) -> None:
+        results.append(transaction(wh.engine, lambda s: inv.receive(s, key, 5, scan_id="same")))
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_at_once(8, worker) == []
     assert len(results) == 8
     assert len({r.transaction_id for r in results}) == 1
     assert sum(not r.replayed for r in results) == 1

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -12,7 +10,7 @@ from floor.db import session_scope, transaction
 from floor.errors import NotFound
 from floor.models import Operator, Task
 from floor.waves import WaveRules, build_wave, release_wave
-from tests.support import SmallWarehouse, add_cart, add_sales_order, add_stock
+from tests.support import SmallWarehouse, add_cart, add_sales_order, add_stock, run_at_once
 
 pytestmark = pytest.mark.postgres
 
@@ -37,34 +35,24 @@ def test_pickers_on_one_wave_never_get_the_same_task(pg_warehouse: SmallWarehous
     assert report.clusters == 8
     for n in range(PICKERS * 2):
         add_cart(wh, f"CART{n:02d}")
-    barrier = threading.Barrier(PICKERS)
     claimed: dict[int, list[str]] = {p: [] for p in pickers}
-    errors: list[BaseException] = []
 
-    def work(index: int, picker: int) -> None:
-        try:
-            barrier.wait()
-            for round_ in range(2):
-                cart = f"CART{index * 2 + round_:02d}"
-                try:
-                    view = transaction(
-                        wh.engine,
-                        lambda s, c=cart: picking.claim_cart(s, picker, wh.warehouse_id, c),
-                    )
-                except NotFound:
-                    return
-                claimed[picker].append(view.cluster)
-                # hand the cart back done: mark this picker's tasks done
-                transaction(wh.engine, lambda s: _finish(s, picker))
-        except BaseException as exc:
-            errors.append(exc)
+    def work(index: int) -> None:
+        picker = pickers[index]
+        for round_ in range(2):
+            cart = f"CART{index * 2 + round_:02d}"
+            try:
+                view = transaction(
+                    wh.engine,
+                    lambda s, c=cart: picking.claim_cart(s, picker, wh.warehouse_id, c),
+                )
+            except NotFound:
+                return
+            claimed[picker].append(view.cluster)
+            # hand the cart back done: mark this picker's tasks done
+            transaction(wh.engine, lambda s: _finish(s, picker))
 
-    threads = [threading.Thread(target=work, args=(i, p)) for i, p in enumerate(pickers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors
+    assert run_at_once(PICKERS, work) == []
     clusters = [c for cs in claimed.values() for c in cs]
     assert len(clusters) == len(set(clusters)) == 8  # every cart once, none twice
     with session_scope(wh.engine) as s:

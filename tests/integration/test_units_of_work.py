@@ -14,7 +14,7 @@ from sqlalchemy import Engine, bindparam, insert, select, text, update
 from floor.db import read_only, session_scope, transaction
 from floor.driver_sql import DriverStatement, cursor_of
 from floor.models import Balance, Task
-from tests.support import SmallWarehouse
+from tests.support import SmallWarehouse, run_at_once
 
 BALANCES = Balance.__table__
 TASKS = Task.__table__
@@ -111,18 +111,14 @@ def test_a_failed_transaction_leaves_nothing_and_the_next_one_works(
 
 
 def test_a_thread_gives_its_connection_back_when_it_ends(sqlite_engine: Engine) -> None:
-    def work() -> None:
+    def work(_n: int) -> None:
         for _ in range(3):
             with session_scope(sqlite_engine) as s:
                 s.execute(text("SELECT 1"))
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # SQLAlchemy warns of a connection lost to the GC
-        threads = [threading.Thread(target=work) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        assert run_at_once(4, work) == []
         gc.collect()
     assert sqlite_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
 
@@ -130,24 +126,15 @@ def test_a_thread_gives_its_connection_back_when_it_ends(sqlite_engine: Engine) 
 def test_sqlite_never_makes_a_thread_wait_for_a_connection(sqlite_engine: Engine) -> None:
     """More threads than the pool's size, each holding its connection between scopes."""
     ready = threading.Barrier(24)
-    errors: list[BaseException] = []
 
-    def work() -> None:
-        try:
-            with session_scope(sqlite_engine) as s:
-                s.execute(text("SELECT 1"))
-            ready.wait(10)  # all 24 keep their parked connections at once
-            with read_only(sqlite_engine) as r, r.begin():
-                r.execute(text("SELECT 1"))
-        except BaseException as exc:
-            errors.append(exc)
+    def work(_n: int) -> None:
+        with session_scope(sqlite_engine) as s:
+            s.execute(text("SELECT 1"))
+        ready.wait(10)  # all 24 keep their parked connections at once
+        with read_only(sqlite_engine) as r, r.begin():
+            r.execute(text("SELECT 1"))
 
-    threads = [threading.Thread(target=work) for _ in range(24)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert not errors
+    assert run_at_once(24, work, timeout=30) == []
 
 
 def test_driver_statements_store_what_the_orm_stores(warehouse: SmallWarehouse) -> None:

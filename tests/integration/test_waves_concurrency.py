@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -11,7 +9,7 @@ from floor import inventory as inv
 from floor.db import session_scope, transaction
 from floor.models import Balance, SalesOrderLine, Task
 from floor.waves import ReleaseReport, WaveRules, build_wave, release_wave
-from tests.support import SmallWarehouse, add_sales_order, add_stock
+from tests.support import SmallWarehouse, add_sales_order, add_stock, run_at_once
 
 pytestmark = pytest.mark.postgres
 
@@ -28,23 +26,13 @@ def test_two_waves_competing_for_scarce_stock_are_never_over_allocated(
     for half in (range(0, 5), range(5, 10)):
         with session_scope(wh.engine) as s:
             codes.append(build_wave(s, wh.warehouse_id, WaveRules(max_orders=len(half))).code)
-    barrier = threading.Barrier(2)
     reports: list[ReleaseReport] = []
-    errors: list[BaseException] = []
 
-    def release(code: str) -> None:
-        try:
-            barrier.wait()
-            reports.append(transaction(wh.engine, lambda s: release_wave(s, code)))
-        except BaseException as exc:
-            errors.append(exc)
+    def release(n: int) -> None:
+        reports.append(transaction(wh.engine, lambda s: release_wave(s, codes[n])))
 
-    threads = [threading.Thread(target=release, args=(code,)) for code in codes]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert not errors and len(reports) == 2
+    assert run_at_once(len(codes), release, timeout=30) == []
+    assert len(reports) == 2
     with session_scope(wh.engine) as s:
         reserved = s.scalar(select(func.sum(Balance.reserved)))
         tasks = s.scalar(select(func.sum(Task.quantity)).where(Task.kind == "pick"))
