@@ -78,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return 130
+    finally:
+        ctx.close()
 
 
 def sub_names(parser: argparse.ArgumentParser) -> set[str]:

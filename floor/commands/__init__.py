@@ -40,6 +40,20 @@ class CommandContext:
 
         return open_database(self.settings.resolved_database_url)
 
+    @cached_property
+    def engine_as_is(self) -> Engine:
+        """The database with its schema left as it is (for `floor db`)."""
+        from floor.db import create_floor_engine
+
+        return create_floor_engine(self.settings.resolved_database_url)
+
+    def close(self) -> None:
+        """Close the pooled connections of whatever database the command opened."""
+        for name in ("engine", "engine_as_is"):
+            engine = self.__dict__.pop(name, None)
+            if engine is not None:
+                engine.dispose()
+
 
 def run_service(ctx: CommandContext, work):  # type: ignore[no-untyped-def]
     """Run a domain service in one retried transaction; its refusal becomes a CommandError."""

@@ -26,16 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     cur.set_defaults(handler=_current)
 
 
-def _engine(ctx: CommandContext):  # type: ignore[no-untyped-def]
-    from floor.db import create_floor_engine
-
-    return create_floor_engine(ctx.settings.resolved_database_url)
-
-
 def _upgrade(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.db import current_heads, upgrade
 
-    engine = _engine(ctx)
+    engine = ctx.engine_as_is
     upgrade(engine, args.to)
     print(f"schema at {', '.join(sorted(current_heads(engine))) or 'base'}", file=ctx.out)
     return 0
@@ -46,7 +40,7 @@ def _downgrade(args: argparse.Namespace, ctx: CommandContext) -> int:
 
     from floor.db import current_heads, downgrade
 
-    engine = _engine(ctx)
+    engine = ctx.engine_as_is
     try:
         downgrade(engine, args.revision)
     except AlembicError as exc:
@@ -58,7 +52,7 @@ def _downgrade(args: argparse.Namespace, ctx: CommandContext) -> int:
 def _current(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.db import current_heads, head_revisions
 
-    engine = _engine(ctx)
+    engine = ctx.engine_as_is
     now, newest = current_heads(engine), head_revisions(engine)
     print(f"database: {engine.url.render_as_string(hide_password=True)}", file=ctx.out)
     print(f"schema:   {', '.join(sorted(now)) or 'empty'}", file=ctx.out)

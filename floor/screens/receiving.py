@@ -7,8 +7,8 @@ printer when it has one), F3 marks the next scan damaged and asks for the damage
 (the receipt stays open and resumes).
 
 A tracked item scanned without its lot or expiry asks for them: key (or scan) the lot, then
-the expiry as YYYY-MM-DD or YYMMDD; scanning the item's GS1 label instead also does. Esc
-drops that item.
+the expiry as YYYY-MM-DD or YYMMDD; scanning the item's GS1 label instead also does. A
+badge, location or container label scanned as the lot is refused. Esc drops that item.
 """
 
 from __future__ import annotations
@@ -34,6 +34,19 @@ DOCUMENT = "document"
 ITEM = "item"
 LOT = "lot"
 EXPIRY = "expiry"
+# the site's own labels, refused as a scanned lot (a lot is read from a plain or GS1 label)
+NOT_A_LOT = frozenset(
+    {
+        ScanKind.BADGE,
+        ScanKind.LOCATION,
+        ScanKind.LPN,
+        ScanKind.TOTE,
+        ScanKind.CARTON,
+        ScanKind.SSCC,
+        ScanKind.ORDER,
+        ScanKind.PURCHASE_ORDER,
+    }
+)
 DAMAGE = "damage"
 KEYED_STEPS = (LOT, EXPIRY)
 # Damage reasons by the number keyed; codes of floor.receiving.DAMAGE_REASONS.
@@ -133,9 +146,21 @@ class ReceivingScreen(FlowScreen):
     # Scans.
 
     def handle_scan(self, scan: Scan, raw: RawScan, ticket: Any) -> None:
-        """At the lot and expiry steps any scan but a command or the item's GS1 label is the
-        lot or date itself (a plain lot barcode reads as an unknown code elsewhere)."""
+        """At the lot and expiry steps a scan that is not a command or the item's GS1 label
+        is the lot or date itself (a plain lot barcode reads as an unknown code elsewhere),
+        unless it is one of the site's own labels: a badge, location or container is
+        refused there, and a lot that looks like one can still be keyed."""
         if self.step in KEYED_STEPS and scan.kind not in (ScanKind.COMMAND, ScanKind.PRODUCT):
+            if self.step == LOT and scan.kind in NOT_A_LOT and self.pending:
+                self.reject(
+                    _(
+                        "{scan} is not a lot: scan the lot of {sku}, or key it if that is the lot",
+                        scan=scan.describe(),
+                        sku=self.pending["sku"],
+                    ),
+                    self.expected_text,
+                )
+                return
             self.keyed(plain_text(scan.raw))
             if ticket.outcome is None and not ticket.pending:
                 self.accept(scan.raw)

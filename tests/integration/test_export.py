@@ -126,7 +126,8 @@ def test_orders_export_reimports_as_unchanged(
         warehouse.engine, capsys, "export", "orders", "-o", str(exported), "--warehouse", "TST"
     )
     assert code == 0
-    rows = list(csv.DictReader(exported.open(encoding="utf-8", newline="")))
+    with exported.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
     assert [(r["order"], r["line_no"], r["sku"], r["quantity"]) for r in rows] == [
         ("SO-1001", "1", "PLAIN", "2"),
         ("SO-1001", "2", "LOT", "1"),

@@ -56,6 +56,7 @@ def test_simulate_prints_a_path_a_station_reads_every_scan_from(tmp_path: Path) 
         assert process.wait(10) == 0
     finally:
         process.kill()
+        process.communicate()  # closes its pipes
     kinds = [parse_scan(scan.raw).kind for scan in got]
     assert kinds == [ScanKind.PRODUCT, ScanKind.LOCATION, ScanKind.LPN, ScanKind.COMMAND]
     assert got[0].raw == b"0109501101530003\x1d10ABC123\x1d17250101"

@@ -10,6 +10,7 @@ import warnings
 
 import pytest
 from sqlalchemy import Engine, bindparam, insert, select, text, update
+from sqlalchemy.exc import SAWarning
 
 from floor.db import read_only, session_scope, transaction
 from floor.driver_sql import DriverStatement, cursor_of
@@ -117,7 +118,7 @@ def test_a_thread_gives_its_connection_back_when_it_ends(sqlite_engine: Engine) 
                 s.execute(text("SELECT 1"))
 
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # SQLAlchemy warns of a connection lost to the GC
+        warnings.simplefilter("error", SAWarning)  # a connection lost to the GC is warned of
         assert run_at_once(4, work) == []
         gc.collect()
     assert sqlite_engine.pool.checkedout() == 0  # type: ignore[attr-defined]

@@ -100,6 +100,11 @@ async def test_lot_and_expiry_keyed_by_hand(
         await scan(pilot, "CMD:QTY:2")
         assert "lot and expiry" in await scan(pilot, barcode(wh, "LOT"))
         assert screen.step == "lot" and "Key or scan the lot of LOT" in text_of(app, "#prompt")
+        for label in ("OPRECEIVER", "A01-01-1", "LPN0001"):  # the site's labels are no lot
+            feedback = await scan(pilot, label)
+            assert "is not a lot: scan the lot of LOT, or key it" in feedback
+            assert app.screen.query_one("#feedback").kind == "rejected"
+            assert screen.step == "lot" and screen.pending is not None
         await pilot.press("2", "4", "enter")  # digits here are the lot, not a quantity
         await settle(pilot)
         assert screen.step == "expiry" and "YYYY-MM-DD or YYMMDD" in text_of(app, "#detail")
