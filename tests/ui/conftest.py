@@ -1,17 +1,29 @@
-"""UI fixtures: the small warehouse on SQLite and a station app factory for Pilot tests."""
+"""UI fixtures and Pilot helpers: the small warehouse on SQLite, a station app factory, and
+the steps every flow test takes (log in, open a flow, scan, press a key, read the screen)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
+from textual.widgets import Static
 
 from floor.config import Settings
+from floor.db import session_scope
+from floor.models import Operator
 from tests.support import SmallWarehouse, build_small_warehouse
+
+if TYPE_CHECKING:
+    from floor.screens.flow import FlowScreen
+
+Flow = TypeVar("Flow", bound="FlowScreen")
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((40, 16), id="40x16")]
+"""The terminal sizes of the snapshots: a desk terminal and an RF gun."""
 
 
 @pytest.fixture
@@ -56,3 +68,46 @@ async def log_in(pilot: Any, badge: str = "OPPICKER", pin: str = "1234") -> None
     await settle(pilot)
     pilot.app.login_as(badge, pin)
     await settle(pilot)
+
+
+def text_of(app: Any, selector: str) -> str:
+    """The text of the Static `selector` on the app's current screen."""
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def scan(pilot: Any, raw: str) -> str:
+    """Scan `raw`, let the screen settle, and return the feedback line."""
+    pilot.app.inject_scan(raw)
+    await settle(pilot)
+    return text_of(pilot.app, "#feedback")
+
+
+async def press(pilot: Any, *keys: str) -> str:
+    """Press `keys`, let the screen settle, and return the feedback line."""
+    await pilot.press(*keys)
+    await settle(pilot)
+    return text_of(pilot.app, "#feedback")
+
+
+async def open_flow(pilot: Any, flow: type[Flow], badge: str = "OPPICKER") -> Flow:
+    """Log `badge` in, open the `flow` screen and let it settle."""
+    await log_in(pilot, badge)
+    screen = pilot.app.open_flow(flow)
+    await settle(pilot)
+    assert isinstance(screen, flow)
+    return screen
+
+
+async def resume_flow(pilot: Any, flow: type[Flow], badge: str) -> Flow:
+    """Log `badge` in on a restarted station: the screen it resumes must be `flow`."""
+    await log_in(pilot, badge)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, flow)
+    return screen
+
+
+def speaks(wh: SmallWarehouse, badge: str, language: str) -> None:
+    """The operator with `badge` works in `language` from the next login."""
+    with session_scope(wh.engine) as s:
+        s.execute(update(Operator).where(Operator.badge == badge).values(language=language))

@@ -7,30 +7,16 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import update
-from textual.widgets import Static
 
 from floor import counting as ct
 from floor import inventory as inv
 from floor.db import session_scope, transaction
 from floor.inventory import Actor
-from floor.models import Operator
 from floor.screens.counting import CountingScreen
 from tests.support import SmallWarehouse, add_stock, barcode
-from tests.ui.conftest import log_in, settle
+from tests.ui.conftest import SIZES, open_flow, press, resume_flow, scan, speaks, text_of
 
 EXP = dt.date(2027, 6, 30)
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((40, 16), id="40x16")]
-
-
-def text_of(app: Any, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
-async def scan(pilot: Any, raw: str) -> str:
-    pilot.app.inject_scan(raw)
-    await settle(pilot)
-    return text_of(pilot.app, "#feedback")
 
 
 def _count_task(wh: SmallWarehouse) -> None:
@@ -42,20 +28,13 @@ def _count_task(wh: SmallWarehouse) -> None:
     )
 
 
-async def _open(pilot: Any) -> CountingScreen:
-    await log_in(pilot, "OPCOUNTER")
-    screen = pilot.app.open_flow(CountingScreen)
-    await settle(pilot)
-    return screen
-
-
 async def test_blind_count_with_wrong_scans(
     make_app: Callable, ui_warehouse: SmallWarehouse
 ) -> None:
     _count_task(ui_warehouse)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_flow(pilot, CountingScreen, "OPCOUNTER")
         assert screen.step == "location" and "100" not in text_of(app, "#body")
         assert "expected A01-02-1" in await scan(pilot, "A01-03-1")
         await scan(pilot, "A01-02-1")
@@ -63,8 +42,7 @@ async def test_blind_count_with_wrong_scans(
         assert "expected PLAIN" in await scan(pilot, barcode(ui_warehouse, "LOT"))
         await scan(pilot, barcode(ui_warehouse, "PLAIN"))
         assert screen.step == "quantity" and "100" not in text_of(app, "#prompt")
-        await scan(pilot, "CMD:QTY:98")
-        assert "stock corrected" in text_of(app, "#feedback")
+        assert "stock corrected" in await scan(pilot, "CMD:QTY:98")
         assert screen.step == "idle" and "No counts waiting" in text_of(app, "#prompt")
     with session_scope(ui_warehouse.engine) as s:
         assert inv.balance_of(s, ui_warehouse.key("A01-02-1", "PLAIN")) == (98, 0)
@@ -76,14 +54,12 @@ async def test_count_resumes_at_the_same_step(
     _count_task(ui_warehouse)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open(pilot)
+        await open_flow(pilot, CountingScreen, "OPCOUNTER")
         await scan(pilot, "A01-02-1")
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, "OPCOUNTER")
-        await settle(pilot)
-        screen = again.screen
-        assert isinstance(screen, CountingScreen) and screen.step == "item"
+        screen = await resume_flow(pilot, CountingScreen, "OPCOUNTER")
+        assert screen.step == "item"
 
 
 async def test_extra_item_found_during_a_count(
@@ -93,23 +69,20 @@ async def test_extra_item_found_during_a_count(
     _count_task(wh)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_flow(pilot, CountingScreen, "OPCOUNTER")
         first = screen.count.task_id  # type: ignore[union-attr]
         await scan(pilot, "A01-02-1")
         found = f"]C101{barcode(wh, 'LOT')}17{EXP:%y%m%d}10L5"
         assert "expected PLAIN" in await scan(pilot, found)
         assert app.screen.query_one("#feedback").kind == "rejected"
         assert "F2 count LOT as an extra item" in text_of(app, "#detail")
-        await pilot.press("f2")
-        await settle(pilot)
+        feedback = await press(pilot, "f2")
         assert screen.step == "quantity" and screen.count.sku == "LOT"  # type: ignore[union-attr]
-        assert "Extra item LOT" in text_of(app, "#feedback")
-        await scan(pilot, "CMD:QTY:3")
-        assert "a supervisor will review it" in text_of(app, "#feedback")
+        assert "Extra item LOT" in feedback
+        assert "a supervisor will review it" in await scan(pilot, "CMD:QTY:3")
         assert screen.count.task_id == first and screen.step == "item"  # type: ignore[union-attr]
         await scan(pilot, barcode(wh, "PLAIN"))
-        await scan(pilot, "CMD:QTY:100")
-        assert "Count recorded" in text_of(app, "#feedback")
+        assert "Count recorded" in await scan(pilot, "CMD:QTY:100")
     with session_scope(wh.engine) as s:
         assert inv.on_hand(s, wh.items["LOT"]) == 0  # not before a supervisor approves
         [pending] = ct.pending_approvals(s, wh.warehouse_id)
@@ -120,12 +93,11 @@ async def test_french_counter_sees_the_count_prompts_in_french(
     make_app: Callable, ui_warehouse: SmallWarehouse
 ) -> None:
     # The new ADPR strings have no translation yet; these prompts are in floor.po.
-    with session_scope(ui_warehouse.engine) as s:
-        s.execute(update(Operator).where(Operator.badge == "OPCOUNTER").values(language="fr"))
+    speaks(ui_warehouse, "OPCOUNTER", "fr")
     _count_task(ui_warehouse)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open(pilot)
+        await open_flow(pilot, CountingScreen, "OPCOUNTER")
         assert app.station.language == "fr"
         assert text_of(app, "#title") == "Inventaire tournant"
         assert "Allez en A01-02-1, scannez l'emplacement" in text_of(app, "#prompt")
@@ -141,6 +113,6 @@ def test_snapshot_counting(
     _count_task(ui_warehouse)
 
     async def at_location(pilot: Any) -> None:
-        await _open(pilot)
+        await open_flow(pilot, CountingScreen, "OPCOUNTER")
 
     assert snap_compare(make_app(), terminal_size=size, run_before=at_location)
