@@ -7,28 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import update
-from textual.widgets import Static
 
 from floor import inventory as inv
 from floor.db import session_scope
 from floor.gs1 import location_check_digits
-from floor.models import Operator
 from floor.screens.replenishment import ReplenishmentScreen
 from tests.support import SmallWarehouse, add_pick_face, add_stock, barcode
-from tests.ui.conftest import log_in, settle
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((40, 16), id="40x16")]
-
-
-def text_of(app: Any, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
-async def scan(pilot: Any, raw: str) -> str:
-    pilot.app.inject_scan(raw)
-    await settle(pilot)
-    return text_of(pilot.app, "#feedback")
+from tests.ui.conftest import SIZES, open_flow, press, resume_flow, scan, speaks, text_of
 
 
 def _setup(wh: SmallWarehouse) -> None:
@@ -37,12 +22,9 @@ def _setup(wh: SmallWarehouse) -> None:
 
 
 async def _open(pilot: Any) -> ReplenishmentScreen:
-    await log_in(pilot, "OPPICKER")
-    screen = pilot.app.open_flow(ReplenishmentScreen)
-    await settle(pilot)
+    screen = await open_flow(pilot, ReplenishmentScreen, "OPPICKER")
     assert screen.step == "idle"
-    await pilot.press("f5")
-    await settle(pilot)
+    await press(pilot, "f5")
     assert screen.step == "source" and "A02-01-2" in text_of(pilot.app, "#prompt")
     return screen
 
@@ -73,10 +55,8 @@ async def test_replenishment_resumes_after_restart(
         await scan(pilot, "A02-01-2")
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, "OPPICKER")
-        await settle(pilot)
-        screen = again.screen
-        assert isinstance(screen, ReplenishmentScreen) and screen.step == "item"
+        screen = await resume_flow(pilot, ReplenishmentScreen, "OPPICKER")
+        assert screen.step == "item"
 
 
 async def test_replenishment_has_no_destination_override(
@@ -88,9 +68,8 @@ async def test_replenishment_has_no_destination_override(
         screen = await _open(pilot)
         await scan(pilot, "A02-01-2")
         await scan(pilot, barcode(ui_warehouse, "PLAIN"))
-        await pilot.press("f3")  # F3 changes the destination in put-away; not here
-        await settle(pilot)
-        assert "not possible here" in text_of(app, "#feedback")
+        # F3 changes the destination in put-away; not here
+        assert "not possible here" in await press(pilot, "f3")
         assert app.screen.query_one("#feedback").kind == "rejected"
         assert screen.step == "destination"
         assert "expected A01-01-1" in await scan(pilot, "A01-02-1")
@@ -101,18 +80,14 @@ async def test_replenishment_has_no_destination_override(
 async def test_serbian_picker_replenishes_in_serbian(
     make_app: Callable, ui_warehouse: SmallWarehouse
 ) -> None:
-    with session_scope(ui_warehouse.engine) as s:
-        s.execute(update(Operator).where(Operator.badge == "OPPICKER").values(language="sr"))
+    speaks(ui_warehouse, "OPPICKER", "sr")
     _setup(ui_warehouse)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, "OPPICKER")
-        pilot.app.open_flow(ReplenishmentScreen)
-        await settle(pilot)
+        await open_flow(pilot, ReplenishmentScreen, "OPPICKER")
         assert app.station.language == "sr" and text_of(app, "#title") == "Допуна"
         assert "Нема допуне на чекању" in text_of(app, "#prompt")
-        await pilot.press("f5")
-        await settle(pilot)
+        await press(pilot, "f5")
         assert "Идите на A02-01-2, скенирајте локацију" in text_of(app, "#prompt")
         await scan(pilot, "A02-01-2")
         assert "Скенирајте артикал PLAIN" in text_of(app, "#prompt")
