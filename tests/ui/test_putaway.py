@@ -7,30 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import update
-from textual.widgets import Static
 
 from floor import inventory as inv
 from floor import receiving as rc
 from floor.db import session_scope, transaction
 from floor.gs1 import location_check_digits
 from floor.inventory import Actor
-from floor.models import Operator
 from floor.screens.putaway import PutawayScreen
 from tests.support import SmallWarehouse, barcode
-from tests.ui.conftest import log_in, settle
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((40, 16), id="40x16")]
-
-
-def text_of(app: Any, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
-async def scan(pilot: Any, raw: str) -> str:
-    pilot.app.inject_scan(raw)
-    await settle(pilot)
-    return text_of(pilot.app, "#feedback")
+from tests.ui.conftest import SIZES, open_flow, resume_flow, scan, speaks, text_of
 
 
 def _received(wh: SmallWarehouse, quantity: int = 6) -> str:
@@ -46,11 +31,19 @@ def _received(wh: SmallWarehouse, quantity: int = 6) -> str:
 
 
 async def _start(pilot: Any, code: str, badge: str = "OPRECEIVER") -> PutawayScreen:
-    await log_in(pilot, badge)
-    screen = pilot.app.open_flow(PutawayScreen)
-    await settle(pilot)
+    screen = await open_flow(pilot, PutawayScreen, badge)
     assert "Take it to A01-01-2" in await scan(pilot, code)
     return screen
+
+
+async def _override_to(pilot: Any, screen: PutawayScreen, location: str) -> str:
+    """F3, reason 1, then scan `location` as the new destination: its feedback."""
+    await pilot.press("f3")
+    await pilot.pause()
+    assert screen.step == "reason"
+    await scan(pilot, "CMD:QTY:1")
+    assert screen.step == "override"
+    return await scan(pilot, location)
 
 
 async def test_putaway_wrong_location_then_check_digits(
@@ -76,12 +69,7 @@ async def test_override_without_permission_then_with(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _start(pilot, code)
-        await pilot.press("f3")
-        await pilot.pause()
-        assert screen.step == "reason"
-        await scan(pilot, "CMD:QTY:1")
-        assert screen.step == "override"
-        assert "supervisor" in await scan(pilot, "A02-02-2")
+        assert "supervisor" in await _override_to(pilot, screen, "A02-02-2")
         assert screen.step == "override"
     with session_scope(ui_warehouse.engine) as s:
         assert inv.balance_of(s, ui_warehouse.key("DOCK-01", "PLAIN")) == (6, 0)
@@ -92,10 +80,7 @@ async def test_override_without_permission_then_with(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _start(pilot, code, "OPSUPERVISOR")
-        await pilot.press("f3")
-        await pilot.pause()
-        await scan(pilot, "CMD:QTY:1")
-        assert "(CHBD)" in await scan(pilot, "A02-02-2")
+        assert "(CHBD)" in await _override_to(pilot, screen, "A02-02-2")
     with session_scope(ui_warehouse.engine) as s:
         assert inv.balance_of(s, ui_warehouse.key("A02-02-2", "PLAIN")) == (6, 0)
 
@@ -110,10 +95,8 @@ async def test_putaway_resumes_after_restart(
         task_id = first.current.task_id  # type: ignore[union-attr]
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, "OPRECEIVER")
-        await settle(pilot)
-        screen = again.screen
-        assert isinstance(screen, PutawayScreen) and screen.step == "destination"
+        screen = await resume_flow(pilot, PutawayScreen, "OPRECEIVER")
+        assert screen.step == "destination"
         assert screen.current is not None and screen.current.task_id == task_id
         assert "put away" in await scan(pilot, "A01-01-2")
 
@@ -121,14 +104,11 @@ async def test_putaway_resumes_after_restart(
 async def test_french_receiver_puts_away_in_french(
     make_app: Callable, ui_warehouse: SmallWarehouse
 ) -> None:
-    with session_scope(ui_warehouse.engine) as s:
-        s.execute(update(Operator).where(Operator.badge == "OPRECEIVER").values(language="fr"))
+    speaks(ui_warehouse, "OPRECEIVER", "fr")
     code = _received(ui_warehouse)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, "OPRECEIVER")
-        pilot.app.open_flow(PutawayScreen)
-        await settle(pilot)
+        await open_flow(pilot, PutawayScreen, "OPRECEIVER")
         assert app.station.language == "fr" and text_of(app, "#title") == "Rangement"
         assert "Scannez un LPN ou un article au quai" in text_of(app, "#prompt")
         assert "Portez-le en A01-01-2" in await scan(pilot, code)
