@@ -9,37 +9,30 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
-from textual.widgets import Static
+from sqlalchemy import select
 
 from floor import inventory as inv
 from floor.db import session_scope
-from floor.models import Operator, ReceiptLine
+from floor.models import ReceiptLine
 from floor.screens.receiving import ReceivingScreen
 from tests.support import SmallWarehouse, add_purchase_order, barcode
-from tests.ui.conftest import log_in, settle
+from tests.ui.conftest import SIZES, open_flow, press, resume_flow, scan, speaks, text_of
 
 EXP = dt.date(2027, 6, 30)
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((40, 16), id="40x16")]
-
-
-def text_of(app: Any, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
-async def scan(pilot: Any, raw: str) -> str:
-    pilot.app.inject_scan(raw)
-    await settle(pilot)
-    return text_of(pilot.app, "#feedback")
 
 
 async def _open(pilot: Any, number: str = "PO1001") -> ReceivingScreen:
-    await log_in(pilot, "OPRECEIVER")
-    screen = pilot.app.open_flow(ReceivingScreen)
-    await settle(pilot)
+    screen = await open_flow(pilot, ReceivingScreen, "OPRECEIVER")
     assert screen.step == "document" and text_of(pilot.app, "#prompt")
     await scan(pilot, number)
     assert screen.step == "item"
+    return screen
+
+
+async def _open_blind(pilot: Any) -> ReceivingScreen:
+    """Receiving opened, and F2: a blind receipt (no document)."""
+    screen = await open_flow(pilot, ReceivingScreen, "OPRECEIVER")
+    await press(pilot, "f2")
     return screen
 
 
@@ -72,13 +65,10 @@ async def test_receive_a_po_with_every_exception(
         serial_scan = f"]C101{barcode(wh, 'SER')}21SN1"
         assert "received" in await scan(pilot, serial_scan)
         assert "already received" in await scan(pilot, serial_scan)
-        await pilot.press("f4")  # new LPN
-        await settle(pilot)
-        assert "LPN0000002" in text_of(app, "#feedback")
+        assert "LPN0000002" in await press(pilot, "f4")  # new LPN
         assert "1 x LOT received to LPN0000002" in await scan(pilot, lot_scan)
-        await pilot.press("f5")
-        await settle(pilot)
-        assert "all as expected" in text_of(app, "#feedback") and screen.step == "document"
+        feedback = await press(pilot, "f5")
+        assert "all as expected" in feedback and screen.step == "document"
     with session_scope(wh.engine) as s:
         damaged = s.scalars(select(ReceiptLine).where(ReceiptLine.damaged)).one()
         assert damaged.reason == "crushed"
@@ -105,17 +95,14 @@ async def test_lot_and_expiry_keyed_by_hand(
             assert "is not a lot: scan the lot of LOT, or key it" in feedback
             assert app.screen.query_one("#feedback").kind == "rejected"
             assert screen.step == "lot" and screen.pending is not None
-        await pilot.press("2", "4", "enter")  # digits here are the lot, not a quantity
-        await settle(pilot)
+        await press(pilot, "2", "4", "enter")  # digits here are the lot, not a quantity
         assert screen.step == "expiry" and "YYYY-MM-DD or YYMMDD" in text_of(app, "#detail")
         feedback = await scan(pilot, "30/06/2027")
         assert "expected a date as YYYY-MM-DD or YYMMDD, got 30/06/2027" in feedback
         assert app.screen.query_one("#feedback").kind == "rejected" and screen.step == "expiry"
         for key in "2027-06-30":
             await pilot.press(key)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert "2 x LOT received to DOCK-01" in text_of(app, "#feedback")
+        assert "2 x LOT received to DOCK-01" in await press(pilot, "enter")
         assert screen.step == "item" and "2/6" in text_of(app, "#body")
         # YYMMDD, and a lot scanned from a plain Code 128 label (an unknown code elsewhere)
         await scan(pilot, barcode(wh, "LOT"))
@@ -124,8 +111,7 @@ async def test_lot_and_expiry_keyed_by_hand(
         assert "received" in await scan(pilot, "270700")  # day 00: last day of the month
         await scan(pilot, barcode(wh, "LOT"))
         assert screen.step == "lot"
-        await pilot.press("escape")  # drops the item
-        await settle(pilot)
+        await press(pilot, "escape")  # drops the item
         assert screen.step == "item" and screen.pending is None
     with session_scope(wh.engine) as s:
         assert inv.balance_of(s, wh.key("DOCK-01", "LOT", "24", EXP)) == (2, 0)
@@ -139,23 +125,16 @@ async def test_damage_reason_is_chosen_and_f3_toggles(
     wh = ui_warehouse
     app = make_app()
     async with app.run_test(size=(40, 16)) as pilot:
-        await log_in(pilot, "OPRECEIVER")
-        screen = pilot.app.open_flow(ReceivingScreen)
-        await settle(pilot)
-        await pilot.press("f2")  # blind receipt
-        await settle(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
+        screen = await _open_blind(pilot)
+        await press(pilot, "f3")
         assert screen.step == "damage"
         assert "Unknown reason 9" in await scan(pilot, "CMD:QTY:9")
         assert screen.step == "damage"
         await scan(pilot, "CMD:QTY:2")
         assert screen.damage_reason == "wet"
-        await pilot.press("f3")  # toggles back: not damaged
-        await settle(pilot)
-        assert not screen.damaged and "Not damaged" in text_of(app, "#feedback")
-        await pilot.press("f3")
-        await settle(pilot)
+        feedback = await press(pilot, "f3")  # toggles back: not damaged
+        assert not screen.damaged and "Not damaged" in feedback
+        await press(pilot, "f3")
         await scan(pilot, "CMD:QTY:4")
         assert "QUA-01" in await scan(pilot, barcode(wh, "PLAIN"))
         assert "DOCK-01" in await scan(pilot, barcode(wh, "PLAIN"))  # damage is per scan
@@ -179,14 +158,9 @@ async def test_new_lpn_label_goes_to_the_station_printer(
     app.print_service = printer
     try:
         async with app.run_test(size=(80, 24)) as pilot:
-            await log_in(pilot, "OPRECEIVER")
-            screen = pilot.app.open_flow(ReceivingScreen)
-            await settle(pilot)
-            await pilot.press("f2")
-            await settle(pilot)
-            await pilot.press("f4")
-            await settle(pilot)
-            assert "New LPN LPN0000002: its label is printing" in text_of(app, "#feedback")
+            screen = await _open_blind(pilot)
+            feedback = await press(pilot, "f4")
+            assert "New LPN LPN0000002: its label is printing" in feedback
             assert screen.lpn == "LPN0000002"
             assert printer.wait_idle(10)
         files = list(folder.glob("*.pdf"))
@@ -204,14 +178,8 @@ async def test_new_lpn_without_a_printer_shows_the_code(
     app = make_app()
     app.print_service = None
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, "OPRECEIVER")
-        pilot.app.open_flow(ReceivingScreen)
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        await pilot.press("f4")
-        await settle(pilot)
-        assert "New LPN LPN0000002: write it on the pallet" in text_of(app, "#feedback")
+        await _open_blind(pilot)
+        assert "New LPN LPN0000002: write it on the pallet" in await press(pilot, "f4")
 
 
 async def test_receiving_resumes_the_open_receipt_after_restart(
@@ -225,10 +193,8 @@ async def test_receiving_resumes_the_open_receipt_after_restart(
         number = screen.receipt.number  # type: ignore[union-attr]
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, "OPRECEIVER")
-        await settle(pilot)
-        screen = again.screen
-        assert isinstance(screen, ReceivingScreen) and screen.step == "item"
+        screen = await resume_flow(pilot, ReceivingScreen, "OPRECEIVER")
+        assert screen.step == "item"
         assert screen.receipt is not None and screen.receipt.number == number
         assert "1/5" in text_of(again, "#body")
 
@@ -236,14 +202,11 @@ async def test_receiving_resumes_the_open_receipt_after_restart(
 async def test_french_operator_gets_french_keys_and_refusals_still_work(
     make_app: Callable, ui_warehouse: SmallWarehouse
 ) -> None:
-    with session_scope(ui_warehouse.engine) as s:
-        s.execute(update(Operator).where(Operator.badge == "OPRECEIVER").values(language="fr"))
+    speaks(ui_warehouse, "OPRECEIVER", "fr")
     add_purchase_order(ui_warehouse, "PO1001", [("PLAIN", 1)])
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, "OPRECEIVER")
-        pilot.app.open_flow(ReceivingScreen)
-        await settle(pilot)
+        await open_flow(pilot, ReceivingScreen, "OPRECEIVER")
         assert app.station.language == "fr"
         assert text_of(app, "#prompt") == "Scannez la commande fournisseur ou l'ASN"
         await scan(pilot, "PO1001")
