@@ -7,41 +7,20 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
-from textual.widgets import Static
+from sqlalchemy import select
 
 from floor import inventory as inv
 from floor import returns as rt
 from floor.db import session_scope, transaction
 from floor.inventory import Actor
-from floor.models import Operator, ReturnLine
+from floor.models import ReturnLine
 from floor.screens.returns import ReturnsScreen
 from tests.support import SmallWarehouse, add_shipped_order, barcode
-from tests.ui.conftest import log_in, settle
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((40, 16), id="40x16")]
-
-
-def text_of(app: Any, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
-async def scan(pilot: Any, raw: str) -> str:
-    pilot.app.inject_scan(raw)
-    await settle(pilot)
-    return text_of(pilot.app, "#feedback")
-
-
-async def press(pilot: Any, key: str) -> str:
-    await pilot.press(key)
-    await settle(pilot)
-    return text_of(pilot.app, "#feedback")
+from tests.ui.conftest import SIZES, open_flow, press, resume_flow, scan, speaks, text_of
 
 
 async def _open(pilot: Any) -> ReturnsScreen:
-    await log_in(pilot, "OPRECEIVER")
-    screen = pilot.app.open_flow(ReturnsScreen)
-    await settle(pilot)
+    screen = await open_flow(pilot, ReturnsScreen, "OPRECEIVER")
     await scan(pilot, "SO100")
     assert screen.step == "item"
     return screen
@@ -86,9 +65,7 @@ async def test_scanning_a_return_authorization_finds_the_order(
     ra = _authorize(wh, "SO100")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, "OPRECEIVER")
-        screen = pilot.app.open_flow(ReturnsScreen)
-        await settle(pilot)
+        screen = await open_flow(pilot, ReturnsScreen, "OPRECEIVER")
         assert "RA9999999" in await scan(pilot, "RA9999999")  # unknown RA: refused
         assert app.screen.query_one("#feedback").kind == "rejected" and screen.step == "order"
         assert f"{ra}: order SO100" in await scan(pilot, ra)
@@ -99,8 +76,7 @@ async def test_scanning_a_return_authorization_finds_the_order(
         assert screen.step == "order"
         for key in ra:  # keyed by hand instead of scanned
             await pilot.press(key)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert screen.step == "item" and screen.order.authorization == ra  # type: ignore[union-attr]
     with session_scope(wh.engine) as s:
         assert s.scalars(select(ReturnLine.authorization)).all() == [ra]
@@ -114,19 +90,15 @@ async def test_returns_resume_at_the_disposition_after_restart(
     ra = _authorize(wh, "SO100")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, "OPRECEIVER")
-        pilot.app.open_flow(ReturnsScreen)
-        await settle(pilot)
+        await open_flow(pilot, ReturnsScreen, "OPRECEIVER")
         await scan(pilot, ra)
         await scan(pilot, "CMD:QTY:2")
         await scan(pilot, barcode(wh, "PLAIN"))
         assert app.screen.step == "disposition"  # type: ignore[attr-defined]
     again = make_app()  # the station restarts before the disposition is chosen
     async with again.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, "OPRECEIVER")
-        await settle(pilot)
-        screen = again.screen
-        assert isinstance(screen, ReturnsScreen) and screen.step == "disposition"
+        screen = await resume_flow(pilot, ReturnsScreen, "OPRECEIVER")
+        assert screen.step == "disposition"
         assert screen.order is not None and screen.order.authorization == ra
         assert "0/5" in text_of(again, "#body")
         assert "2 x PLAIN: scrap" in await press(pilot, "f4")
@@ -139,14 +111,11 @@ async def test_serbian_operator_sees_the_returns_prompts_in_serbian(
     make_app: Callable, ui_warehouse: SmallWarehouse
 ) -> None:
     # New RA strings have no translation yet; these prompts are in floor.po (sr).
-    with session_scope(ui_warehouse.engine) as s:
-        s.execute(update(Operator).where(Operator.badge == "OPRECEIVER").values(language="sr"))
+    speaks(ui_warehouse, "OPRECEIVER", "sr")
     add_shipped_order(ui_warehouse, "SO100", [("PLAIN", 5)])
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, "OPRECEIVER")
-        pilot.app.open_flow(ReturnsScreen)
-        await settle(pilot)
+        await open_flow(pilot, ReturnsScreen, "OPRECEIVER")
         assert app.station.language == "sr"
         assert "Скенирајте поруџбину" in text_of(app, "#prompt")
         await scan(pilot, "SO100")
