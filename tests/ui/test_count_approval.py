@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from textual.widgets import Static
 
 from floor import counting as ct
 from floor import inventory as inv
@@ -18,25 +17,7 @@ from floor.models import Task
 from floor.screens import flows_for
 from floor.screens.count_approval import CountApprovalScreen
 from tests.support import SmallWarehouse, add_stock
-from tests.ui.conftest import log_in, settle
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((40, 16), id="40x16")]
-
-
-def text_of(app: Any, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
-async def scan(pilot: Any, raw: str) -> str:
-    pilot.app.inject_scan(raw)
-    await settle(pilot)
-    return text_of(pilot.app, "#feedback")
-
-
-async def press(pilot: Any, key: str) -> str:
-    await pilot.press(key)
-    await settle(pilot)
-    return text_of(pilot.app, "#feedback")
+from tests.ui.conftest import SIZES, open_flow, press, scan, text_of
 
 
 def _awaiting(wh: SmallWarehouse, counts: dict[str, int]) -> dict[str, int]:
@@ -59,13 +40,6 @@ def _awaiting(wh: SmallWarehouse, counts: dict[str, int]) -> dict[str, int]:
     return tasks
 
 
-async def _open(pilot: Any, badge: str = "OPSUPERVISOR") -> CountApprovalScreen:
-    await log_in(pilot, badge)
-    screen = pilot.app.open_flow(CountApprovalScreen)
-    await settle(pilot)
-    return screen  # type: ignore[no-any-return]
-
-
 async def test_approve_and_reject_by_key_and_by_location_scan(
     make_app: Callable, ui_warehouse: SmallWarehouse
 ) -> None:
@@ -73,15 +47,14 @@ async def test_approve_and_reject_by_key_and_by_location_scan(
     tasks = _awaiting(wh, {"A01-01-1": 970, "A01-02-1": 1030})
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_flow(pilot, CountApprovalScreen, "OPSUPERVISOR")
         body = text_of(app, "#body")
         assert "A01-01-1" in body and "-30" in body and "(1000/970)" in body
         assert "+30" in body and "A01-01-1 PLAIN: approve?" in text_of(app, "#prompt")
         assert "No count waits for approval at A02-01-1" in await scan(pilot, "A02-01-1")
         await scan(pilot, "A01-02-1")  # choose the second by its location
         assert "A01-02-1 PLAIN: approve?" in text_of(app, "#prompt")
-        await pilot.press("up")  # and back with the arrows
-        await settle(pilot)
+        await press(pilot, "up")  # and back with the arrows
         assert screen.current["location"] == "A01-01-1"  # type: ignore[index]
         assert "approved, stock corrected" in await press(pilot, "f2")
         assert [r["location"] for r in screen.rows] == ["A01-02-1"]
@@ -106,7 +79,8 @@ async def test_a_counter_cannot_see_or_approve_counts(
     assert CountApprovalScreen in flows_for(["supervisor"])
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open(pilot, "OPCOUNTER")  # opened anyway: the service refuses
+        # opened anyway: the service refuses
+        screen = await open_flow(pilot, CountApprovalScreen, "OPCOUNTER")
         assert "may not do this" in text_of(app, "#feedback")
         assert screen.rows == [] and "1000" not in text_of(app, "#body")
         assert "No counts waiting for approval" in await press(pilot, "f2")
@@ -122,6 +96,6 @@ def test_snapshot_count_approval(
     _awaiting(ui_warehouse, {"A01-01-1": 970, "A01-02-1": 1030})
 
     async def listed(pilot: Any) -> None:
-        await _open(pilot)
+        await open_flow(pilot, CountApprovalScreen, "OPSUPERVISOR")
 
     assert snap_compare(make_app(), terminal_size=size, run_before=listed)
