@@ -7,17 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
-from textual.widgets import Static
 
 from floor.db import session_scope
 from floor.models import Balance, SalesOrder, Wave
 from floor.screens.waves import WavesScreen
 from tests.support import SmallWarehouse, add_sales_order, add_stock
-from tests.ui.conftest import log_in, settle
-
-
-def text_of(app: Any, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
+from tests.ui.conftest import open_flow, press, scan, settle, text_of
 
 
 def _orders(wh: SmallWarehouse) -> None:
@@ -36,17 +31,10 @@ async def type_in(pilot: Any, text: str) -> None:
 
 
 async def _build_and_release(pilot: Any) -> None:
-    app = pilot.app
-    await log_in(pilot, "OPSUPERVISOR")
-    app.open_flow(WavesScreen)
-    await settle(pilot)
-    await pilot.press("f4")  # the rules form; no rule set: every open order
-    await settle(pilot)
-    await pilot.press("f2")
-    await settle(pilot)
-    assert "built: 2 orders" in text_of(app, "#feedback")
-    await pilot.press("f2")
-    await settle(pilot)
+    await open_flow(pilot, WavesScreen, "OPSUPERVISOR")
+    await press(pilot, "f4")  # the rules form; no rule set: every open order
+    assert "built: 2 orders" in await press(pilot, "f2")
+    await press(pilot, "f2")
 
 
 async def test_build_release_hold_cancel(make_app: Callable, ui_warehouse: SmallWarehouse) -> None:
@@ -56,15 +44,9 @@ async def test_build_release_hold_cancel(make_app: Callable, ui_warehouse: Small
         await _build_and_release(pilot)
         assert "released: 2 picks in 1 carts, 1 lines short" in text_of(app, "#feedback")
         assert "released" in text_of(app, "#body") and "2 orders" in text_of(app, "#body")
-        await pilot.press("f3")
-        await settle(pilot)
-        assert "held" in text_of(app, "#feedback")
-        app.inject_scan("CMD:CANCEL")
-        await settle(pilot)
-        assert "Scan cancel again" in text_of(app, "#feedback")
-        app.inject_scan("CMD:CANCEL")
-        await settle(pilot)
-        assert "cancelled" in text_of(app, "#feedback")
+        assert "held" in await press(pilot, "f3")
+        assert "Scan cancel again" in await scan(pilot, "CMD:CANCEL")
+        assert "cancelled" in await scan(pilot, "CMD:CANCEL")
     with session_scope(ui_warehouse.engine) as s:
         assert s.scalars(select(Wave.status)).one() == "cancelled"
         assert s.scalar(select(func.sum(Balance.reserved))) == 0
@@ -74,12 +56,9 @@ async def test_a_picker_cannot_release(make_app: Callable, ui_warehouse: SmallWa
     _orders(ui_warehouse)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot)  # picker: the screen is not in the menu, and the service refuses
-        app.open_flow(WavesScreen)
-        await settle(pilot)
-        await pilot.press("f4", "f2")
-        await settle(pilot)
-        assert "needs the role supervisor" in text_of(app, "#feedback")
+        # picker: the screen is not in the menu, and the service refuses
+        await open_flow(pilot, WavesScreen, "OPPICKER")
+        assert "needs the role supervisor" in await press(pilot, "f4", "f2")
 
 
 def _rules_orders(wh: SmallWarehouse) -> None:
@@ -107,11 +86,8 @@ async def test_rules_form_by_keyboard_builds_a_wave_of_the_matching_orders(
     _rules_orders(ui_warehouse)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, "OPSUPERVISOR")
-        app.open_flow(WavesScreen)
-        await settle(pilot)
-        await pilot.press("f4")
-        await settle(pilot)
+        await open_flow(pilot, WavesScreen, "OPSUPERVISOR")
+        await press(pilot, "f4")
         assert "Wave rules: Carrier" in text_of(app, "#prompt")
         assert "like UPS" in text_of(app, "#detail")
         await type_in(pilot, "UPS")  # carrier; the cursor moves on to cut-off
@@ -122,8 +98,7 @@ async def test_rules_form_by_keyboard_builds_a_wave_of_the_matching_orders(
         assert "Cut-off before: tomorrow is not valid" in feedback
         assert "Expected: a date and time like 2026-06-01 15:00" in feedback
         assert "Cut-off before" in text_of(app, "#prompt")  # stays on the wrong field
-        await pilot.press("down")
-        await settle(pilot)
+        await press(pilot, "down")
         await type_in(pilot, "x5")
         assert "Expected: a whole number" in text_of(app, "#feedback")
         await type_in(pilot, "5")
@@ -139,9 +114,7 @@ async def test_rules_form_by_keyboard_builds_a_wave_of_the_matching_orders(
         await type_in(pilot, "2")
         body = text_of(app, "#body")
         assert "UPS" in body and "5" in body and "Max lines" in body
-        await pilot.press("f2")
-        await settle(pilot)
-        assert "built: 1 orders" in text_of(app, "#feedback")  # SO4 has 2 lines: cap 2
+        assert "built: 1 orders" in await press(pilot, "f2")  # SO4 has 2 lines: cap 2
         assert "planned" in text_of(app, "#body")
     assert _wave_orders(ui_warehouse) == ["SO1"]
 
@@ -152,26 +125,20 @@ async def test_rules_form_delete_clears_a_rule_and_a_bad_zone_is_named(
     _rules_orders(ui_warehouse)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, "OPSUPERVISOR")
-        app.open_flow(WavesScreen)
-        await settle(pilot)
+        await open_flow(pilot, WavesScreen, "OPSUPERVISOR")
         await pilot.press("f4")
         await type_in(pilot, "DHL")
-        await pilot.press("up", "delete")  # back on carrier, cleared
-        await settle(pilot)
+        await press(pilot, "up", "delete")  # back on carrier, cleared
         assert "DHL" not in text_of(app, "#body")
         for _ in range(4):
             await pilot.press("down")
         await settle(pilot)
         assert "Zone" in text_of(app, "#prompt")
-        app.inject_scan("NOPE")  # a value scanned into the form fills the chosen rule
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        assert "No zone NOPE in this warehouse" in text_of(app, "#feedback")
-        assert "a zone code of this warehouse" in text_of(app, "#feedback")
-        await pilot.press("escape")  # back to the list, nothing built
-        await settle(pilot)
+        await scan(pilot, "NOPE")  # a value scanned into the form fills the chosen rule
+        feedback = await press(pilot, "f2")
+        assert "No zone NOPE in this warehouse" in feedback
+        assert "a zone code of this warehouse" in feedback
+        await press(pilot, "escape")  # back to the list, nothing built
         assert "No waves yet" in text_of(app, "#body")
     assert _wave_orders(ui_warehouse) == []
 
@@ -208,11 +175,8 @@ def _planned(wh: SmallWarehouse) -> None:
 
 
 async def _release(pilot: Any) -> None:
-    await log_in(pilot, "OPSUPERVISOR")
-    pilot.app.open_flow(WavesScreen)
-    await settle(pilot)
-    await pilot.press("f2")
-    await settle(pilot)
+    await open_flow(pilot, WavesScreen, "OPSUPERVISOR")
+    await press(pilot, "f2")
 
 
 def test_snapshot_waves_80x24(
@@ -230,11 +194,8 @@ def test_snapshot_waves_40x16(
 
 
 async def _rules_form(pilot: Any) -> None:
-    await log_in(pilot, "OPSUPERVISOR")
-    pilot.app.open_flow(WavesScreen)
-    await settle(pilot)
-    await pilot.press("f4")
-    await settle(pilot)
+    await open_flow(pilot, WavesScreen, "OPSUPERVISOR")
+    await press(pilot, "f4")
     await type_in(pilot, "UPS")
     await pilot.press("down")
     await type_in(pilot, "x")  # rejected: the snapshot shows what was expected
