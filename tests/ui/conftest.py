@@ -3,6 +3,7 @@ the steps every flow test takes (log in, open a flow, scan, press a key, read th
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,7 @@ from textual.widgets import Static
 from floor.config import Settings
 from floor.db import session_scope
 from floor.models import Operator
-from tests.support import SmallWarehouse, build_small_warehouse
+from tests.support import SmallWarehouse, barcode, build_small_warehouse
 
 if TYPE_CHECKING:
     from floor.screens.flow import FlowScreen
@@ -111,3 +112,8 @@ def speaks(wh: SmallWarehouse, badge: str, language: str) -> None:
     """The operator with `badge` works in `language` from the next login."""
     with session_scope(wh.engine) as s:
         s.execute(update(Operator).where(Operator.badge == badge).values(language=language))
+
+
+def gs1(wh: SmallWarehouse, sku: str, lot: str, expiry: dt.date) -> str:
+    """The GS1-128 label of `sku` with its expiry and lot, as a scanner reads it."""
+    return f"]C101{barcode(wh, sku)}17{expiry:%y%m%d}10{lot}"

@@ -14,7 +14,7 @@ from floor.db import session_scope, transaction
 from floor.inventory import Actor
 from floor.screens.counting import CountingScreen
 from tests.support import SmallWarehouse, add_stock, barcode
-from tests.ui.conftest import SIZES, open_flow, press, resume_flow, scan, speaks, text_of
+from tests.ui.conftest import SIZES, gs1, open_flow, press, resume_flow, scan, speaks, text_of
 
 EXP = dt.date(2027, 6, 30)
 
@@ -72,7 +72,7 @@ async def test_extra_item_found_during_a_count(
         screen = await open_flow(pilot, CountingScreen, "OPCOUNTER")
         first = screen.count.task_id  # type: ignore[union-attr]
         await scan(pilot, "A01-02-1")
-        found = f"]C101{barcode(wh, 'LOT')}17{EXP:%y%m%d}10L5"
+        found = gs1(wh, "LOT", "L5", EXP)
         assert "expected PLAIN" in await scan(pilot, found)
         assert app.screen.query_one("#feedback").kind == "rejected"
         assert "F2 count LOT as an extra item" in text_of(app, "#detail")

@@ -16,7 +16,7 @@ from floor.db import session_scope
 from floor.models import ReceiptLine
 from floor.screens.receiving import ReceivingScreen
 from tests.support import SmallWarehouse, add_purchase_order, barcode
-from tests.ui.conftest import SIZES, open_flow, press, resume_flow, scan, speaks, text_of
+from tests.ui.conftest import SIZES, gs1, open_flow, press, resume_flow, scan, speaks, text_of
 
 EXP = dt.date(2027, 6, 30)
 
@@ -53,7 +53,7 @@ async def test_receive_a_po_with_every_exception(
         assert "2 x PLAIN" in await scan(pilot, barcode(wh, "PLAIN"))
         assert "lot" in await scan(pilot, barcode(wh, "LOT"))  # missing lot: asked for
         assert screen.step == "lot"
-        lot_scan = f"]C101{barcode(wh, 'LOT')}17{EXP:%y%m%d}10L1"
+        lot_scan = gs1(wh, "LOT", "L1", EXP)
         assert "received" in await scan(pilot, lot_scan)  # its GS1 label fills it in
         assert screen.step == "item"
         await pilot.press("f3")  # next scan damaged: the reason first
