@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from textual.widgets import Static
 
 from floor import inventory as inv
 from floor.db import session_scope
@@ -22,7 +21,7 @@ from floor.models import Balance, SalesOrder, SalesOrderLine, Task
 from floor.screens.picking import PickingScreen
 from floor.waves import WaveRules, build_wave, release_wave
 from tests.support import SmallWarehouse, add_cart, add_stock, barcode
-from tests.ui.conftest import log_in, settle
+from tests.ui.conftest import gs1, open_flow, press, resume_flow, scan, settle, text_of
 
 EXP = dt.date(2031, 1, 1)
 ORDERS_CSV = """order,external_ref,sku,quantity,carrier,priority
@@ -30,14 +29,6 @@ SO-1,WEB-1,PLAIN,2,UPS,9
 SO-1,WEB-1,LOT,1,,
 SO-2,WEB-2,PLAIN,2,UPS,5
 """
-
-
-def text_of(app: Any, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
-def gs1(wh: SmallWarehouse, sku: str, lot: str, expiry: dt.date) -> str:
-    return f"]C101{barcode(wh, sku)}17{expiry:%y%m%d}10{lot}"
 
 
 def _wave(wh: SmallWarehouse, tmp_path: Path) -> str:
@@ -56,17 +47,11 @@ def _wave(wh: SmallWarehouse, tmp_path: Path) -> str:
 
 
 async def _start_cart(pilot: Any) -> PickingScreen:
-    app = pilot.app
-    await log_in(pilot)
-    screen = app.open_flow(PickingScreen)
-    await settle(pilot)
-    app.inject_scan("LPNCART01")
-    await settle(pilot)
-    assert "Scan a tote for slot 1" in text_of(app, "#prompt")
-    app.inject_scan("TOTE01")
-    await settle(pilot)
-    app.inject_scan("TOTE02")
-    await settle(pilot)
+    screen = await open_flow(pilot, PickingScreen, "OPPICKER")
+    await scan(pilot, "LPNCART01")
+    assert "Scan a tote for slot 1" in text_of(pilot.app, "#prompt")
+    await scan(pilot, "TOTE01")
+    await scan(pilot, "TOTE02")
     return screen
 
 
@@ -85,21 +70,16 @@ async def test_pick_a_wave_with_short_pick_and_wrong_scans(
                 break
             assert screen.step == "location"
             assert pick.location in text_of(app, "#body") and pick.tote in text_of(app, "#body")
-            app.inject_scan("A01-03-1")  # wrong location
-            await settle(pilot)
-            assert f"go to {pick.location}" in text_of(app, "#feedback")
-            app.inject_scan(pick.location)
-            await settle(pilot)
+            assert f"go to {pick.location}" in await scan(pilot, "A01-03-1")  # wrong location
+            await scan(pilot, pick.location)
             assert screen.step == "item"
             if pick.sku == "LOT":
-                app.inject_scan(gs1(wh, "LOT", "L9", EXP + dt.timedelta(days=30)))
-                await settle(pilot)
-                assert "expected lot L1" in text_of(app, "#feedback") and screen.step == "item"
-                app.inject_scan(gs1(wh, "LOT", "L1", EXP))
+                feedback = await scan(pilot, gs1(wh, "LOT", "L9", EXP + dt.timedelta(days=30)))
+                assert "expected lot L1" in feedback and screen.step == "item"
+                await scan(pilot, gs1(wh, "LOT", "L1", EXP))
                 seen_lot = True
             else:
-                app.inject_scan(barcode(wh, pick.sku))
-            await settle(pilot)
+                await scan(pilot, barcode(wh, pick.sku))
             assert screen.step == "quantity"
             if pick.sku == "PLAIN" and not seen_short:
                 seen_short = True
@@ -108,22 +88,15 @@ async def test_pick_a_wave_with_short_pick_and_wrong_scans(
                 assert screen.step == "short_quantity"
                 await pilot.press("1")
                 await pilot.pause(0.2)
-                await pilot.press("enter")
-                await settle(pilot)
+                await press(pilot, "enter")
                 assert screen.step == "short_drop"
-                app.inject_scan(pick.tote)
-                await settle(pilot)
-                assert "Short recorded (BIDP)" in text_of(app, "#feedback")
+                assert "Short recorded (BIDP)" in await scan(pilot, pick.tote)
                 continue
-            app.inject_scan(f"CMD:QTY:{pick.remaining}")
-            await settle(pilot)
+            await scan(pilot, f"CMD:QTY:{pick.remaining}")
             assert screen.step == "drop"
             wrong = "TOTE02" if pick.tote == "TOTE01" else "TOTE01"
-            app.inject_scan(wrong)
-            await settle(pilot)
-            assert f"put it in {pick.tote}" in text_of(app, "#feedback")
-            app.inject_scan(pick.tote)
-            await settle(pilot)
+            assert f"put it in {pick.tote}" in await scan(pilot, wrong)
+            await scan(pilot, pick.tote)
         assert seen_lot and seen_short and screen.pick is None
         assert "Cart done" in text_of(app, "#feedback")
         assert screen.step == "cart"
@@ -150,17 +123,13 @@ async def test_picking_resumes_after_logout_at_the_same_pick(
         screen = await _start_cart(pilot)
         first = screen.pick
         assert first is not None
-        app.inject_scan(first.location)
-        await settle(pilot)
+        await scan(pilot, first.location)
         assert screen.step == "item"
         app.log_out()
         await settle(pilot)
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot)
-        await settle(pilot)
-        screen = again.screen
-        assert isinstance(screen, PickingScreen)
+        screen = await resume_flow(pilot, PickingScreen, "OPPICKER")
         assert screen.pick is not None and screen.pick.task_id == first.task_id
         assert screen.step == "item"
 
