@@ -8,23 +8,18 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import pytest
-from sqlalchemy import select, update
-from textual.widgets import Static
+from sqlalchemy import select
 
 import floor.screens
 from floor.devices import DeviceState, DeviceStatus, RawScan
-from floor.models import Operator, ScanJournalEntry
+from floor.models import ScanJournalEntry
 from floor.scanning import Command
 from floor.screens.flow import FlowScreen
 from floor.screens.login import LoginScreen
 from floor.screens.lookup import LookupScreen
 from floor.screens.menu import MenuScreen
 from tests.support import SmallWarehouse
-from tests.ui.conftest import log_in, settle
-
-
-def text_of(app: Any, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
+from tests.ui.conftest import log_in, open_flow, resume_flow, scan, settle, speaks, text_of
 
 
 def journal_rows(app: Any) -> list[ScanJournalEntry]:
@@ -93,8 +88,7 @@ async def test_login_by_badge_scan_and_typed_pin_opens_the_menu(make_app: Callab
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
         assert text_of(app, "#prompt") == "Scan your badge"
-        app.inject_scan("OPPICKER")
-        await settle(pilot)
+        await scan(pilot, "OPPICKER")
         assert text_of(app, "#prompt") == "Key in your PIN"
         await pilot.press("1", "2", "3", "4", "enter")
         await settle(pilot)
@@ -132,8 +126,7 @@ async def test_wrong_pin_is_refused_in_red_with_the_bell(make_app: Callable) -> 
 async def test_three_wrong_pins_go_back_to_the_badge(make_app: Callable) -> None:
     app = make_app(bell=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.inject_scan("OPPICKER")
-        await settle(pilot)
+        await scan(pilot, "OPPICKER")
         for _ in range(3):
             app.login_as("OPPICKER", "0000")
             await settle(pilot)
@@ -143,15 +136,12 @@ async def test_three_wrong_pins_go_back_to_the_badge(make_app: Callable) -> None
 async def test_unknown_badge_is_refused_and_journaled_rejected(make_app: Callable) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.inject_scan("OPNOBODY")
-        await settle(pilot)
+        await scan(pilot, "OPNOBODY")
         assert text_of(app, "#prompt") == "Scan your badge"
         feedback = app.screen.query_one("#feedback")
         assert feedback.has_class("-rejected")
         assert "Unknown badge OPNOBODY" in str(feedback.render())
-        app.inject_scan("A01-01-1")  # not a badge at all
-        await settle(pilot)
-        assert "is not an operator badge" in str(feedback.render())
+        assert "is not an operator badge" in await scan(pilot, "A01-01-1")  # not a badge at all
     assert [(r.raw, r.outcome) for r in journal_rows(app)] == [
         (b"OPNOBODY", "rejected"),
         (b"A01-01-1", "rejected"),
@@ -200,8 +190,7 @@ async def test_a_digit_opens_a_flow_and_escape_returns_to_the_menu(make_app: Cal
 async def test_an_operator_in_french_gets_the_menu_in_french(
     make_app: Callable, ui_warehouse: SmallWarehouse
 ) -> None:
-    with ui_warehouse.engine.begin() as conn:
-        conn.execute(update(Operator).where(Operator.badge == "OPPICKER").values(language="fr"))
+    speaks(ui_warehouse, "OPPICKER", "fr")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
@@ -247,9 +236,7 @@ async def test_scans_during_a_service_wait_in_order_and_none_is_lost(
     app = make_app()
     RecordingFlow.gate.clear()
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot)
-        screen = app.open_flow(RecordingFlow)
-        await pilot.pause()
+        screen = await open_flow(pilot, RecordingFlow)
         for code in ("A01-01-1", "A01-01-2", "A01-02-1"):
             app.inject_scan(code)
         await pilot.pause()
@@ -271,11 +258,8 @@ async def test_unreadable_scan_is_red_and_never_reaches_the_flow(make_app: Calla
     app = make_app()
     RecordingFlow.gate.set()
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot)
-        screen = app.open_flow(RecordingFlow)
-        await pilot.pause()
-        app.inject_scan("NOT-A-CODE")
-        await settle(pilot)
+        screen = await open_flow(pilot, RecordingFlow)
+        await scan(pilot, "NOT-A-CODE")
         feedback = screen.query_one("#feedback")
         assert feedback.has_class("-rejected")
         assert "Not recognised" in str(feedback.render())
@@ -288,9 +272,7 @@ async def test_unreadable_scan_is_red_and_never_reaches_the_flow(make_app: Calla
 async def test_command_barcodes_and_keys_reach_on_command(make_app: Callable) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot)
-        screen = app.open_flow(RecordingFlow)
-        await pilot.pause()
+        screen = await open_flow(pilot, RecordingFlow)
         app.inject_scan("CMD:CONFIRM")
         app.inject_scan("CMD:QTY:7")
         await settle(pilot)
@@ -322,19 +304,15 @@ async def test_after_logout_the_operator_resumes_the_flow_where_it_stopped(
     RecordingFlow.gate.set()
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot)
-        app.open_flow(RecordingFlow)
-        await pilot.pause()
-        app.inject_scan("A02-03-2")
-        await settle(pilot)
+        await open_flow(pilot, RecordingFlow)
+        await scan(pilot, "A02-03-2")
         app.log_out()
         await settle(pilot)
     # A new app, as after a crash: the state comes from the database.
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot)
-        assert isinstance(again.screen, RecordingFlow)
-        assert again.screen.resume_state() == {"last": "A02-03-2"}
+        screen = await resume_flow(pilot, RecordingFlow, "OPPICKER")
+        assert screen.resume_state() == {"last": "A02-03-2"}
         assert "Resuming Recording (test)" in text_of(again, "#feedback")
 
 
@@ -415,16 +393,10 @@ async def test_lookup_shows_stock_at_a_location(
     transaction(ui_warehouse.engine, lambda s: receive(s, key, 25, actor=SYSTEM, scan_id="seed-1"))
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot)
-        app.open_flow(LookupScreen)
-        await pilot.pause()
-        app.inject_scan("A01-02-1")
-        await settle(pilot)
+        await open_flow(pilot, LookupScreen)
+        assert "Location A01-02-1: 25 units" in await scan(pilot, "A01-02-1")
         assert "PLAIN" in text_of(app, "#body")
-        assert "Location A01-02-1: 25 units" in text_of(app, "#feedback")
-        app.inject_scan("A09-09-9")
-        await settle(pilot)
-        assert "Unknown location A09-09-9" in text_of(app, "#feedback")
+        assert "Unknown location A09-09-9" in await scan(pilot, "A09-09-9")
     assert [r.outcome for r in journal_rows(app)[1:]] == ["accepted", "rejected"]
 
 
@@ -443,7 +415,6 @@ async def test_login_screen_of_the_demo_warehouse_shows_demo_badges(
         await pilot.pause()
         body = text_of(app, "#body")
         assert "OP1001" in body and "PIN 1001" in body and "OP1007" in body
-        app.inject_scan("OPPICKER")
-        await settle(pilot)
+        await scan(pilot, "OPPICKER")
         assert text_of(app, "#prompt") == "Key in your PIN"
         assert "OP1001" not in text_of(app, "#body")
