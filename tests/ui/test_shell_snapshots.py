@@ -10,9 +10,7 @@ import pytest
 import floor.screens
 from floor.screens.lookup import LookupScreen
 from tests.support import SmallWarehouse
-from tests.ui.conftest import log_in, settle
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((40, 16), id="40x16")]
+from tests.ui.conftest import SIZES, log_in, open_flow, scan, settle, speaks
 
 
 @pytest.fixture(autouse=True)
@@ -38,19 +36,13 @@ async def at_menu(pilot: Any) -> None:
 
 
 async def lookup_found(pilot: Any) -> None:
-    await log_in(pilot)
-    pilot.app.open_flow(LookupScreen)
-    await pilot.pause()
-    pilot.app.inject_scan("A01-02-1")
-    await settle(pilot)
+    await open_flow(pilot, LookupScreen)
+    await scan(pilot, "A01-02-1")
 
 
 async def lookup_rejected(pilot: Any) -> None:
-    await log_in(pilot)
-    pilot.app.open_flow(LookupScreen)
-    await pilot.pause()
-    pilot.app.inject_scan("NOT-A-CODE")
-    await settle(pilot)
+    await open_flow(pilot, LookupScreen)
+    await scan(pilot, "NOT-A-CODE")
 
 
 SCREENS = {
@@ -83,10 +75,5 @@ def test_screen_snapshot(
 def test_serbian_menu_snapshot(
     snap_compare: Callable[..., bool], make_app: Callable[..., Any], ui_warehouse: SmallWarehouse
 ) -> None:
-    from sqlalchemy import update
-
-    from floor.models import Operator
-
-    with ui_warehouse.engine.begin() as conn:
-        conn.execute(update(Operator).where(Operator.badge == "OPPICKER").values(language="sr"))
+    speaks(ui_warehouse, "OPPICKER", "sr")
     assert snap_compare(make_app(), terminal_size=(40, 16), run_before=at_menu)
