@@ -10,17 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Static
 
 from floor.printing import JobStatus, PrintJob
 from floor.printing.db_store import DatabasePrintJobStore
 from floor.screens.print_jobs import PrintJobsScreen
 from labels.model import LpnLabel
-from tests.ui.conftest import log_in, settle
-
-
-def text_of(app: Any, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
+from tests.ui.conftest import SIZES, log_in, open_flow, press, scan, settle, text_of
 
 
 async def until(pilot: Any, check: Callable[[], bool], timeout: float = 10.0) -> None:
@@ -47,9 +42,7 @@ def lpn_label(code: str) -> LpnLabel:
 
 
 async def open_print_jobs(pilot: Any, badge: str) -> PrintJobsScreen:
-    await log_in(pilot, badge)
-    screen = pilot.app.open_flow(PrintJobsScreen)
-    await settle(pilot)
+    screen = await open_flow(pilot, PrintJobsScreen, badge)
     assert isinstance(pilot.app.screen, PrintJobsScreen)
     return screen
 
@@ -79,9 +72,8 @@ async def test_the_app_prints_in_the_background_and_reprints_by_scan(
         assert len(list(out.glob("*.pdf"))) == 2
         await until(pilot, lambda: text_of(app, "#body").count("LPN0001") == 2)
 
-        app.inject_scan("SO404")  # never printed: says so, changes nothing
-        await settle(pilot)
-        assert "Nothing was printed for SO404" in text_of(app, "#feedback")
+        # never printed: says so, changes nothing
+        assert "Nothing was printed for SO404" in await scan(pilot, "SO404")
         assert app.screen.query_one("#feedback").has_class("-rejected")
         assert len(service.recent_jobs()) == 2
     assert service._thread.is_alive() is False  # stopped with the app
@@ -116,9 +108,8 @@ async def test_a_failed_job_is_notified_shown_and_retried_with_f2(
         await until(pilot, lambda: "FAILED" not in text_of(app, "#status"))
         await until(pilot, lambda: "Printed" in text_of(app, "#body"))
 
-        await pilot.press("f2")  # nothing failed any more
-        await settle(pilot)
-        assert "No failed print job to retry" in text_of(app, "#feedback")
+        # nothing failed any more
+        assert "No failed print job to retry" in await press(pilot, "f2")
 
 
 async def test_a_supervisor_sees_every_station_and_an_operator_only_theirs(
@@ -136,9 +127,8 @@ async def test_a_supervisor_sees_every_station_and_an_operator_only_theirs(
         assert "Printer 10.0.0.9:9100 down" in text_of(app, "#body")
         assert "FAILED" not in text_of(app, "#status")  # the status bar counts this station's
 
-        await pilot.press("f2")  # queued again for PACK9's own print service
-        await settle(pilot)
-        assert "queued again for station PACK9" in text_of(app, "#feedback")
+        # queued again for PACK9's own print service
+        assert "queued again for station PACK9" in await press(pilot, "f2")
         assert store.get(other.id).status is JobStatus.WAITING
         assert app.print_service.counts().waiting == 0  # not printed here
 
@@ -157,9 +147,7 @@ async def test_printing_off_means_no_print_service(make_app: Callable) -> None:
         assert app.print_service is None
         await open_print_jobs(pilot, "OPPACKER")
         assert text_of(app, "#prompt") == "Printing is off at this station"
-        app.inject_scan("SO1001")
-        await settle(pilot)
-        assert "Printing is off at this station" in text_of(app, "#feedback")
+        assert "Printing is off at this station" in await scan(pilot, "SO1001")
 
 
 async def test_a_stuck_printer_does_not_hold_up_the_station(
@@ -185,9 +173,7 @@ async def test_a_stuck_printer_does_not_hold_up_the_station(
         assert service.store.get(job_id).status is JobStatus.PRINTED
 
 
-@pytest.mark.parametrize(
-    "size", [pytest.param((80, 24), id="80x24"), pytest.param((40, 16), id="40x16")]
-)
+@pytest.mark.parametrize("size", SIZES)
 def test_snapshot_print_jobs(
     snap_compare: Callable, make_app: Callable, tmp_path: Path, size: Any
 ) -> None:
