@@ -131,33 +131,30 @@ def _describe(session: Session, key: StockKey) -> tuple[str, str]:
 
 def _shortage(session: Session, key: StockKey, wanted: int, have: int, what: str) -> None:
     location, sku = _describe(session, key)
-    lot = _(" lot {lot}", lot=key.lot) if key.lot else ""
+    params = {"wanted": wanted, "sku": sku, "lot": key.lot, "location": location, "have": have}
     if what == "reserved":
-        message = _(
-            "Cannot reserve {wanted} of {sku}{lot} at {location}: only {have} free",
-            wanted=wanted,
-            sku=sku,
-            lot=lot,
-            location=location,
-            have=have,
+        message = (
+            _(
+                "Cannot reserve {wanted} of {sku} lot {lot} at {location}: only {have} free",
+                **params,
+            )
+            if key.lot
+            else _("Cannot reserve {wanted} of {sku} at {location}: only {have} free", **params)
         )
     elif what == "release":
-        message = _(
-            "Cannot release {wanted} of {sku}{lot} at {location}: only {have} reserved",
-            wanted=wanted,
-            sku=sku,
-            lot=lot,
-            location=location,
-            have=have,
+        message = (
+            _(
+                "Cannot release {wanted} of {sku} lot {lot} at {location}: only {have} reserved",
+                **params,
+            )
+            if key.lot
+            else _("Cannot release {wanted} of {sku} at {location}: only {have} reserved", **params)
         )
     else:
-        message = _(
-            "Not enough {sku}{lot} at {location}: {wanted} needed, {have} there",
-            wanted=wanted,
-            sku=sku,
-            lot=lot,
-            location=location,
-            have=have,
+        message = (
+            _("Not enough {sku} lot {lot} at {location}: {wanted} needed, {have} there", **params)
+            if key.lot
+            else _("Not enough {sku} at {location}: {wanted} needed, {have} there", **params)
         )
     raise InsufficientStock(message, expected=_("at most {have}", have=have))
 

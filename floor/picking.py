@@ -31,7 +31,7 @@ from floor import inventory
 from floor.allocation import allocate_line, load_candidates
 from floor.catalog import find_item_for_barcode
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
-from floor.i18n import _
+from floor.i18n import _, ngettext
 from floor.idempotency import once
 from floor.inventory import Actor, Change, StockKey
 from floor.models import (
@@ -128,11 +128,25 @@ class PickOutcome:
 def _container(session: Session, code: str, kind: str) -> Container:
     found = session.scalars(select(Container).where(Container.code == code)).one_or_none()
     if found is None or found.kind != kind:
-        raise WrongScan(
-            _("{code} is not a {kind}", code=code, kind=_(kind)),
-            expected=_("a {kind}", kind=_(kind)),
-        )
+        message, expected = _not_a(code, kind)
+        raise WrongScan(message, expected=expected)
     return found
+
+
+def _not_a(code: str, kind: str) -> tuple[str, str]:
+    """The refusal of `code` where a container of `kind` was wanted, and what was wanted:
+    whole sentences, one per kind."""
+    sentences: dict[str, tuple[str, str]] = {
+        ContainerKind.CART: (_("{code} is not a cart", code=code), _("a cart")),
+        ContainerKind.TOTE: (_("{code} is not a tote", code=code), _("a tote")),
+        ContainerKind.PALLET: (_("{code} is not a pallet", code=code), _("a pallet")),
+        ContainerKind.CASE: (_("{code} is not a case", code=code), _("a case")),
+        ContainerKind.CARTON: (_("{code} is not a carton", code=code), _("a carton")),
+    }
+    return sentences.get(kind) or (
+        _("{code} is not the container asked for", code=code),
+        _("a container label"),
+    )
 
 
 def _my_tasks(session: Session, operator_id: int, *, lock: bool = False) -> list[Task]:
@@ -335,9 +349,14 @@ def start_cart(
             break
         view = assign_tote(session, operator_id, code)
     if view.next_slot is not None:
+        slots = len(view.slots)
         raise InvalidInput(
-            _("This cart has {n} orders: scan a tote for each", n=len(view.slots)),
-            expected=_("{n} totes", n=len(view.slots)),
+            ngettext(
+                "This cart has {n} order: scan a tote for it",
+                "This cart has {n} orders: scan a tote for each",
+                slots,
+            ),
+            expected=ngettext("{n} tote", "{n} totes", slots),
         )
     return view
 
