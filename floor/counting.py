@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from floor import inventory as inv
 from floor.catalog import item_for_barcode
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
-from floor.i18n import _
+from floor.i18n import _, ngettext
 from floor.idempotency import once
 from floor.inventory import SYSTEM, Actor, StockKey
 from floor.models import (
@@ -43,6 +43,7 @@ from floor.models import (
     Task,
     TaskKind,
     TaskStatus,
+    task_status_label,
     utcnow,
 )
 from floor.operators import require_role
@@ -339,7 +340,7 @@ def submit_count(
         task = _task(session, task_id)
         if task.status not in ACTIVE:
             raise Conflict(
-                _("Count task {id} is {status}", id=task.id, status=task.status),
+                _closed_count(task),
                 expected=_("an open count task"),
             )
         expected = sum(b.quantity for b in _scope_balances(session, task))
@@ -431,9 +432,25 @@ def _adjust(session: Session, task: Task, variance: int, actor: Actor, scan_id: 
             return
     if left:
         raise Conflict(
-            _("{left} of the missing units are reserved for orders", left=left),
+            ngettext(
+                "{n} of the missing units is reserved for orders",
+                "{n} of the missing units are reserved for orders",
+                left,
+            ),
             expected=_("a supervisor to release the reservations"),
         )
+
+
+def _closed_count(task: Task) -> str:
+    """Why count task `task` takes no more counts, in one sentence for its status."""
+    sentences: dict[str, str] = {
+        TaskStatus.DONE: _("Count task {id} is complete", id=task.id),
+        TaskStatus.SHORT: _("Count task {id} is closed short", id=task.id),
+        TaskStatus.CANCELLED: _("Count task {id} is cancelled", id=task.id),
+    }
+    return sentences.get(task.status) or _(
+        "Count task {id}: {status}", id=task.id, status=task_status_label(task.status)
+    )
 
 
 def pending_approvals(session: Session, warehouse_id: int, *, actor: Actor = SYSTEM) -> list[dict]:
@@ -521,7 +538,7 @@ def record_extra_item(
         task = _task(session, task_id)
         if task.status not in ACTIVE:
             raise Conflict(
-                _("Count task {id} is {status}", id=task.id, status=task.status),
+                _closed_count(task),
                 expected=_("an open count task"),
             )
         item, _units = item_for_barcode(session, barcode)

@@ -31,6 +31,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from floor.i18n import _
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -124,6 +126,43 @@ class WaveStatus(enum.StrEnum):
     HELD = "held"
     CANCELLED = "cancelled"
     DONE = "done"
+
+
+def task_status_label(status: str) -> str:
+    """A task status in operator words; the raw value if it is none of TaskStatus."""
+    labels: dict[str, str] = {
+        # i18n: the status of a task (a pick, count, put-away...); lowercase, shown after a colon
+        TaskStatus.OPEN: _("open"),
+        # i18n: the status of a task: given to an operator
+        TaskStatus.ASSIGNED: _("assigned"),
+        # i18n: the status of a task
+        TaskStatus.IN_PROGRESS: _("in progress"),
+        # i18n: the status of a task or of a wave (all its picks done)
+        TaskStatus.DONE: _("complete"),
+        # i18n: the status of a task closed with fewer units than asked
+        TaskStatus.SHORT: _("closed short"),
+        # i18n: the status of a task or of a wave
+        TaskStatus.CANCELLED: _("cancelled"),
+    }
+    return labels.get(status, status)
+
+
+def wave_status_label(status: str) -> str:
+    """A wave status in operator words (the waves list); the raw value if it is none of
+    WaveStatus."""
+    labels: dict[str, str] = {
+        # i18n: the status of a wave (orders picked together): built, not yet released
+        WaveStatus.PLANNED: _("planned"),
+        # i18n: the status of a wave: its carts are on the floor
+        WaveStatus.RELEASED: _("released"),
+        # i18n: the status of a wave: no more carts handed out for now
+        WaveStatus.HELD: _("held"),
+        # i18n: the status of a task or of a wave
+        WaveStatus.CANCELLED: _("cancelled"),
+        # i18n: the status of a task or of a wave (all its picks done)
+        WaveStatus.DONE: _("complete"),
+    }
+    return labels.get(status, status)
 
 
 def _enum(kind: type[enum.StrEnum], length: int = 20) -> String:

@@ -40,6 +40,7 @@ from floor.models import (
     TaskStatus,
     Zone,
     ZoneKind,
+    task_status_label,
 )
 from floor.operators import require_role
 
@@ -375,6 +376,18 @@ def _destination(
     return chosen, True
 
 
+def _closed_task(task: Task) -> str:
+    """Why task `task` cannot be confirmed, in one sentence for its status."""
+    sentences: dict[str, str] = {
+        TaskStatus.DONE: _("Task {id} is complete", id=task.id),
+        TaskStatus.SHORT: _("Task {id} is closed short", id=task.id),
+        TaskStatus.CANCELLED: _("Task {id} is cancelled", id=task.id),
+    }
+    return sentences.get(task.status) or _(
+        "Task {id}: {status}", id=task.id, status=task_status_label(task.status)
+    )
+
+
 def confirm_move_task(
     session: Session,
     task_id: int,
@@ -393,7 +406,7 @@ def confirm_move_task(
         task = _task(session, task_id)
         if task.status not in ACTIVE:
             raise Conflict(
-                _("Task {id} is {status}", id=task.id, status=task.status),
+                _closed_task(task),
                 expected=_("an open task"),
             )
         if task.kind == TaskKind.PUTAWAY.value:

@@ -51,6 +51,7 @@ from floor.models import (
 from floor.operators import require_role
 
 RECEIVING_ROLES = (Role.RECEIVER.value, Role.SUPERVISOR.value)
+PURCHASE_ORDER_STATUSES = ("open", "partial", "received")
 RECEIVABLE_STATUSES = ("open", "partial")
 LPN_PREFIX = "LPN"
 LPN_DIGITS = 7
@@ -61,6 +62,31 @@ DAMAGE_REASONS: dict[str, str] = {
     "wrong_item": N_("wrong item"),
     "other": N_("other"),
 }
+
+
+def purchase_order_status_label(status: str) -> str:
+    """A purchase order status in operator words; the raw value if it is none of
+    PURCHASE_ORDER_STATUSES."""
+    labels = {
+        # i18n: the status of a purchase order: nothing received yet
+        "open": _("not received yet"),
+        # i18n: the status of a purchase order: some of it received
+        "partial": _("partly received"),
+        # i18n: the status of a purchase order: all of it received
+        "received": _("received"),
+    }
+    return labels.get(status, status)
+
+
+def _not_receivable(number: str, status: str) -> str:
+    """Why purchase order `number` takes no receipt, in one sentence for its status."""
+    if status == "received":
+        return _("Purchase order {number} is already received", number=number)
+    return _(
+        "Purchase order {number}: {status}",
+        number=number,
+        status=purchase_order_status_label(status),
+    )
 
 
 class TrackingMissing(InvalidInput):
@@ -228,7 +254,7 @@ def _receivable_order(session: Session, warehouse_id: int, number: str) -> Purch
         )
     if order.status not in RECEIVABLE_STATUSES:
         raise Conflict(
-            _("Purchase order {number} is {status}", number=number, status=order.status),
+            _not_receivable(number, order.status),
             expected=_("an open purchase order"),
         )
     return order

@@ -48,6 +48,34 @@ RA_PREFIX = "RA"
 RA_DIGITS = 7
 
 
+def disposition_label(disposition: str) -> str:
+    """A return's disposition in operator words; the raw value if it is none of DISPOSITIONS."""
+    labels = {
+        # i18n: disposition of a returned item: back into stock at a storage location
+        "restock": _("restock"),
+        # i18n: disposition of a returned item: into the quarantine location
+        "quarantine": _("quarantine"),
+        # i18n: disposition of a returned item: thrown away
+        "scrap": _("scrap"),
+    }
+    return labels.get(disposition, disposition)
+
+
+def returned_message(done: Returned) -> str:
+    """What the operator reads once a returned item is received: one sentence per disposition."""
+    params = {"n": done.quantity, "sku": done.sku, "location": done.location}
+    sentences = {
+        "restock": _("{n} x {sku}: restock at {location}", **params),
+        "quarantine": _("{n} x {sku}: quarantine at {location}", **params),
+        "scrap": _("{n} x {sku}: scrap at {location}", **params),
+    }
+    return sentences.get(done.disposition) or _(
+        "{n} x {sku} at {location} ({disposition})",
+        disposition=disposition_label(done.disposition),
+        **params,
+    )
+
+
 @dataclass(frozen=True)
 class ReturnOrder:
     order_id: int
@@ -179,7 +207,7 @@ def receive_return(
     if disposition not in DISPOSITIONS:
         raise InvalidInput(
             _("Unknown disposition {value}", value=disposition),
-            expected=" / ".join(DISPOSITIONS),
+            expected=" / ".join(disposition_label(d) for d in DISPOSITIONS),
         )
 
     def work() -> dict:

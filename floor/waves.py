@@ -59,6 +59,7 @@ from floor.models import (
     WaveStatus,
     Zone,
     utcnow,
+    wave_status_label,
 )
 from floor.operators import require_role
 from floor.routing import Layout, PickPoint, plan_route
@@ -501,14 +502,7 @@ def release_wave(
         session.flush()
         return ReleaseReport(found.code, **_resumed(session, found))
     if found.status not in (WaveStatus.PLANNED.value, WaveStatus.HELD.value):
-        raise Conflict(
-            _(
-                "Wave {wave} is {status}; only a planned or held wave can be released",
-                wave=found.code,
-                status=_(found.status),
-            ),
-            expected=_("a planned wave"),
-        )
+        raise Conflict(_not_releasable(found), expected=_("a planned wave"))
     today = today or dt.date.today()
     report = ReleaseReport(found.code)
     allocated, leaving = _allocate_orders(session, found, shortage_policy, report, today)
@@ -741,19 +735,65 @@ def _resumed(session: Session, wave: Wave) -> dict:
 # --- hold, cancel, status --------------------------------------------------------------------
 
 
+def _not_releasable(wave: Wave) -> str:
+    """Why `wave` cannot be released, in one sentence for its status."""
+    sentences: dict[str, str] = {
+        WaveStatus.RELEASED: _(
+            "Wave {wave} is released; only a planned or held wave can be released", wave=wave.code
+        ),
+        WaveStatus.CANCELLED: _(
+            "Wave {wave} is cancelled; only a planned or held wave can be released",
+            wave=wave.code,
+        ),
+        WaveStatus.DONE: _(
+            "Wave {wave} is complete; only a planned or held wave can be released", wave=wave.code
+        ),
+    }
+    return sentences.get(wave.status) or _(
+        "Wave {wave}: {status}; only a planned or held wave can be released",
+        wave=wave.code,
+        status=wave_status_label(wave.status),
+    )
+
+
+def _not_holdable(wave: Wave) -> str:
+    """Why `wave` cannot be held, in one sentence for its status."""
+    sentences: dict[str, str] = {
+        WaveStatus.HELD: _("Wave {wave} is already held", wave=wave.code),
+        WaveStatus.CANCELLED: _(
+            "Wave {wave} is cancelled; only a planned or released wave can be held",
+            wave=wave.code,
+        ),
+        WaveStatus.DONE: _(
+            "Wave {wave} is complete; only a planned or released wave can be held", wave=wave.code
+        ),
+    }
+    return sentences.get(wave.status) or _(
+        "Wave {wave}: {status}; only a planned or released wave can be held",
+        wave=wave.code,
+        status=wave_status_label(wave.status),
+    )
+
+
+def _not_cancellable(wave: Wave) -> str:
+    """Why `wave` cannot be cancelled, in one sentence for its status."""
+    sentences: dict[str, str] = {
+        WaveStatus.CANCELLED: _("Wave {wave} is already cancelled", wave=wave.code),
+        WaveStatus.DONE: _("Wave {wave} is already complete", wave=wave.code),
+    }
+    return sentences.get(wave.status) or _(
+        "Wave {wave}: {status}; only a planned, released or held wave can be cancelled",
+        wave=wave.code,
+        status=wave_status_label(wave.status),
+    )
+
+
 def hold_wave(session: Session, wave: int | str, actor: Actor = SYSTEM) -> Wave:
     """Stop handing out the wave's carts. Carts already on the floor are finished."""
     require_role(session, actor.operator_id, Role.SUPERVISOR.value)
     found = _wave(session, wave)
     if found.status not in (WaveStatus.PLANNED.value, WaveStatus.RELEASED.value):
-        raise Conflict(
-            _(
-                "Wave {wave} is {status}; only a planned or released wave can be held",
-                wave=found.code,
-                status=_(found.status),
-            ),
-            expected=_("a planned or released wave"),
-        )
+        raise Conflict(_not_holdable(found), expected=_("a planned or released wave"))
     found.status = WaveStatus.HELD.value
     session.flush()
     return found
@@ -765,10 +805,7 @@ def cancel_wave(session: Session, wave: int | str, actor: Actor = SYSTEM) -> Wav
     require_role(session, actor.operator_id, Role.SUPERVISOR.value)
     found = _wave(session, wave)
     if found.status in (WaveStatus.CANCELLED.value, WaveStatus.DONE.value):
-        raise Conflict(
-            _("Wave {wave} is already {status}", wave=found.code, status=_(found.status)),
-            expected=_("a planned, released or held wave"),
-        )
+        raise Conflict(_not_cancellable(found), expected=_("a planned, released or held wave"))
     tasks = list(
         session.scalars(
             select(Task)

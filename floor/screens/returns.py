@@ -184,15 +184,9 @@ class ReturnsScreen(FlowScreen):
         done, self.order = result
         self.item, self.quantity = None, 1
         self.go(ITEM)
-        self.accept(
-            _(
-                "{n} x {sku}: {disposition} at {location}",
-                n=done.quantity,
-                sku=done.sku,
-                disposition=done.disposition,
-                location=done.location,
-            )
-        )
+        from floor.returns import returned_message
+
+        self.accept(returned_message(done))
 
     def on_command(self, command: Command, quantity: int | None) -> None:
         if command is Command.QUANTITY and self.step == ITEM and quantity:
