@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from floor.i18n import N_, _
+from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
 from floor.screens.flow import FlowScreen
 
@@ -72,7 +72,11 @@ class LookupScreen(FlowScreen):
         if not found.lines:
             lines.append(_("No stock"))
         self.show_lines(lines)
-        self.accept(_("{subject}: {count} units", subject=found.subject, count=found.total))
+        self.accept(
+            ngettext(
+                "{subject}: {n} unit", "{subject}: {n} units", found.total, subject=found.subject
+            )
+        )
 
     def on_command(self, command: Command, quantity: int | None) -> None:
         if command in (Command.DONE, Command.CANCEL):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from floor.i18n import N_, _
+from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
 from floor.screens.flow import FlowScreen
 
@@ -274,7 +274,11 @@ class PickingScreen(FlowScreen):
 
     def cart_claimed(self, cart: CartView) -> None:
         self.cart = cart
-        self.accept(_("Cart {cart}: {n} orders", cart=cart.cart, n=len(cart.slots)))
+        self.accept(
+            ngettext(
+                "Cart {cart}: {n} order", "Cart {cart}: {n} orders", len(cart.slots), cart=cart.cart
+            )
+        )
         if cart.next_slot is not None:
             self.go(TOTE)
         else:
@@ -314,9 +318,11 @@ class PickingScreen(FlowScreen):
         if outcome.cart_done:
             self.load_next(_("Cart done: take the totes to packing"))
         elif outcome.task_done:
-            self.load_next(_("Picked {n}", n=outcome.picked))
+            self.load_next(ngettext("Picked {n}", "Picked {n}", outcome.picked))
         else:
-            self.load_next(_("Picked {n}; pick the rest", n=outcome.picked))
+            self.load_next(
+                ngettext("Picked {n}; pick the rest", "Picked {n}; pick the rest", outcome.picked)
+            )
 
     def shorted(self, outcome: PickOutcome) -> None:
         if outcome.reallocated_to:
@@ -326,10 +332,11 @@ class PickingScreen(FlowScreen):
                 locations=", ".join(outcome.reallocated_to),
             )
         else:
-            text = _(
+            text = ngettext(
                 "Short recorded ({code}): {n} missing, count requested",
+                "Short recorded ({code}): {n} missing, count requested",
+                outcome.shortage,
                 code=outcome.exception_code,
-                n=outcome.shortage,
             )
         self.load_next(text)
 

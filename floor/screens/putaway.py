@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from floor.i18n import N_, _
+from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
 from floor.screens.flow import FlowScreen
 
@@ -140,7 +140,12 @@ class PutawayScreen(FlowScreen):
     def done(self, result: MoveDone) -> None:
         self.current, self.reason = None, ""
         self.go(SOURCE)
-        text = _("{n} put away at {location}", n=result.quantity, location=result.location)
+        text = ngettext(
+            "{n} put away at {location}",
+            "{n} put away at {location}",
+            result.quantity,
+            location=result.location,
+        )
         self.accept(text + (" (CHBD)" if result.overridden else ""))
 
     def on_command(self, command: Command, quantity: int | None) -> None:

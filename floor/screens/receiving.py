@@ -18,7 +18,7 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from floor.i18n import N_, _
+from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
 from floor.screens.flow import FlowScreen
 
@@ -313,7 +313,13 @@ class ReceivingScreen(FlowScreen):
         self.go(ITEM)
         where = done.lpn or done.location
         self.accept(
-            _("{n} x {sku} received to {where}", n=done.quantity, sku=done.sku, where=where)
+            ngettext(
+                "{n} x {sku} received to {where}",
+                "{n} x {sku} received to {where}",
+                done.quantity,
+                sku=done.sku,
+                where=where,
+            )
         )
 
     # Keys and command barcodes.
@@ -334,7 +340,9 @@ class ReceivingScreen(FlowScreen):
         elif command is Command.QUANTITY and self.step == ITEM and quantity:
             self.packs = quantity
             self.render_step()
-            self.accept(_("Next scan counts {n} packs", n=quantity))
+            self.accept(
+                ngettext("Next scan counts {n} pack", "Next scan counts {n} packs", quantity)
+            )
         elif command is Command.QUANTITY and self.step == DAMAGE:
             code = DAMAGE_CHOICES.get(quantity or 0)
             if code is None:
@@ -415,7 +423,11 @@ class ReceivingScreen(FlowScreen):
         ]
         self.show_lines(lines)
         self.accept(
-            _("Closed with {n} discrepancies", n=len(done.discrepancies))
+            ngettext(
+                "Closed with {n} discrepancy",
+                "Closed with {n} discrepancies",
+                len(done.discrepancies),
+            )
             if done.discrepancies
             else _("Closed: all as expected")
         )

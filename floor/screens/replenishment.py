@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from floor.i18n import N_, _
+from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
 from floor.screens.flow import FlowScreen
 from floor.screens.putaway import task_lines
@@ -117,7 +117,14 @@ class ReplenishmentScreen(FlowScreen):
     def done(self, result: MoveDone) -> None:
         self.current = None
         self.go(IDLE)
-        self.accept(_("{n} replenished at {location}", n=result.quantity, location=result.location))
+        self.accept(
+            ngettext(
+                "{n} replenished at {location}",
+                "{n} replenished at {location}",
+                result.quantity,
+                location=result.location,
+            )
+        )
 
     def on_command(self, command: Command, quantity: int | None) -> None:
         if command is Command.DONE and self.current is None:

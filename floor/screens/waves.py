@@ -19,7 +19,8 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.errors import FloorError
-from floor.i18n import N_, _
+from floor.i18n import N_, _, ngettext
+from floor.models import wave_status_label
 from floor.scanning import Command, ScanKind
 from floor.screens.flow import FlowScreen
 from floor.wave_rules import FIELDS, parse_field, rules_from, shown
@@ -123,23 +124,26 @@ class WavesScreen(FlowScreen):
             lines.append(_("No waves yet: F4 builds one"))
         for index, wave in enumerate(self.waves):
             mark = ">" if index == self.chosen else " "
+            status = wave_status_label(wave.status)
             if compact:
                 lines.append(
-                    f"{mark}{wave.code[-10:]} {_(wave.status)[:8]:<8} "
-                    f"{wave.lines_picked}/{wave.lines}"
+                    f"{mark}{wave.code[-10:]} {status[:8]:<8} {wave.lines_picked}/{wave.lines}"
                 )
             else:
-                lines.append(
-                    f"{mark} {wave.code:<14} {_(wave.status):<9} "
-                    + _(
-                        "{orders} orders  {carts} carts  {picked}/{lines} lines  {short} short",
-                        orders=wave.orders,
-                        carts=wave.clusters,
+                counts = (
+                    ngettext("{n} order", "{n} orders", wave.orders),
+                    ngettext("{n} cart", "{n} carts", wave.clusters),
+                    # i18n: picked/total order lines of a wave, in a list column
+                    ngettext(
+                        "{picked}/{n} line",
+                        "{picked}/{n} lines",
+                        wave.lines,
                         picked=wave.lines_picked,
-                        lines=wave.lines,
-                        short=wave.tasks_short,
-                    )
+                    ),
+                    # i18n: picks of a wave closed short, in a list column
+                    ngettext("{n} short", "{n} short", wave.tasks_short),
                 )
+                lines.append(f"{mark} {wave.code:<14} {status:<9} " + "  ".join(counts))
         return lines
 
     @property
@@ -167,7 +171,8 @@ class WavesScreen(FlowScreen):
             _("Wave rules: {field}", field=_(field.label)),
             _("F2 build Del clear Esc back")
             if compact
-            else _("Key in {expected}", expected=_(field.expected)),
+            # i18n: {expected} is a hint on its own, like "a carrier code, like UPS"
+            else _("Key in: {expected}", expected=_(field.expected)),
         )
         width = 16 if compact else 18
         rows = []
@@ -222,7 +227,11 @@ class WavesScreen(FlowScreen):
         self.field = 0
         self._select_code = code
         self.close_form()
-        self.reload(_("Wave {wave} built: {orders} orders", wave=code, orders=orders))
+        self.reload(
+            ngettext(
+                "Wave {wave} built: {n} order", "Wave {wave} built: {n} orders", orders, wave=code
+            )
+        )
 
     # --- keys, scans, commands -----------------------------------------------------------
 
@@ -310,15 +319,13 @@ class WavesScreen(FlowScreen):
             super().on_command(command, quantity)
 
     def released(self, report: ReleaseReport) -> None:
-        self.done(
-            _(
-                "Wave {wave} released: {tasks} picks in {carts} carts, {short} lines short",
-                wave=report.wave,
-                tasks=report.tasks,
-                carts=report.clusters,
-                short=len(report.short),
-            )
+        counts = (
+            ngettext("{n} pick", "{n} picks", report.tasks),
+            ngettext("{n} cart", "{n} carts", report.clusters),
+            ngettext("{n} line short", "{n} lines short", len(report.short)),
         )
+        # i18n: {counts} is a list like "2 picks, 1 cart, 1 line short"
+        self.done(_("Wave {wave} released: {counts}", wave=report.wave, counts=", ".join(counts)))
 
     def done(self, text: Any) -> None:
         self.reload(str(text))

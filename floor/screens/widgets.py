@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
-from floor.i18n import _, language
+from floor.i18n import _, language, ngettext
 
 if TYPE_CHECKING:
     from floor.app import FloorApp
@@ -59,7 +59,8 @@ class StatusBar(Static):
             if health.print_jobs_failed:
                 text.append(", ")
                 text.append(
-                    _("{count} FAILED", count=health.print_jobs_failed), style="bold reverse red"
+                    ngettext("{n} FAILED", "{n} FAILED", health.print_jobs_failed),
+                    style="bold reverse red",
                 )
             return text
 
