@@ -42,7 +42,7 @@ async def test_build_release_hold_cancel(make_app: Callable, ui_warehouse: Small
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _build_and_release(pilot)
-        assert "released: 2 picks in 1 carts, 1 lines short" in text_of(app, "#feedback")
+        assert "released: 2 picks, 1 cart, 1 line short" in text_of(app, "#feedback")
         assert "released" in text_of(app, "#body") and "2 orders" in text_of(app, "#body")
         assert "held" in await press(pilot, "f3")
         assert "Scan cancel again" in await scan(pilot, "CMD:CANCEL")
@@ -114,7 +114,7 @@ async def test_rules_form_by_keyboard_builds_a_wave_of_the_matching_orders(
         await type_in(pilot, "2")
         body = text_of(app, "#body")
         assert "UPS" in body and "5" in body and "Max lines" in body
-        assert "built: 1 orders" in await press(pilot, "f2")  # SO4 has 2 lines: cap 2
+        assert "built: 1 order" in await press(pilot, "f2")  # SO4 has 2 lines: cap 2
         assert "planned" in text_of(app, "#body")
     assert _wave_orders(ui_warehouse) == ["SO1"]
 
