@@ -1,6 +1,7 @@
 """GS1 element strings: split into (AI, value) pairs, check them, and spot a missing GS.
 
-The AI table (formats, patterns, which AIs need a separator) is biip's own. The loop is
+The AI table (formats, patterns, which AIs need a separator) is biip's own (see
+`biip_ai_table`). The loop is
 ours, because floor needs two things biip does not give: knowing whether each
 variable-length field was ended by GS, and speed (biip.parse does a few thousand
 messages a second; a station parsing a burst of scans wants more). Tests check that both
@@ -16,7 +17,8 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from biip.gs1_application_identifiers import _GS1_APPLICATION_IDENTIFIERS
+from biip import ParseError
+from biip.gs1_application_identifiers import GS1ApplicationIdentifier
 
 from floor.gs1 import is_valid_gs1_number
 from floor.i18n import N_
@@ -52,6 +54,32 @@ class _Ai:
     single_group: bool
 
 
+def biip_ai_table() -> dict[str, GS1ApplicationIdentifier]:
+    """biip's AI table: its module's table when it still has one (instant), else found
+    through the public `GS1ApplicationIdentifier.extract` for every 2- to 4-digit code
+    (a third of a second), so a biip release that renames its private table still works."""
+    from biip import gs1_application_identifiers as module
+
+    table = getattr(module, "_GS1_APPLICATION_IDENTIFIERS", None)
+    if isinstance(table, dict) and table:
+        return dict(table)
+    return ais_by_extract()
+
+
+def ais_by_extract() -> dict[str, GS1ApplicationIdentifier]:
+    found: dict[str, GS1ApplicationIdentifier] = {}
+    for digits in (2, 3, 4):
+        for n in range(10**digits):
+            code = f"{n:0{digits}d}"
+            try:
+                ai = GS1ApplicationIdentifier.extract(code)
+            except ParseError:  # no AI starts this code
+                continue
+            if ai.ai == code:
+                found[code] = ai
+    return found
+
+
 _TABLE: dict[str, _Ai] = {
     code: _Ai(
         code=code,
@@ -60,7 +88,7 @@ _TABLE: dict[str, _Ai] = {
         pattern=re.compile(entry.pattern.removeprefix("^").removesuffix("$")),
         single_group=re.compile(entry.pattern).groups == 1,
     )
-    for code, entry in _GS1_APPLICATION_IDENTIFIERS.items()
+    for code, entry in biip_ai_table().items()
 }
 
 

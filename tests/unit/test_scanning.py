@@ -266,3 +266,21 @@ def test_describe_is_translated(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(model, "_", lambda message, **params: "T:" + message.format(**params))
     assert parse_scan("TOTE1").describe() == "T:Tote TOTE1"
+
+
+def test_the_ai_table_is_the_same_through_biips_public_api() -> None:
+    """floor reads biip's AI table from its module when it can; the public fallback (one
+    `extract` per code) must give the very same table, so a biip release that renames
+    its private table changes nothing."""
+    from floor.scanning.element_strings import ais_by_extract, biip_ai_table
+
+    table, public = biip_ai_table(), ais_by_extract()
+    assert len(table) > 500
+    assert table.keys() == public.keys()
+    for code, entry in table.items():
+        other = public[code]
+        assert (entry.pattern, entry.separator_required, entry.data_title) == (
+            other.pattern,
+            other.separator_required,
+            other.data_title,
+        )
