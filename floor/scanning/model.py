@@ -53,6 +53,10 @@ CONTAINER_WORDS = {
 }
 
 
+# AIM symbology identifiers that say the data is GS1 (GS1-128, DataBar, DataMatrix, QR, DotCode)
+GS1_SYMBOLOGIES = frozenset({"]C1", "]e0", "]e1", "]e2", "]d2", "]Q3", "]J1"})
+
+
 @dataclass(frozen=True, slots=True)
 class Scan:
     """One scan, parsed. Rejected scans (unknown, ambiguous) carry a reason instead of data.
@@ -85,6 +89,12 @@ class Scan:
     @property
     def ok(self) -> bool:
         return self.kind not in (ScanKind.UNKNOWN, ScanKind.AMBIGUOUS)
+
+    @property
+    def surely_gs1(self) -> bool:
+        """GS1 element data for certain: a GS1 symbology identifier, or a GS separator (a
+        plain barcode such as "10ABC123" could be either)."""
+        return self.symbology in GS1_SYMBOLOGIES or "\x1d" in self.raw
 
     @property
     def location(self) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -23,9 +24,8 @@ from floor.scanning.element_strings import (
 )
 from floor.scanning.language import DEFAULT_LANGUAGE, ScanLanguage
 from floor.scanning.layout import layout_suggestion
-from floor.scanning.model import Command, Scan, ScanKind, rejected
+from floor.scanning.model import GS1_SYMBOLOGIES, Command, Scan, ScanKind, rejected
 
-GS1_SYMBOLOGIES = frozenset({"]C1", "]e0", "]e1", "]e2", "]d2", "]Q3", "]J1"})
 GTIN_SYMBOLOGIES = frozenset({"]E0", "]E3", "]E4", "]I1"})
 DIGITAL_LINK_SYMBOLOGIES = frozenset({"]d1", "]Q1", "]d2", "]Q3"})
 _AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
@@ -316,13 +316,23 @@ def _from_elements(raw: str, elements: list[Element], symbology: str | None, tod
         return Scan(ScanKind.SSCC, raw, symbology, elements=pairs, **fields)  # type: ignore[arg-type]
     if "code" in fields and len(elements) == 1:
         return Scan(ScanKind.ORDER, raw, symbology, elements=pairs, code=str(fields["code"]))
-    return rejected(
-        ScanKind.UNKNOWN,
-        raw,
-        N_("GS1 data without a GTIN or SSCC ({elements})"),
-        symbology,
-        elements=" ".join(f"({ai}){value}" for ai, value in pairs),
+    # Not an item or a container, but a prompt asking for a lot or a date can use it (the
+    # case label that carries lot and expiry in a barcode of its own): keep what it says.
+    label = {k: v for k, v in fields.items() if k in LABEL_FIELDS}
+    return replace(
+        rejected(
+            ScanKind.UNKNOWN,
+            raw,
+            N_("GS1 data without a GTIN or SSCC ({elements})"),
+            symbology,
+            elements=" ".join(f"({ai}){value}" for ai, value in pairs),
+        ),
+        elements=pairs,
+        **label,  # type: ignore[arg-type]
     )
+
+
+LABEL_FIELDS = frozenset({"lot", "expiry", "best_before", "production_date", "serial", "count"})
 
 
 def _digital_link(raw: str, text: str, symbology: str | None) -> Scan:

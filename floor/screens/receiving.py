@@ -7,7 +7,8 @@ printer when it has one), F3 marks the next scan damaged and asks for the damage
 (the receipt stays open and resumes).
 
 A tracked item scanned without its lot or expiry asks for them: key (or scan) the lot, then
-the expiry as YYYY-MM-DD or YYMMDD; scanning the item's GS1 label instead also does. A
+the expiry as YYYY-MM-DD or YYMMDD; scanning the item's GS1 label instead also does, and
+so does a GS1 barcode of the case that carries only the lot and expiry (AI 10, AI 17). A
 badge, location or container label scanned as the lot is refused. Esc drops that item.
 """
 
@@ -151,6 +152,11 @@ class ReceivingScreen(FlowScreen):
         unless it is one of the site's own labels: a badge, location or container is
         refused there, and a lot that looks like one can still be keyed."""
         if self.step in KEYED_STEPS and scan.kind not in (ScanKind.COMMAND, ScanKind.PRODUCT):
+            if self.pending and scan.elements and scan.surely_gs1:
+                self.from_label(scan)  # the case's own lot/expiry barcode, without a GTIN
+                if ticket.outcome is None and not ticket.pending:
+                    self.accept(scan.raw)
+                return
             if self.step == LOT and scan.kind in NOT_A_LOT and self.pending:
                 self.reject(
                     _(
@@ -293,8 +299,39 @@ class ReceivingScreen(FlowScreen):
             except InvalidInput as err:
                 self.reject(str(err), err.expected)
                 return
-        request = {k: v for k, v in self.pending.items() if k not in ("sku", "needs_expiry")}
-        self.receive(request)
+        self.receive_pending()
+
+    def from_label(self, scan: Scan) -> None:
+        """A GS1 barcode with no GTIN at the lot or expiry step: its lot (AI 10) and expiry
+        (AI 17) are the pending item's."""
+        assert self.pending is not None
+        sku = self.pending["sku"]
+        if self.step == LOT and scan.lot is None:
+            self.reject(
+                _("That barcode has no lot: scan the lot of {sku}, or key it", sku=sku),
+                self.expected_text,
+            )
+            return
+        if self.step == EXPIRY and scan.expiry is None:
+            self.reject(
+                _("That barcode has no expiry: key the expiry of {sku}", sku=sku),
+                self.expected_text,
+            )
+            return
+        if scan.lot is not None:
+            self.pending["lot"] = scan.lot
+        if scan.expiry is not None:
+            self.pending["expiry"] = scan.expiry
+        if self.step == LOT and self.pending_needs_expiry and self.pending.get("expiry") is None:
+            self.go(EXPIRY)
+            self.accept(_("Lot {lot}", lot=scan.lot))
+            return
+        self.receive_pending()
+
+    def receive_pending(self) -> None:
+        """Receive the pending item now that its lot and expiry are known."""
+        assert self.pending is not None
+        self.receive({k: v for k, v in self.pending.items() if k not in ("sku", "needs_expiry")})
 
     @property
     def pending_needs_expiry(self) -> bool:

@@ -119,6 +119,36 @@ async def test_lot_and_expiry_keyed_by_hand(
         assert inv.on_hand(s, wh.items["LOT"]) == 3
 
 
+async def test_lot_and_expiry_from_the_cases_own_gs1_barcode(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    """Many suppliers print the GTIN and the lot/expiry as two GS1-128 barcodes."""
+    wh = ui_warehouse
+    add_purchase_order(wh, "PO1001", [("LOT", 6)])
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        assert "lot and expiry" in await scan(pilot, barcode(wh, "LOT"))
+        assert "1 x LOT received" in await scan(pilot, f"]C117{EXP:%y%m%d}10L-CASE")  # both
+        await scan(pilot, barcode(wh, "LOT"))
+        feedback = await scan(pilot, f"]C117{EXP:%y%m%d}")  # a date but no lot
+        assert "That barcode has no lot: scan the lot of LOT, or key it" in feedback
+        assert app.screen.query_one("#feedback").kind == "rejected" and screen.step == "lot"
+        assert "Lot L-TWO" in await scan(pilot, "]C110L-TWO")  # the lot alone: then the date
+        assert screen.step == "expiry"
+        assert "That barcode has no expiry" in await scan(pilot, "]C110L-OTHER")
+        assert "1 x LOT received" in await scan(pilot, f"]C117{EXP:%y%m%d}")
+        # no symbology identifier and no GS: "10B-77" may be a plain lot, and is taken whole
+        await scan(pilot, barcode(wh, "LOT"))
+        await scan(pilot, "10B-77")
+        assert screen.step == "expiry"
+        assert "received" in await scan(pilot, f"{EXP:%y%m%d}")
+    with session_scope(wh.engine) as s:
+        assert inv.balance_of(s, wh.key("DOCK-01", "LOT", "L-CASE", EXP)) == (1, 0)
+        assert inv.balance_of(s, wh.key("DOCK-01", "LOT", "L-TWO", EXP)) == (1, 0)
+        assert inv.balance_of(s, wh.key("DOCK-01", "LOT", "10B-77", EXP)) == (1, 0)
+
+
 async def test_damage_reason_is_chosen_and_f3_toggles(
     make_app: Callable, ui_warehouse: SmallWarehouse
 ) -> None:

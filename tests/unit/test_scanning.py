@@ -284,3 +284,14 @@ def test_the_ai_table_is_the_same_through_biips_public_api() -> None:
             other.separator_required,
             other.data_title,
         )
+
+
+def test_gs1_data_without_a_gtin_is_unknown_but_keeps_its_lot_and_dates() -> None:
+    case_label = parse_scan("]C11727013110L-CASE")
+    assert case_label.kind is ScanKind.UNKNOWN and not case_label.ok
+    assert "GTIN" in (case_label.reason or "")
+    assert (case_label.lot, case_label.expiry) == ("L-CASE", date(2027, 1, 31))
+    assert case_label.elements == (("17", "270131"), ("10", "L-CASE")) and case_label.surely_gs1
+    # without a symbology identifier or a GS the same digits may be a plain lot barcode
+    assert not parse_scan("10L-CASE").surely_gs1
+    assert parse_scan("10L-CASE\x1d17270131").surely_gs1
