@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from floor import inventory as inv
 from floor.catalog import item_for_barcode
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
-from floor.i18n import _, ngettext
+from floor.i18n import N_, _, by_status, ngettext
 from floor.idempotency import once
 from floor.inventory import SYSTEM, Actor, StockKey
 from floor.models import (
@@ -441,15 +441,21 @@ def _adjust(session: Session, task: Task, variance: int, actor: Actor, scan_id: 
         )
 
 
+_COUNT_CLOSED = {
+    TaskStatus.DONE: N_("Count task {id} is complete"),
+    TaskStatus.SHORT: N_("Count task {id} is closed short"),
+    TaskStatus.CANCELLED: N_("Count task {id} is cancelled"),
+}
+
+
 def _closed_count(task: Task) -> str:
     """Why count task `task` takes no more counts, in one sentence for its status."""
-    sentences: dict[str, str] = {
-        TaskStatus.DONE: _("Count task {id} is complete", id=task.id),
-        TaskStatus.SHORT: _("Count task {id} is closed short", id=task.id),
-        TaskStatus.CANCELLED: _("Count task {id} is cancelled", id=task.id),
-    }
-    return sentences.get(task.status) or _(
-        "Count task {id}: {status}", id=task.id, status=task_status_label(task.status)
+    return by_status(
+        task.status,
+        _COUNT_CLOSED,
+        N_("Count task {id}: {status}"),
+        task_status_label(task.status),
+        id=task.id,
     )
 
 

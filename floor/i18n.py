@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -86,3 +86,13 @@ def ngettext(singular: str, plural: str, n: int, /, **params: Any) -> str:
 def N_(message: str) -> str:
     """Marks a string for translation where it is defined; translate it where it is shown."""
     return message
+
+
+def by_status(
+    status: str, sentences: Mapping[str, str], otherwise: str, label: str, **params: Any
+) -> str:
+    """The whole sentence (marked with N_) for `status`, translated; for a status without one,
+    `otherwise` with `{status}` filled by `label` (so no translated word is glued into a
+    sentence where a sentence of its own exists)."""
+    sentence = sentences.get(status)
+    return _(sentence, **params) if sentence else _(otherwise, status=label, **params)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from floor.driver_sql import DriverStatement, cursor_of
 from floor.errors import InsufficientStock, InvalidInput
-from floor.i18n import _
+from floor.i18n import N_, _
 from floor.idempotency import once
 from floor.models import Balance, Item, Location, Movement, StockTransaction, utcnow
 
@@ -129,33 +129,34 @@ def _describe(session: Session, key: StockKey) -> tuple[str, str]:
     return (loc.code if loc else str(key.location_id), item.sku if item else str(key.item_id))
 
 
+# A refused change, by what ran short: (the sentence with the lot, the one without).
+_SHORTAGES = {
+    "reserved": (
+        N_("Cannot reserve {wanted} of {sku} lot {lot} at {location}: only {have} free"),
+        N_("Cannot reserve {wanted} of {sku} at {location}: only {have} free"),
+    ),
+    "release": (
+        N_("Cannot release {wanted} of {sku} lot {lot} at {location}: only {have} reserved"),
+        N_("Cannot release {wanted} of {sku} at {location}: only {have} reserved"),
+    ),
+    "quantity": (
+        N_("Not enough {sku} lot {lot} at {location}: {wanted} needed, {have} there"),
+        N_("Not enough {sku} at {location}: {wanted} needed, {have} there"),
+    ),
+}
+
+
 def _shortage(session: Session, key: StockKey, wanted: int, have: int, what: str) -> None:
     location, sku = _describe(session, key)
-    params = {"wanted": wanted, "sku": sku, "lot": key.lot, "location": location, "have": have}
-    if what == "reserved":
-        message = (
-            _(
-                "Cannot reserve {wanted} of {sku} lot {lot} at {location}: only {have} free",
-                **params,
-            )
-            if key.lot
-            else _("Cannot reserve {wanted} of {sku} at {location}: only {have} free", **params)
-        )
-    elif what == "release":
-        message = (
-            _(
-                "Cannot release {wanted} of {sku} lot {lot} at {location}: only {have} reserved",
-                **params,
-            )
-            if key.lot
-            else _("Cannot release {wanted} of {sku} at {location}: only {have} reserved", **params)
-        )
-    else:
-        message = (
-            _("Not enough {sku} lot {lot} at {location}: {wanted} needed, {have} there", **params)
-            if key.lot
-            else _("Not enough {sku} at {location}: {wanted} needed, {have} there", **params)
-        )
+    with_lot, without_lot = _SHORTAGES[what]
+    message = _(
+        with_lot if key.lot else without_lot,
+        wanted=wanted,
+        sku=sku,
+        lot=key.lot,
+        location=location,
+        have=have,
+    )
     raise InsufficientStock(message, expected=_("at most {have}", have=have))
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from floor import inventory as inv
 from floor.catalog import item_for_barcode, location_by_code
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
-from floor.i18n import _
+from floor.i18n import N_, _, by_status
 from floor.idempotency import once
 from floor.inventory import Actor, Change, StockKey
 from floor.models import (
@@ -376,15 +376,21 @@ def _destination(
     return chosen, True
 
 
+_TASK_CLOSED = {
+    TaskStatus.DONE: N_("Task {id} is complete"),
+    TaskStatus.SHORT: N_("Task {id} is closed short"),
+    TaskStatus.CANCELLED: N_("Task {id} is cancelled"),
+}
+
+
 def _closed_task(task: Task) -> str:
     """Why task `task` cannot be confirmed, in one sentence for its status."""
-    sentences: dict[str, str] = {
-        TaskStatus.DONE: _("Task {id} is complete", id=task.id),
-        TaskStatus.SHORT: _("Task {id} is closed short", id=task.id),
-        TaskStatus.CANCELLED: _("Task {id} is cancelled", id=task.id),
-    }
-    return sentences.get(task.status) or _(
-        "Task {id}: {status}", id=task.id, status=task_status_label(task.status)
+    return by_status(
+        task.status,
+        _TASK_CLOSED,
+        N_("Task {id}: {status}"),
+        task_status_label(task.status),
+        id=task.id,
     )
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from floor import inventory as inv
 from floor.catalog import item_for_barcode
 from floor.errors import Conflict, InvalidInput, NotFound
-from floor.i18n import N_, _
+from floor.i18n import N_, _, by_status
 from floor.idempotency import once
 from floor.inventory import Actor, StockKey
 from floor.models import (
@@ -80,12 +80,12 @@ def purchase_order_status_label(status: str) -> str:
 
 def _not_receivable(number: str, status: str) -> str:
     """Why purchase order `number` takes no receipt, in one sentence for its status."""
-    if status == "received":
-        return _("Purchase order {number} is already received", number=number)
-    return _(
-        "Purchase order {number}: {status}",
+    return by_status(
+        status,
+        {"received": N_("Purchase order {number} is already received")},
+        N_("Purchase order {number}: {status}"),
+        purchase_order_status_label(status),
         number=number,
-        status=purchase_order_status_label(status),
     )
 
 

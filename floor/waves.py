@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 from floor import inventory
 from floor.allocation import Pick, allocate_line, give_back, load_candidates
 from floor.errors import Conflict, InvalidInput, NotFound
-from floor.i18n import _
+from floor.i18n import N_, _, by_status
 from floor.inventory import SYSTEM, Actor, Change, StockKey
 from floor.models import (
     Balance,
@@ -502,7 +502,14 @@ def release_wave(
         session.flush()
         return ReleaseReport(found.code, **_resumed(session, found))
     if found.status not in (WaveStatus.PLANNED.value, WaveStatus.HELD.value):
-        raise Conflict(_not_releasable(found), expected=_("a planned wave"))
+        raise Conflict(
+            _refusal(
+                found,
+                _NOT_RELEASABLE,
+                N_("Wave {wave}: {status}; only a planned or held wave can be released"),
+            ),
+            expected=_("a planned wave"),
+        )
     today = today or dt.date.today()
     report = ReleaseReport(found.code)
     allocated, leaving = _allocate_orders(session, found, shortage_policy, report, today)
@@ -735,56 +742,30 @@ def _resumed(session: Session, wave: Wave) -> dict:
 # --- hold, cancel, status --------------------------------------------------------------------
 
 
-def _not_releasable(wave: Wave) -> str:
-    """Why `wave` cannot be released, in one sentence for its status."""
-    sentences: dict[str, str] = {
-        WaveStatus.RELEASED: _(
-            "Wave {wave} is released; only a planned or held wave can be released", wave=wave.code
-        ),
-        WaveStatus.CANCELLED: _(
-            "Wave {wave} is cancelled; only a planned or held wave can be released",
-            wave=wave.code,
-        ),
-        WaveStatus.DONE: _(
-            "Wave {wave} is complete; only a planned or held wave can be released", wave=wave.code
-        ),
-    }
-    return sentences.get(wave.status) or _(
-        "Wave {wave}: {status}; only a planned or held wave can be released",
-        wave=wave.code,
-        status=wave_status_label(wave.status),
-    )
+# Why a wave cannot be released, held or cancelled: one sentence per status.
+_NOT_RELEASABLE = {
+    WaveStatus.RELEASED: N_("Wave {wave} is released; only a planned or held wave can be released"),
+    WaveStatus.CANCELLED: N_(
+        "Wave {wave} is cancelled; only a planned or held wave can be released"
+    ),
+    WaveStatus.DONE: N_("Wave {wave} is complete; only a planned or held wave can be released"),
+}
+_NOT_HOLDABLE = {
+    WaveStatus.HELD: N_("Wave {wave} is already held"),
+    WaveStatus.CANCELLED: N_(
+        "Wave {wave} is cancelled; only a planned or released wave can be held"
+    ),
+    WaveStatus.DONE: N_("Wave {wave} is complete; only a planned or released wave can be held"),
+}
+_NOT_CANCELLABLE = {
+    WaveStatus.CANCELLED: N_("Wave {wave} is already cancelled"),
+    WaveStatus.DONE: N_("Wave {wave} is already complete"),
+}
 
 
-def _not_holdable(wave: Wave) -> str:
-    """Why `wave` cannot be held, in one sentence for its status."""
-    sentences: dict[str, str] = {
-        WaveStatus.HELD: _("Wave {wave} is already held", wave=wave.code),
-        WaveStatus.CANCELLED: _(
-            "Wave {wave} is cancelled; only a planned or released wave can be held",
-            wave=wave.code,
-        ),
-        WaveStatus.DONE: _(
-            "Wave {wave} is complete; only a planned or released wave can be held", wave=wave.code
-        ),
-    }
-    return sentences.get(wave.status) or _(
-        "Wave {wave}: {status}; only a planned or released wave can be held",
-        wave=wave.code,
-        status=wave_status_label(wave.status),
-    )
-
-
-def _not_cancellable(wave: Wave) -> str:
-    """Why `wave` cannot be cancelled, in one sentence for its status."""
-    sentences: dict[str, str] = {
-        WaveStatus.CANCELLED: _("Wave {wave} is already cancelled", wave=wave.code),
-        WaveStatus.DONE: _("Wave {wave} is already complete", wave=wave.code),
-    }
-    return sentences.get(wave.status) or _(
-        "Wave {wave}: {status}; only a planned, released or held wave can be cancelled",
-        wave=wave.code,
-        status=wave_status_label(wave.status),
+def _refusal(wave: Wave, sentences: dict[WaveStatus, str], otherwise: str) -> str:
+    return by_status(
+        wave.status, sentences, otherwise, wave_status_label(wave.status), wave=wave.code
     )
 
 
@@ -793,7 +774,14 @@ def hold_wave(session: Session, wave: int | str, actor: Actor = SYSTEM) -> Wave:
     require_role(session, actor.operator_id, Role.SUPERVISOR.value)
     found = _wave(session, wave)
     if found.status not in (WaveStatus.PLANNED.value, WaveStatus.RELEASED.value):
-        raise Conflict(_not_holdable(found), expected=_("a planned or released wave"))
+        raise Conflict(
+            _refusal(
+                found,
+                _NOT_HOLDABLE,
+                N_("Wave {wave}: {status}; only a planned or released wave can be held"),
+            ),
+            expected=_("a planned or released wave"),
+        )
     found.status = WaveStatus.HELD.value
     session.flush()
     return found
@@ -805,7 +793,14 @@ def cancel_wave(session: Session, wave: int | str, actor: Actor = SYSTEM) -> Wav
     require_role(session, actor.operator_id, Role.SUPERVISOR.value)
     found = _wave(session, wave)
     if found.status in (WaveStatus.CANCELLED.value, WaveStatus.DONE.value):
-        raise Conflict(_not_cancellable(found), expected=_("a planned, released or held wave"))
+        raise Conflict(
+            _refusal(
+                found,
+                _NOT_CANCELLABLE,
+                N_("Wave {wave}: {status}; only a planned, released or held wave can be cancelled"),
+            ),
+            expected=_("a planned, released or held wave"),
+        )
     tasks = list(
         session.scalars(
             select(Task)
