@@ -3,7 +3,7 @@
 A pick-confirm locks a task and a balance, decrements the balance, writes a stock
 transaction and a movement, and updates the task. It runs with 1, 4 and 16 concurrent
 writers on SQLite and PostgreSQL, once through floor (`floor.db.transaction()` on an ORM
-Session with its retries, `floor.inventory.post()`, and the task's two statements as
+Session with its retries, `floor.stock.ledger.post()`, and the task's two statements as
 `floor.driver_sql.DriverStatement`s) and once as hand-written SQL on the raw driver
 (sqlite3, psycopg), in the same run on the same data. Each writer count runs three rounds
 of both, alternating which goes first; it prints the median transactions per second, the
@@ -35,10 +35,10 @@ from sqlalchemy import Engine, bindparam, create_engine, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from floor import inventory as inv
 from floor.db import create_floor_engine, read_only, session_scope, transaction, upgrade
 from floor.driver_sql import DriverStatement, cursor_of
 from floor.models import Location, Task, utcnow
+from floor.stock import ledger as inv
 
 PG_ADMIN = os.environ.get("FLOOR_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 WRITERS = (1, 4, 16)

@@ -17,7 +17,7 @@ import random
 import statistics
 import time
 
-from floor.routing import Layout, PickPoint, plan_route
+from floor.outbound.routing import Layout, PickPoint, plan_route
 
 AISLE_LENGTH = 20.0
 AISLE_SPACING = 3.0

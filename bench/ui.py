@@ -365,11 +365,11 @@ async def settle(app: Any, pilot: Any) -> None:
 
 async def receiving_latency(db: Database, scans: int) -> Latency:
     """The Receiving flow: a blind receipt, one committing ledger transaction per item scan."""
-    from floor import receiving
     from floor.app import create_app
     from floor.db import transaction
-    from floor.inventory import Actor
+    from floor.inbound import receiving
     from floor.screens.receiving import ReceivingScreen
+    from floor.stock.ledger import Actor
 
     gtins = plain_gtins(db.engine, 20)
     app = create_app(bench_settings(db, "BENCHRCV"), db.engine)
@@ -432,7 +432,7 @@ def move_flow() -> type:
 
 
 def move_one(session: Any, source: int, target: int, item: int, actor: Any, scan_id: str) -> int:
-    from floor import inventory as inv
+    from floor.stock import ledger as inv
 
     inv.move(
         session,
@@ -449,8 +449,8 @@ def move_one(session: Any, source: int, target: int, item: int, actor: Any, scan
 def move_route(engine: Engine, units: int) -> tuple[int, int, int]:
     """(from location, to location, item): two demo rack locations and a plain demo item;
     `units` of it are received at the first through the ledger so the moves never run dry."""
-    from floor import inventory as inv
     from floor.db import transaction
+    from floor.stock import ledger as inv
 
     with engine.connect() as conn:
         item = conn.scalar(
@@ -476,7 +476,7 @@ def move_route(engine: Engine, units: int) -> tuple[int, int, int]:
 async def move_latency(db: Database, scans: int) -> Latency:
     from floor.app import create_app
     from floor.db import transaction
-    from floor.inventory import Actor
+    from floor.stock.ledger import Actor
 
     route = move_route(db.engine, 2 * scans + 10)
     screen_cls = move_flow()

@@ -26,10 +26,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, func, insert, select, text
 
-from floor import inventory
 from floor.db import open_database, transaction
 from floor.gs1 import location_check_digits
-from floor.inventory import Change, StockKey
 from floor.models import (
     Balance,
     Item,
@@ -40,7 +38,9 @@ from floor.models import (
     Warehouse,
     Zone,
 )
-from floor.waves import WaveRules, build_wave, release_wave
+from floor.outbound.waves import WaveRules, build_wave, release_wave
+from floor.stock import ledger
+from floor.stock.ledger import Change, StockKey
 
 PG_ADMIN = os.environ.get("FLOOR_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 AISLES, BAYS, ITEMS = 20, 50, 2000
@@ -106,7 +106,7 @@ def seed(engine: Engine, orders: int, rng: random.Random) -> int:
             reserve = locations[f"A{aisle:02d}-{bay:02d}-2"]
             changes.append(Change(StockKey(face, item), 40 * max(1, orders // 1000)))
             changes.append(Change(StockKey(reserve, item), 200 * max(1, orders // 1000)))
-        inventory.post(session, "receive", changes, reason="bench")
+        ledger.post(session, "receive", changes, reason="bench")
 
     transaction(engine, stock)
 
@@ -180,7 +180,7 @@ def run_once(engine: Engine, orders: int) -> dict[str, float]:
             int(reserved or 0),
             int(tasks or 0),
             int(lines or 0),
-            inventory.invariant_violations(session),
+            ledger.invariant_violations(session),
         )
 
     reserved, task_units, lines, problems = transaction(engine, check)

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from floor import inventory as inv
 from floor.db import session_scope
 from floor.gs1 import location_check_digits, with_check_digit
 from floor.models import (
@@ -40,6 +39,7 @@ from floor.models import (
     Zone,
 )
 from floor.operators import hash_pin
+from floor.stock import ledger as inv
 
 DEMO_WAREHOUSE = "DEMO"
 COMPANY_PREFIX = "0614141"

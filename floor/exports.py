@@ -26,7 +26,7 @@ from floor.models import (
     SalesOrderLine,
     StockTransaction,
 )
-from floor.stock_report import stock_lines
+from floor.stock.stock_report import stock_lines
 
 EXPORTS = ("stock", "movements", "orders")
 FORMATS = ("csv", "json")

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from floor.config import Settings
 from floor.errors import FloorError, NotFound
 from floor.i18n import _, normalise_language
-from floor.inventory import Actor
 from floor.models import FlowState, Station, Warehouse
 from floor.operators import authenticate, effective_roles
 from floor.scanning import ScanLanguage
+from floor.stock.ledger import Actor
 
 
 class WarehouseMissing(NotFound):

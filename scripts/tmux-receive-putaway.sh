@@ -181,7 +181,7 @@ from sqlalchemy import select
 
 from floor.config import load_settings
 from floor.db import create_floor_engine, session_scope
-from floor.inventory import invariant_violations
+from floor.stock.ledger import invariant_violations
 from floor.models import Balance, Item, Location
 
 target, sku, before, received = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])

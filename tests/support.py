@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from floor.db import session_scope
 from floor.gs1 import location_check_digits, with_check_digit
-from floor.inventory import StockKey
 from floor.models import (
     Container,
     Item,
@@ -27,6 +26,7 @@ from floor.models import (
     Zone,
 )
 from floor.operators import hash_pin
+from floor.stock.ledger import StockKey
 
 PIN = "1234"
 
@@ -202,10 +202,10 @@ def add_purchase_order(
 
 def add_stock(wh: SmallWarehouse, location: str, sku: str, quantity: int, **key: object) -> None:
     """Receive `quantity` of `sku` at `location` through the ledger (lot=, expiry=, container=)."""
-    from floor import inventory
+    from floor.stock import ledger
 
     with session_scope(wh.engine) as s:
-        inventory.receive(s, wh.key(location, sku, **key), quantity)  # type: ignore[arg-type]
+        ledger.receive(s, wh.key(location, sku, **key), quantity)  # type: ignore[arg-type]
 
 
 def barcode(wh: SmallWarehouse, sku: str, pack_level: str = "each") -> str:

@@ -42,7 +42,7 @@ def register(sub: Any) -> None:
 
 
 def _warehouse_id(session: Any, code: str) -> int:
-    from floor.stock_report import find_warehouse
+    from floor.stock.stock_report import find_warehouse
 
     return int(find_warehouse(session, code))
 
@@ -63,9 +63,9 @@ def _ids(session: Any, model: Any, column: Any, codes: list[str], what: str, **w
 
 
 def cmd_create(args: argparse.Namespace, ctx: CommandContext) -> int:
-    from floor import counting
-    from floor.inventory import SYSTEM
     from floor.models import Item, Location
+    from floor.stock import counting
+    from floor.stock.ledger import SYSTEM
 
     code = args.warehouse or ctx.settings.warehouse
 
@@ -102,7 +102,7 @@ def cmd_create(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 
 def cmd_list(args: argparse.Namespace, ctx: CommandContext) -> int:
-    from floor import counting
+    from floor.stock import counting
 
     code = args.warehouse or ctx.settings.warehouse
     rows = run_service(ctx, lambda s: counting.count_tasks(s, _warehouse_id(s, code)))

@@ -51,7 +51,7 @@ def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.db import read_only
     from floor.errors import FloorError
     from floor.exports import export
-    from floor.stock_report import find_warehouse
+    from floor.stock.stock_report import find_warehouse
 
     since = None
     if args.since:

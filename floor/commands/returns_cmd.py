@@ -36,8 +36,8 @@ def register(sub: Any) -> None:
 def cmd_authorize(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.db import transaction
     from floor.errors import FloorError
-    from floor.inventory import SYSTEM
-    from floor.returns import authorize_return
+    from floor.inbound.returns import authorize_return
+    from floor.stock.ledger import SYSTEM
 
     try:
         ra = transaction(

@@ -52,7 +52,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: set
 def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.db import read_only
     from floor.errors import FloorError
-    from floor.stock_report import (
+    from floor.stock.stock_report import (
         find_warehouse,
         item_exists,
         location_exists,

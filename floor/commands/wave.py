@@ -68,13 +68,13 @@ def register(sub: Any) -> None:
 
 
 def _warehouse_id(session: Any, code: str) -> int:
-    from floor.stock_report import find_warehouse
+    from floor.stock.stock_report import find_warehouse
 
     return int(find_warehouse(session, code))
 
 
 def cmd_build(args: argparse.Namespace, ctx: CommandContext) -> int:
-    from floor.waves import WaveRules, build_wave
+    from floor.outbound.waves import WaveRules, build_wave
 
     rules = WaveRules(
         carrier=args.carrier,
@@ -102,7 +102,7 @@ def cmd_build(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 
 def cmd_release(args: argparse.Namespace, ctx: CommandContext) -> int:
-    from floor.waves import release_wave
+    from floor.outbound.waves import release_wave
 
     report = run_service(
         ctx,
@@ -124,7 +124,7 @@ def cmd_release(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 
 def cmd_hold(args: argparse.Namespace, ctx: CommandContext) -> int:
-    from floor.waves import hold_wave
+    from floor.outbound.waves import hold_wave
 
     run_service(ctx, lambda s: hold_wave(s, args.code).code)
     print(f"wave {args.code}: held", file=ctx.out)
@@ -132,7 +132,7 @@ def cmd_hold(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace, ctx: CommandContext) -> int:
-    from floor.waves import cancel_wave
+    from floor.outbound.waves import cancel_wave
 
     run_service(ctx, lambda s: cancel_wave(s, args.code).code)
     print(f"wave {args.code}: cancelled, reservations released", file=ctx.out)
@@ -140,7 +140,7 @@ def cmd_cancel(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 
 def cmd_status(args: argparse.Namespace, ctx: CommandContext) -> int:
-    from floor.waves import list_waves, wave_status
+    from floor.outbound.waves import list_waves, wave_status
 
     views = run_service(
         ctx, lambda s: [wave_status(s, args.code)] if args.code else list_waves(s, limit=20)

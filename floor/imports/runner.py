@@ -18,7 +18,7 @@ from floor.imports import items, locations, orders, purchase_orders, shopify
 from floor.imports.problems import ImportProblem, ImportRejected
 from floor.imports.progress import Progress
 from floor.imports.source import SourceRow, Table, decode, read_csv, read_json
-from floor.stock_report import find_warehouse
+from floor.stock.stock_report import find_warehouse
 
 KINDS = ("items", "locations", "orders", "purchase-orders")
 FORMATS = ("csv", "json", "shopify")

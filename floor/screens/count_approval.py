@@ -12,9 +12,9 @@ from floor.scanning import Command, ScanKind
 from floor.screens.flow import FlowScreen
 
 if TYPE_CHECKING:
-    from floor.counting import CountOutcome
     from floor.devices import RawScan
     from floor.scanning import Scan
+    from floor.stock.counting import CountOutcome
 
 HINTS: list[tuple[str, str]] = [
     ("F2", N_("Approve")),
@@ -44,7 +44,7 @@ class CountApprovalScreen(FlowScreen):
         self.load()
 
     def load(self, then: str | None = None) -> None:
-        from floor import counting
+        from floor.stock import counting
 
         warehouse, actor = self.station.warehouse_id, self.station.actor
 
@@ -115,7 +115,7 @@ class CountApprovalScreen(FlowScreen):
                 self.render_rows()
 
     def decide(self, approve: bool) -> None:
-        from floor import counting
+        from floor.stock import counting
 
         row = self.current
         if row is None:

@@ -15,10 +15,10 @@ from floor.scanning import Command, ScanKind
 from floor.screens.flow import FlowScreen
 
 if TYPE_CHECKING:
-    from floor.counting import CountOutcome, CountTaskView
     from floor.devices import RawScan
     from floor.errors import FloorError
     from floor.scanning import Scan
+    from floor.stock.counting import CountOutcome, CountTaskView
 
 IDLE = "idle"
 LOCATION = "location"
@@ -52,7 +52,7 @@ class CountingScreen(FlowScreen):
         self.fetch(saved.get("step"))
 
     def fetch(self, resume_step: str | None = None) -> None:
-        from floor import counting
+        from floor.stock import counting
 
         warehouse, actor = self.station.warehouse_id, self.station.actor
 
@@ -91,7 +91,7 @@ class CountingScreen(FlowScreen):
             self.prompt(_("Key the quantity counted"), _("0 if there are none"))
 
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
-        from floor import counting
+        from floor.stock import counting
 
         task = self.count
         if task and self.step == LOCATION and scan.kind is ScanKind.LOCATION and scan.code:
@@ -105,8 +105,8 @@ class CountingScreen(FlowScreen):
             found = {"barcode": gtin, "lot": scan.lot or "", "expiry": scan.expiry}
 
             def check(session: Any) -> None:
-                from floor.catalog import item_for_barcode
                 from floor.errors import WrongScan
+                from floor.stock.catalog import item_for_barcode
 
                 sku = item_for_barcode(session, gtin)[0].sku
                 try:
@@ -137,7 +137,7 @@ class CountingScreen(FlowScreen):
         self.reject(str(error), error.expected)
 
     def count_extra(self) -> None:
-        from floor import counting
+        from floor.stock import counting
 
         assert self.count is not None and self.extra is not None
         task_id, actor, extra = self.count.task_id, self.station.actor, dict(self.extra)
@@ -165,7 +165,7 @@ class CountingScreen(FlowScreen):
         )
 
     def on_command(self, command: Command, quantity: int | None) -> None:
-        from floor import counting
+        from floor.stock import counting
 
         if command is Command.CONFIRM and self.step == ITEM and self.extra and self.count:
             self.count_extra()

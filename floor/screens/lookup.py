@@ -10,8 +10,8 @@ from floor.screens.flow import FlowScreen
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
-    from floor.lookup import Lookup
     from floor.scanning import Scan
+    from floor.stock.lookup import Lookup
 
 CONTAINER_KINDS = (ScanKind.LPN, ScanKind.TOTE, ScanKind.CARTON)
 
@@ -33,7 +33,7 @@ class LookupScreen(FlowScreen):
         self.prompt(_("Scan a location, container or item"), _("Esc back to the menu"))
 
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
-        from floor import lookup
+        from floor.stock import lookup
 
         warehouse_id = self.station.warehouse_id
         if scan.kind is ScanKind.LOCATION and scan.code:

@@ -1,6 +1,6 @@
 """Cluster picking: cart, one tote per order, then location, item, quantity, tote for each pick.
 
-Thin: every scan goes to one floor.picking service, which checks it against the task; this
+Thin: every scan goes to one floor.outbound.picking service, which checks it against the task; this
 screen only shows the step and what the service answered. The location's check digits are
 never shown. F3 short pick, F4 skip (come back later), F2 all units, Esc back to the menu
 (the cart stays yours and resumes where it stopped).
@@ -16,7 +16,7 @@ from floor.screens.flow import FlowScreen
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
-    from floor.picking import CartView, PickOutcome, PickView
+    from floor.outbound.picking import CartView, PickOutcome, PickView
     from floor.scanning import Scan
 
 CART_KINDS = (ScanKind.LPN, ScanKind.TOTE, ScanKind.CARTON)
@@ -54,7 +54,7 @@ class PickingScreen(FlowScreen):
         saved = self.resume_state() or {}
 
         def work(session: Any) -> tuple[CartView | None, PickView | None]:
-            from floor import picking
+            from floor.outbound import picking
 
             cart = picking.current_cart(session, operator)
             return cart, picking.next_pick(session, operator) if cart else None
@@ -154,7 +154,7 @@ class PickingScreen(FlowScreen):
     # --- scans ---------------------------------------------------------------------------
 
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
-        from floor import picking
+        from floor.outbound import picking
 
         operator = self.station.operator_id
         scan_id = raw.scan_id
@@ -197,7 +197,7 @@ class PickingScreen(FlowScreen):
             )
 
     def drop(self, tote: str, scan_id: str) -> None:
-        from floor import picking
+        from floor.outbound import picking
 
         assert self.pick is not None
         operator, task_id, quantity = self.station.operator_id, self.pick.task_id, self.quantity
@@ -244,7 +244,7 @@ class PickingScreen(FlowScreen):
         elif command is Command.SHORT and pick and step in (LOCATION, ITEM, QUANTITY):
             self.go(SHORT_QUANTITY)
         elif command is Command.SKIP and pick and step in (LOCATION, ITEM, QUANTITY):
-            from floor import picking
+            from floor.outbound import picking
 
             operator, task_id = self.station.operator_id, pick.task_id
             self.call_service(lambda s: picking.skip_pick(s, operator, task_id), self.skipped)
@@ -252,7 +252,7 @@ class PickingScreen(FlowScreen):
             super().on_command(command, quantity)
 
     def short_found(self, found: int) -> None:
-        from floor import picking
+        from floor.outbound import picking
 
         assert self.pick is not None
         if found >= self.pick.remaining:
@@ -296,7 +296,7 @@ class PickingScreen(FlowScreen):
         self.go(step)
 
     def load_next(self, message: str | None = None) -> None:
-        from floor import picking
+        from floor.outbound import picking
 
         operator = self.station.operator_id
 

@@ -13,7 +13,7 @@ from floor.screens.flow import FlowScreen
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
-    from floor.putaway import MoveDone, MoveTaskView
+    from floor.inbound.putaway import MoveDone, MoveTaskView
     from floor.scanning import Scan
 
 SOURCE = "source"
@@ -50,7 +50,7 @@ class PutawayScreen(FlowScreen):
         self.reason = ""
 
     def on_mount(self) -> None:
-        from floor import putaway
+        from floor.inbound import putaway
 
         with self.in_language():
             self.render_step()
@@ -89,7 +89,7 @@ class PutawayScreen(FlowScreen):
             self.prompt(_("Scan the new location"), _("Reason: {reason}", reason=_(self.reason)))
 
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
-        from floor import putaway
+        from floor.inbound import putaway
 
         actor, scan_id, warehouse = self.station.actor, raw.scan_id, self.station.warehouse_id
         if self.step == SOURCE and (

@@ -26,7 +26,7 @@ from floor.screens.flow import FlowScreen
 if TYPE_CHECKING:
     from floor.devices import RawScan
     from floor.errors import FloorError
-    from floor.receiving import LpnCreated, ReceiptClosed, ReceiptSummary, Received
+    from floor.inbound.receiving import LpnCreated, ReceiptClosed, ReceiptSummary, Received
     from floor.scanning import Scan
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ NOT_A_LOT = frozenset(
 )
 DAMAGE = "damage"
 KEYED_STEPS = (LOT, EXPIRY)
-# Damage reasons by the number keyed; codes of floor.receiving.DAMAGE_REASONS.
+# Damage reasons by the number keyed; codes of floor.inbound.receiving.DAMAGE_REASONS.
 DAMAGE_CHOICES = {1: "transit", 2: "wet", 3: "crushed", 4: "wrong_item", 5: "other"}
 
 
@@ -83,7 +83,7 @@ class ReceivingScreen(FlowScreen):
         return bool(self.damage_reason)
 
     def on_mount(self) -> None:
-        from floor import receiving
+        from floor.inbound import receiving
 
         saved = self.resume_state() or {}
         with self.in_language():
@@ -106,7 +106,7 @@ class ReceivingScreen(FlowScreen):
         self.render_step()
 
     def render_step(self) -> None:
-        from floor.receiving import DAMAGE_REASONS
+        from floor.inbound.receiving import DAMAGE_REASONS
 
         if self.step == DOCUMENT or self.receipt is None:
             self.prompt(_("Scan the purchase order or ASN"), _("F2 blind receipt (no document)"))
@@ -180,7 +180,7 @@ class ReceivingScreen(FlowScreen):
             super().handle_typed(text)
 
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
-        from floor import receiving
+        from floor.inbound import receiving
 
         actor, scan_id = self.station.actor, raw.scan_id
         warehouse_id = self.station.warehouse_id
@@ -242,7 +242,7 @@ class ReceivingScreen(FlowScreen):
         }
 
     def receive(self, request: dict[str, Any]) -> None:
-        from floor import receiving
+        from floor.inbound import receiving
 
         assert self.receipt is not None
         receipt_id, actor = self.receipt.receipt_id, self.station.actor
@@ -257,7 +257,7 @@ class ReceivingScreen(FlowScreen):
         )
 
     def refused(self, error: FloorError, request: dict[str, Any]) -> None:
-        from floor.receiving import TrackingMissing
+        from floor.inbound.receiving import TrackingMissing
 
         if isinstance(error, TrackingMissing):
             # Ask for what the scan lacked; the same scan id is used once it is complete
@@ -278,7 +278,7 @@ class ReceivingScreen(FlowScreen):
     def keyed(self, text: str) -> None:
         """A lot or an expiry keyed (or scanned as plain text) for the pending item."""
         from floor.errors import InvalidInput
-        from floor.receiving import parse_expiry
+        from floor.inbound.receiving import parse_expiry
 
         if not self.pending:
             self.go(ITEM)
@@ -362,7 +362,7 @@ class ReceivingScreen(FlowScreen):
     # Keys and command barcodes.
 
     def on_command(self, command: Command, quantity: int | None) -> None:
-        from floor import receiving
+        from floor.inbound import receiving
 
         actor, warehouse_id = self.station.actor, self.station.warehouse_id
         if command is Command.CANCEL and self.step in (*KEYED_STEPS, DAMAGE):

@@ -13,7 +13,7 @@ from floor.screens.putaway import task_lines
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
-    from floor.putaway import MoveDone, MoveTaskView
+    from floor.inbound.putaway import MoveDone, MoveTaskView
     from floor.scanning import Scan
 
 IDLE = "idle"
@@ -41,7 +41,7 @@ class ReplenishmentScreen(FlowScreen):
         self.fetch(check=False, resume_step=saved.get("step"))
 
     def fetch(self, *, check: bool, resume_step: str | None = None) -> None:
-        from floor import replenishment
+        from floor.stock import replenishment
 
         warehouse, actor = self.station.warehouse_id, self.station.actor
 
@@ -77,7 +77,8 @@ class ReplenishmentScreen(FlowScreen):
             self.prompt(_("Go to {location}, scan the location", location=task.to_location))
 
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
-        from floor import putaway, replenishment
+        from floor.inbound import putaway
+        from floor.stock import replenishment
 
         task = self.current
         code = scan.code if scan.kind is ScanKind.LOCATION else None

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from floor.app import ScanTicket
     from floor.devices import RawScan
     from floor.errors import FloorError
-    from floor.returns import Returned, ReturnOrder
+    from floor.inbound.returns import Returned, ReturnOrder
     from floor.scanning import Scan
 
 ORDER = "order"
@@ -66,7 +66,7 @@ class ReturnsScreen(FlowScreen):
             )
 
     def find(self, number: str = "", authorization: str = "", then: Any = None) -> None:
-        from floor import returns
+        from floor.inbound import returns
 
         def work(session: Any) -> ReturnOrder:
             order = returns.find_return_order(
@@ -125,7 +125,7 @@ class ReturnsScreen(FlowScreen):
     def handle_scan(self, scan: Scan, raw: RawScan, ticket: ScanTicket) -> None:
         """An RA number is no code of the scan language: at the order step, an unknown code
         starting with the RA prefix is looked up as a return authorization."""
-        from floor.returns import RA_PREFIX
+        from floor.inbound.returns import RA_PREFIX
 
         text = scan.raw.strip()
         if self.step == ORDER and scan.kind is ScanKind.UNKNOWN and text.startswith(RA_PREFIX):
@@ -147,7 +147,7 @@ class ReturnsScreen(FlowScreen):
             )
 
     def receive(self, disposition: str, scan_id: str | None, location: str | None = None) -> None:
-        from floor import returns
+        from floor.inbound import returns
 
         assert self.order is not None and self.item is not None
         item, number, quantity = dict(self.item), self.order.number, self.quantity
@@ -184,7 +184,7 @@ class ReturnsScreen(FlowScreen):
         done, self.order = result
         self.item, self.quantity = None, 1
         self.go(ITEM)
-        from floor.returns import returned_message
+        from floor.inbound.returns import returned_message
 
         self.accept(returned_message(done))
 

@@ -21,15 +21,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from floor.errors import FloorError
 from floor.i18n import N_, _, ngettext
 from floor.models import wave_status_label
+from floor.outbound.wave_rules import FIELDS, parse_field, rules_from, shown
 from floor.scanning import Command, ScanKind
 from floor.screens.flow import FlowScreen
-from floor.wave_rules import FIELDS, parse_field, rules_from, shown
 
 if TYPE_CHECKING:
     from floor.app import ScanTicket
     from floor.devices import RawScan
+    from floor.outbound.waves import ReleaseReport, WaveStatusView
     from floor.scanning import Scan
-    from floor.waves import ReleaseReport, WaveStatusView
 
 REFRESH_SECONDS = 3.0
 COMPACT_FORM_ROWS = 7
@@ -69,7 +69,7 @@ class WavesScreen(FlowScreen):
 
     def reload(self, message: str | None = None) -> None:
         """Read the waves now (after an action, with its message), as a service call."""
-        from floor.waves import list_waves
+        from floor.outbound.waves import list_waves
 
         warehouse = self.station.warehouse_id
         self.call_service(
@@ -82,7 +82,7 @@ class WavesScreen(FlowScreen):
         if self.busy or not self.is_attached:
             return
         from floor.db import read_only
-        from floor.waves import list_waves
+        from floor.outbound.waves import list_waves
 
         engine = self.station.engine
         warehouse = self.station.warehouse_id
@@ -209,7 +209,7 @@ class WavesScreen(FlowScreen):
         self.show_form()
 
     def build(self) -> None:
-        from floor import waves
+        from floor.outbound import waves
 
         rules = rules_from(self.values)
         warehouse = self.station.warehouse_id
@@ -286,7 +286,7 @@ class WavesScreen(FlowScreen):
             )
 
     def list_command(self, command: Command, quantity: int | None) -> None:
-        from floor import waves
+        from floor.outbound import waves
 
         actor = self.station.actor
         code = self.wave_code

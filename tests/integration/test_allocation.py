@@ -6,10 +6,10 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from floor import inventory as inv
 from floor.db import session_scope
 from floor.models import Location, Task
-from floor.waves import WaveRules, build_wave, release_wave
+from floor.outbound.waves import WaveRules, build_wave, release_wave
+from floor.stock import ledger as inv
 from tests.support import SmallWarehouse, add_sales_order, add_stock
 
 TODAY = dt.date(2030, 6, 1)

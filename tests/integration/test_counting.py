@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from floor import counting as ct
-from floor import inventory as inv
 from floor.db import session_scope, transaction
 from floor.errors import Conflict, InvalidInput, PermissionDenied, WrongScan
-from floor.inventory import Actor
 from floor.models import StockTransaction, Task
+from floor.stock import counting as ct
+from floor.stock import ledger as inv
+from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_stock, barcode
 
 EXP = dt.date(2027, 6, 30)

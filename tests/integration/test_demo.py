@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from floor import inventory as inv
 from floor.cli import main
 from floor.db import session_scope
 from floor.demo import DEMO_OPERATORS, build_demo, demo_exists
 from floor.gs1 import is_valid_gs1_number, location_check_digits
 from floor.models import Address, Item, Location, Operator, SalesOrder
 from floor.operators import authenticate
+from floor.stock import ledger as inv
 
 
 @pytest.mark.slow

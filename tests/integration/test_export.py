@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from floor import inventory as inv
 from floor.db import session_scope
-from floor.inventory import Actor
 from floor.models import Item
+from floor.stock import ledger as inv
+from floor.stock.ledger import Actor
 from tests.integration.test_import import DATA, floor_cli
 from tests.support import SmallWarehouse
 

@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from floor import inventory as inv
 from floor.db import session_scope, transaction
 from floor.errors import InsufficientStock, InvalidInput
-from floor.inventory import Actor
 from floor.models import Movement, StockTransaction
+from floor.stock import ledger as inv
+from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse
 
 

@@ -12,10 +12,10 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from floor import inventory as inv
 from floor.db import session_scope, transaction
 from floor.errors import InsufficientStock
 from floor.models import Balance, StockTransaction
+from floor.stock import ledger as inv
 from tests.support import SmallWarehouse, run_at_once
 
 WORKERS = 16

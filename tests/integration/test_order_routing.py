@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from floor import inventory as inv
 from floor.db import session_scope
 from floor.models import Location, SalesOrder, Warehouse, Zone
-from floor.order_routing import route_orders
-from floor.waves import WaveRules, build_wave
+from floor.outbound.order_routing import route_orders
+from floor.outbound.waves import WaveRules, build_wave
+from floor.stock import ledger as inv
 from tests.support import SmallWarehouse, add_sales_order, add_stock
 
 

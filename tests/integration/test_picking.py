@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from floor import inventory as inv
-from floor import picking
 from floor.db import session_scope, transaction
 from floor.errors import Conflict, NotFound, WrongScan
 from floor.models import Location, SalesOrder, Task, Wave
-from floor.waves import WaveRules, build_wave, release_wave
+from floor.outbound import picking
+from floor.outbound.waves import WaveRules, build_wave, release_wave
+from floor.stock import ledger as inv
 from tests.support import SmallWarehouse, add_cart, add_sales_order, add_stock, barcode
 
 EXP = dt.date(2031, 1, 1)

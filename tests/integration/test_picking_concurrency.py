@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from floor import picking
 from floor.db import session_scope, transaction
 from floor.errors import NotFound
 from floor.models import Operator, Task
-from floor.waves import WaveRules, build_wave, release_wave
+from floor.outbound import picking
+from floor.outbound.waves import WaveRules, build_wave, release_wave
 from tests.support import SmallWarehouse, add_cart, add_sales_order, add_stock, run_at_once
 
 pytestmark = pytest.mark.postgres

@@ -7,14 +7,14 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from floor import inventory as inv
-from floor import putaway as pa
-from floor import receiving as rc
 from floor.db import session_scope, transaction
 from floor.errors import Conflict, NotFound, PermissionDenied, WrongScan
 from floor.gs1 import location_check_digits
-from floor.inventory import Actor
+from floor.inbound import putaway as pa
+from floor.inbound import receiving as rc
 from floor.models import Container, Item, Location, PickFace, Task, Zone
+from floor.stock import ledger as inv
+from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_stock, barcode
 
 EXP = dt.date(2027, 6, 30)

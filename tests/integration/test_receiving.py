@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from floor import inventory as inv
-from floor import receiving as rc
 from floor.db import session_scope, transaction
 from floor.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from floor.inventory import Actor
+from floor.inbound import receiving as rc
 from floor.models import Container, PurchaseOrder, Receipt, SerialNumber, Task
+from floor.stock import ledger as inv
+from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_purchase_order, barcode
 
 EXP = dt.date(2027, 6, 30)

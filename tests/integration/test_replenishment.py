@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from floor import inventory as inv
-from floor import putaway as pa
-from floor import replenishment as rp
 from floor.db import session_scope, transaction
 from floor.errors import WrongScan
-from floor.inventory import Actor
+from floor.inbound import putaway as pa
 from floor.models import Task
+from floor.stock import ledger as inv
+from floor.stock import replenishment as rp
+from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_pick_face, add_stock, barcode
 
 

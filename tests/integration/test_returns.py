@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from floor import inventory as inv
-from floor import returns as rt
 from floor.db import session_scope, transaction
 from floor.errors import Conflict, InvalidInput, NotFound, PermissionDenied, WrongScan
-from floor.inventory import Actor
+from floor.inbound import returns as rt
 from floor.models import ReturnAuthorization, ReturnLine, StockTransaction
+from floor.stock import ledger as inv
+from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_shipped_order, barcode
 
 

@@ -7,12 +7,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from floor import inventory as inv
 from floor.db import session_scope
 from floor.errors import Conflict, NotFound, PermissionDenied
-from floor.inventory import Actor
 from floor.models import Location, SalesOrder, SalesOrderLine, Task, Wave
-from floor.waves import (
+from floor.outbound.waves import (
     WaveRules,
     build_wave,
     cancel_wave,
@@ -20,6 +18,8 @@ from floor.waves import (
     release_wave,
     wave_status,
 )
+from floor.stock import ledger as inv
+from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_sales_order, add_stock
 
 CUTOFF = dt.datetime(2030, 6, 1, 15, 0, tzinfo=dt.UTC)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from floor import inventory as inv
 from floor.db import session_scope, transaction
 from floor.models import Balance, SalesOrderLine, Task
-from floor.waves import ReleaseReport, WaveRules, build_wave, release_wave
+from floor.outbound.waves import ReleaseReport, WaveRules, build_wave, release_wave
+from floor.stock import ledger as inv
 from tests.support import SmallWarehouse, add_sales_order, add_stock, run_at_once
 
 pytestmark = pytest.mark.postgres

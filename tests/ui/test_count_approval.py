@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from floor import counting as ct
-from floor import inventory as inv
 from floor.db import session_scope, transaction
-from floor.inventory import Actor
 from floor.models import Task
 from floor.screens import flows_for
 from floor.screens.count_approval import CountApprovalScreen
+from floor.stock import counting as ct
+from floor.stock import ledger as inv
+from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_stock
 from tests.ui.conftest import SIZES, open_flow, press, scan, text_of
 

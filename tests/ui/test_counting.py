@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from floor import counting as ct
-from floor import inventory as inv
 from floor.db import session_scope, transaction
-from floor.inventory import Actor
 from floor.screens.counting import CountingScreen
+from floor.stock import counting as ct
+from floor.stock import ledger as inv
+from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_stock, barcode
 from tests.ui.conftest import SIZES, gs1, open_flow, press, resume_flow, scan, speaks, text_of
 

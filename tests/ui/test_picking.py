@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from floor import inventory as inv
 from floor.db import session_scope
 from floor.imports.runner import run_import
-from floor.inventory import Actor
 from floor.models import Balance, SalesOrder, SalesOrderLine, Task
+from floor.outbound.waves import WaveRules, build_wave, release_wave
 from floor.screens.picking import PickingScreen
-from floor.waves import WaveRules, build_wave, release_wave
+from floor.stock import ledger as inv
+from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_cart, add_stock, barcode
 from tests.ui.conftest import gs1, open_flow, press, resume_flow, scan, settle, text_of
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from floor import inventory as inv
-from floor import receiving as rc
 from floor.db import session_scope, transaction
 from floor.gs1 import location_check_digits
-from floor.inventory import Actor
+from floor.inbound import receiving as rc
 from floor.screens.putaway import PutawayScreen
+from floor.stock import ledger as inv
+from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, barcode
 from tests.ui.conftest import SIZES, open_flow, resume_flow, scan, speaks, text_of
 

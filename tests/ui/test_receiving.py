@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from floor import inventory as inv
 from floor.db import session_scope
 from floor.models import ReceiptLine
 from floor.screens.receiving import ReceivingScreen
+from floor.stock import ledger as inv
 from tests.support import SmallWarehouse, add_purchase_order, barcode
 from tests.ui.conftest import SIZES, gs1, open_flow, press, resume_flow, scan, speaks, text_of
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from floor import inventory as inv
 from floor.db import session_scope
 from floor.gs1 import location_check_digits
 from floor.screens.replenishment import ReplenishmentScreen
+from floor.stock import ledger as inv
 from tests.support import SmallWarehouse, add_pick_face, add_stock, barcode
 from tests.ui.conftest import SIZES, open_flow, press, resume_flow, scan, speaks, text_of
 

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from floor import inventory as inv
-from floor import returns as rt
 from floor.db import session_scope, transaction
-from floor.inventory import Actor
+from floor.inbound import returns as rt
 from floor.models import ReturnLine
 from floor.screens.returns import ReturnsScreen
+from floor.stock import ledger as inv
+from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_shipped_order, barcode
 from tests.ui.conftest import SIZES, open_flow, press, resume_flow, scan, speaks, text_of
 

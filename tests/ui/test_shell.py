@@ -387,7 +387,7 @@ async def test_lookup_shows_stock_at_a_location(
     make_app: Callable, ui_warehouse: SmallWarehouse
 ) -> None:
     from floor.db import transaction
-    from floor.inventory import SYSTEM, receive
+    from floor.stock.ledger import SYSTEM, receive
 
     key = ui_warehouse.key("A01-02-1", "PLAIN")
     transaction(ui_warehouse.engine, lambda s: receive(s, key, 25, actor=SYSTEM, scan_id="seed-1"))

@@ -65,7 +65,7 @@ def test_screen_snapshot(
     size: tuple[int, int],
 ) -> None:
     from floor.db import transaction
-    from floor.inventory import SYSTEM, receive
+    from floor.stock.ledger import SYSTEM, receive
 
     key = ui_warehouse.key("A01-02-1", "LOT", lot="L42", expiry=None)
     transaction(ui_warehouse.engine, lambda s: receive(s, key, 12, actor=SYSTEM, scan_id="s1"))

@@ -167,7 +167,7 @@ async def test_live_status_shows_picked_lines_without_a_key(
 
 def _planned(wh: SmallWarehouse) -> None:
     """A wave with a fixed code (built codes carry today's date)."""
-    from floor.waves import WaveRules, build_wave
+    from floor.outbound.waves import WaveRules, build_wave
 
     _orders(wh)
     with session_scope(wh.engine) as s:

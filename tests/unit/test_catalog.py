@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from floor.catalog import barcode_forms
+from floor.stock.catalog import barcode_forms
 
 
 def test_a_gtin_14_covers_its_shorter_forms_only_where_the_zeros_allow() -> None:

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from floor.routing import (
+from floor.outbound.routing import (
     Layout,
     PickPoint,
     Route,

@@ -8,8 +8,8 @@ import random
 
 import pytest
 
-from floor.routing import Layout, PickPoint, exact_route, tour_length
-from floor.routing.exact import SEGMENT_WALKS, crossing_steps, segment_step
+from floor.outbound.routing import Layout, PickPoint, exact_route, tour_length
+from floor.outbound.routing.exact import SEGMENT_WALKS, crossing_steps, segment_step
 
 
 def brute_force_length(layout: Layout, picks: list[PickPoint]) -> float:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 
 from floor.i18n import language, ngettext
+from floor.inbound.receiving import PURCHASE_ORDER_STATUSES, purchase_order_status_label
+from floor.inbound.returns import DISPOSITIONS, Returned, disposition_label, returned_message
 from floor.models import TaskStatus, WaveStatus, task_status_label, wave_status_label
-from floor.receiving import PURCHASE_ORDER_STATUSES, purchase_order_status_label
-from floor.returns import DISPOSITIONS, Returned, disposition_label, returned_message
 
 KINDS: list[tuple[str, Callable[[str], str], tuple[str, ...]]] = [
     ("wave", wave_status_label, tuple(WaveStatus)),

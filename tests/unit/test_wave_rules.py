@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from floor.errors import InvalidInput
-from floor.wave_rules import FIELDS, parse_field, rules_from, shown
+from floor.outbound.wave_rules import FIELDS, parse_field, rules_from, shown
 
 
 def test_each_field_parses_its_text() -> None:

@@ -24,7 +24,7 @@ from collections.abc import Hashable, Sequence
 from functools import cache
 from itertools import pairwise, product
 
-from floor.routing.layout import Layout, PickPoint, Route
+from floor.outbound.routing.layout import Layout, PickPoint, Route
 
 ZERO, ODD, EVEN = 0, 1, 2
 

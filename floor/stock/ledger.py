@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from floor.driver_sql import DriverStatement, cursor_of
 from floor.errors import InsufficientStock, InvalidInput
 from floor.i18n import N_, _
-from floor.idempotency import once
 from floor.models import Balance, Item, Location, Movement, StockTransaction, utcnow
+from floor.stock.idempotency import once
 
 
 @dataclass(frozen=True, order=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from floor.routing.exact import exact_route
-from floor.routing.heuristics import largest_gap_route, return_route, s_shape_route
-from floor.routing.layout import Layout, PickPoint, Route, tour_length
-from floor.routing.search import local_search_route
+from floor.outbound.routing.exact import exact_route
+from floor.outbound.routing.heuristics import largest_gap_route, return_route, s_shape_route
+from floor.outbound.routing.layout import Layout, PickPoint, Route, tour_length
+from floor.outbound.routing.search import local_search_route
 
 # Above this many blocks the exact sweep gets slow (about 60 ms for 3 blocks, 20 aisles,
 # 50 picks; 0.5 s for 4), so "auto" switches to local search.

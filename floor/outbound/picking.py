@@ -27,13 +27,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from floor import inventory
-from floor.allocation import allocate_line, load_candidates
-from floor.catalog import find_item_for_barcode
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.i18n import _, ngettext
-from floor.idempotency import once
-from floor.inventory import Actor, Change, StockKey
 from floor.models import (
     Balance,
     Container,
@@ -52,12 +47,17 @@ from floor.models import (
     WaveStatus,
 )
 from floor.operators import require_role
-from floor.waves import (
+from floor.outbound.allocation import allocate_line, load_candidates
+from floor.outbound.waves import (
     complete_wave_if_done,
     location_places,
     sequence_cluster,
     warehouse_layout,
 )
+from floor.stock import ledger
+from floor.stock.catalog import find_item_for_barcode
+from floor.stock.idempotency import once
+from floor.stock.ledger import Actor, Change, StockKey
 
 MINE = (TaskStatus.ASSIGNED.value, TaskStatus.IN_PROGRESS.value)
 BIDP = "BIDP"  # partial pick denial
@@ -578,8 +578,8 @@ def _substitute(
     ):
         raise wrong
     old = StockKey(task.from_location_id, task.item_id, task.lot, task.expiry, task.container_id)
-    new = inventory.key_of(balance)
-    inventory.post(
+    new = ledger.key_of(balance)
+    ledger.post(
         session,
         "reserve",
         [Change(old, 0, -remaining), Change(new, 0, remaining)],
@@ -606,7 +606,7 @@ def _take(session: Session, task: Task, quantity: int, actor: Actor, scan_id: st
     """Move `quantity` of the task into its tote, consuming the reservation."""
     source = StockKey(task.from_location_id, task.item_id, task.lot, task.expiry, task.container_id)
     assert task.to_location_id is not None
-    inventory.move(
+    ledger.move(
         session,
         source,
         quantity,
@@ -726,7 +726,7 @@ def short_pick(
         source = StockKey(
             task.from_location_id, task.item_id, task.lot, task.expiry, task.container_id
         )
-        inventory.post(
+        ledger.post(
             session,
             "release",
             [Change(source, 0, -missing)],
@@ -783,7 +783,7 @@ def _reallocate(
     picks = allocate_line(pool, item.id, missing, bool(fefo))
     if not picks:
         return []
-    inventory.post(
+    ledger.post(
         session,
         "reserve",
         [Change(p.candidate.key, 0, p.quantity) for p in picks],
@@ -831,7 +831,7 @@ def _count_and_replenish(session: Session, task: Task, code: str) -> int | None:
     assert task.from_location_id is not None and task.item_id is not None
     reason = _("pick denial {code} in {cluster}", code=code, cluster=task.cluster)
     try:
-        from floor.counting import create_count_task_for_short_pick
+        from floor.stock.counting import create_count_task_for_short_pick
     except ImportError:
         create_count_task_for_short_pick = None  # type: ignore[assignment]
     if create_count_task_for_short_pick is not None:
@@ -856,7 +856,7 @@ def _count_and_replenish(session: Session, task: Task, code: str) -> int | None:
     location = session.get(Location, task.from_location_id)
     if location is not None and location.pickable:
         try:
-            from floor.replenishment import request_replenishment
+            from floor.stock.replenishment import request_replenishment
         except ImportError:
             request_replenishment = None  # type: ignore[assignment]
         if request_replenishment is not None:

@@ -28,12 +28,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from floor import inventory as inv
-from floor.catalog import item_for_barcode
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.i18n import N_, _, by_status, ngettext
-from floor.idempotency import once
-from floor.inventory import SYSTEM, Actor, StockKey
 from floor.models import (
     Balance,
     Item,
@@ -47,6 +43,10 @@ from floor.models import (
     utcnow,
 )
 from floor.operators import require_role
+from floor.stock import ledger as inv
+from floor.stock.catalog import item_for_barcode
+from floor.stock.idempotency import once
+from floor.stock.ledger import SYSTEM, Actor, StockKey
 
 COUNT_ROLES = (Role.COUNTER.value, Role.SUPERVISOR.value)
 APPROVER_ROLES = (Role.SUPERVISOR.value, Role.ADMIN.value)

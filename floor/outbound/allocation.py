@@ -12,7 +12,7 @@ Rules, in order:
 `load_candidates` reads (and on PostgreSQL row-locks, in the ledger's lock order) every
 allocatable balance of some items at once; `allocate_line` then chooses in memory and
 lowers the in-memory free quantity, so a whole wave is allocated from one read. The chosen
-reservations are written through the ledger (`floor.inventory.post`) by the caller.
+reservations are written through the ledger (`floor.stock.ledger.post`) by the caller.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from floor.inventory import StockKey
 from floor.models import Balance, Container, ContainerKind, Location, LocationKind, Zone, ZoneKind
+from floor.stock.ledger import StockKey
 
 ALLOCATABLE_ZONES = (ZoneKind.STORAGE.value, ZoneKind.PICK.value)
 ALLOCATABLE_LOCATION_KINDS = (

@@ -16,7 +16,7 @@ from typing import Any
 
 from floor.errors import InvalidInput
 from floor.i18n import N_, _
-from floor.waves import WaveRules
+from floor.outbound.waves import WaveRules
 
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 

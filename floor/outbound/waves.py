@@ -2,10 +2,10 @@
 
 Release is set-based so a wave of many thousand orders releases in seconds: the wave's
 orders and lines are read at once, every allocatable balance of their items is read (and
-row-locked on PostgreSQL) once, lines are allocated in memory (floor.allocation), and all
+row-locked on PostgreSQL) once, lines are allocated in memory (floor.outbound.allocation), and all
 the reservations go to the ledger as ONE posting (one stock transaction, one movement per
 balance touched). Pick tasks are bulk-inserted, grouped into clusters of `cart_size` orders
-(one tote slot per order) and sequenced along the pick path (floor.routing).
+(one tote slot per order) and sequenced along the pick path (floor.outbound.routing).
 
 Priority: a higher number is more urgent (WaveRules.min_priority keeps orders at or above).
 Shortage policy, per order with a line that cannot be filled:
@@ -39,11 +39,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from floor import inventory
-from floor.allocation import Pick, allocate_line, give_back, load_candidates
 from floor.errors import Conflict, InvalidInput, NotFound
 from floor.i18n import N_, _, by_status
-from floor.inventory import SYSTEM, Actor, Change, StockKey
 from floor.models import (
     Balance,
     Item,
@@ -62,7 +59,10 @@ from floor.models import (
     wave_status_label,
 )
 from floor.operators import require_role
-from floor.routing import Layout, PickPoint, plan_route
+from floor.outbound.allocation import Pick, allocate_line, give_back, load_candidates
+from floor.outbound.routing import Layout, PickPoint, plan_route
+from floor.stock import ledger
+from floor.stock.ledger import SYSTEM, Actor, Change, StockKey
 
 SHORTAGE_POLICIES = ("partial", "backorder", "hold")
 WAVEABLE_STATUSES = (OrderStatus.OPEN.value, OrderStatus.BACKORDERED.value)
@@ -177,13 +177,13 @@ def build_wave(
 ) -> Wave:
     """A planned wave with the open orders of the warehouse that match `rules`.
 
-    Orders without a warehouse are routed first (floor.order_routing). Orders are taken most
-    urgent first (priority, cut-off, ship-by, age); an order that would break the line or
-    volume cap is passed over for smaller ones behind it. Refused when no order matches.
+    Orders without a warehouse are routed first (floor.outbound.order_routing). Orders are
+    taken most urgent first (priority, cut-off, ship-by, age); an order that would break the
+    line or volume cap is passed over for smaller ones behind it. Refused when no order matches.
     """
     require_role(session, actor.operator_id, Role.SUPERVISOR.value)
     if route_unrouted:
-        from floor.order_routing import route_orders
+        from floor.outbound.order_routing import route_orders
 
         route_orders(session)
     query = select(SalesOrder).where(
@@ -483,7 +483,7 @@ def release_wave(
     """Allocate the wave's orders and create its pick tasks; a held wave is resumed instead.
 
     Carts are sequenced here with `route_method` (S-shape by default: cheap for thousands of
-    carts); claiming a cart re-sequences it with the exact router (floor.picking).
+    carts); claiming a cart re-sequences it with the exact router (floor.outbound.picking).
     """
     require_role(session, actor.operator_id, Role.SUPERVISOR.value)
     if shortage_policy not in SHORTAGE_POLICIES:
@@ -568,7 +568,7 @@ def release_wave(
                     }
                 )
     if changes:
-        inventory.post(
+        ledger.post(
             session, "reserve", changes, actor=actor, reason="allocation", reference=found.code
         )
     # Every line of the orders that stay is allocated in full, but for the short ones after.
@@ -821,7 +821,7 @@ def cancel_wave(session: Session, wave: int | str, actor: Actor = SYSTEM) -> Wav
         if t.status in LIVE_TASK_STATUSES and t.quantity > 0 and t.from_location_id is not None
     ]
     if changes:
-        inventory.post(
+        ledger.post(
             session, "release", changes, actor=actor, reason="wave cancelled", reference=found.code
         )
     task_ids = [t.id for t in tasks if t.status in LIVE_TASK_STATUSES]

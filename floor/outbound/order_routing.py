@@ -3,7 +3,7 @@
 An order goes to the warehouse that can ship it complete; when none can, to the one that
 can ship the most units (ties: more complete lines, then the warehouse code). Stock counts
 as available when it is free (on hand minus reserved) in an allocatable location (see
-floor.allocation) and not expired, less what orders already routed there still need.
+floor.outbound.allocation) and not expired, less what orders already routed there still need.
 Orders are routed most urgent first, and each routed order uses up the stock it counts on,
 so two orders never count on the same units. Orders no warehouse can ship at all stay
 unrouted and are reported.
@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from floor.allocation import ALLOCATABLE_LOCATION_KINDS, ALLOCATABLE_ZONES, PICKED_CONTAINER_KINDS
 from floor.models import (
     Balance,
     Container,
@@ -28,6 +27,11 @@ from floor.models import (
     SalesOrderLine,
     Warehouse,
     Zone,
+)
+from floor.outbound.allocation import (
+    ALLOCATABLE_LOCATION_KINDS,
+    ALLOCATABLE_ZONES,
+    PICKED_CONTAINER_KINDS,
 )
 
 ROUTABLE_STATUSES = (OrderStatus.OPEN.value, OrderStatus.BACKORDERED.value)

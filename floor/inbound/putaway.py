@@ -22,12 +22,8 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from floor import inventory as inv
-from floor.catalog import item_for_barcode, location_by_code
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.i18n import N_, _, by_status
-from floor.idempotency import once
-from floor.inventory import Actor, Change, StockKey
 from floor.models import (
     Balance,
     Container,
@@ -43,6 +39,10 @@ from floor.models import (
     task_status_label,
 )
 from floor.operators import require_role
+from floor.stock import ledger as inv
+from floor.stock.catalog import item_for_barcode, location_by_code
+from floor.stock.idempotency import once
+from floor.stock.ledger import Actor, Change, StockKey
 
 PUTAWAY_ROLES = (Role.RECEIVER.value, Role.SUPERVISOR.value)
 OVERRIDE_ROLES = (Role.SUPERVISOR.value, Role.ADMIN.value)

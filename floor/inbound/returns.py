@@ -22,12 +22,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from floor import inventory as inv
-from floor.catalog import item_for_barcode, location_by_code
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.i18n import _
-from floor.idempotency import once
-from floor.inventory import Actor, StockKey
+from floor.inbound.receiving import first_location_in_zone
 from floor.models import (
     Item,
     ReturnAuthorization,
@@ -38,7 +35,10 @@ from floor.models import (
     ZoneKind,
 )
 from floor.operators import require_role
-from floor.receiving import first_location_in_zone
+from floor.stock import ledger as inv
+from floor.stock.catalog import item_for_barcode, location_by_code
+from floor.stock.idempotency import once
+from floor.stock.ledger import Actor, StockKey
 
 RETURN_ROLES = (Role.RECEIVER.value, Role.SUPERVISOR.value)
 DISPOSITIONS = ("restock", "quarantine", "scrap")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
-from floor.routing.exact import exact_route
-from floor.routing.layout import Layout, PickPoint, Route
+from floor.outbound.routing.exact import exact_route
+from floor.outbound.routing.layout import Layout, PickPoint, Route
 
 _EPSILON = 1e-9
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from floor.catalog import find_item_for_barcode
 from floor.errors import NotFound
 from floor.i18n import _
 from floor.models import Balance, Container, Item, Location
-from floor.stock_report import StockLine
+from floor.stock.catalog import find_item_for_barcode
+from floor.stock.stock_report import StockLine
 
 
 @dataclass(frozen=True)

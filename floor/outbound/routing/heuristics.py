@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Hashable, Sequence
 
-from floor.routing.layout import Layout, PickPoint, Route
+from floor.outbound.routing.layout import Layout, PickPoint, Route
 
 
 class _Walk:

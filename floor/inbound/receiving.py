@@ -23,12 +23,8 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from floor import inventory as inv
-from floor.catalog import item_for_barcode
 from floor.errors import Conflict, InvalidInput, NotFound
 from floor.i18n import N_, _, by_status
-from floor.idempotency import once
-from floor.inventory import Actor, StockKey
 from floor.models import (
     Container,
     ContainerKind,
@@ -49,6 +45,10 @@ from floor.models import (
     utcnow,
 )
 from floor.operators import require_role
+from floor.stock import ledger as inv
+from floor.stock.catalog import item_for_barcode
+from floor.stock.idempotency import once
+from floor.stock.ledger import Actor, StockKey
 
 RECEIVING_ROLES = (Role.RECEIVER.value, Role.SUPERVISOR.value)
 PURCHASE_ORDER_STATUSES = ("open", "partial", "received")

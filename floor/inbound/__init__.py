@@ -1,0 +1,7 @@
+"""Inbound: goods arriving at the dock and going to their place.
+
+- `receiving`: receipts against a purchase order or ASN, or blind; discrepancies on close.
+- `putaway`: proposing a location by rules and starting the put-away task; confirming it is
+  `floor.stock.move_tasks`, shared with replenishment.
+- `returns`: customer returns found by order or return authorization, with a disposition.
+"""
