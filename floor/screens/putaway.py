@@ -13,8 +13,8 @@ from floor.screens.flow import FlowScreen
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
-    from floor.inbound.putaway import MoveDone, MoveTaskView
     from floor.scanning import Scan
+    from floor.stock.move_tasks import MoveDone, MoveTaskView
 
 SOURCE = "source"
 DESTINATION = "destination"
@@ -50,12 +50,12 @@ class PutawayScreen(FlowScreen):
         self.reason = ""
 
     def on_mount(self) -> None:
-        from floor.inbound import putaway
+        from floor.stock import move_tasks
 
         with self.in_language():
             self.render_step()
         operator = self.station.operator_id
-        self.call_service(lambda s: putaway.current_task(s, operator), self.resumed)
+        self.call_service(lambda s: move_tasks.current_task(s, operator), self.resumed)
 
     def resumed(self, task: MoveTaskView | None) -> None:
         if task is not None:

@@ -13,8 +13,8 @@ from floor.screens.putaway import task_lines
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
-    from floor.inbound.putaway import MoveDone, MoveTaskView
     from floor.scanning import Scan
+    from floor.stock.move_tasks import MoveDone, MoveTaskView
 
 IDLE = "idle"
 SOURCE = "source"
@@ -77,8 +77,7 @@ class ReplenishmentScreen(FlowScreen):
             self.prompt(_("Go to {location}, scan the location", location=task.to_location))
 
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
-        from floor.inbound import putaway
-        from floor.stock import replenishment
+        from floor.stock import move_tasks, replenishment
 
         task = self.current
         code = scan.code if scan.kind is ScanKind.LOCATION else None
@@ -100,7 +99,7 @@ class ReplenishmentScreen(FlowScreen):
             digits, task_id, actor = scan.check_digits, task.task_id, self.station.actor
             scan_id = raw.scan_id
             self.call_service(
-                lambda s: putaway.confirm_move_task(
+                lambda s: move_tasks.confirm_move_task(
                     s,
                     task_id,
                     actor=actor,

@@ -7,7 +7,7 @@ first for FEFO items, else oldest received first; units already promised to othe
 tasks are not counted twice. An item that forbids mixed lots only gets the lot already on
 the face (any one lot when the face is empty). `request_replenishment` does the same for one
 face whatever its min (a short pick). The task is done by scanning like a put-away:
-source location, item, then the face (`floor.inbound.putaway.confirm_move_task`).
+source location, item, then the face (`floor.stock.move_tasks.confirm_move_task`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from floor.errors import NotFound, WrongScan
 from floor.i18n import _
-from floor.inbound.putaway import ACTIVE, MoveTaskView, view_task
 from floor.models import (
     Balance,
     Item,
@@ -36,6 +35,7 @@ from floor.operators import require_role
 from floor.stock.catalog import item_for_barcode
 from floor.stock.idempotency import once
 from floor.stock.ledger import SYSTEM, Actor
+from floor.stock.move_tasks import ACTIVE, MoveTaskView, view_task
 
 REPLENISH_ROLES = (Role.PICKER.value, Role.RECEIVER.value, Role.SUPERVISOR.value)
 

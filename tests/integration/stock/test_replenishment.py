@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from floor.db import session_scope, transaction
 from floor.errors import WrongScan
-from floor.inbound import putaway as pa
 from floor.models import Task
 from floor.stock import ledger as inv
+from floor.stock import move_tasks as mt
 from floor.stock import replenishment as rp
 from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_pick_face, add_stock, barcode
@@ -81,11 +81,11 @@ def test_replenishment_done_by_scanning_like_putaway(warehouse: SmallWarehouse) 
     with pytest.raises(WrongScan, match="expected A01-01-1"):
         transaction(
             warehouse.engine,
-            lambda s: pa.confirm_move_task(s, task.task_id, actor=picker, location_code="A01-02-1"),
+            lambda s: mt.confirm_move_task(s, task.task_id, actor=picker, location_code="A01-02-1"),
         )
     transaction(
         warehouse.engine,
-        lambda s: pa.confirm_move_task(s, task.task_id, actor=picker, location_code="A01-01-1"),
+        lambda s: mt.confirm_move_task(s, task.task_id, actor=picker, location_code="A01-01-1"),
     )
     with session_scope(warehouse.engine) as s:
         assert inv.balance_of(s, warehouse.key("A01-01-1", "PLAIN")) == (20, 0)

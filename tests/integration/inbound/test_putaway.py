@@ -14,6 +14,7 @@ from floor.inbound import putaway as pa
 from floor.inbound import receiving as rc
 from floor.models import Container, Item, Location, PickFace, Task, Zone
 from floor.stock import ledger as inv
+from floor.stock import move_tasks as mt
 from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_stock, barcode
 
@@ -41,7 +42,7 @@ def _receive(wh: SmallWarehouse, sku: str, quantity: int, **kw: object) -> None:
     transaction(wh.engine, work)
 
 
-def _start(wh: SmallWarehouse, scanned: str, **kw: object) -> pa.MoveTaskView:
+def _start(wh: SmallWarehouse, scanned: str, **kw: object) -> mt.MoveTaskView:
     return transaction(
         wh.engine,
         lambda s: pa.start_putaway(
@@ -50,7 +51,7 @@ def _start(wh: SmallWarehouse, scanned: str, **kw: object) -> pa.MoveTaskView:
     )
 
 
-def _confirm(wh: SmallWarehouse, task_id: int, role: str = "receiver", **kw: object) -> pa.MoveDone:
+def _confirm(wh: SmallWarehouse, task_id: int, role: str = "receiver", **kw: object) -> mt.MoveDone:
     return transaction(
         wh.engine,
         lambda s: pa.confirm_putaway(s, task_id, actor=_actor(wh, role), **kw),  # type: ignore[arg-type]
@@ -191,5 +192,5 @@ def test_nothing_to_put_away_and_current_task(warehouse: SmallWarehouse) -> None
     _receive(warehouse, "PLAIN", 2)
     task = _start(warehouse, barcode(warehouse, "PLAIN"))
     with session_scope(warehouse.engine) as s:
-        assert pa.current_task(s, warehouse.operators["receiver"]) == task
+        assert mt.current_task(s, warehouse.operators["receiver"]) == task
         assert s.scalars(select(Task.status)).one() == "in_progress"

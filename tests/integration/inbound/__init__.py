@@ -1,0 +1,1 @@
+"""Tests of floor/inbound/ against a database."""

@@ -1,0 +1,1 @@
+"""Tests of floor/outbound/ against a database."""

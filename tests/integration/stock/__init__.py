@@ -1,0 +1,1 @@
+"""Tests of floor/stock/ against a database."""

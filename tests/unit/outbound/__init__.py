@@ -1,0 +1,1 @@
+"""Tests of floor/outbound/ without a database."""
