@@ -169,6 +169,12 @@ def has_schema(engine: Engine) -> bool:
     return inspect(engine).has_table("balances")
 
 
+def is_database_failure(exc: BaseException) -> bool:
+    """True when `exc` came from the database driver (server gone, connection lost, ...):
+    the screens tell the operator the database is not answering instead of a generic error."""
+    return isinstance(exc, DBAPIError)
+
+
 def _is_retryable(exc: BaseException) -> bool:
     if isinstance(exc, IntegrityError):
         # A concurrent insert of the same balance key or scan id: the retry sees the row.

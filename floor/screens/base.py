@@ -12,21 +12,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from sqlalchemy.exc import DBAPIError
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from floor.db import is_database_failure
 from floor.errors import FloorError
 from floor.i18n import N_, _, language
 from floor.screens.widgets import Feedback, KeyEntry, KeyHints, StatusBar
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from floor.app import FloorApp, ScanTicket
+    from floor.db import Session
     from floor.devices import RawScan
     from floor.scanning import Scan
     from floor.station import StationSession
@@ -227,7 +226,7 @@ class StationScreen(Screen[None]):
                         else:
                             self.reject(str(value), value.expected)
                     else:
-                        if isinstance(value, DBAPIError):
+                        if is_database_failure(value):
                             app.set_database_reachable(False)
                             text = _("The database is not answering; scan again in a moment")
                         else:

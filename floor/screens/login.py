@@ -13,9 +13,8 @@ from floor.scanning import ScanKind
 from floor.screens.base import StationScreen
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from floor.app import ScanTicket
+    from floor.db import Session
     from floor.devices import RawScan
     from floor.errors import FloorError
     from floor.scanning import Scan
