@@ -11,6 +11,11 @@ Values are passed by bind name and converted by the column types' own bind proce
 they are stored exactly as SQLAlchemy stores them (on SQLite, dates and times as ISO text).
 Python-side column defaults (`default=`, `onupdate=`) are not applied: a statement names
 every column it writes.
+
+A driver error is raised as the SQLAlchemy exception the same statement would raise through
+the ORM (`DBAPIError.instance`: IntegrityError, OperationalError, ...), with the driver's
+own error as `orig`, so `floor.db.transaction()` recognises a deadlock, a serialization
+failure or a locked SQLite database on this path too and retries it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
@@ -46,14 +52,29 @@ class DriverStatement:
     def execute(self, cursor: Any, conn: Connection, params: Mapping[str, object]) -> Any:
         """Run on `cursor` (from `cursor_of`); returns the cursor for fetchone/fetchall."""
         compiled = self.compiled(conn)
-        cursor.execute(compiled.sql, compiled.values(params))
+        values = compiled.values(params)
+        try:
+            cursor.execute(compiled.sql, values)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _as_sqlalchemy_error(conn, compiled.sql, values, exc) from exc
         return cursor
 
     def execute_many(
         self, cursor: Any, conn: Connection, rows: Sequence[Mapping[str, object]]
     ) -> None:
         compiled = self.compiled(conn)
-        cursor.executemany(compiled.sql, [compiled.values(r) for r in rows])
+        values = [compiled.values(r) for r in rows]
+        try:
+            cursor.executemany(compiled.sql, values)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _as_sqlalchemy_error(conn, compiled.sql, values, exc) from exc
+
+
+def _as_sqlalchemy_error(conn: Connection, sql: str, values: Any, exc: Exception) -> BaseException:
+    """The exception SQLAlchemy raises for `exc` from the driver (as the ORM path would)."""
+    return DBAPIError.instance(
+        sql, values, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
+    )
 
 
 class _Compiled:

@@ -7,10 +7,11 @@ import gc
 import sqlite3
 import threading
 import warnings
+from contextlib import suppress
 
 import pytest
 from sqlalchemy import Engine, bindparam, insert, select, text, update
-from sqlalchemy.exc import SAWarning
+from sqlalchemy.exc import IntegrityError, SAWarning
 
 from floor.db import read_only, session_scope, transaction
 from floor.driver_sql import DriverStatement, cursor_of
@@ -223,3 +224,78 @@ def test_a_missing_value_is_refused_before_anything_runs(warehouse: SmallWarehou
                 )
         finally:
             cursor.close()
+
+
+_ADD_ONE = DriverStatement(
+    update(BALANCES)
+    .where(BALANCES.c.id == bindparam("balance_id"))
+    .values(quantity=BALANCES.c.quantity + 1)
+)
+
+
+def _two_balances(warehouse: SmallWarehouse) -> tuple[int, int]:
+    item = warehouse.items["PLAIN"]
+    ids = []
+    for code in ("A01-01-1", "A01-02-1"):
+        values = {
+            "location_id": warehouse.locations[code],
+            "item_id": item,
+            "lot": "",
+            "expiry": None,
+            "quantity": 10,
+            "reserved": 0,
+            "received_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        }
+
+        def insert_one(s, values=values):  # type: ignore[no-untyped-def]
+            cursor, conn = cursor_of(s)
+            return _INSERT_BALANCE.execute(cursor, conn, values).fetchone()[0]
+
+        ids.append(transaction(warehouse.engine, insert_one))
+    return ids[0], ids[1]
+
+
+def test_driver_errors_arrive_as_sqlalchemy_errors(warehouse: SmallWarehouse) -> None:
+    """A constraint refused on the driver path is the same IntegrityError the ORM raises."""
+    first, _second = _two_balances(warehouse)
+    refuse = DriverStatement(
+        update(BALANCES).where(BALANCES.c.id == bindparam("balance_id")).values(quantity=-1)
+    )
+
+    def work(s):  # type: ignore[no-untyped-def]
+        cursor, conn = cursor_of(s)
+        refuse.execute(cursor, conn, {"balance_id": first})
+
+    with pytest.raises(IntegrityError):
+        transaction(warehouse.engine, work)
+
+
+@pytest.mark.postgres
+def test_a_deadlock_on_the_driver_path_is_retried(pg_warehouse: SmallWarehouse) -> None:
+    """Two transactions lock two balances in opposite orders on the driver path: PostgreSQL
+    aborts one with a deadlock, and transaction() runs it again instead of failing."""
+    first, second = _two_balances(pg_warehouse)
+    both_hold_one = threading.Barrier(2)
+    attempts = [0, 0]
+
+    def work(n: int) -> None:
+        order = (first, second) if n == 0 else (second, first)
+
+        def change(s):  # type: ignore[no-untyped-def]
+            attempts[n] += 1
+            cursor, conn = cursor_of(s)
+            _ADD_ONE.execute(cursor, conn, {"balance_id": order[0]})
+            if attempts[n] == 1:
+                with suppress(threading.BrokenBarrierError):
+                    both_hold_one.wait(5)
+            _ADD_ONE.execute(cursor, conn, {"balance_id": order[1]})
+
+        transaction(pg_warehouse.engine, change)
+
+    assert run_at_once(2, work) == []
+    assert sum(attempts) == 3  # one of the two was aborted by the deadlock and run again
+    with read_only(pg_warehouse.engine) as r:
+        quantities = r.scalars(
+            select(BALANCES.c.quantity).where(BALANCES.c.id.in_((first, second)))
+        ).all()
+    assert sorted(quantities) == [12, 12]
