@@ -48,12 +48,8 @@ from floor.models import (
 )
 from floor.operators import require_role
 from floor.outbound.allocation import allocate_line, load_candidates
-from floor.outbound.waves import (
-    complete_wave_if_done,
-    location_places,
-    sequence_cluster,
-    warehouse_layout,
-)
+from floor.outbound.pick_sequence import location_places, sequence_cluster, warehouse_layout
+from floor.outbound.wave_progress import complete_wave_if_done
 from floor.stock import ledger
 from floor.stock.catalog import find_item_for_barcode
 from floor.stock.idempotency import once

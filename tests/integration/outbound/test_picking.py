@@ -11,7 +11,8 @@ from floor.db import session_scope, transaction
 from floor.errors import Conflict, NotFound, WrongScan
 from floor.models import Location, SalesOrder, Task, Wave
 from floor.outbound import picking
-from floor.outbound.waves import WaveRules, build_wave, release_wave
+from floor.outbound.wave_release import release_wave
+from floor.outbound.waves import WaveRules, build_wave
 from floor.stock import ledger as inv
 from tests.support import SmallWarehouse, add_cart, add_sales_order, add_stock, barcode
 

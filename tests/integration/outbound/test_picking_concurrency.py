@@ -9,7 +9,8 @@ from floor.db import session_scope, transaction
 from floor.errors import NotFound
 from floor.models import Operator, Task
 from floor.outbound import picking
-from floor.outbound.waves import WaveRules, build_wave, release_wave
+from floor.outbound.wave_release import release_wave
+from floor.outbound.waves import WaveRules, build_wave
 from tests.support import SmallWarehouse, add_cart, add_sales_order, add_stock, run_at_once
 
 pytestmark = pytest.mark.postgres
