@@ -7,5 +7,7 @@
 - `pick_sequence`: a cart's picks in walking order along the aisles (release and claim).
 - `allocation`: which balances fill an order line (FEFO/FIFO, fewest locations).
 - `routing/`: pick paths through the aisles (exact and heuristic).
-- `picking`: cluster picking onto a cart of totes.
+- `carts`: claiming a cart of pick tasks and putting a tote in each order slot.
+- `picking`: cluster picking onto a cart of totes: location, item, quantity, tote per pick.
+- `short_picks`: fewer units than asked at the location (BIDP/BIDF): reallocate or record.
 """

@@ -3,7 +3,7 @@
 The warehouse's racks give the routing layout (aisles, their length, cross-aisle blocks);
 a cart's stops are put in walking order by the router (floor.outbound.routing). Release
 sequences every cart cheaply; claiming a cart sequences it again exactly
-(floor.outbound.picking). Locations with no place on the layout are visited last, by code.
+(floor.outbound.carts). Locations with no place on the layout are visited last, by code.
 """
 
 from __future__ import annotations

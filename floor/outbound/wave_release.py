@@ -244,7 +244,7 @@ def release_wave(
     """Allocate the wave's orders and create its pick tasks; a held wave is resumed instead.
 
     Carts are sequenced here with `route_method` (S-shape by default: cheap for thousands of
-    carts); claiming a cart re-sequences it with the exact router (floor.outbound.picking).
+    carts); claiming a cart re-sequences it with the exact router (floor.outbound.carts).
     """
     require_role(session, actor.operator_id, Role.SUPERVISOR.value)
     if shortage_policy not in SHORTAGE_POLICIES:
