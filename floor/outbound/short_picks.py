@@ -166,7 +166,7 @@ def _count_and_replenish(session: Session, task: Task, code: str) -> int | None:
     assert task.from_location_id is not None and task.item_id is not None
     reason = _("pick denial {code} in {cluster}", code=code, cluster=task.cluster)
     try:
-        from floor.stock.counting import create_count_task_for_short_pick
+        from floor.stock.count_scheduling import create_count_task_for_short_pick
     except ImportError:
         create_count_task_for_short_pick = None  # type: ignore[assignment]
     if create_count_task_for_short_pick is not None:

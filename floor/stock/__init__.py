@@ -10,6 +10,7 @@ Every process builds on this package; it imports nothing from `floor.inbound` or
 - `idempotency`: `once()`, so a scan applied twice changes nothing the second time.
 - `move_tasks`: confirming a directed move (put-away, replenishment) at its destination.
 - `counting`: cycle counts, recounts and variance approval.
+- `count_scheduling`: which counts to make: by location, by item, after a short pick, ABC.
 - `replenishment`: pick faces topped up from reserve by min/max.
 - `lookup`, `stock_report`: read-only views of stock for the floor and for people.
 """
