@@ -38,7 +38,8 @@ from floor.models import (
     Warehouse,
     Zone,
 )
-from floor.outbound.waves import WaveRules, build_wave, release_wave
+from floor.outbound.wave_release import release_wave
+from floor.outbound.waves import WaveRules, build_wave
 from floor.stock import ledger
 from floor.stock.ledger import Change, StockKey
 

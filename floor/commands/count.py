@@ -64,7 +64,7 @@ def _ids(session: Any, model: Any, column: Any, codes: list[str], what: str, **w
 
 def cmd_create(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.models import Item, Location
-    from floor.stock import counting
+    from floor.stock import count_scheduling
     from floor.stock.ledger import SYSTEM
 
     code = args.warehouse or ctx.settings.warehouse
@@ -80,11 +80,13 @@ def cmd_create(args: argparse.Namespace, ctx: CommandContext) -> int:
                 _("location"),
                 warehouse_id=warehouse_id,
             )
-            return counting.create_count_tasks_by_location(session, ids, actor=SYSTEM)
+            return count_scheduling.create_count_tasks_by_location(session, ids, actor=SYSTEM)
         if args.item:
             ids = _ids(session, Item, Item.sku, args.item, _("item"))
-            return counting.create_count_tasks_by_item(session, warehouse_id, ids, actor=SYSTEM)
-        return counting.schedule_abc_counts(session, warehouse_id)
+            return count_scheduling.create_count_tasks_by_item(
+                session, warehouse_id, ids, actor=SYSTEM
+            )
+        return count_scheduling.schedule_abc_counts(session, warehouse_id)
 
     task_ids = run_service(ctx, work)
     if task_ids:

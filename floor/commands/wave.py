@@ -102,7 +102,7 @@ def cmd_build(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 
 def cmd_release(args: argparse.Namespace, ctx: CommandContext) -> int:
-    from floor.outbound.waves import release_wave
+    from floor.outbound.wave_release import release_wave
 
     report = run_service(
         ctx,
@@ -140,7 +140,7 @@ def cmd_cancel(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 
 def cmd_status(args: argparse.Namespace, ctx: CommandContext) -> int:
-    from floor.outbound.waves import list_waves, wave_status
+    from floor.outbound.wave_progress import list_waves, wave_status
 
     views = run_service(
         ctx, lambda s: [wave_status(s, args.code)] if args.code else list_waves(s, limit=20)

@@ -1,15 +1,14 @@
-"""Receiving at the dock: against a purchase order or ASN, or blind; closing records discrepancies.
+"""Receiving at the dock: against a purchase order or ASN, or blind; a receipt and its lines.
 
 A scan of an item posts its units to the dock (or, damaged, to quarantine) through the ledger
 and records a receipt line. Quantity = packs scanned (keypad quantity, else the GS1 count, else
 1) times the units of the scanned pack level (a case barcode of 12 counts 12). Over-receipt
 tolerance: the item's `over_receipt_pct`, else the supplier's, else 0; beyond it the scan is
 refused showing the allowed maximum. Undamaged stock gets a put-away task: one per LPN, or
-one per item, lot and expiry at the dock.
+one per item, lot and expiry at the dock. Damaged goods carry one of `DAMAGE_REASONS`.
 
-A tracked item scanned without its lot or expiry is refused with `TrackingMissing`, which
-names what is missing, so a screen can ask for it to be keyed (`parse_expiry` reads a keyed
-date). Damaged goods carry one of `DAMAGE_REASONS`.
+What a tracked item must carry (lot, expiry, serial) is checked by floor.inbound.tracking;
+closing a receipt and its discrepancies are floor.inbound.receipt_closing.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from floor.errors import Conflict, InvalidInput, NotFound
 from floor.i18n import N_, _, by_status
+from floor.inbound.tracking import _tracking
 from floor.models import (
     Container,
     ContainerKind,
@@ -42,7 +42,6 @@ from floor.models import (
     Warehouse,
     Zone,
     ZoneKind,
-    utcnow,
 )
 from floor.operators import require_role
 from floor.stock import ledger as inv
@@ -89,36 +88,6 @@ def _not_receivable(number: str, status: str) -> str:
     )
 
 
-class TrackingMissing(InvalidInput):
-    """A tracked item was scanned without its lot and/or expiry; `missing` names which."""
-
-    def __init__(
-        self, message: str, *, sku: str, missing: tuple[str, ...], expected: str | None = None
-    ) -> None:
-        super().__init__(message, expected=expected)
-        self.sku = sku
-        self.missing = missing
-
-
-def parse_expiry(text: str, *, today: dt.date | None = None) -> dt.date:
-    """A keyed expiry date: YYYY-MM-DD, or YYMMDD as in GS1 (day 00 = last day of the
-    month). Anything else is refused naming both formats."""
-    from floor.scanning.element_strings import gs1_date
-
-    value = text.strip()
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return dt.date.fromisoformat(value)
-        if re.fullmatch(r"\d{6}", value):
-            return gs1_date(value, today or dt.date.today())
-    except ValueError:
-        pass
-    raise InvalidInput(
-        _("Expiry: expected a date as YYYY-MM-DD or YYMMDD, got {value}", value=value),
-        expected=_("a date as YYYY-MM-DD or YYMMDD"),
-    )
-
-
 @dataclass(frozen=True)
 class ReceiptSummary:
     receipt_id: int
@@ -155,12 +124,6 @@ class Received:
 class LpnCreated:
     code: str
     print_request: dict
-
-
-@dataclass(frozen=True)
-class ReceiptClosed:
-    number: str
-    discrepancies: list[dict]  # kind short|over|unexpected, sku, ordered, received
 
 
 # --- lookups shared by the inbound flows ----------------------------------------------------
@@ -490,75 +453,6 @@ def receive_scan(
     return Received.from_json(result)
 
 
-def _tracking(
-    session: Session,
-    item: Item,
-    total: int,
-    lot: str | None,
-    expiry: dt.date | None,
-    serial: str | None,
-) -> tuple[str, dt.date | None, str]:
-    lot_text = (lot or "").strip()
-    missing = tuple(
-        name
-        for name, needed in (
-            ("lot", item.lot_tracked and not lot_text),
-            ("expiry", item.expiry_tracked and expiry is None),
-        )
-        if needed
-    )
-    if missing == ("lot", "expiry"):
-        raise TrackingMissing(
-            _("{sku} needs its lot and expiry: scan the GS1 label or key them", sku=item.sku),
-            sku=item.sku,
-            missing=missing,
-            expected=_("a lot number"),
-        )
-    if missing == ("lot",):
-        raise TrackingMissing(
-            _("{sku} is lot tracked: scan or key its lot", sku=item.sku),
-            sku=item.sku,
-            missing=missing,
-            expected=_("a lot number"),
-        )
-    if missing == ("expiry",):
-        raise TrackingMissing(
-            _("{sku} needs an expiry date", sku=item.sku),
-            sku=item.sku,
-            missing=missing,
-            expected=_("an expiry date"),
-        )
-    serial_text = (serial or "").strip()
-    if item.serial_tracked:
-        if not serial_text:
-            raise InvalidInput(
-                _("{sku} is serial tracked: scan each serial number", sku=item.sku),
-                expected=_("a serial number"),
-            )
-        if total != 1:
-            raise InvalidInput(
-                _("Serial-tracked {sku} is received one unit per serial", sku=item.sku),
-                expected=_("a quantity of 1"),
-            )
-        taken = session.scalars(
-            select(SerialNumber.id).where(
-                SerialNumber.item_id == item.id, SerialNumber.serial == serial_text
-            )
-        ).first()
-        if taken is not None:
-            raise Conflict(
-                _(
-                    "Serial {serial} of {sku} was already received",
-                    serial=serial_text,
-                    sku=item.sku,
-                ),
-                expected=_("a serial number not yet received"),
-            )
-    elif serial_text:
-        serial_text = ""
-    return lot_text, expiry if item.expiry_tracked or expiry else None, serial_text
-
-
 def _order_line(
     session: Session, order: PurchaseOrder | None, item: Item, lot: str, total: int
 ) -> tuple[PurchaseOrderLine | None, int | None, int]:
@@ -632,72 +526,3 @@ def _putaway_task(session: Session, receipt: Receipt, key: StockKey, total: int)
     task.quantity += total
     if task.item_id != key.item_id:
         task.data = {**(task.data or {}), "mixed": True}
-
-
-# --- closing --------------------------------------------------------------------------------
-
-
-def close_receipt(
-    session: Session, receipt_id: int, *, actor: Actor, scan_id: str | None = None
-) -> ReceiptClosed:
-    """Close the receipt; record and return its discrepancies against the PO (short, over,
-    unexpected items). A blind receipt has none."""
-    require_role(session, actor.operator_id, *RECEIVING_ROLES)
-
-    def work() -> dict:
-        receipt = _receipt(session, receipt_id, lock=True)
-        if receipt.status != "open":
-            return {"number": receipt.number, "discrepancies": list(receipt.discrepancies or [])}
-        discrepancies: list[dict] = []
-        order = (
-            session.get(PurchaseOrder, receipt.purchase_order_id)
-            if receipt.purchase_order_id
-            else None
-        )
-        if order is not None:
-            totals: dict[int, list[int]] = {}
-            for line in order.lines:
-                slot = totals.setdefault(line.item_id, [0, 0])
-                slot[0] += line.quantity_ordered
-                slot[1] += line.quantity_received
-            for item_id, (ordered, received) in totals.items():
-                if received != ordered:
-                    discrepancies.append(
-                        _discrepancy(
-                            session,
-                            "short" if received < ordered else "over",
-                            item_id,
-                            ordered,
-                            received,
-                        )
-                    )
-            for item_id, quantity in session.execute(
-                select(ReceiptLine.item_id, func.sum(ReceiptLine.quantity))
-                .where(
-                    ReceiptLine.receipt_id == receipt.id,
-                    ReceiptLine.purchase_order_line_id.is_(None),
-                )
-                .group_by(ReceiptLine.item_id)
-                .order_by(ReceiptLine.item_id)
-            ):
-                discrepancies.append(_discrepancy(session, "unexpected", item_id, 0, int(quantity)))
-            complete = all(received >= ordered for ordered, received in totals.values())
-            order.status = "received" if complete else "partial"
-        receipt.discrepancies = discrepancies
-        receipt.status = "closed"
-        receipt.closed_at = utcnow()
-        session.flush()
-        return {"number": receipt.number, "discrepancies": discrepancies}
-
-    result, _replayed = once(session, scan_id, "receiving.close", work)
-    return ReceiptClosed(**result)
-
-
-def _discrepancy(session: Session, kind: str, item_id: int, ordered: int, received: int) -> dict:
-    item = session.get(Item, item_id)
-    return {
-        "kind": kind,
-        "sku": item.sku if item else str(item_id),
-        "ordered": ordered,
-        "received": received,
-    }

@@ -1,8 +1,13 @@
 """Outbound: orders out of the building.
 
 - `order_routing`: the warehouse for orders that came without one.
-- `wave_rules`, `waves`: which orders go together, building, releasing and cancelling waves.
+- `wave_rules`, `waves`: which orders go together; building, holding and cancelling waves.
+- `wave_release`: releasing a wave: allocation, one reservation posting, pick tasks in carts.
+- `wave_progress`: how far each wave is (status views); a wave is done when nothing is live.
+- `pick_sequence`: a cart's picks in walking order along the aisles (release and claim).
 - `allocation`: which balances fill an order line (FEFO/FIFO, fewest locations).
 - `routing/`: pick paths through the aisles (exact and heuristic).
-- `picking`: cluster picking onto a cart of totes.
+- `carts`: claiming a cart of pick tasks and putting a tote in each order slot.
+- `picking`: cluster picking onto a cart of totes: location, item, quantity, tote per pick.
+- `short_picks`: fewer units than asked at the location (BIDP/BIDF): reallocate or record.
 """

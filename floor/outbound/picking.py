@@ -1,22 +1,16 @@
-"""Cluster picking: claim a cart's worth of pick tasks, then confirm location, item, quantity, tote.
+"""Cluster picking: confirm location, item, quantity and tote, pick by pick along the cart.
 
-A picker scans a cart, which claims the next cluster of open pick tasks of a released wave
-(`claim_cart`: SELECT ... FOR UPDATE SKIP LOCKED on the cluster's first task, then every
-open task of that cluster is assigned in the same transaction, so two pickers never get the
-same task). One tote is scanned per order slot. The picker is then led task by task in the
-cluster's pick-path sequence; every scan is checked here against the task and a wrong one
-raises WrongScan naming what was expected.
+Once a cart is claimed and has a tote per order slot (floor.outbound.carts), the picker is
+led task by task in the cluster's pick-path sequence; every scan is checked here against the
+task and a wrong one raises WrongScan naming what was expected. A lot-tracked item may be
+picked from another lot of the same location when FEFO allows it (a substitute): the
+reservation is swapped to the scanned lot through the ledger. A pick can be skipped to the
+end of the cart; a short one is floor.outbound.short_picks.
 
 Where picked stock is: a confirmed pick moves the units through the ledger from the pick
 location into the tote container at the warehouse's pick drop location (the first pack
 bench, else the first staging location), consuming their reservation. The tote travels on
 the cart to that drop point; the ledger shows it there from the first pick on.
-
-Short picks (BIDP partial, BIDF full denial): the found units are picked, the rest of the
-reservation is released, the remainder is re-allocated from another location (a new task
-at the end of the cart's sequence) when there is stock, else the line is recorded short,
-a count task is created for the location and, when it is a pick face, replenishment is
-requested.
 """
 
 from __future__ import annotations
@@ -25,64 +19,27 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
-from floor.i18n import _, ngettext
+from floor.i18n import _
 from floor.models import (
     Balance,
     Container,
-    ContainerKind,
     Item,
     Location,
-    LocationKind,
     OrderStatus,
-    Role,
     SalesOrder,
     SalesOrderLine,
     Task,
-    TaskKind,
     TaskStatus,
-    Wave,
-    WaveStatus,
 )
-from floor.operators import require_role
-from floor.outbound.allocation import allocate_line, load_candidates
-from floor.outbound.waves import (
-    complete_wave_if_done,
-    location_places,
-    sequence_cluster,
-    warehouse_layout,
-)
+from floor.outbound.carts import MINE, _my_tasks
+from floor.outbound.wave_progress import complete_wave_if_done
 from floor.stock import ledger
 from floor.stock.catalog import find_item_for_barcode
 from floor.stock.idempotency import once
 from floor.stock.ledger import Actor, Change, StockKey
-
-MINE = (TaskStatus.ASSIGNED.value, TaskStatus.IN_PROGRESS.value)
-BIDP = "BIDP"  # partial pick denial
-BIDF = "BIDF"  # full pick denial
-CLAIM_ROUTE_METHOD = "auto"  # exact (Ratliff-Rosenthal) for one or two blocks
-
-
-@dataclass(frozen=True)
-class Slot:
-    slot: int
-    order: str
-    tote: str | None
-
-
-@dataclass(frozen=True)
-class CartView:
-    cluster: str
-    wave: str
-    cart: str
-    slots: tuple[Slot, ...]
-    tasks: int
-
-    @property
-    def next_slot(self) -> Slot | None:
-        return next((s for s in self.slots if s.tote is None), None)
 
 
 @dataclass(frozen=True)
@@ -120,272 +77,6 @@ class PickOutcome:
     reallocated_to: tuple[str, ...] = ()
     shortage: int = 0
     count_task_id: int | None = None
-
-
-# --- claiming a cart -------------------------------------------------------------------------
-
-
-def _container(session: Session, code: str, kind: str) -> Container:
-    found = session.scalars(select(Container).where(Container.code == code)).one_or_none()
-    if found is None or found.kind != kind:
-        message, expected = _not_a(code, kind)
-        raise WrongScan(message, expected=expected)
-    return found
-
-
-def _not_a(code: str, kind: str) -> tuple[str, str]:
-    """The refusal of `code` where a container of `kind` was wanted, and what was wanted:
-    whole sentences, one per kind."""
-    sentences: dict[str, tuple[str, str]] = {
-        ContainerKind.CART: (_("{code} is not a cart", code=code), _("a cart")),
-        ContainerKind.TOTE: (_("{code} is not a tote", code=code), _("a tote")),
-        ContainerKind.PALLET: (_("{code} is not a pallet", code=code), _("a pallet")),
-        ContainerKind.CASE: (_("{code} is not a case", code=code), _("a case")),
-        ContainerKind.CARTON: (_("{code} is not a carton", code=code), _("a carton")),
-    }
-    return sentences.get(kind) or (
-        _("{code} is not the container asked for", code=code),
-        _("a container label"),
-    )
-
-
-def _my_tasks(session: Session, operator_id: int, *, lock: bool = False) -> list[Task]:
-    query = (
-        select(Task)
-        .where(
-            Task.assignee_id == operator_id, Task.kind == TaskKind.PICK.value, Task.status.in_(MINE)
-        )
-        .order_by(Task.sequence, Task.id)
-    )
-    if lock:
-        query = query.with_for_update()
-    return list(session.scalars(query))
-
-
-def _cart_view(session: Session, tasks: list[Task]) -> CartView:
-    if not tasks:
-        raise NotFound(_("No cart in progress"), expected=_("a cart"))
-    first = tasks[0]
-    wave_code = session.scalar(select(Wave.code).where(Wave.id == first.wave_id)) or ""
-    slots: dict[int, Slot] = {}
-    line_ids = {t.order_line_id for t in tasks}
-    orders = dict(
-        session.execute(
-            select(SalesOrderLine.id, SalesOrder.number)
-            .join(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
-            .where(SalesOrderLine.id.in_(line_ids))
-        ).all()
-    )
-    totes = dict(
-        session.execute(
-            select(Container.id, Container.code).where(
-                Container.id.in_({t.to_container_id for t in tasks if t.to_container_id})
-            )
-        ).all()
-    )
-    for task in tasks:
-        slot = int((task.data or {}).get("slot", 1))
-        slots.setdefault(
-            slot, Slot(slot, orders.get(task.order_line_id, ""), totes.get(task.to_container_id))
-        )
-    cart = str((first.data or {}).get("cart", ""))
-    return CartView(
-        first.cluster, wave_code, cart, tuple(slots[k] for k in sorted(slots)), len(tasks)
-    )
-
-
-def current_cart(session: Session, operator_id: int) -> CartView | None:
-    """The cart this picker is working (after a disconnect too), or None."""
-    tasks = _my_tasks(session, operator_id)
-    return _cart_view(session, tasks) if tasks else None
-
-
-def claim_cart(
-    session: Session,
-    operator_id: int,
-    warehouse_id: int,
-    cart_code: str,
-    *,
-    scan_id: str | None = None,
-) -> CartView:
-    """Give this picker the next open cluster of a released wave (or the one they hold)."""
-    require_role(session, operator_id, Role.PICKER.value)
-
-    def work() -> dict:
-        mine = _my_tasks(session, operator_id)
-        if mine:
-            return {"cluster": mine[0].cluster}
-        cart = _container(session, cart_code, ContainerKind.CART.value)
-        other = aliased(Task)
-        first_open = (
-            select(func.min(other.sequence))
-            .where(
-                other.wave_id == Task.wave_id,
-                other.cluster == Task.cluster,
-                other.status == TaskStatus.OPEN.value,
-            )
-            .scalar_subquery()
-        )
-        head = session.execute(
-            select(Task.id, Task.wave_id, Task.cluster)
-            .join(Wave, Wave.id == Task.wave_id)
-            .where(
-                Task.kind == TaskKind.PICK.value,
-                Task.status == TaskStatus.OPEN.value,
-                Task.warehouse_id == warehouse_id,
-                Wave.status == WaveStatus.RELEASED.value,
-                Task.sequence == first_open,
-            )
-            .order_by(Wave.released_at, Wave.id, Task.cluster, Task.sequence, Task.id)
-            .limit(1)
-            .with_for_update(of=Task, skip_locked=True)
-        ).one_or_none()
-        if head is None:
-            raise NotFound(_("No picking work waiting"), expected=_("a released wave"))
-        _tid, wave_id, cluster = head
-        tasks = list(
-            session.scalars(
-                select(Task)
-                .where(
-                    Task.wave_id == wave_id,
-                    Task.cluster == cluster,
-                    Task.status == TaskStatus.OPEN.value,
-                )
-                .with_for_update(skip_locked=True)
-            )
-        )
-        for task in tasks:
-            task.assignee_id = operator_id
-            task.status = TaskStatus.ASSIGNED.value
-            task.data = {**(task.data or {}), "cart": cart.code}
-        _route_cart(session, tasks)
-        session.flush()
-        return {"cluster": cluster}
-
-    once(session, scan_id, "pick.claim_cart", work)
-    return _cart_view(session, _my_tasks(session, operator_id))
-
-
-def _route_cart(session: Session, tasks: list[Task]) -> None:
-    """Sequence a claimed cart along the exact pick path (release used a cheap heuristic)."""
-    if len(tasks) < 2:
-        return
-    layout, first_aisle = warehouse_layout(session, tasks[0].warehouse_id)
-    ids = {t.from_location_id for t in tasks if t.from_location_id is not None}
-    places = location_places(session, ids)
-    codes = dict(
-        session.execute(select(Location.id, Location.code).where(Location.id.in_(ids))).all()
-    )
-    stops = [
-        (i, *places.get(t.from_location_id or 0, (None, None)), codes.get(t.from_location_id, ""))
-        for i, t in enumerate(tasks)
-    ]
-    base = min(t.sequence for t in tasks)
-    for offset, index in enumerate(
-        sequence_cluster(layout, first_aisle, stops, CLAIM_ROUTE_METHOD)
-    ):
-        tasks[index].sequence = base + offset
-
-
-def assign_tote(
-    session: Session, operator_id: int, tote_code: str, *, scan_id: str | None = None
-) -> CartView:
-    """Put the scanned tote in the cart's next empty order slot."""
-
-    def work() -> dict:
-        tasks = _my_tasks(session, operator_id, lock=True)
-        view = _cart_view(session, tasks)
-        slot = view.next_slot
-        if slot is None:
-            raise Conflict(_("Every order on this cart has a tote"), expected=_("the first pick"))
-        tote = _container(session, tote_code, ContainerKind.TOTE.value)
-        if any(s.tote == tote.code for s in view.slots):
-            raise WrongScan(
-                _("Tote {tote} is already on this cart", tote=tote.code), expected=_("another tote")
-            )
-        busy = session.scalar(
-            select(func.count())
-            .select_from(Task)
-            .where(
-                Task.to_container_id == tote.id,
-                Task.kind == TaskKind.PICK.value,
-                Task.status.in_(MINE),
-            )
-        )
-        holding = session.scalar(
-            select(func.coalesce(func.sum(Balance.quantity), 0)).where(
-                Balance.container_id == tote.id
-            )
-        )
-        if busy or holding:
-            raise WrongScan(
-                _("Tote {tote} is not empty or is on another cart", tote=tote.code),
-                expected=_("an empty tote"),
-            )
-        drop = drop_location_id(session, tasks[0].warehouse_id)
-        tote.location_id = drop
-        for task in tasks:
-            if int((task.data or {}).get("slot", 1)) == slot.slot:
-                task.to_container_id = tote.id
-                task.to_location_id = drop
-        session.flush()
-        return {"slot": slot.slot, "tote": tote.code}
-
-    once(session, scan_id, "pick.assign_tote", work)
-    return _cart_view(session, _my_tasks(session, operator_id))
-
-
-def start_cart(
-    session: Session,
-    operator_id: int,
-    warehouse_id: int,
-    cart_code: str,
-    tote_codes: list[str],
-) -> CartView:
-    """Claim a cart and put totes in its slots in one go (CLI, tests)."""
-    view = claim_cart(session, operator_id, warehouse_id, cart_code)
-    for code in tote_codes:
-        if view.next_slot is None:
-            break
-        view = assign_tote(session, operator_id, code)
-    if view.next_slot is not None:
-        slots = len(view.slots)
-        raise InvalidInput(
-            ngettext(
-                "This cart has {n} order: scan a tote for it",
-                "This cart has {n} orders: scan a tote for each",
-                slots,
-            ),
-            expected=ngettext("{n} tote", "{n} totes", slots),
-        )
-    return view
-
-
-def release_cart(session: Session, operator_id: int) -> int:
-    """Give the picker's untouched tasks back to the queue (end of shift). Returns how many."""
-    tasks = [t for t in _my_tasks(session, operator_id, lock=True) if t.quantity_done == 0]
-    for task in tasks:
-        task.assignee_id = None
-        task.status = TaskStatus.OPEN.value
-        task.to_container_id = None
-    session.flush()
-    return len(tasks)
-
-
-def drop_location_id(session: Session, warehouse_id: int) -> int:
-    for kind in (LocationKind.PACK_BENCH.value, LocationKind.STAGING.value):
-        found = session.scalar(
-            select(Location.id)
-            .where(Location.warehouse_id == warehouse_id, Location.kind == kind)
-            .order_by(Location.code)
-            .limit(1)
-        )
-        if found is not None:
-            return found
-    raise NotFound(
-        _("The warehouse has no pack bench or staging location for picked totes"),
-        expected=_("a pack bench location"),
-    )
 
 
 # --- the current pick ------------------------------------------------------------------------
@@ -692,178 +383,6 @@ def confirm_pick(
     return PickOutcome(**result)
 
 
-def short_pick(
-    session: Session,
-    operator_id: int,
-    task_id: int,
-    quantity_found: int,
-    tote_code: str | None = None,
-    *,
-    actor: Actor | None = None,
-    scan_id: str | None = None,
-    today: dt.date | None = None,
-) -> PickOutcome:
-    """Fewer units at the location than the task asks (none: full denial).
-
-    The found units go into the tote; the rest of the reservation here is released, then
-    re-allocated elsewhere (a new task for this cart) or recorded short with a count task.
-    """
-    actor = actor or Actor(operator_id)
-
-    def work() -> dict:
-        task = _current_task(session, operator_id, task_id)
-        remaining = task.quantity - task.quantity_done
-        if not isinstance(quantity_found, int) or quantity_found < 0 or quantity_found >= remaining:
-            raise InvalidInput(
-                _("A short pick finds fewer than {remaining}", remaining=remaining),
-                expected=_("0 to {n}", n=remaining - 1),
-            )
-        if quantity_found:
-            _tote_check(session, task, tote_code or "")
-            _take(session, task, quantity_found, actor, scan_id)
-        missing = remaining - quantity_found
-        code = BIDP if quantity_found else BIDF
-        source = StockKey(
-            task.from_location_id, task.item_id, task.lot, task.expiry, task.container_id
-        )
-        ledger.post(
-            session,
-            "release",
-            [Change(source, 0, -missing)],
-            actor=actor,
-            reason=code,
-            reference=task.cluster,
-        )
-        task.exception_code = code
-        task.quantity = task.quantity_done
-        task.reason = _("short {missing}", missing=missing)
-        new_tasks = _reallocate(session, task, missing, actor, today or dt.date.today())
-        found_elsewhere = sum(t.quantity for t in new_tasks)
-        shortage = missing - found_elsewhere
-        line = session.get(SalesOrderLine, task.order_line_id, with_for_update=True)
-        if line is not None and shortage:
-            line.quantity_allocated -= shortage
-        count_id = _count_and_replenish(session, task, code)
-        cart_done = _close_task(session, task, TaskStatus.SHORT.value)
-        locations = [
-            session.scalar(select(Location.code).where(Location.id == t.from_location_id)) or ""
-            for t in new_tasks
-        ]
-        session.flush()
-        return {
-            "task_id": task.id,
-            "picked": quantity_found,
-            "task_done": True,
-            "cart_done": cart_done and not new_tasks,
-            "exception_code": code,
-            "reallocated_to": locations,
-            "shortage": shortage,
-            "count_task_id": count_id,
-        }
-
-    result, _replayed = once(session, scan_id, "pick.short", work)
-    result["reallocated_to"] = tuple(result["reallocated_to"])
-    return PickOutcome(**result)
-
-
-def _reallocate(
-    session: Session, task: Task, missing: int, actor: Actor, today: dt.date
-) -> list[Task]:
-    item = session.get(Item, task.item_id)
-    assert item is not None
-    fefo = {item.id} if item.allocation == "fefo" else set()
-    pool = load_candidates(
-        session,
-        task.warehouse_id,
-        [item.id],
-        fefo,
-        today=today,
-        exclude_location_ids=[task.from_location_id] if task.from_location_id else [],
-    )
-    picks = allocate_line(pool, item.id, missing, bool(fefo))
-    if not picks:
-        return []
-    ledger.post(
-        session,
-        "reserve",
-        [Change(p.candidate.key, 0, p.quantity) for p in picks],
-        actor=actor,
-        reason="reallocation",
-        reference=task.cluster,
-    )
-    last = (
-        session.scalar(
-            select(func.max(Task.sequence)).where(
-                Task.wave_id == task.wave_id, Task.cluster == task.cluster
-            )
-        )
-        or 0
-    )
-    created = []
-    for offset, pick in enumerate(picks, start=1):
-        key = pick.candidate.key
-        new = Task(
-            warehouse_id=task.warehouse_id,
-            kind=TaskKind.PICK.value,
-            status=TaskStatus.ASSIGNED.value,
-            assignee_id=task.assignee_id,
-            item_id=key.item_id,
-            lot=key.lot,
-            expiry=key.expiry,
-            from_location_id=key.location_id,
-            to_location_id=task.to_location_id,
-            container_id=key.container_id,
-            to_container_id=task.to_container_id,
-            order_line_id=task.order_line_id,
-            wave_id=task.wave_id,
-            cluster=task.cluster,
-            sequence=last + offset,
-            quantity=pick.quantity,
-            data={**(task.data or {}), "replaces": task.id},
-        )
-        session.add(new)
-        created.append(new)
-    session.flush()
-    return created
-
-
-def _count_and_replenish(session: Session, task: Task, code: str) -> int | None:
-    assert task.from_location_id is not None and task.item_id is not None
-    reason = _("pick denial {code} in {cluster}", code=code, cluster=task.cluster)
-    try:
-        from floor.stock.counting import create_count_task_for_short_pick
-    except ImportError:
-        create_count_task_for_short_pick = None  # type: ignore[assignment]
-    if create_count_task_for_short_pick is not None:
-        created = create_count_task_for_short_pick(
-            session, task.from_location_id, task.item_id, reason
-        )
-        count_id = getattr(created, "id", created)
-    else:
-        count = Task(
-            warehouse_id=task.warehouse_id,
-            kind=TaskKind.COUNT.value,
-            status=TaskStatus.OPEN.value,
-            item_id=task.item_id,
-            from_location_id=task.from_location_id,
-            reason=reason,
-            exception_code=code,
-            data={"source_task": task.id},
-        )
-        session.add(count)
-        session.flush()
-        count_id = count.id
-    location = session.get(Location, task.from_location_id)
-    if location is not None and location.pickable:
-        try:
-            from floor.stock.replenishment import request_replenishment
-        except ImportError:
-            request_replenishment = None  # type: ignore[assignment]
-        if request_replenishment is not None:
-            request_replenishment(session, task.from_location_id, task.item_id)
-    return int(count_id) if count_id is not None else None
-
-
 def skip_pick(
     session: Session, operator_id: int, task_id: int, *, scan_id: str | None = None
 ) -> PickView | None:
@@ -903,21 +422,11 @@ def open_tasks_in_wave(session: Session, wave_id: int) -> int:
 
 
 __all__ = [
-    "BIDF",
-    "BIDP",
-    "CartView",
     "PickOutcome",
     "PickView",
-    "Slot",
-    "assign_tote",
-    "claim_cart",
     "confirm_item",
     "confirm_location",
     "confirm_pick",
-    "current_cart",
     "next_pick",
-    "release_cart",
-    "short_pick",
     "skip_pick",
-    "start_cart",
 ]

@@ -1,9 +1,9 @@
 """Cluster picking: cart, one tote per order, then location, item, quantity, tote for each pick.
 
-Thin: every scan goes to one floor.outbound.picking service, which checks it against the task; this
-screen only shows the step and what the service answered. The location's check digits are
-never shown. F3 short pick, F4 skip (come back later), F2 all units, Esc back to the menu
-(the cart stays yours and resumes where it stopped).
+Thin: every scan goes to one service (floor.outbound.carts, picking or short_picks), which
+checks it against the task; this screen only shows the step and what the service answered.
+The location's check digits are never shown. F3 short pick, F4 skip (come back later), F2 all
+units, Esc back to the menu (the cart stays yours and resumes where it stopped).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from floor.screens.flow import FlowScreen
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
-    from floor.outbound.picking import CartView, PickOutcome, PickView
+    from floor.outbound.carts import CartView
+    from floor.outbound.picking import PickOutcome, PickView
     from floor.scanning import Scan
 
 CART_KINDS = (ScanKind.LPN, ScanKind.TOTE, ScanKind.CARTON)
@@ -54,9 +55,9 @@ class PickingScreen(FlowScreen):
         saved = self.resume_state() or {}
 
         def work(session: Any) -> tuple[CartView | None, PickView | None]:
-            from floor.outbound import picking
+            from floor.outbound import carts, picking
 
-            cart = picking.current_cart(session, operator)
+            cart = carts.current_cart(session, operator)
             return cart, picking.next_pick(session, operator) if cart else None
 
         def resumed(found: tuple[CartView | None, PickView | None]) -> None:
@@ -154,7 +155,7 @@ class PickingScreen(FlowScreen):
     # --- scans ---------------------------------------------------------------------------
 
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
-        from floor.outbound import picking
+        from floor.outbound import carts, picking
 
         operator = self.station.operator_id
         scan_id = raw.scan_id
@@ -162,13 +163,13 @@ class PickingScreen(FlowScreen):
         if step == CART and scan.kind in CART_KINDS and scan.code:
             code, warehouse = scan.code, self.station.warehouse_id
             self.call_service(
-                lambda s: picking.claim_cart(s, operator, warehouse, code, scan_id=scan_id),
+                lambda s: carts.claim_cart(s, operator, warehouse, code, scan_id=scan_id),
                 self.cart_claimed,
             )
         elif step == TOTE and scan.kind is ScanKind.TOTE and scan.code:
             code = scan.code
             self.call_service(
-                lambda s: picking.assign_tote(s, operator, code, scan_id=scan_id), self.tote_added
+                lambda s: carts.assign_tote(s, operator, code, scan_id=scan_id), self.tote_added
             )
         elif step == LOCATION and pick and scan.kind in (ScanKind.LOCATION, ScanKind.CHECK_DIGIT):
             code = scan.code if scan.kind is ScanKind.LOCATION else None
@@ -197,7 +198,7 @@ class PickingScreen(FlowScreen):
             )
 
     def drop(self, tote: str, scan_id: str) -> None:
-        from floor.outbound import picking
+        from floor.outbound import picking, short_picks
 
         assert self.pick is not None
         operator, task_id, quantity = self.station.operator_id, self.pick.task_id, self.quantity
@@ -211,7 +212,7 @@ class PickingScreen(FlowScreen):
             )
         else:
             self.call_service(
-                lambda s: picking.short_pick(
+                lambda s: short_picks.short_pick(
                     s, operator, task_id, quantity, tote, actor=actor, scan_id=scan_id
                 ),
                 self.shorted,
@@ -252,7 +253,7 @@ class PickingScreen(FlowScreen):
             super().on_command(command, quantity)
 
     def short_found(self, found: int) -> None:
-        from floor.outbound import picking
+        from floor.outbound import short_picks
 
         assert self.pick is not None
         if found >= self.pick.remaining:
@@ -267,7 +268,7 @@ class PickingScreen(FlowScreen):
             return
         operator, task_id, actor = self.station.operator_id, self.pick.task_id, self.station.actor
         self.call_service(
-            lambda s: picking.short_pick(s, operator, task_id, 0, actor=actor), self.shorted
+            lambda s: short_picks.short_pick(s, operator, task_id, 0, actor=actor), self.shorted
         )
 
     # --- results -------------------------------------------------------------------------

@@ -26,7 +26,8 @@ from floor.screens.flow import FlowScreen
 if TYPE_CHECKING:
     from floor.devices import RawScan
     from floor.errors import FloorError
-    from floor.inbound.receiving import LpnCreated, ReceiptClosed, ReceiptSummary, Received
+    from floor.inbound.receipt_closing import ReceiptClosed
+    from floor.inbound.receiving import LpnCreated, ReceiptSummary, Received
     from floor.scanning import Scan
 
 log = logging.getLogger(__name__)
@@ -257,7 +258,7 @@ class ReceivingScreen(FlowScreen):
         )
 
     def refused(self, error: FloorError, request: dict[str, Any]) -> None:
-        from floor.inbound.receiving import TrackingMissing
+        from floor.inbound.tracking import TrackingMissing
 
         if isinstance(error, TrackingMissing):
             # Ask for what the scan lacked; the same scan id is used once it is complete
@@ -278,7 +279,7 @@ class ReceivingScreen(FlowScreen):
     def keyed(self, text: str) -> None:
         """A lot or an expiry keyed (or scanned as plain text) for the pending item."""
         from floor.errors import InvalidInput
-        from floor.inbound.receiving import parse_expiry
+        from floor.inbound.tracking import parse_expiry
 
         if not self.pending:
             self.go(ITEM)
@@ -362,7 +363,7 @@ class ReceivingScreen(FlowScreen):
     # Keys and command barcodes.
 
     def on_command(self, command: Command, quantity: int | None) -> None:
-        from floor.inbound import receiving
+        from floor.inbound import receipt_closing, receiving
 
         actor, warehouse_id = self.station.actor, self.station.warehouse_id
         if command is Command.CANCEL and self.step in (*KEYED_STEPS, DAMAGE):
@@ -409,7 +410,7 @@ class ReceivingScreen(FlowScreen):
         elif command is Command.DONE and self.step == ITEM and self.receipt:
             receipt_id = self.receipt.receipt_id
             self.call_service(
-                lambda s: receiving.close_receipt(s, receipt_id, actor=actor), self.closed
+                lambda s: receipt_closing.close_receipt(s, receipt_id, actor=actor), self.closed
             )
         else:
             super().on_command(command, quantity)

@@ -28,7 +28,8 @@ from floor.screens.flow import FlowScreen
 if TYPE_CHECKING:
     from floor.app import ScanTicket
     from floor.devices import RawScan
-    from floor.outbound.waves import ReleaseReport, WaveStatusView
+    from floor.outbound.wave_progress import WaveStatusView
+    from floor.outbound.wave_release import ReleaseReport
     from floor.scanning import Scan
 
 REFRESH_SECONDS = 3.0
@@ -69,7 +70,7 @@ class WavesScreen(FlowScreen):
 
     def reload(self, message: str | None = None) -> None:
         """Read the waves now (after an action, with its message), as a service call."""
-        from floor.outbound.waves import list_waves
+        from floor.outbound.wave_progress import list_waves
 
         warehouse = self.station.warehouse_id
         self.call_service(
@@ -82,7 +83,7 @@ class WavesScreen(FlowScreen):
         if self.busy or not self.is_attached:
             return
         from floor.db import read_only
-        from floor.outbound.waves import list_waves
+        from floor.outbound.wave_progress import list_waves
 
         engine = self.station.engine
         warehouse = self.station.warehouse_id
@@ -286,7 +287,7 @@ class WavesScreen(FlowScreen):
             )
 
     def list_command(self, command: Command, quantity: int | None) -> None:
-        from floor.outbound import waves
+        from floor.outbound import wave_release, waves
 
         actor = self.station.actor
         code = self.wave_code
@@ -304,7 +305,7 @@ class WavesScreen(FlowScreen):
                 self.leave()
         elif command is Command.CONFIRM and code:
             self.call_service(
-                lambda s: waves.release_wave(s, code, actor, cart_size=4), self.released
+                lambda s: wave_release.release_wave(s, code, actor, cart_size=4), self.released
             )
         elif command is Command.SHORT and code:
             self.call_service(

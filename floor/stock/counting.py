@@ -1,4 +1,4 @@
-"""Cycle counting: count tasks by location, by item, on an ABC schedule, or after a short pick.
+"""Cycle counting: a counter's blind count of a task, recounts, variance approval, extra product.
 
 A task counts one item at one location (one lot when `task.lot` is set); the count is blind:
 nothing returned to a screen carries the expected quantity. When the variance passes the
@@ -12,20 +12,17 @@ the counted location, gets a count task of its own (exception code ADPR) for the
 counter. Its count never adjusts at once: any difference waits for a supervisor, whose
 approval posts the adjustment (a new balance when nothing of it was on record there).
 
-Listing for the CLI: `count_tasks` (active and awaiting approval, oldest first).
-
-ABC (`schedule_abc_counts`): items ranked by units moved out over the last 90 days; those
-making the first 80% of volume are A (counted every 30 days), the next 15% B (91 days), the
-rest C (365 days, also items that did not move).
+Listing for the CLI: `count_tasks` (active and awaiting approval, oldest first). Which counts
+to make (by location, by item, after a short pick, on the ABC schedule) is
+floor.stock.count_scheduling.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
@@ -34,13 +31,11 @@ from floor.models import (
     Balance,
     Item,
     Location,
-    Movement,
     Role,
     Task,
     TaskKind,
     TaskStatus,
     task_status_label,
-    utcnow,
 )
 from floor.operators import require_role
 from floor.stock import ledger as inv
@@ -53,7 +48,6 @@ APPROVER_ROLES = (Role.SUPERVISOR.value, Role.ADMIN.value)
 AWAITING_APPROVAL = "awaiting_approval"
 EXTRA_PRODUCT = "ADPR"
 ACTIVE = (TaskStatus.OPEN.value, TaskStatus.ASSIGNED.value, TaskStatus.IN_PROGRESS.value)
-ABC_DAYS = {"A": 30, "B": 91, "C": 365}
 
 
 @dataclass(frozen=True)
@@ -84,9 +78,6 @@ class CountOutcome:
     next_task_id: int | None = None
 
 
-# --- creating tasks -------------------------------------------------------------------------
-
-
 def _open_count(session: Session, location_id: int, item_id: int, lot: str) -> Task | None:
     return session.scalars(
         select(Task).where(
@@ -97,135 +88,6 @@ def _open_count(session: Session, location_id: int, item_id: int, lot: str) -> T
             Task.lot == lot,
         )
     ).first()
-
-
-def _new_count(
-    session: Session, location_id: int, item_id: int, lot: str, reason: str, **data: object
-) -> int:
-    existing = _open_count(session, location_id, item_id, lot)
-    if existing is not None:
-        return existing.id
-    location = session.get(Location, location_id)
-    if location is None:
-        raise NotFound(_("Unknown location {id}", id=location_id))
-    task = Task(
-        warehouse_id=location.warehouse_id,
-        kind=TaskKind.COUNT.value,
-        item_id=item_id,
-        lot=lot,
-        from_location_id=location_id,
-        reason=reason,
-        data=dict(data),
-    )
-    session.add(task)
-    session.flush()
-    return task.id
-
-
-def _scopes(session: Session, where: Iterable) -> list[tuple[int, int, str]]:  # type: ignore[type-arg]
-    """(location, item, lot) to count: per lot for lot-tracked items, else per item."""
-    scopes: set[tuple[int, int, str]] = set()
-    for location_id, item_id, lot, lot_tracked in session.execute(
-        select(Balance.location_id, Balance.item_id, Balance.lot, Item.lot_tracked)
-        .join(Item, Item.id == Balance.item_id)
-        .where(Balance.quantity > 0, *where)
-    ):
-        scopes.add((location_id, item_id, lot if lot_tracked else ""))
-    return sorted(scopes)
-
-
-def create_count_tasks_by_location(
-    session: Session, location_ids: Iterable[int], *, actor: Actor, reason: str = "location"
-) -> list[int]:
-    require_role(session, actor.operator_id, *APPROVER_ROLES)
-    ids = list(location_ids)
-    return [
-        _new_count(session, loc, item, lot, reason)
-        for loc, item, lot in _scopes(session, [Balance.location_id.in_(ids)])
-    ]
-
-
-def create_count_tasks_by_item(
-    session: Session,
-    warehouse_id: int,
-    item_ids: Iterable[int],
-    *,
-    actor: Actor,
-    reason: str = "item",
-) -> list[int]:
-    require_role(session, actor.operator_id, *APPROVER_ROLES)
-    ids = list(item_ids)
-    in_warehouse = Balance.location_id.in_(
-        select(Location.id).where(Location.warehouse_id == warehouse_id)
-    )
-    return [
-        _new_count(session, loc, item, lot, reason)
-        for loc, item, lot in _scopes(session, [Balance.item_id.in_(ids), in_warehouse])
-    ]
-
-
-def create_count_task_for_short_pick(
-    session: Session, location_id: int, item_id: int, reason: str
-) -> int:
-    """A count of the item at the location after a short pick (called by picking)."""
-    return _new_count(session, location_id, item_id, "", reason or "short pick")
-
-
-def abc_classes(
-    session: Session, warehouse_id: int, *, since: dt.datetime | None = None
-) -> dict[int, str]:
-    """Item id -> A/B/C by units moved out of this warehouse's locations since `since`."""
-    since = since or utcnow() - dt.timedelta(days=90)
-    volume = dict(
-        session.execute(
-            select(Movement.item_id, func.sum(-Movement.quantity_delta))
-            .join(Location, Location.id == Movement.location_id)
-            .where(
-                Location.warehouse_id == warehouse_id,
-                Movement.quantity_delta < 0,
-                Movement.created_at >= since,
-            )
-            .group_by(Movement.item_id)
-        ).all()
-    )
-    total = sum(volume.values()) or 1
-    classes: dict[int, str] = {}
-    running = 0
-    for item_id, units in sorted(volume.items(), key=lambda kv: (-kv[1], kv[0])):
-        share_before = running / total
-        running += units
-        classes[item_id] = "A" if share_before < 0.80 else "B" if share_before < 0.95 else "C"
-    for item_id in session.scalars(select(Item.id)):
-        classes.setdefault(item_id, "C")
-    return classes
-
-
-def schedule_abc_counts(
-    session: Session, warehouse_id: int, *, actor: Actor = SYSTEM, now: dt.datetime | None = None
-) -> list[int]:
-    """Count tasks for every item whose last count is older than its class allows."""
-    require_role(session, actor.operator_id, *APPROVER_ROLES)
-    now = now or utcnow()
-    classes = abc_classes(session, warehouse_id, since=now - dt.timedelta(days=90))
-    last = dict(
-        session.execute(
-            select(Task.item_id, func.max(Task.updated_at))
-            .where(
-                Task.kind == TaskKind.COUNT.value,
-                Task.status == TaskStatus.DONE.value,
-                Task.warehouse_id == warehouse_id,
-            )
-            .group_by(Task.item_id)
-        ).all()
-    )
-    due = []
-    for item_id, klass in sorted(classes.items()):
-        counted = last.get(item_id)
-        if counted is not None and counted.tzinfo is None:
-            counted = counted.replace(tzinfo=dt.UTC)
-        if counted is None or now - counted >= dt.timedelta(days=ABC_DAYS[klass]):
-            due.append(item_id)
-    return create_count_tasks_by_item(session, warehouse_id, due, actor=actor, reason="abc")
 
 
 # --- counting -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from floor.db import session_scope, transaction
 from floor.models import Task
 from floor.screens import flows_for
 from floor.screens.count_approval import CountApprovalScreen
+from floor.stock import count_scheduling as cs
 from floor.stock import counting as ct
 from floor.stock import ledger as inv
 from floor.stock.ledger import Actor
@@ -29,7 +30,7 @@ def _awaiting(wh: SmallWarehouse, counts: dict[str, int]) -> dict[str, int]:
         add_stock(wh, location, "PLAIN", 1000)
 
         def work(s: Any, location: str = location, counted: int = counted) -> int:
-            [task_id] = ct.create_count_tasks_by_location(s, [wh.locations[location]], actor=boss)
+            [task_id] = cs.create_count_tasks_by_location(s, [wh.locations[location]], actor=boss)
             ct.next_count_task(s, wh.warehouse_id, actor=counter)
             assert ct.submit_count(s, task_id, counted, actor=counter).outcome == (
                 "awaiting_approval"

@@ -10,6 +10,7 @@ import pytest
 
 from floor.db import session_scope, transaction
 from floor.screens.counting import CountingScreen
+from floor.stock import count_scheduling as cs
 from floor.stock import counting as ct
 from floor.stock import ledger as inv
 from floor.stock.ledger import Actor
@@ -24,7 +25,7 @@ def _count_task(wh: SmallWarehouse) -> None:
     boss = Actor(wh.operators["supervisor"], "ST01")
     transaction(
         wh.engine,
-        lambda s: ct.create_count_tasks_by_location(s, [wh.locations["A01-02-1"]], actor=boss),
+        lambda s: cs.create_count_tasks_by_location(s, [wh.locations["A01-02-1"]], actor=boss),
     )
 
 

@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 from floor.db import session_scope
 from floor.imports.runner import run_import
 from floor.models import Balance, SalesOrder, SalesOrderLine, Task
-from floor.outbound.waves import WaveRules, build_wave, release_wave
+from floor.outbound.wave_release import release_wave
+from floor.outbound.waves import WaveRules, build_wave
 from floor.screens.picking import PickingScreen
 from floor.stock import ledger as inv
 from floor.stock.ledger import Actor

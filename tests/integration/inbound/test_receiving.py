@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from floor.db import session_scope, transaction
 from floor.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from floor.inbound import receipt_closing, tracking
 from floor.inbound import receiving as rc
 from floor.models import Container, PurchaseOrder, Receipt, SerialNumber, Task
 from floor.stock import ledger as inv
@@ -176,7 +177,7 @@ def test_close_records_short_over_and_unexpected(warehouse: SmallWarehouse) -> N
     _receive(warehouse, receipt.receipt_id, barcode(warehouse, "SER"), serial="X1")
     closed = transaction(
         warehouse.engine,
-        lambda s: rc.close_receipt(s, receipt.receipt_id, actor=_actor(warehouse)),
+        lambda s: receipt_closing.close_receipt(s, receipt.receipt_id, actor=_actor(warehouse)),
     )
     assert closed.discrepancies == [
         {"kind": "over", "sku": "PLAIN", "ordered": 5, "received": 6},
@@ -217,13 +218,13 @@ def test_tracked_item_without_lot_or_expiry_says_what_is_missing(
 ) -> None:
     receipt = _open(warehouse)
     code = barcode(warehouse, "LOT")
-    with pytest.raises(rc.TrackingMissing) as both:
+    with pytest.raises(tracking.TrackingMissing) as both:
         _receive(warehouse, receipt.receipt_id, code)
     assert both.value.missing == ("lot", "expiry") and both.value.sku == "LOT"
-    with pytest.raises(rc.TrackingMissing) as expiry:
+    with pytest.raises(tracking.TrackingMissing) as expiry:
         _receive(warehouse, receipt.receipt_id, code, lot="L9")
     assert expiry.value.missing == ("expiry",)
-    with pytest.raises(rc.TrackingMissing) as lot:
+    with pytest.raises(tracking.TrackingMissing) as lot:
         _receive(warehouse, receipt.receipt_id, code, expiry=EXP, lot="  ")
     assert lot.value.missing == ("lot",)
     done = _receive(warehouse, receipt.receipt_id, code, lot="L9", expiry=EXP, scan_id="k1")
@@ -242,13 +243,13 @@ def test_tracked_item_without_lot_or_expiry_says_what_is_missing(
     ],
 )
 def test_keyed_expiry_reads_both_formats(keyed: str, date: dt.date) -> None:
-    assert rc.parse_expiry(keyed, today=dt.date(2026, 12, 1)) == date
+    assert tracking.parse_expiry(keyed, today=dt.date(2026, 12, 1)) == date
 
 
 @pytest.mark.parametrize("keyed", ["30/06/2027", "2027-13-01", "271340", "2027630", ""])
 def test_keyed_expiry_refusal_names_the_formats(keyed: str) -> None:
     with pytest.raises(InvalidInput) as err:
-        rc.parse_expiry(keyed)
+        tracking.parse_expiry(keyed)
     assert "expected a date as YYYY-MM-DD or YYMMDD" in str(err.value)
     assert keyed.strip() in str(err.value)
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from floor.db import session_scope
 from floor.models import Location, Task
-from floor.outbound.waves import WaveRules, build_wave, release_wave
+from floor.outbound.wave_release import release_wave
+from floor.outbound.waves import WaveRules, build_wave
 from floor.stock import ledger as inv
 from tests.support import SmallWarehouse, add_sales_order, add_stock
 

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from floor.db import session_scope, transaction
 from floor.errors import Conflict, NotFound, WrongScan
 from floor.models import Location, SalesOrder, Task, Wave
-from floor.outbound import picking
-from floor.outbound.waves import WaveRules, build_wave, release_wave
+from floor.outbound import carts, picking, short_picks
+from floor.outbound.wave_release import release_wave
+from floor.outbound.waves import WaveRules, build_wave
 from floor.stock import ledger as inv
 from tests.support import SmallWarehouse, add_cart, add_sales_order, add_stock, barcode
 
@@ -47,14 +48,14 @@ def test_claim_cart_assigns_totes_by_slot_and_leads_along_the_path(
 ) -> None:
     _setup(warehouse)
     me = _picker(warehouse)
-    view = _do(warehouse, lambda s: picking.claim_cart(s, me, warehouse.warehouse_id, "CART01"))
+    view = _do(warehouse, lambda s: carts.claim_cart(s, me, warehouse.warehouse_id, "CART01"))
     assert [(s.slot, s.order, s.tote) for s in view.slots] == [(1, "SO1", None), (2, "SO2", None)]
     with pytest.raises(WrongScan):  # a pallet is not a tote
-        _do(warehouse, lambda s: picking.assign_tote(s, me, "LPN0001"))
-    _do(warehouse, lambda s: picking.assign_tote(s, me, "TOTE01"))
+        _do(warehouse, lambda s: carts.assign_tote(s, me, "LPN0001"))
+    _do(warehouse, lambda s: carts.assign_tote(s, me, "TOTE01"))
     with pytest.raises(WrongScan, match="already on this cart"):
-        _do(warehouse, lambda s: picking.assign_tote(s, me, "TOTE01"))
-    view = _do(warehouse, lambda s: picking.assign_tote(s, me, "TOTE02"))
+        _do(warehouse, lambda s: carts.assign_tote(s, me, "TOTE01"))
+    view = _do(warehouse, lambda s: carts.assign_tote(s, me, "TOTE02"))
     assert view.next_slot is None and view.cart == "CART01"
     first = _do(warehouse, lambda s: picking.next_pick(s, me))
     assert (first.location, first.sku, first.quantity, first.tote) in {
@@ -71,7 +72,7 @@ def test_wrong_location_item_lot_tote_are_refused_naming_the_expected(
     me = _picker(warehouse)
     _do(
         warehouse,
-        lambda s: picking.start_cart(s, me, warehouse.warehouse_id, "CART01", ["TOTE01", "TOTE02"]),
+        lambda s: carts.start_cart(s, me, warehouse.warehouse_id, "CART01", ["TOTE01", "TOTE02"]),
     )
     view = _do(warehouse, lambda s: picking.next_pick(s, me))
     with pytest.raises(WrongScan) as err:
@@ -137,7 +138,7 @@ def test_lot_must_be_allocated_or_an_allowed_fefo_substitute(warehouse: SmallWar
     me = _picker(warehouse)
     _do(
         warehouse,
-        lambda s: picking.start_cart(s, me, warehouse.warehouse_id, "CART01", ["TOTE01", "TOTE02"]),
+        lambda s: carts.start_cart(s, me, warehouse.warehouse_id, "CART01", ["TOTE01", "TOTE02"]),
     )
     view = _walk_to(warehouse, me, "LOT")
     # the earlier lot L0 arrived after release; the wave reserved L1
@@ -175,11 +176,11 @@ def test_short_pick_reallocates_elsewhere_else_records_shortage_and_count_task(
     me = _picker(warehouse)
     _do(
         warehouse,
-        lambda s: picking.start_cart(s, me, warehouse.warehouse_id, "CART01", ["TOTE01", "TOTE02"]),
+        lambda s: carts.start_cart(s, me, warehouse.warehouse_id, "CART01", ["TOTE01", "TOTE02"]),
     )
     view = _walk_to(warehouse, me, "PLAIN")
     _do(warehouse, lambda s: picking.confirm_location(s, me, view.task_id, code="A01-01-1"))
-    out = _do(warehouse, lambda s: picking.short_pick(s, me, view.task_id, 0, scan_id="s1"))
+    out = _do(warehouse, lambda s: short_picks.short_pick(s, me, view.task_id, 0, scan_id="s1"))
     assert out.exception_code == "BIDF" and out.reallocated_to == ("A02-03-2",)
     assert out.shortage == view.quantity - 1 and out.count_task_id is not None
     with session_scope(warehouse.engine) as s:
@@ -193,7 +194,7 @@ def test_short_pick_reallocates_elsewhere_else_records_shortage_and_count_task(
         assert inv.invariant_violations(s) == []
     # the new task is on this cart, at the end of its sequence
     tasks = _do(
-        warehouse, lambda s: [(t.from_location_id, t.status) for t in picking._my_tasks(s, me)]
+        warehouse, lambda s: [(t.from_location_id, t.status) for t in carts._my_tasks(s, me)]
     )
     assert tasks[-1] == (warehouse.locations["A02-03-2"], "assigned")
 
@@ -203,10 +204,10 @@ def test_partial_short_pick_picks_what_was_found(warehouse: SmallWarehouse) -> N
     me = _picker(warehouse)
     _do(
         warehouse,
-        lambda s: picking.start_cart(s, me, warehouse.warehouse_id, "CART01", ["TOTE01", "TOTE02"]),
+        lambda s: carts.start_cart(s, me, warehouse.warehouse_id, "CART01", ["TOTE01", "TOTE02"]),
     )
     view = _walk_to(warehouse, me, "PLAIN")
-    out = _do(warehouse, lambda s: picking.short_pick(s, me, view.task_id, 1, view.tote))
+    out = _do(warehouse, lambda s: short_picks.short_pick(s, me, view.task_id, 1, view.tote))
     assert out.exception_code == "BIDP" and out.picked == 1 and out.reallocated_to == ()
     with session_scope(warehouse.engine) as s:
         assert inv.balance_of(s, warehouse.key("PACK-01", "PLAIN", container=view.tote)) == (1, 0)
@@ -220,14 +221,14 @@ def test_skip_moves_the_pick_to_the_end_and_a_stale_task_is_refused(
     me = _picker(warehouse)
     _do(
         warehouse,
-        lambda s: picking.start_cart(s, me, warehouse.warehouse_id, "CART01", ["TOTE01", "TOTE02"]),
+        lambda s: carts.start_cart(s, me, warehouse.warehouse_id, "CART01", ["TOTE01", "TOTE02"]),
     )
     first = _do(warehouse, lambda s: picking.next_pick(s, me))
     second = _do(warehouse, lambda s: picking.skip_pick(s, me, first.task_id))
     assert second.task_id != first.task_id
     with pytest.raises(Conflict):
         _do(warehouse, lambda s: picking.confirm_pick(s, me, first.task_id, 1, first.tote))
-    order = _do(warehouse, lambda s: [t.id for t in picking._my_tasks(s, me)])
+    order = _do(warehouse, lambda s: [t.id for t in carts._my_tasks(s, me)])
     assert order[-1] == first.task_id
 
 
@@ -236,7 +237,7 @@ def test_picking_a_whole_cart_completes_orders_and_wave(warehouse: SmallWarehous
     me = _picker(warehouse)
     _do(
         warehouse,
-        lambda s: picking.start_cart(s, me, warehouse.warehouse_id, "CART01", ["TOTE01", "TOTE02"]),
+        lambda s: carts.start_cart(s, me, warehouse.warehouse_id, "CART01", ["TOTE01", "TOTE02"]),
     )
     done = None
     while (view := _do(warehouse, lambda s: picking.next_pick(s, me))) is not None:
@@ -260,4 +261,4 @@ def test_picking_a_whole_cart_completes_orders_and_wave(warehouse: SmallWarehous
         assert set(s.scalars(select(SalesOrder.status))) == {"picked"}
         assert inv.invariant_violations(s) == []
     with pytest.raises(NotFound):
-        _do(warehouse, lambda s: picking.claim_cart(s, me, warehouse.warehouse_id, "CART01"))
+        _do(warehouse, lambda s: carts.claim_cart(s, me, warehouse.warehouse_id, "CART01"))

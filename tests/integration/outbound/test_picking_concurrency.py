@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from floor.db import session_scope, transaction
 from floor.errors import NotFound
 from floor.models import Operator, Task
-from floor.outbound import picking
-from floor.outbound.waves import WaveRules, build_wave, release_wave
+from floor.outbound import carts
+from floor.outbound.wave_release import release_wave
+from floor.outbound.waves import WaveRules, build_wave
 from tests.support import SmallWarehouse, add_cart, add_sales_order, add_stock, run_at_once
 
 pytestmark = pytest.mark.postgres
@@ -44,7 +45,7 @@ def test_pickers_on_one_wave_never_get_the_same_task(pg_warehouse: SmallWarehous
             try:
                 view = transaction(
                     wh.engine,
-                    lambda s, c=cart: picking.claim_cart(s, picker, wh.warehouse_id, c),
+                    lambda s, c=cart: carts.claim_cart(s, picker, wh.warehouse_id, c),
                 )
             except NotFound:
                 return
@@ -65,6 +66,6 @@ def test_pickers_on_one_wave_never_get_the_same_task(pg_warehouse: SmallWarehous
 
 
 def _finish(session, picker: int) -> None:  # type: ignore[no-untyped-def]
-    for task in picking._my_tasks(session, picker, lock=True):
+    for task in carts._my_tasks(session, picker, lock=True):
         task.status = "done"
     session.flush()

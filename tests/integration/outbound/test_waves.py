@@ -10,14 +10,9 @@ from sqlalchemy import func, select
 from floor.db import session_scope
 from floor.errors import Conflict, NotFound, PermissionDenied
 from floor.models import Location, SalesOrder, SalesOrderLine, Task, Wave
-from floor.outbound.waves import (
-    WaveRules,
-    build_wave,
-    cancel_wave,
-    hold_wave,
-    release_wave,
-    wave_status,
-)
+from floor.outbound.wave_progress import wave_status
+from floor.outbound.wave_release import release_wave
+from floor.outbound.waves import WaveRules, build_wave, cancel_wave, hold_wave
 from floor.stock import ledger as inv
 from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_sales_order, add_stock

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from floor.db import session_scope
 from floor.models import SalesOrder, SalesOrderLine, Task
-from floor.outbound.waves import WaveRules, build_wave, insert_tasks, release_wave
+from floor.outbound.wave_release import insert_tasks, release_wave
+from floor.outbound.waves import WaveRules, build_wave
 from tests.support import SmallWarehouse, add_sales_order, add_stock
 
 EXP = dt.date(2031, 1, 1)

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from floor.db import session_scope, transaction
 from floor.models import Balance, SalesOrderLine, Task
-from floor.outbound.waves import ReleaseReport, WaveRules, build_wave, release_wave
+from floor.outbound.wave_release import ReleaseReport, release_wave
+from floor.outbound.waves import WaveRules, build_wave
 from floor.stock import ledger as inv
 from tests.support import SmallWarehouse, add_sales_order, add_stock, run_at_once
 

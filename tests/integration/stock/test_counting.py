@@ -11,6 +11,7 @@ from sqlalchemy import select
 from floor.db import session_scope, transaction
 from floor.errors import Conflict, InvalidInput, PermissionDenied, WrongScan
 from floor.models import StockTransaction, Task
+from floor.stock import count_scheduling as cs
 from floor.stock import counting as ct
 from floor.stock import ledger as inv
 from floor.stock.ledger import Actor
@@ -26,7 +27,7 @@ def _actor(wh: SmallWarehouse, role: str) -> Actor:
 def _tasks_for(wh: SmallWarehouse, location: str) -> list[int]:
     return transaction(
         wh.engine,
-        lambda s: ct.create_count_tasks_by_location(
+        lambda s: cs.create_count_tasks_by_location(
             s, [wh.locations[location]], actor=_actor(wh, "supervisor")
         ),
     )
@@ -142,13 +143,13 @@ def test_lot_tracked_counts_per_lot(warehouse: SmallWarehouse) -> None:
 def test_gain_found_on_empty_count_goes_in(warehouse: SmallWarehouse) -> None:
     task_id = transaction(
         warehouse.engine,
-        lambda s: ct.create_count_task_for_short_pick(
+        lambda s: cs.create_count_task_for_short_pick(
             s, warehouse.locations["A01-03-1"], warehouse.items["PLAIN"], "short pick"
         ),
     )
     again = transaction(
         warehouse.engine,
-        lambda s: ct.create_count_task_for_short_pick(
+        lambda s: cs.create_count_task_for_short_pick(
             s, warehouse.locations["A01-03-1"], warehouse.items["PLAIN"], "short pick"
         ),
     )
@@ -180,12 +181,12 @@ def test_abc_schedule(warehouse: SmallWarehouse) -> None:
     with session_scope(warehouse.engine) as s:
         inv.move(s, warehouse.key("A01-01-1", "PLAIN"), 90, warehouse.locations["PACK-01"])
         inv.move(s, warehouse.key("A01-02-1", "LOT", "L", EXP), 10, warehouse.locations["PACK-01"])
-        classes = ct.abc_classes(s, warehouse.warehouse_id)
+        classes = cs.abc_classes(s, warehouse.warehouse_id)
     assert classes[warehouse.items["PLAIN"]] == "A"
     assert classes[warehouse.items["LOT"]] == "B"
     assert classes[warehouse.items["SER"]] == "C"
     created = transaction(
-        warehouse.engine, lambda s: ct.schedule_abc_counts(s, warehouse.warehouse_id)
+        warehouse.engine, lambda s: cs.schedule_abc_counts(s, warehouse.warehouse_id)
     )
     assert len(created) == 3  # PLAIN at A01-01-1 and PACK-01, LOT at PACK-01
     with session_scope(warehouse.engine) as s:
@@ -193,12 +194,12 @@ def test_abc_schedule(warehouse: SmallWarehouse) -> None:
             task.status = "done"
     # just counted: nothing is due again
     assert (
-        transaction(warehouse.engine, lambda s: ct.schedule_abc_counts(s, warehouse.warehouse_id))
+        transaction(warehouse.engine, lambda s: cs.schedule_abc_counts(s, warehouse.warehouse_id))
         == []
     )
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=31)
     due = transaction(
-        warehouse.engine, lambda s: ct.schedule_abc_counts(s, warehouse.warehouse_id, now=later)
+        warehouse.engine, lambda s: cs.schedule_abc_counts(s, warehouse.warehouse_id, now=later)
     )
     with session_scope(warehouse.engine) as s:
         items = {s.get(Task, t).item_id for t in due}  # type: ignore[union-attr]
@@ -258,7 +259,7 @@ def test_extra_item_counted_as_on_record_matches(warehouse: SmallWarehouse) -> N
     add_stock(warehouse, "A01-01-1", "PLAIN", 2)
     task_ids = transaction(
         warehouse.engine,
-        lambda s: ct.create_count_tasks_by_item(
+        lambda s: cs.create_count_tasks_by_item(
             s, warehouse.warehouse_id, [warehouse.items["LOT"]], actor=_actor(warehouse, "admin")
         ),
     )
