@@ -41,7 +41,7 @@ def default_database_url() -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = ""
+    database_url: str = field(default="", repr=False)  # may hold a password: never shown
     station: str = "ST01"
     warehouse: str = "DEMO"
     gs1_company_prefix: str = "0614141"

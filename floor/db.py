@@ -20,9 +20,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import URL, Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
@@ -32,6 +32,20 @@ MAX_ATTEMPTS = 8
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 _upgrade_lock = threading.Lock()
+
+
+_PASSWORD_IN_URL = re.compile(r"(://[^/@:]*):[^/@]*@")
+
+
+def shown_url(url: str | URL) -> str:
+    """A database URL as floor shows or logs it: the password, if any, as ***.
+
+    Every message, log line or screen that names a database goes through here.
+    """
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):  # not a URL SQLAlchemy reads: hide what looks like one
+        return _PASSWORD_IN_URL.sub(r"\1:***@", str(url))
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -95,7 +109,9 @@ def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # Migrations run on `engine` itself (see migrations/env.py); the URL is only for show,
+    # so it carries no password. % is doubled for the config file syntax alembic uses.
+    cfg.set_main_option("sqlalchemy.url", shown_url(engine.url).replace("%", "%%"))
     cfg.attributes["engine"] = engine
     return cfg
 

@@ -1,12 +1,12 @@
 """Exports of stock, movements and sales orders as CSV or JSON, text kept as written (UTF-8).
 
 Orders export in the shape `floor import orders` reads: CSV one row per line with the
-order's fields repeated, JSON a list of orders with `ship_to` and `lines`.
+order's fields repeated, JSON a list of orders with `ship_to` and `lines`. CSV cells that a
+spreadsheet would run as a formula are written as text (floor.csv_cells); JSON is exact.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from floor.csv_cells import CsvWriter
 from floor.models import (
     Address,
     Container,
@@ -226,11 +227,11 @@ def _plain(value: Any) -> Any:
 
 
 def write_csv(rows: Iterable[dict[str, Any]], columns: list[str], stream: TextIO) -> int:
-    writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
+    writer = CsvWriter(stream, columns)
     writer.writeheader()
     written = 0
     for row in rows:
-        writer.writerow({key: "" if value is None else _plain(value) for key, value in row.items()})
+        writer.writerow({key: _plain(value) for key, value in row.items()})
         written += 1
     return written
 

@@ -50,11 +50,11 @@ def _downgrade(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 
 def _current(args: argparse.Namespace, ctx: CommandContext) -> int:
-    from floor.db import current_heads, head_revisions
+    from floor.db import current_heads, head_revisions, shown_url
 
     engine = ctx.engine_as_is
     now, newest = current_heads(engine), head_revisions(engine)
-    print(f"database: {engine.url.render_as_string(hide_password=True)}", file=ctx.out)
+    print(f"database: {shown_url(engine.url)}", file=ctx.out)
     print(f"schema:   {', '.join(sorted(now)) or 'empty'}", file=ctx.out)
     print(f"newest:   {', '.join(sorted(newest))}", file=ctx.out)
     if now != newest:

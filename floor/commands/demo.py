@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
-    from floor.db import downgrade, upgrade
+    from floor.db import downgrade, shown_url, upgrade
     from floor.demo import DEMO_OPERATORS, build_demo, demo_exists
 
     engine = ctx.engine
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     out = ctx.out
     print(
         f"Demo warehouse {summary.warehouse} built in {time.perf_counter() - started:.1f} s "
-        f"({engine.url.render_as_string(hide_password=True)})",
+        f"({shown_url(engine.url)})",
         file=out,
     )
     print(

@@ -22,7 +22,11 @@ stock:     location, sku, description, lot, expiry, container, quantity, reserve
 movements: movement, time, transaction, kind, reason, reference, operator, station,
            location, sku, lot, expiry, container, quantity, reserved
 orders:    CSV one row per line (the columns `floor import orders` reads); JSON a list of
-           orders with ship_to and lines"""
+           orders with ship_to and lines
+
+In CSV, a text cell starting with = + - @ tab or CR gets a leading apostrophe, so a
+spreadsheet shows it as text instead of running it (plain numbers such as -5 are kept);
+floor's import reads it back without. JSON is written exactly."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:

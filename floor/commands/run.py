@@ -60,6 +60,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     source = _scan_source(ctx, args.scanner)
 
     from floor.app import create_app
+    from floor.db import shown_url
     from floor.station import WarehouseMissing
 
     try:
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     except WarehouseMissing:
         raise CommandError(
             f"warehouse {settings.warehouse} is not in the database "
-            f"{settings.resolved_database_url}.\n"
+            f"{shown_url(settings.resolved_database_url)}.\n"
             "Run `floor demo` to create the demo warehouse (or `floor demo --if-missing`), "
             "or set FLOOR_WAREHOUSE to an existing warehouse code."
         ) from None

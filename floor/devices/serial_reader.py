@@ -3,6 +3,10 @@
 pyserial raises SerialException on read when a USB device is unplugged while `is_open`
 stays True. The reader then reports DISCONNECTED at once, closes the port, and retries
 with backoff (resolving the port again each time), reporting CONNECTED when it is back.
+
+The port is opened without discarding its input: pyserial's `open()` flushes what the
+device sent before the open (tcflush), which after a replug are the scans made while the
+reader was still waiting to retry. `KeepInputSerial` skips that one flush.
 """
 
 from __future__ import annotations
@@ -12,12 +16,35 @@ import threading
 import time
 from collections.abc import Callable
 
+import serial
+
 from floor.devices.base import DeviceState, DeviceStatus, StatusCallback
 from floor.devices.framing import Framer
 from floor.devices.serial_port import SerialSettings, resolve_port
 
 FrameCallback = Callable[[bytes], None]
 READ_TIMEOUT = 0.1
+
+
+class KeepInputSerial(serial.Serial):
+    """pyserial's Serial whose `open()` keeps what is already waiting in the port.
+
+    pyserial (3.5, POSIX) ends `open()` with `_reset_input_buffer()`, a tcflush(TCIFLUSH).
+    Only that call, during `open()`, is skipped; `reset_input_buffer()` still flushes.
+    """
+
+    _opening = False
+
+    def open(self) -> None:
+        self._opening = True
+        try:
+            super().open()
+        finally:
+            self._opening = False
+
+    def _reset_input_buffer(self) -> None:
+        if not self._opening:
+            super()._reset_input_buffer()
 
 
 class ReconnectingSerialReader:
@@ -29,7 +56,7 @@ class ReconnectingSerialReader:
         self._thread_name = thread_name
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._serial = None
+        self._serial: KeepInputSerial | None = None
         self._lock = threading.Lock()
         self.connected = False
 
@@ -55,12 +82,10 @@ class ReconnectingSerialReader:
         self.connected = state is DeviceState.CONNECTED
         self._on_status(DeviceStatus(state, self.name, message))
 
-    def _open(self):
-        import serial
-
+    def _open(self) -> tuple[KeepInputSerial, str]:
         settings = self.settings
         path = resolve_port(settings.port)
-        port = serial.Serial()
+        port = KeepInputSerial()
         port.port = path
         port.baudrate = settings.baudrate
         port.parity = settings.parity
@@ -73,8 +98,6 @@ class ReconnectingSerialReader:
         return port, path
 
     def _run(self) -> None:
-        import serial
-
         settings = self.settings
         delay = settings.reconnect_min_ms / 1000
         reported_down = False
@@ -107,10 +130,8 @@ class ReconnectingSerialReader:
                 reported_down = True
         self.connected = False
 
-    def _read(self, port) -> str | None:
+    def _read(self, port: KeepInputSerial) -> str | None:
         """Read until stopped (None) or the device fails (the failure, as text)."""
-        import serial
-
         framer = Framer(self.settings.terminator_bytes, self.settings.idle_timeout_ms / 1000)
         clock = time.monotonic
         on_frame = self._on_frame

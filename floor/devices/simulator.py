@@ -3,6 +3,11 @@
 The station opens the pty's slave path (or a stable symlink to it, `link`) as its serial
 port. `send("01...10LOT<GS>17...")` writes the AIM prefix, the data with GS bytes and the
 terminator in one write, the way a scanner's UART delivers a decoded barcode.
+
+`unplug()` is a USB pull: the station's open port fails, the device path disappears (the
+link is removed, as udev removes /dev/ttyACM0 and its by-id link), and whatever the scanner
+sends meanwhile goes nowhere. `replug()` brings a new device up under the same link; what
+is sent from then on waits in the new port until a station opens it.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import fcntl
 import os
 import sys
 import termios
+import threading
 import time
 import tty
 from pathlib import Path
@@ -38,7 +44,13 @@ class PtySimulator:
         self.master = -1
         self.slave = -1
         self.slave_path = ""
+        self.dropped = 0  # bytes sent while unplugged: lost on the way, as with a real pull
+        self._lock = threading.Lock()
         self._plug()
+
+    @property
+    def plugged(self) -> bool:
+        return self.master >= 0
 
     @property
     def path(self) -> str:
@@ -56,11 +68,17 @@ class PtySimulator:
             temporary.symlink_to(self.slave_path)
             os.replace(temporary, self.link)
 
-    def write(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            written = os.write(self.master, view)
-            view = view[written:]
+    def write(self, data: bytes) -> bool:
+        """Send `data` whole; False when unplugged (the bytes went nowhere)."""
+        with self._lock:
+            if self.master < 0:
+                self.dropped += len(data)
+                return False
+            view = memoryview(data)
+            while view:
+                written = os.write(self.master, view)
+                view = view[written:]
+            return True
 
     def send(self, text: str, aim: str | None = None, terminator: str = "CR") -> bytes:
         data = encode_scan(text, aim, terminator)
@@ -88,23 +106,28 @@ class PtySimulator:
         return True
 
     def unplug(self) -> None:
-        """Close both ends: a reader on the slave sees the device vanish."""
-        for fd in (self.master, self.slave):
-            if fd >= 0:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-        self.master = self.slave = -1
+        """Close both ends (a reader on the slave sees the device vanish); remove the link."""
+        with self._lock:
+            for fd in (self.master, self.slave):
+                if fd >= 0:
+                    with contextlib.suppress(OSError):
+                        os.close(fd)
+            self.master = self.slave = -1
+            self._remove_link()
 
     def replug(self) -> None:
         """A new pty; the link (if any) now points at it, as udev re-creates a by-id link."""
         self.unplug()
-        self._plug()
+        with self._lock:
+            self._plug()
 
-    def close(self) -> None:
-        self.unplug()
+    def _remove_link(self) -> None:
         if self.link is not None and self.link.is_symlink():
             with contextlib.suppress(OSError):
                 self.link.unlink()
+
+    def close(self) -> None:
+        self.unplug()
 
     def __enter__(self) -> PtySimulator:
         return self

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from floor.csv_cells import restore
 from floor.i18n import _
 from floor.imports.problems import ImportProblem
 
@@ -116,7 +117,10 @@ def read_csv(file: str, text: str, normalise: Callable[[str], str] = str.strip) 
                     )
                 )
                 continue
-            values = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)}
+            # A cell floor's own export neutralised ('=...) reads back as it was.
+            values = {
+                name: restore(cells[i]) if i < len(cells) else "" for i, name in enumerate(header)
+            }
             table.rows.append(SourceRow(line, values))
     except csv.Error as exc:
         table.problems.append(

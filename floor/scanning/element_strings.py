@@ -52,6 +52,7 @@ class _Ai:
     variable: bool
     pattern: re.Pattern[str]
     single_group: bool
+    value_format: str  # GS1's format of the value, after the AI: "N..8", "X..20", "N6"
 
 
 def biip_ai_table() -> dict[str, GS1ApplicationIdentifier]:
@@ -87,6 +88,7 @@ _TABLE: dict[str, _Ai] = {
         variable=entry.separator_required,
         pattern=re.compile(entry.pattern.removeprefix("^").removesuffix("$")),
         single_group=re.compile(entry.pattern).groups == 1,
+        value_format=entry.format.partition("+")[2],
     )
     for code, entry in biip_ai_table().items()
 }
@@ -120,6 +122,32 @@ def ai_name(ai: str) -> str:
         return AI_NAMES[ai]
     entry = _TABLE.get(ai)
     return entry.title if entry else ai
+
+
+_UP_TO = re.compile(r"([NX])\.\.(\d+)")
+
+
+def _empty_value(ai: str) -> ElementError:
+    """A value that is empty: GS1 has no AI whose value may be (biip's table lets (30) and
+    (7004) be, which would give a count of nothing); name the AI and what it takes."""
+    params = {"name": ai_name(ai), "ai": ai}
+    value_format = _TABLE[ai].value_format if ai in _TABLE else ""
+    up_to = _UP_TO.fullmatch(value_format)
+    if up_to is not None and up_to[1] == "N":
+        return ElementError(
+            N_("{name} ({ai}): expected 1 to {max} digits, got nothing"), max=up_to[2], **params
+        )
+    if up_to is not None:
+        return ElementError(
+            N_("{name} ({ai}): expected 1 to {max} characters, got nothing"),
+            max=up_to[2],
+            **params,
+        )
+    return ElementError(
+        N_("{name} ({ai}): expected a value ({format}), got nothing"),
+        format=value_format,
+        **params,
+    )
 
 
 _TWO_DIGIT = {code: entry for code, entry in _TABLE.items() if len(code) == 2}
@@ -195,8 +223,10 @@ def gs1_date(value: str, today: date) -> date:
 
 
 def check_element(element: Element, today: date) -> None:
-    """Raise ElementError when a value fails its check digit or is not a real date."""
+    """Raise ElementError when a value is empty, fails its check digit or is not a real date."""
     ai = element.ai
+    if not element.value:
+        raise _empty_value(ai)
     if ai in CHECKED_AIS and not is_valid_gs1_number(element.value):
         raise ElementError(
             N_("the check digit of {name} {value} is wrong"),

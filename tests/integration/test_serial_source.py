@@ -49,6 +49,18 @@ class Collector:
             self._changed.wait_for(lambda: found() is not None, timeout)
             return found()
 
+    def wait_reconnected(self, after: int = 0, timeout: float = 5.0) -> bool:
+        """Whether statuses[after:] holds a DISCONNECTED followed by a CONNECTED."""
+
+        def found() -> bool:
+            states = [status.state for _, status in self.statuses[after:]]
+            if DeviceState.DISCONNECTED not in states:
+                return False
+            return DeviceState.CONNECTED in states[states.index(DeviceState.DISCONNECTED) :]
+
+        with self._changed:
+            return self._changed.wait_for(found, timeout)
+
 
 @pytest.fixture
 def link(tmp_path: Path) -> Path:
@@ -203,3 +215,70 @@ def test_stop_returns_promptly_and_releases_the_port(link: Path) -> None:
         assert time.monotonic() - began < 1.0
         again, _ = start(simulator.path)
         again.stop()
+
+
+class Scanner(threading.Thread):
+    """An operator scanning every 10 ms through an unplug of `gap` seconds and a replug.
+
+    The replug happens in this thread, right before a scan, so scans go out from the moment
+    the device is back, while the reader is still waiting to open it again.
+    """
+
+    def __init__(self, simulator: PtySimulator, gap: float) -> None:
+        super().__init__(daemon=True)
+        self.simulator = simulator
+        self.gap = gap
+        self.before: list[bytes] = []  # taken by the device before the unplug
+        self.lost_unplugged = 0  # sent while unplugged: went nowhere
+        self.after: list[bytes] = []  # taken by the device after the replug
+        self.replugged = threading.Event()
+        self.finish = threading.Event()
+
+    def run(self) -> None:
+        simulator = self.simulator
+        index = 0
+        unplug_at = time.monotonic() + 0.2
+        replug_at = None
+        while not self.finish.is_set():
+            now = time.monotonic()
+            if replug_at is None and now >= unplug_at:
+                simulator.unplug()
+                replug_at = now + self.gap
+            elif replug_at is not None and not self.replugged.is_set() and now >= replug_at:
+                simulator.replug()
+                self.replugged.set()
+            code = f"SCAN{index:05d}".encode()
+            index += 1
+            if not simulator.write(code + b"\r"):
+                self.lost_unplugged += 1
+            elif self.replugged.is_set():
+                self.after.append(code)
+            elif replug_at is None:
+                self.before.append(code)
+            time.sleep(0.01)
+
+
+@pytest.mark.parametrize("gap", [0.05, 0.3, 2.0])
+def test_no_scan_sent_after_a_replug_is_lost(link: Path, gap: float) -> None:
+    with PtySimulator(link) as simulator:
+        source, collector = start(simulator.path)
+        scanner = Scanner(simulator, gap)
+        seen = len(collector.statuses)
+        try:
+            scanner.start()
+            assert scanner.replugged.wait(gap + 3)
+            assert collector.wait_reconnected(after=seen, timeout=4)
+            time.sleep(0.3)  # scans go on after the reader is back
+            scanner.finish.set()
+            scanner.join(2)
+            assert simulator.drain(), "the reader stopped reading"
+        finally:
+            scanner.finish.set()
+            source.stop()
+    received = [scan.raw for scan in collector.scans]
+    assert scanner.lost_unplugged > 0
+    assert len(received) == len(set(received)), "a scan arrived twice"
+    # Every scan the device took after the replug arrives, in order, after those before it.
+    assert [code for code in scanner.after if code not in received] == []
+    assert received[-len(scanner.after) :] == scanner.after
+    assert set(received) <= set(scanner.before) | set(scanner.after)

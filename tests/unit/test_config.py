@@ -55,3 +55,39 @@ def test_bad_settings_name_what_was_expected(tmp_path: Path, text: str, message:
 def test_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_settings(tmp_path / "nope.toml", env={})
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            "postgresql+psycopg://floor:s3cr3t@db.example:5432/floor",
+            "postgresql+psycopg://floor:***@db.example:5432/floor",
+        ),
+        (
+            "postgresql+psycopg://floor:s3cr3t%25pw%40@db/floor?sslmode=require",
+            "postgresql+psycopg://floor:***@db/floor?sslmode=require",
+        ),
+        ("postgresql+psycopg://floor@db/floor", "postgresql+psycopg://floor@db/floor"),
+        ("sqlite:////var/lib/floor/floor.db", "sqlite:////var/lib/floor/floor.db"),
+        ("not a url://floor:s3cr3t@db/x", "not a url://floor:***@db/x"),
+    ],
+)
+def test_a_database_url_is_shown_without_its_password(url: str, shown: str) -> None:
+    from floor.db import shown_url
+
+    assert shown_url(url) == shown
+
+
+def test_settings_and_migration_config_do_not_carry_the_password() -> None:
+    from floor.config import Settings
+    from floor.db import alembic_config, create_floor_engine
+
+    url = "postgresql+psycopg://floor:s3cr3t%25pw@db.example/floor"
+    assert "s3cr3t" not in repr(Settings(database_url=url))
+    engine = create_floor_engine(url)  # no connection is made
+    try:
+        shown = alembic_config(engine).get_main_option("sqlalchemy.url")
+    finally:
+        engine.dispose()
+    assert shown == "postgresql+psycopg://floor:***@db.example/floor"

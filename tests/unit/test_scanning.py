@@ -116,6 +116,36 @@ def test_missing_gs_before_a_dated_element_is_ambiguous_not_a_long_lot() -> None
     assert "GS separator missing after lot (10)" in reason
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        f"]C101{GTIN}{GS}30",  # count at the end, empty
+        f"]C101{GTIN}30{GS}10ABC",  # count ended by GS at once
+        f"]C130{GS}01{GTIN}",
+        f"]d201{GTIN}30",  # GS1 DataMatrix, count at the end
+    ],
+)
+def test_an_empty_variable_count_names_the_ai_and_what_it_expects(raw: str) -> None:
+    scan = parse_scan(raw)
+    assert scan.kind is ScanKind.UNKNOWN
+    assert scan.count is None
+    assert scan.rejected_reason == "variable count (30): expected 1 to 8 digits, got nothing"
+
+
+def test_an_empty_value_of_another_ai_names_it_too() -> None:
+    scan = parse_scan(f"]C101{GTIN}{GS}7004")  # active potency, N..4
+    assert scan.kind is ScanKind.UNKNOWN
+    assert "(7004): expected 1 to 4 digits, got nothing" in (scan.rejected_reason or "")
+
+
+def test_an_empty_value_reads_in_the_operators_language() -> None:
+    from floor.i18n import language
+
+    scan = parse_scan(f"]C101{GTIN}{GS}30")
+    with language("fr"):
+        assert "(30) : 1 à 8 chiffres attendus, rien reçu" in (scan.rejected_reason or "")
+
+
 def test_missing_gs_between_lot_and_serial_is_ambiguous() -> None:
     scan = parse_scan(f"01{GTIN}10ABC12321XYZ")
     assert scan.kind is ScanKind.AMBIGUOUS
