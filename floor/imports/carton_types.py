@@ -3,8 +3,9 @@
 Every row gives the whole carton type: its code, inner length, width and height in mm, the
 most the packed carton may weigh (carton and contents) and the empty carton's weight in g;
 a description and a barcode may follow. A carton type already in the database (same code)
-is updated. The barcode (default: the code) is what a packer scans to choose the carton, so
-it must be no other carton type's and no item's.
+is updated. The barcode is what a packer scans to choose the carton, so it must be no other
+carton type's and no item's; left out, a new carton type's barcode is its code and an
+existing one keeps its barcode.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ REQUIRED = ("code", *SIZES, "max_weight_g", "tare_weight_g")
 class CartonTypeRecord:
     line: int
     code: str
-    barcode: str
+    barcode: str  # as given, else the code
+    barcode_given: bool
     barcode_field: str  # barcode, or code when the barcode is the code
     barcode_column: str  # as a problem names it (JSON: with the record's path)
     values: dict[str, Any] = field(default_factory=dict)
@@ -99,7 +101,9 @@ def _parse_row(f: Fields) -> CartonTypeRecord | None:
         check_barcode(f, name, barcode)
     if len(f.problems) > before:
         return None
-    return CartonTypeRecord(f.line, code, barcode, name, f.row.column(name), values)
+    return CartonTypeRecord(
+        f.line, code, barcode, name == "barcode", name, f.row.column(name), values
+    )
 
 
 @dataclass
@@ -125,6 +129,8 @@ def apply(
         ).all()
     )
     for record in records:
+        if record.code in existing and not record.barcode_given:
+            continue  # keeps its barcode
         forms = barcode_forms(record.barcode)
         owner = session.scalar(
             select(CartonType.code)
@@ -164,8 +170,10 @@ def apply(
     changed_rows: list[dict[str, Any]] = []
     for record in records:
         advance()
-        row = {**record.values, "barcode": record.barcode}
         carton_type_id = existing.get(record.code)
+        row = dict(record.values)
+        if record.barcode_given or carton_type_id is None:
+            row["barcode"] = record.barcode
         if carton_type_id is None:
             new_rows.append({**row, "code": record.code})
         else:

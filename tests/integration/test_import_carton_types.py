@@ -46,9 +46,14 @@ def test_csv_and_json_create_carton_types_then_update_them(
         tube = s.scalars(select(CartonType).where(CartonType.code == "TUBE")).one()
         assert (tube.description, tube.barcode, tube.tare_weight_g) == ("", "TUBE", 120)
 
-    changed = write(tmp_path, "again.csv", HEADER + "BOX-S,Small box,250,200,160,6000,190,BOXS\n")
+    changed = write(
+        tmp_path,
+        "again.csv",
+        HEADER + "BOX-S,Small box,250,200,160,6000,190,BOXS2\n"
+        "MAILER-S,Small mailer,220,160,50,1000,40,\n",  # no barcode: keeps its GTIN
+    )
     code, out, _err = floor_cli(engine, capsys, "import", "carton-types", str(changed))
-    assert code == 0 and "0 created, 1 updated" in out
+    assert code == 0 and "0 created, 2 updated" in out
     assert count(engine, CartonType) == 5
 
     def look(work):  # type: ignore[no-untyped-def]
@@ -56,6 +61,8 @@ def test_csv_and_json_create_carton_types_then_update_them(
 
     small = look(lambda s: carton_type_by_code(s, "BOX-S"))
     assert (small.height_mm, small.max_weight_g, small.max_contents_g) == (160, 6000, 5810)
+    assert small.barcode == "BOXS2"
+    assert look(lambda s: carton_type_by_code(s, "MAILER-S")).description == "Small mailer"
     # a GTIN barcode is found in any of its forms (a scanner sends it as 14 digits)
     assert look(lambda s: carton_type_by_barcode(s, "04006381333900")).code == "MAILER-S"
     assert look(lambda s: find_carton_type(s, "BOXL")).code == "BOX-L"
