@@ -4,7 +4,9 @@
 digits, a dock, quarantine, pack benches, shipping and kitting; about 500 items with valid
 GTINs (some lot and expiry tracked, some serial tracked, a few kits); stock received through
 the ledger; open purchase orders; about 200 open orders, some to French and Serbian
-(Cyrillic) addresses; and one operator per role whose badge and PIN the command prints.
+(Cyrillic) addresses, and a few orders shipped last week (to try returns on); picking carts
+and totes (numbered as `floor containers create` does); the carton types packers choose
+from; and one operator per role whose badge and PIN the command prints.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from floor.db import session_scope
 from floor.gs1 import location_check_digits, with_check_digit
 from floor.models import (
     Address,
+    CartonType,
     Customer,
     Item,
     ItemBarcode,
     KitComponent,
     Location,
     Operator,
+    OrderStatus,
     PickFace,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -39,6 +43,7 @@ from floor.models import (
     Zone,
 )
 from floor.operators import hash_pin
+from floor.outbound.containers import create_containers
 from floor.stock import ledger as inv
 
 DEMO_WAREHOUSE = "DEMO"
@@ -46,6 +51,7 @@ COMPANY_PREFIX = "0614141"
 SEED = 20261201
 AISLES, BAYS, LEVELS = 10, 20, 4
 BAY_WIDTH_M = 1.3
+CARTS, TOTES = 4, 24  # four carts of four orders each, with totes to spare
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,19 @@ _ADDRESSES = [
     ),
     ("María José Núñez", "", "Calle de Alcalá 48", "", "Madrid", "28014", "", "ES", ""),
 ]
+# code, description, inner length x width x height (mm), max packed weight (g), tare (g)
+CARTON_TYPES = (
+    ("MAILER-S", "Padded mailer, small", 230, 165, 40, 1000, 25),
+    ("MAILER-L", "Padded mailer, large", 350, 250, 60, 2000, 60),
+    ("BOX-XS", "Box XS", 160, 120, 80, 2000, 70),
+    ("BOX-S", "Box S", 250, 180, 120, 5000, 150),
+    ("BOX-FLAT", "Flat box (books, frames)", 420, 310, 80, 8000, 220),
+    ("BOX-M", "Box M", 350, 250, 200, 10000, 300),
+    ("BOX-L", "Box L, double wall", 450, 350, 300, 20000, 550),
+    ("BOX-XL", "Box XL, double wall", 600, 400, 400, 30000, 900),
+)
+CARTON_TYPE_REF = 90000  # the carton supplier's GTINs: item_gtin(CARTON_TYPE_REF + n)
+
 _CARRIERS = [
     ("UPS", "Standard"),
     ("UPS", "Express"),
@@ -204,6 +223,10 @@ class DemoSummary:
     units_on_hand: int = 0
     purchase_orders: int = 0
     orders: int = 0
+    shipped_orders: tuple[str, ...] = ()
+    carts: tuple[str, ...] = ()
+    totes: tuple[str, ...] = ()
+    carton_types: int = 0
     operators: tuple[DemoOperator, ...] = DEMO_OPERATORS
     badges: list[tuple[str, str]] = field(default_factory=list)
 
@@ -244,6 +267,10 @@ def build_demo(
         _purchase_orders(s, rng, wh, items, summary)
         progress("orders")
         _orders(s, rng, wh, items, summary)
+        progress("shipped orders")
+        _shipped_orders(s, wh, items, summary)
+        progress("carts and totes")
+        _containers(s, summary)
     return summary
 
 
@@ -432,6 +459,78 @@ def _stock(
                 changes.append(inv.Change(inv.StockKey(spot.id, item.id), rng.randint(48, 240)))
         inv.post(s, "receive", changes, reason="demo", reference="demo stock")
         summary.units_on_hand += sum(c.quantity for c in changes)
+
+
+def _shipped_orders(s: Session, wh: Warehouse, items: list[Item], summary: DemoSummary) -> None:
+    """Orders that left last week, so a return can be authorized and received right away."""
+    plain = [i for i in items if not (i.lot_tracked or i.serial_tracked or i.is_kit)]
+    shipped_on = dt.date.today() - dt.timedelta(days=7)
+    numbers = []
+    for n in range(201, 204):
+        name, company, line1, line2, city, postcode, province, country, phone = _ADDRESSES[
+            n % len(_ADDRESSES)
+        ]
+        address = Address(
+            name=name,
+            company=company,
+            line1=line1,
+            line2=line2,
+            city=city,
+            postcode=postcode,
+            province=province,
+            country=country,
+            phone=phone,
+        )
+        s.add(address)
+        s.flush()
+        order = SalesOrder(
+            number=f"SO{n:06d}",
+            channel="demo",
+            external_ref=f"DEMO-{n:06d}",
+            warehouse_id=wh.id,
+            ship_to_id=address.id,
+            carrier="UPS",
+            service="Standard",
+            ship_by=shipped_on,
+            status=OrderStatus.SHIPPED.value,
+        )
+        for line_no, item in enumerate(plain[n - 201 : n - 201 + 2], start=1):
+            order.lines.append(
+                SalesOrderLine(
+                    line_no=line_no,
+                    item_id=item.id,
+                    quantity_ordered=2,
+                    quantity_picked=2,
+                    quantity_shipped=2,
+                    status="shipped",
+                )
+            )
+        s.add(order)
+        numbers.append(order.number)
+    s.flush()
+    summary.shipped_orders = tuple(numbers)
+
+
+def _containers(s: Session, summary: DemoSummary) -> None:
+    summary.carts = create_containers(s, "cart", CARTS).codes
+    summary.totes = create_containers(s, "tote", TOTES).codes
+    for n, (code, description, length, width, height, heaviest, tare) in enumerate(
+        CARTON_TYPES, start=1
+    ):
+        s.add(
+            CartonType(
+                code=code,
+                description=description,
+                length_mm=length,
+                width_mm=width,
+                height_mm=height,
+                max_weight_g=heaviest,
+                tare_weight_g=tare,
+                barcode=item_gtin(CARTON_TYPE_REF + n),
+            )
+        )
+    s.flush()
+    summary.carton_types = len(CARTON_TYPES)
 
 
 def _purchase_orders(

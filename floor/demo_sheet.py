@@ -1,5 +1,6 @@
-"""The demo barcode sheet: badges, some locations, items and the command barcodes of a
-warehouse, as a PDF a person can scan from paper or a screen with a real scanner."""
+"""The demo barcode sheet: badges, some locations, the carts and some totes, items and the
+command barcodes of a warehouse, as a PDF a person can scan from paper or a screen with a
+real scanner."""
 
 from __future__ import annotations
 
@@ -9,11 +10,17 @@ from sqlalchemy import Engine, select
 
 from floor.db import read_only
 from floor.demo import COMMAND_BARCODES, DEMO_OPERATORS, DEMO_WAREHOUSE
-from floor.models import Item, Location, Warehouse
+from floor.models import Container, ContainerKind, Item, Location, Warehouse
 
 
 def demo_sheet_data(
-    engine: Engine, warehouse_code: str = DEMO_WAREHOUSE, *, locations: int = 12, items: int = 12
+    engine: Engine,
+    warehouse_code: str = DEMO_WAREHOUSE,
+    *,
+    locations: int = 12,
+    items: int = 12,
+    carts: int = 4,
+    totes: int = 8,
 ):  # type: ignore[no-untyped-def]
     from labels.model import BarcodeSheet, SheetBarcode
 
@@ -37,6 +44,17 @@ def demo_sheet_data(
             .order_by(Item.sku)
             .limit(items)
         ).all()
+        wanted = ((ContainerKind.CART.value, carts), (ContainerKind.TOTE.value, totes))
+        containers = [
+            (code, kind)
+            for kind, limit in wanted
+            for code in s.scalars(
+                select(Container.code)
+                .where(Container.kind == kind)
+                .order_by(Container.code)
+                .limit(limit)
+            )
+        ]
     badges = tuple(
         SheetBarcode(op.badge, f"{op.name} · PIN {op.pin} · {op.roles}") for op in DEMO_OPERATORS
     )
@@ -47,6 +65,10 @@ def demo_sheet_data(
         SheetBarcode(gtin, f"{sku} {desc}" + (" (lot tracked)" if lot else ""))
         for sku, gtin, desc, lot in rows
     )
+    carts_and_totes = tuple(
+        SheetBarcode(code, f"{'Cart' if kind == ContainerKind.CART.value else 'Tote'} {code}")
+        for code, kind in containers
+    )
     commands = tuple(SheetBarcode(code, caption) for code, caption in COMMAND_BARCODES)
     return BarcodeSheet(
         title=f"floor demo barcodes · {warehouse_code}",
@@ -54,6 +76,7 @@ def demo_sheet_data(
         locations=loc_codes,
         items=item_codes,
         commands=commands,
+        containers=carts_and_totes,
     )
 
 

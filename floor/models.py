@@ -715,3 +715,25 @@ class ReturnAuthorization(Base):
     status: Mapped[str] = mapped_column(String(20), default="open")
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CartonType(Base):
+    """A carton a packer can choose: inner size (mm), the most it may weigh packed (carton
+    and contents) and its own weight (g), and the barcode scanned to choose it."""
+
+    __tablename__ = "carton_types"
+    __table_args__ = (
+        CheckConstraint(
+            "length_mm > 0 AND width_mm > 0 AND height_mm > 0", name="dimensions_positive"
+        ),
+        CheckConstraint("tare_weight_g >= 0 AND max_weight_g > tare_weight_g", name="weights"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    description: Mapped[str] = mapped_column(String(200), default="")
+    length_mm: Mapped[int] = mapped_column(Integer)
+    width_mm: Mapped[int] = mapped_column(Integer)
+    height_mm: Mapped[int] = mapped_column(Integer)
+    max_weight_g: Mapped[int] = mapped_column(Integer)
+    tare_weight_g: Mapped[int] = mapped_column(Integer, default=0)
+    barcode: Mapped[str] = mapped_column(String(64), unique=True)

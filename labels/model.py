@@ -307,17 +307,24 @@ class SheetBarcode:
 
 @dataclass(frozen=True)
 class BarcodeSheet:
-    """The demo barcode sheet: badges, locations, items and command barcodes."""
+    """The demo barcode sheet: badges, locations, carts and totes, items and command barcodes."""
 
     title: str
     badges: tuple[SheetBarcode, ...] = ()
     locations: tuple[SheetBarcode, ...] = ()
     items: tuple[SheetBarcode, ...] = ()
     commands: tuple[SheetBarcode, ...] = ()
-    section_titles: tuple[str, str, str, str] = ("Badges", "Locations", "Items", "Commands")
+    containers: tuple[SheetBarcode, ...] = ()
+    section_titles: tuple[str, str, str, str, str] = (
+        "Badges",
+        "Locations",
+        "Carts and totes",
+        "Items",
+        "Commands",
+    )
 
     def sections(self) -> list[tuple[str, str, tuple[SheetBarcode, ...]]]:
-        names = ("badges", "locations", "items", "commands")
+        names = ("badges", "locations", "containers", "items", "commands")
         return [
             (name, title, getattr(self, name))
             for name, title in zip(names, self.section_titles, strict=True)

@@ -7,6 +7,7 @@ import sys
 import time
 
 from floor.commands import CommandContext, CommandError
+from floor.i18n import _
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,8 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Builds a demo warehouse in the configured database: 10 aisles x 20 bays "
         "x 4 levels with check digits, about 500 items with valid GTINs (lot, expiry and "
         "serial tracked ones, a few kits), stock, open purchase orders, 200 open orders "
-        "(some to French and Serbian addresses) and one operator per role. Prints the "
-        "operators' badges and PINs.",
+        "(some to French and Serbian addresses), 3 shipped orders, 4 picking carts and 24 "
+        "totes, 8 carton types and one operator per role. Prints the operators' badges and "
+        "PINs.",
     )
     group = p.add_mutually_exclusive_group()
     group.add_argument(
@@ -71,6 +73,29 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         f"{summary.orders} open orders",
         file=out,
     )
+    if summary.shipped_orders:
+        print(
+            "  "
+            + _(
+                "orders {orders} shipped last week (floor returns authorize {first})",
+                orders=" ".join(summary.shipped_orders),
+                first=summary.shipped_orders[0],
+            ),
+            file=out,
+        )
+    if summary.carts:
+        print(
+            "  "
+            + _(
+                "carts {carts}; totes {first} to {last}; {types} carton types "
+                "(floor containers list, floor containers carton-types)",
+                carts=" ".join(summary.carts),
+                first=summary.totes[0],
+                last=summary.totes[-1],
+                types=summary.carton_types,
+            ),
+            file=out,
+        )
     print("\nOperators (scan or type the badge, then the PIN):", file=out)
     print(f"  {'badge':<8} {'PIN':<5} {'roles':<18} {'lang':<4} name", file=out)
     for op in DEMO_OPERATORS:

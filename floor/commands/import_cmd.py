@@ -1,4 +1,5 @@
-"""`floor import KIND FILE`: items, locations, orders, purchase orders; all or nothing."""
+"""`floor import KIND FILE`: items, locations, orders, purchase orders, carton types; all or
+nothing."""
 
 from __future__ import annotations
 
@@ -12,23 +13,26 @@ from floor.i18n import _
 if TYPE_CHECKING:
     from floor.commands import CommandContext
 
-KINDS = ("items", "locations", "orders", "purchase-orders")
+KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types")
 FORMATS = ("csv", "json", "shopify")
 
 DESCRIPTION = """\
-Import items, locations, sales orders or purchase orders from a CSV or JSON file, or
-sales orders from a Shopify orders export (CSV, found by its header or --format shopify).
+Import items, locations, sales orders, purchase orders or carton types from a CSV or JSON
+file, or sales orders from a Shopify orders export (CSV, found by its header or --format
+shopify).
 
 All or nothing: when any row is wrong, nothing is imported and every problem is listed as
-FILE:LINE: column COLUMN: expected ..., got ...; the exit status is 1. Items and locations
-already there are updated; an order already imported (same channel and external reference)
-is left unchanged and reported. See docs/imports.md for the columns."""
+FILE:LINE: column COLUMN: expected ..., got ...; the exit status is 1. Items, locations and
+carton types already there are updated; an order already imported (same channel and
+external reference) is left unchanged and reported. See docs/imports.md for the columns."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "import",
-        help=_("import items, locations, orders or purchase orders (CSV, JSON, Shopify)"),
+        help=_(
+            "import items, locations, orders, purchase orders or carton types (CSV, JSON, Shopify)"
+        ),
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -1,4 +1,5 @@
-"""Importing items, locations, orders and purchase orders from CSV, JSON and Shopify exports.
+"""Importing items, locations, orders, purchase orders and carton types from CSV, JSON and
+Shopify exports.
 
 Reading and validating a file is pure (no database) and yields plain records plus every
 `ImportProblem` found; only a file with no problems, whose references all resolve, is

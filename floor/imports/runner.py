@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from floor.db import transaction
 from floor.i18n import _, ngettext
-from floor.imports import items, locations, orders, purchase_orders, shopify
+from floor.imports import carton_types, items, locations, orders, purchase_orders, shopify
 from floor.imports.problems import ImportProblem, ImportRejected
 from floor.imports.progress import Progress
 from floor.imports.source import SourceRow, Table, decode, read_csv, read_json
 from floor.stock.stock_report import find_warehouse
 
-KINDS = ("items", "locations", "orders", "purchase-orders")
+KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types")
 FORMATS = ("csv", "json", "shopify")
 
 
@@ -42,7 +42,7 @@ class ImportOutcome:
             _("Order {number} already imported, unchanged", number=number)
             for number in self.unchanged
         )
-        if self.kind in ("items", "locations"):
+        if self.kind in ("items", "locations", "carton-types"):
             lines.append(
                 _(
                     "{file}: {created} created, {updated} updated ({kind})",
@@ -125,6 +125,8 @@ def run_import(
         records: list = items.parse(table, advance)
     elif kind == "locations":
         records = locations.parse(table, advance)
+    elif kind == "carton-types":
+        records = carton_types.parse(table, advance)
     elif kind == "orders":
         parser = {"shopify": shopify.parse, "json": orders.parse_json}.get(fmt, orders.parse_csv)
         parsed = parser(table, advance)
@@ -138,7 +140,8 @@ def run_import(
 
     def work(session: Session) -> ImportOutcome:
         found: list[ImportProblem] = []
-        warehouse_id = 0 if kind == "items" else find_warehouse(session, warehouse)
+        global_kind = kind in ("items", "carton-types")  # not tied to a warehouse
+        warehouse_id = 0 if global_kind else find_warehouse(session, warehouse)
         bar.start(_("Writing {kind}", kind=kind), len(records))
         result = replace(outcome, unchanged=[])
         if kind == "items":
@@ -147,6 +150,9 @@ def run_import(
         elif kind == "locations":
             done = locations.apply(session, file, warehouse_id, records, found, advance)
             result.created, result.updated = done.created, done.updated
+        elif kind == "carton-types":
+            made = carton_types.apply(session, file, records, found, advance)
+            result.created, result.updated = made.created, made.updated
         elif kind == "orders":
             placed = orders.apply(session, file, warehouse_id, channel, records, found, advance)
             result.created, result.unchanged = placed.created, placed.unchanged

@@ -38,6 +38,7 @@ class ScanLanguage:
     lpn_prefix: str = "LPN"
     tote_prefix: str = "TOTE"
     carton_prefix: str = "CTN"
+    cart_prefix: str = "CART"
     badge_prefix: str = "OP"
     order_prefix: str = "SO"
     purchase_order_prefix: str = "PO"
@@ -70,6 +71,7 @@ class ScanLanguage:
             self.lpn_prefix,
             self.tote_prefix,
             self.carton_prefix,
+            self.cart_prefix,
             self.badge_prefix,
             self.order_prefix,
             self.purchase_order_prefix,

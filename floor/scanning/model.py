@@ -18,6 +18,7 @@ class ScanKind(StrEnum):
     LPN = "lpn"
     TOTE = "tote"
     CARTON = "carton"
+    CART = "cart"
     BADGE = "badge"
     COMMAND = "command"
     ORDER = "order"
@@ -47,6 +48,7 @@ CONTAINER_WORDS = {
     ScanKind.LPN: N_("License plate {code}"),
     ScanKind.TOTE: N_("Tote {code}"),
     ScanKind.CARTON: N_("Carton {code}"),
+    ScanKind.CART: N_("Cart {code}"),
     ScanKind.BADGE: N_("Operator badge {code}"),
     ScanKind.ORDER: N_("Order {code}"),
     ScanKind.PURCHASE_ORDER: N_("Purchase order {code}"),

@@ -48,6 +48,7 @@ class _Rules:
             (language.lpn_prefix, ScanKind.LPN),
             (language.tote_prefix, ScanKind.TOTE),
             (language.carton_prefix, ScanKind.CARTON),
+            (language.cart_prefix, ScanKind.CART),
             (language.badge_prefix, ScanKind.BADGE),
             (language.order_prefix, ScanKind.ORDER),
             (language.purchase_order_prefix, ScanKind.PURCHASE_ORDER),

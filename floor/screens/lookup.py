@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from floor.scanning import Scan
     from floor.stock.lookup import Lookup
 
-CONTAINER_KINDS = (ScanKind.LPN, ScanKind.TOTE, ScanKind.CARTON)
+CONTAINER_KINDS = (ScanKind.LPN, ScanKind.TOTE, ScanKind.CARTON, ScanKind.CART)
 
 
 class LookupScreen(FlowScreen):

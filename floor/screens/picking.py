@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from floor.outbound.picking import PickOutcome, PickView
     from floor.scanning import Scan
 
-CART_KINDS = (ScanKind.LPN, ScanKind.TOTE, ScanKind.CARTON)
+# a cart label (`cart_prefix`); a site whose carts carry LPN-style labels scans those
+CART_KINDS = (ScanKind.CART, ScanKind.LPN, ScanKind.TOTE, ScanKind.CARTON)
 
 CART = "cart"
 TOTE = "tote"

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-CODE_KINDS = (ScanKind.ORDER, ScanKind.CARTON, ScanKind.LPN, ScanKind.TOTE)
+CODE_KINDS = (ScanKind.ORDER, ScanKind.CARTON, ScanKind.LPN, ScanKind.TOTE, ScanKind.CART)
 SUPERVISING = (Role.SUPERVISOR.value, Role.ADMIN.value)
 
 

@@ -44,6 +44,7 @@ NOT_A_LOT = frozenset(
         ScanKind.LPN,
         ScanKind.TOTE,
         ScanKind.CARTON,
+        ScanKind.CART,
         ScanKind.SSCC,
         ScanKind.ORDER,
         ScanKind.PURCHASE_ORDER,

@@ -1,4 +1,5 @@
-"""The demo barcode sheet: badges, locations, items and commands, to scan from paper or screen."""
+"""The demo barcode sheet: badges, locations, carts and totes, items and commands, to scan from
+paper or screen."""
 
 from __future__ import annotations
 

@@ -13,8 +13,10 @@ from floor.cli import main
 from floor.db import session_scope
 from floor.demo import DEMO_OPERATORS, build_demo, demo_exists
 from floor.gs1 import is_valid_gs1_number, location_check_digits
-from floor.models import Address, Item, Location, Operator, SalesOrder
+from floor.models import Address, CartonType, Container, Item, Location, Operator, SalesOrder
 from floor.operators import authenticate
+from floor.outbound.containers import carton_type_by_barcode
+from floor.scanning import ScanKind, parse_scan
 from floor.stock import ledger as inv
 
 
@@ -31,7 +33,9 @@ def test_demo_builds_a_consistent_warehouse(engine: Engine) -> None:
         racks = s.scalars(select(Location).where(Location.kind == "rack")).all()
         assert len(racks) == 800
         assert all(loc.check_digit == location_check_digits(loc.code) for loc in racks)
-        assert s.scalar(select(func.count()).select_from(SalesOrder)) == 200
+        assert s.scalar(select(func.count()).where(SalesOrder.status == "open")) == 200
+        shipped = s.scalars(select(SalesOrder.number).where(SalesOrder.status == "shipped"))
+        assert tuple(shipped) == summary.shipped_orders == ("SO000201", "SO000202", "SO000203")
         cities = set(s.scalars(select(Address.city)))
         assert "Београд" in cities and "Montréal" in cities
         assert s.scalar(select(func.count()).where(Item.lot_tracked)) > 0
@@ -42,6 +46,23 @@ def test_demo_builds_a_consistent_warehouse(engine: Engine) -> None:
             assert authenticate(s, op.badge, op.pin).name == op.name
         assert roles == {"picker", "receiver", "packer", "kitter", "counter", "supervisor", "admin"}
         assert s.scalar(select(func.count()).select_from(Operator)) == len(DEMO_OPERATORS)
+        # picking can start: carts that scan as carts, and totes for their orders
+        kinds = dict(s.execute(select(Container.code, Container.kind)).all())
+        carts = sorted(code for code, kind in kinds.items() if kind == "cart")
+        totes = sorted(code for code, kind in kinds.items() if kind == "tote")
+        assert carts == ["CART0001", "CART0002", "CART0003", "CART0004"]
+        assert summary.carts == tuple(carts) and summary.totes == tuple(totes)
+        assert len(totes) == 24 and totes[0] == "TOTE0001" and totes[-1] == "TOTE0024"
+        assert all(parse_scan(code).kind is ScanKind.CART for code in carts)
+        assert all(parse_scan(code).kind is ScanKind.TOTE for code in totes)
+        cartons = s.scalars(select(CartonType)).all()
+        assert len(cartons) == summary.carton_types == 8
+        assert all(c.tare_weight_g < c.max_weight_g for c in cartons)
+        scanned = parse_scan(cartons[0].barcode)  # the carton's GTIN, as a scanner reads it
+        assert scanned.kind is ScanKind.PRODUCT and scanned.gtin is not None
+        found = carton_type_by_barcode(s, scanned.gtin)
+        assert found is not None and found.code == cartons[0].code
+        assert s.scalar(select(func.count()).where(Item.gtin == scanned.gtin)) == 0
 
 
 def test_demo_command_prints_badges_and_refuses_to_build_twice(
@@ -60,6 +81,7 @@ def test_demo_command_prints_badges_and_refuses_to_build_twice(
 
     text = "".join(page.extract_text() for page in PdfReader(sheet).pages)
     assert "OP1001" in text and "A01-01-1*" in text and "CMD:CONFIRM" in text
+    assert "Cart CART0001" in text and "Tote TOTE0008" in text
     if shutil.which("pdftoppm") and shutil.which("zbarimg"):
         subprocess.run(
             [

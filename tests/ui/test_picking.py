@@ -36,7 +36,7 @@ def _wave(wh: SmallWarehouse, tmp_path: Path) -> str:
     add_stock(wh, "A01-01-1", "PLAIN", 3)  # 4 wanted: SO-2 is allocated 1 (partial)
     add_stock(wh, "A02-02-1", "LOT", 10, lot="L1", expiry=EXP)
     add_stock(wh, "A02-02-1", "LOT", 10, lot="L9", expiry=EXP + dt.timedelta(days=30))
-    add_cart(wh, "LPNCART01")
+    add_cart(wh, "CART01")
     path = tmp_path / "orders.csv"
     path.write_text(ORDERS_CSV, encoding="utf-8")
     run_import(wh.engine, "orders", path, warehouse="TST")
@@ -49,7 +49,7 @@ def _wave(wh: SmallWarehouse, tmp_path: Path) -> str:
 
 async def _start_cart(pilot: Any) -> PickingScreen:
     screen = await open_flow(pilot, PickingScreen, "OPPICKER")
-    await scan(pilot, "LPNCART01")
+    await scan(pilot, "CART01")
     assert "Scan a tote for slot 1" in text_of(pilot.app, "#prompt")
     await scan(pilot, "TOTE01")
     await scan(pilot, "TOTE02")

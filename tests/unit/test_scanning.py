@@ -178,6 +178,7 @@ def test_a_leading_or_trailing_gs_and_the_terminator_are_ignored() -> None:
         ("LPN000123", ScanKind.LPN, "LPN000123"),
         ("TOTE0042", ScanKind.TOTE, "TOTE0042"),
         ("CTN9", ScanKind.CARTON, "CTN9"),
+        ("CART0001", ScanKind.CART, "CART0001"),
         ("OP0007", ScanKind.BADGE, "OP0007"),
         ("SO1001", ScanKind.ORDER, "SO1001"),
         ("PO4711", ScanKind.PURCHASE_ORDER, "PO4711"),
@@ -261,6 +262,7 @@ def test_the_language_is_configurable() -> None:
         ({"commands": {"launch": "X"}}, "commands"),
         ({"lpn_prefx": "X"}, "lpn_prefx"),
         ({"tote_prefix": ""}, "prefixes"),
+        ({"cart_prefix": ""}, "prefixes"),
     ],
 )
 def test_bad_language_settings_name_the_key(section: dict, key: str) -> None:
