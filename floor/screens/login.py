@@ -130,12 +130,14 @@ class LoginScreen(StationScreen):
 
     def _login_refused(self, error: FloorError) -> None:
         self.tries += 1
+        expected = error.expected
         if self.tries >= MAX_PIN_TRIES or error.code == "not_found":
             self.badge = None
             self.tries = 0
+            expected = _("your badge")  # the screen asks for the badge again, not the PIN
         self.entry = ""
         self._show_step()
-        self.reject(str(error), error.expected)
+        self.reject(str(error), expected)
 
     def handle_command(self, name: str, quantity: int | None = None) -> None:
         if name == "cancel" and self.badge is not None:

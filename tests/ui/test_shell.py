@@ -131,6 +131,9 @@ async def test_three_wrong_pins_go_back_to_the_badge(make_app: Callable) -> None
             app.login_as("OPPICKER", "0000")
             await settle(pilot)
         assert text_of(app, "#prompt") == "Scan your badge"
+        feedback = text_of(app, "#feedback")
+        assert "Expected: your badge" in feedback  # what the screen now asks for
+        assert "your PIN" not in feedback
 
 
 async def test_unknown_badge_is_refused_and_journaled_rejected(make_app: Callable) -> None:
