@@ -81,8 +81,8 @@ class MenuScreen(StationScreen):
 
     def load_locked(self) -> None:
         """Read the locked badges in a thread worker, quietly (no feedback, no journal)."""
-        if not self.is_attached or not self.station.logged_in:
-            return
+        if not self.is_attached or self.app.screen is not self or not self.station.logged_in:
+            return  # a flow is on top: read again when the menu shows (on_screen_resume)
         from floor.db import read_only
         from floor.logins import locked_badges
 
