@@ -523,6 +523,49 @@ class Operator(Base):
         return frozenset(self.roles.split())
 
 
+class LoginOutcome(enum.StrEnum):
+    """What became of a login attempt (or an unlock), as the login audit records it."""
+
+    OK = "ok"
+    WRONG_PIN = "wrong_pin"
+    UNKNOWN_BADGE = "unknown_badge"
+    INACTIVE = "inactive"  # the badge of a disabled operator
+    LOCKED = "locked"  # refused without checking the PIN: the badge was locked
+    UNLOCKED = "unlocked"  # an admin lifted the lock
+
+
+class BadgeLockout(Base):
+    """Failed logins in a row for one badge as typed, known or not, and until when it is
+    locked. One row per badge ever refused or logged in with; a success resets it."""
+
+    __tablename__ = "badge_lockouts"
+    __table_args__ = (CheckConstraint("failures >= 0", name="failures_not_negative"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    badge: Mapped[str] = mapped_column(String(40), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_failure_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginAuditEntry(Base):
+    """Every login attempt, failed or not (an unknown badge too), and every unlock: the badge
+    as typed, the operator it belongs to, where, when and how it ended. Never the PIN."""
+
+    __tablename__ = "login_audit"
+    __table_args__ = (Index("ix_login_audit_badge_at", "badge", "at"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    station: Mapped[str] = mapped_column(String(20), default="")
+    badge: Mapped[str] = mapped_column(String(40))
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    outcome: Mapped[str] = mapped_column(String(20))
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # who unlocked: an admin operator (in the app or `floor operators unlock --by`), and
+    # the account that ran the command
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    actor: Mapped[str] = mapped_column(String(80), default="")
+
+
 class Station(Base):
     __tablename__ = "stations"
     id: Mapped[int] = mapped_column(Id, primary_key=True)

@@ -1,7 +1,8 @@
 """Operators, PINs and roles. Services call `require_role` before they change anything.
 
 PINs are stored as scrypt hashes (hashlib.scrypt, random salt), never in clear. Admins may
-do everything; supervisors everything but administration.
+do everything; supervisors everything but administration. Logins check the PIN through
+floor/logins.py (lockout per badge, audit of every attempt), never with `verify_pin` alone.
 """
 
 from __future__ import annotations
@@ -85,13 +86,6 @@ def find_by_badge(session: Session, badge: str) -> Operator:
     operator = session.scalars(select(Operator).where(Operator.badge == badge)).one_or_none()
     if operator is None or not operator.active:
         raise NotFound(_("Unknown badge {badge}", badge=badge), expected=_("an operator badge"))
-    return operator
-
-
-def authenticate(session: Session, badge: str, pin: str) -> Operator:
-    operator = find_by_badge(session, badge)
-    if not verify_pin(pin, operator.pin_hash):
-        raise PermissionDenied(_("Wrong PIN for {badge}", badge=badge), expected=_("your PIN"))
     return operator
 
 

@@ -15,10 +15,11 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from floor.config import Settings
-from floor.errors import FloorError, NotFound
+from floor.errors import NotFound
 from floor.i18n import _, normalise_language
+from floor.logins import LockoutPolicy, LoginRefused, check_login
 from floor.models import FlowState, Station, Warehouse
-from floor.operators import authenticate, effective_roles
+from floor.operators import effective_roles
 from floor.scanning import ScanLanguage
 from floor.stock.ledger import Actor
 
@@ -55,6 +56,7 @@ class StationSession:
     operator_badge: str = ""
     flow_states: dict[str, dict[str, Any]] = field(default_factory=dict)
     resume_flow: str | None = None
+    lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
 
     @property
     def actor(self) -> Actor:
@@ -90,8 +92,10 @@ class StationSession:
 def open_station(
     engine: Engine, settings: Settings, station_code: str | None = None
 ) -> StationSession:
-    """The station session for `settings`; WarehouseMissing when the warehouse is not there."""
+    """The station session for `settings`; WarehouseMissing when the warehouse is not there,
+    ConfigError when the `[login]` settings are wrong."""
     code = station_code or settings.station
+    lockout = LockoutPolicy.from_settings(settings)
 
     def work(session: Session) -> tuple[int, str]:
         warehouse = session.scalar(select(Warehouse).where(Warehouse.code == settings.warehouse))
@@ -120,16 +124,23 @@ def open_station(
         warehouse_code=warehouse_code,
         scan_language=ScanLanguage.from_settings(settings),
         language=normalise_language(settings.language),
+        lockout=lockout,
     )
 
 
-def log_in(session: Session, station_code: str, badge: str, pin: str) -> OperatorLogin:
-    """Check badge and PIN; mark the station as used by the operator; load their flow states."""
-    operator = authenticate(session, badge, pin)
-    if not operator.active:
-        raise FloorError(
-            _("Badge {badge} is no longer active", badge=badge), expected=_("an operator badge")
-        )
+def log_in(
+    session: Session,
+    station_code: str,
+    badge: str,
+    pin: str,
+    lockout: LockoutPolicy | None = None,
+) -> OperatorLogin | LoginRefused:
+    """Check badge and PIN behind the badge's lockout (floor/logins.py); on success mark the
+    station as used by the operator and load their flow states. A refusal is returned, not
+    raised, so that the failed attempt is committed; show or raise it afterwards."""
+    operator = check_login(session, badge, pin, station=station_code, policy=lockout)
+    if isinstance(operator, LoginRefused):
+        return operator
     station = session.scalar(select(Station).where(Station.code == station_code))
     if station is not None:
         station.operator_id = operator.id

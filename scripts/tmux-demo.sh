@@ -52,9 +52,14 @@ tmux new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
 wait_for "Scan your badge" 15
 capture login
 
-tmux send-keys -t "$SESSION" "OP9999" Enter          # a badge nobody has
-wait_for "Unknown badge OP9999"
+tmux send-keys -t "$SESSION" "OP9999" Enter          # a badge nobody has: no hint of it
+wait_for "Key in your PIN"
+tmux send-keys -t "$SESSION" "9999" Enter
+wait_for "Wrong badge or PIN"
 capture unknown-badge
+
+tmux send-keys -t "$SESSION" Escape                  # start again with the badge
+wait_for "Scan your badge"
 
 tmux send-keys -t "$SESSION" "OP1001" Enter          # Pat Picker
 wait_for "Key in your PIN"

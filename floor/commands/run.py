@@ -60,11 +60,14 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     source = _scan_source(ctx, args.scanner)
 
     from floor.app import create_app
+    from floor.config import ConfigError
     from floor.db import shown_url
     from floor.station import WarehouseMissing
 
     try:
         app = create_app(settings, ctx.engine, scan_source=source)  # with its print service
+    except ConfigError as exc:  # e.g. the [login] settings, read when the station opens
+        raise CommandError(str(exc)) from None
     except WarehouseMissing:
         raise CommandError(
             f"warehouse {settings.warehouse} is not in the database "

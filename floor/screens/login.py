@@ -2,6 +2,11 @@
 
 The PIN is typed, never journaled: while it is asked for, even a fast burst of keys is
 treated as typing. Three wrong PINs send the operator back to the badge step.
+
+The badge step does not say whether a badge exists (no name, no "unknown badge"): badge and
+PIN are checked together, and a wrong one of either gets the same refusal. A locked badge
+(floor/logins.py: too many failed logins in a row, on any station) is refused at the badge
+step already, with the time it may try again.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ if TYPE_CHECKING:
     from floor.db import Session
     from floor.devices import RawScan
     from floor.errors import FloorError
+    from floor.logins import LoginRefused
     from floor.scanning import Scan
     from floor.station import OperatorLogin
 
@@ -91,22 +97,22 @@ class LoginScreen(StationScreen):
         self.check_badge(scan.code)
 
     def check_badge(self, badge: str) -> None:
-        from floor.operators import find_by_badge
+        """Ask for the PIN, unless the badge is locked (known or not: no hint either way)."""
+        from floor.logins import lock_refusal
 
-        def work(session: Session) -> str:
-            return find_by_badge(session, badge).name
+        def work(session: Session) -> LoginRefused | None:
+            return lock_refusal(session, badge)
 
-        def found(name: str) -> None:
+        def checked(refusal: LoginRefused | None) -> None:
+            if refusal is not None:
+                self.reject(str(refusal), _("your badge"))
+                return
             self.badge = badge
             self.tries = 0
             self.entry = ""
-            self.accept(_("Hello {name}", name=name))
             self._show_step()
 
-        self.call_service(work, found, on_error=self._badge_refused)
-
-    def _badge_refused(self, error: FloorError) -> None:
-        self.reject(str(error), error.expected)
+        self.call_service(work, checked)
 
     def handle_typed(self, text: str) -> None:
         if self.badge is None:
@@ -121,21 +127,33 @@ class LoginScreen(StationScreen):
         from floor.station import log_in
 
         code = self.station.station_code
+        lockout = self.station.lockout
         self.badge = badge
 
-        def work(session: Session) -> OperatorLogin:
-            return log_in(session, code, badge, pin)
+        def work(session: Session) -> OperatorLogin | LoginRefused:
+            return log_in(session, code, badge, pin, lockout)
 
-        self.call_service(work, self.floor_app.begin_session, on_error=self._login_refused)
+        self.call_service(work, self._login_checked, on_error=self._login_refused)
+
+    def _login_checked(self, result: OperatorLogin | LoginRefused) -> None:
+        from floor.logins import LoginRefused
+
+        if isinstance(result, LoginRefused):
+            self._login_refused(result)
+        else:
+            self.floor_app.begin_session(result)
 
     def _login_refused(self, error: FloorError) -> None:
         self.tries += 1
-        if self.tries >= MAX_PIN_TRIES or error.code == "not_found":
+        expected = error.expected
+        locked = getattr(error, "locked_until", None) is not None
+        if self.tries >= MAX_PIN_TRIES or locked:
             self.badge = None
             self.tries = 0
+            expected = _("your badge")  # the screen asks for the badge again, not the PIN
         self.entry = ""
         self._show_step()
-        self.reject(str(error), error.expected)
+        self.reject(str(error), expected)
 
     def handle_command(self, name: str, quantity: int | None = None) -> None:
         if name == "cancel" and self.badge is not None:

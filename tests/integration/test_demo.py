@@ -14,7 +14,7 @@ from floor.db import session_scope
 from floor.demo import DEMO_OPERATORS, build_demo, demo_exists
 from floor.gs1 import is_valid_gs1_number, location_check_digits
 from floor.models import Address, CartonType, Container, Item, Location, Operator, SalesOrder
-from floor.operators import authenticate
+from floor.operators import find_by_badge, verify_pin
 from floor.outbound.containers import carton_type_by_barcode
 from floor.scanning import ScanKind, parse_scan
 from floor.stock import ledger as inv
@@ -43,7 +43,8 @@ def test_demo_builds_a_consistent_warehouse(engine: Engine) -> None:
         roles = set()
         for op in DEMO_OPERATORS:
             roles |= set(op.roles.split())
-            assert authenticate(s, op.badge, op.pin).name == op.name
+            operator = find_by_badge(s, op.badge)
+            assert operator.name == op.name and verify_pin(op.pin, operator.pin_hash)
         assert roles == {"picker", "receiver", "packer", "kitter", "counter", "supervisor", "admin"}
         assert s.scalar(select(func.count()).select_from(Operator)) == len(DEMO_OPERATORS)
         # picking can start: carts that scan as carts, and totes for their orders

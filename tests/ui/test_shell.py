@@ -116,7 +116,7 @@ async def test_wrong_pin_is_refused_in_red_with_the_bell(make_app: Callable) -> 
         assert isinstance(app.screen, LoginScreen)
         feedback = app.screen.query_one("#feedback")
         assert feedback.has_class("-rejected")
-        assert "Wrong PIN for OPPICKER" in str(feedback.render())
+        assert "Wrong badge or PIN" in str(feedback.render())
         assert "Expected: your PIN" in str(feedback.render())
         assert text_of(app, "#prompt") == "Key in your PIN"  # try again
         assert bells == [1]
@@ -131,20 +131,29 @@ async def test_three_wrong_pins_go_back_to_the_badge(make_app: Callable) -> None
             app.login_as("OPPICKER", "0000")
             await settle(pilot)
         assert text_of(app, "#prompt") == "Scan your badge"
+        feedback = text_of(app, "#feedback")
+        assert "Expected: your badge" in feedback  # what the screen now asks for
+        assert "your PIN" not in feedback
 
 
-async def test_unknown_badge_is_refused_and_journaled_rejected(make_app: Callable) -> None:
+async def test_an_unknown_badge_gets_no_hint_before_or_after_the_pin(make_app: Callable) -> None:
+    """Badges cannot be enumerated: an unknown badge is asked for its PIN like any other and
+    refused with the same words as a wrong PIN."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await scan(pilot, "OPNOBODY")
+        assert "is not an operator badge" in await scan(pilot, "A01-01-1")  # not a badge at all
         assert text_of(app, "#prompt") == "Scan your badge"
+        assert "Operator badge OPNOBODY" in await scan(pilot, "OPNOBODY")
+        assert text_of(app, "#prompt") == "Key in your PIN"
+        app.login_as("OPNOBODY", "1234")
+        await settle(pilot)
         feedback = app.screen.query_one("#feedback")
         assert feedback.has_class("-rejected")
-        assert "Unknown badge OPNOBODY" in str(feedback.render())
-        assert "is not an operator badge" in await scan(pilot, "A01-01-1")  # not a badge at all
+        assert str(feedback.render()) == "✘ Wrong badge or PIN\nExpected: your PIN"
+        assert text_of(app, "#prompt") == "Key in your PIN"
     assert [(r.raw, r.outcome) for r in journal_rows(app)] == [
-        (b"OPNOBODY", "rejected"),
         (b"A01-01-1", "rejected"),
+        (b"OPNOBODY", "accepted"),  # read as a badge; whether it is anyone's is not said
     ]
 
 

@@ -53,4 +53,4 @@ def test_serbian_is_cyrillic() -> None:
 def test_switching_language_changes_the_login_prompt(code: str, expected: str) -> None:
     with language(code):
         assert _("Scan your badge") == expected
-        assert _("Hello {name}", name="Ana").endswith("Ana")
+        assert _("Operator badge {code}", code="OP1001").endswith("OP1001")
