@@ -19,8 +19,8 @@ from floor.scanning.element_strings import (
     check_element,
     gs1_date,
     measure,
-    missing_separator,
     split_elements,
+    swallowed_element,
 )
 from floor.scanning.language import DEFAULT_LANGUAGE, ScanLanguage
 from floor.scanning.layout import layout_suggestion
@@ -90,15 +90,20 @@ def parse_scan(
     language: ScanLanguage = DEFAULT_LANGUAGE,
     *,
     expect_check_digit: bool = False,
+    scanner_sends_gs: bool = False,
 ) -> Scan:
     """What a scan is. Never raises: anything unreadable is kind UNKNOWN with a reason.
 
     `expect_check_digit`: the screen asks for a location check digit, so a bare number of
     `check_digit_length` digits is read as one.
+    `scanner_sends_gs`: the station's scanner is known to transmit every FNC1 as GS (a
+    scanner self-test found so), so a GS1 scan without GS has no lost separator and a
+    variable-length field at its end is never ambiguous.
     """
     try:
         text = decode(raw)
-        return _parse_text(text, _rules(language), expect_check_digit, hint=True)
+        rules = _rules(language)
+        return _parse_text(text, rules, expect_check_digit, hint=True, sends_gs=scanner_sends_gs)
     except Exception as exc:  # a parser bug must not take a station down
         return rejected(
             ScanKind.UNKNOWN,
@@ -108,8 +113,12 @@ def parse_scan(
         )
 
 
-def _parse_text(text: str, rules: _Rules, expect_check_digit: bool, hint: bool) -> Scan:
+def _parse_text(
+    text: str, rules: _Rules, expect_check_digit: bool, hint: bool, sends_gs: bool = False
+) -> Scan:
     raw = text
+    # A GS anywhere, even a leading or trailing one, says the scanner sends separators.
+    sends_gs = sends_gs or GS in raw
     text = text.strip(_TRIM).lstrip(GS).rstrip(GS)
     if not text:
         return rejected(ScanKind.UNKNOWN, raw, N_("the scan is empty"))
@@ -121,7 +130,7 @@ def _parse_text(text: str, rules: _Rules, expect_check_digit: bool, hint: bool) 
             return rejected(ScanKind.UNKNOWN, raw, N_("the scan is empty"), symbology)
 
     if symbology in GS1_SYMBOLOGIES and not text.startswith("http"):
-        return _gs1_message(raw, text, symbology)
+        return _gs1_message(raw, text, symbology, sends_gs)
     if symbology in GTIN_SYMBOLOGIES:
         return _plain_gtin(raw, text, symbology)
     if text.startswith(("http://", "https://", "HTTP://", "HTTPS://")):
@@ -147,7 +156,7 @@ def _parse_text(text: str, rules: _Rules, expect_check_digit: bool, hint: bool) 
                 digits=text,
             )
     if text[0].isdigit():
-        scan = _gs1_message(raw, text, symbology)
+        scan = _gs1_message(raw, text, symbology, sends_gs)
         if scan.ok or GS in text or symbology is not None:
             return scan
         if text.isdigit() and len(text) in (8, 12, 13, 14, 18):
@@ -161,7 +170,8 @@ def _parse_text(text: str, rules: _Rules, expect_check_digit: bool, hint: bool) 
         )
     if hint:
         found_layout = layout_suggestion(
-            text, lambda meant: _parse_text(meant, rules, expect_check_digit, hint=False).ok
+            text,
+            lambda meant: _parse_text(meant, rules, expect_check_digit, False, sends_gs).ok,
         )
         if found_layout is not None:
             layout, meant = found_layout
@@ -247,7 +257,7 @@ def _plain_gtin(raw: str, text: str, symbology: str | None) -> Scan:
     return Scan(ScanKind.PRODUCT, raw, symbology, gtin=text.zfill(14))
 
 
-def _gs1_message(raw: str, text: str, symbology: str | None) -> Scan:
+def _gs1_message(raw: str, text: str, symbology: str | None, sends_gs: bool) -> Scan:
     today = _TODAY[0]
     try:
         elements = split_elements(text)
@@ -257,8 +267,8 @@ def _gs1_message(raw: str, text: str, symbology: str | None) -> Scan:
         return rejected(ScanKind.AMBIGUOUS, raw, exc.message, symbology, **exc.params)
     except ElementError as exc:
         return rejected(ScanKind.UNKNOWN, raw, exc.message, symbology, **exc.params)
-    if len(elements) > 1 or elements[0].variable:
-        swallowed = missing_separator(text, elements, today)
+    if not sends_gs:
+        swallowed = swallowed_element(elements, today)
         if swallowed is not None:
             return rejected(
                 ScanKind.AMBIGUOUS,
