@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from floor.gs1 import is_valid_gs1_number
+from floor.gs1 import is_valid_gs1_number, upc_e_to_upc_a
 from floor.i18n import N_
 from floor.scanning.element_strings import (
     GS,
@@ -27,6 +27,11 @@ from floor.scanning.layout import layout_suggestion
 from floor.scanning.model import GS1_SYMBOLOGIES, Command, Scan, ScanKind, rejected
 
 GTIN_SYMBOLOGIES = frozenset({"]E0", "]E3", "]E4", "]I1"})
+# Digits each EAN/UPC or ITF identifier carries (ISO/IEC 15424 and 15420: ]E0 sends EAN-13,
+# UPC-A and UPC-E all as 13 digits, UPC-A with a leading 0; ]E3 adds a 2- or 5-digit
+# add-on; ]E4 is EAN-8; ]I1 here is ITF-14). ]E0 with 8 or 6 digits is a UPC-E from a
+# scanner set not to expand it: unambiguous, since EAN-8 comes as ]E4.
+SYMBOLOGY_DIGITS = {"]E0": "13, 8, 6", "]E3": "13, 15, 18", "]E4": "8", "]I1": "14"}
 DIGITAL_LINK_SYMBOLOGIES = frozenset({"]d1", "]Q1", "]d2", "]Q3"})
 _AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
 _TRIM = " \r\n\t"
@@ -132,7 +137,7 @@ def _parse_text(
     if symbology in GS1_SYMBOLOGIES and not text.startswith("http"):
         return _gs1_message(raw, text, symbology, sends_gs)
     if symbology in GTIN_SYMBOLOGIES:
-        return _plain_gtin(raw, text, symbology)
+        return _ean_upc(raw, text, symbology)
     if text.startswith(("http://", "https://", "HTTP://", "HTTPS://")):
         return _digital_link(raw, text, symbology)
 
@@ -143,7 +148,15 @@ def _parse_text(
     if text.isascii() and text.isdigit():
         if expect_check_digit and len(text) == rules.check_length:
             return Scan(ScanKind.CHECK_DIGIT, raw, symbology, check_digits=text)
-        if len(text) in (8, 12, 13, 14) and is_valid_gs1_number(text):
+        if GS in raw:  # a GS, even a trailing one, makes these digits GS1 element strings
+            return _gs1_message(raw, text, symbology, sends_gs)
+        if symbology is None and len(text) in (6, 8):
+            found = _six_or_eight_digits(raw, text)
+            if found is not None:
+                return found
+        elif len(text) == 8 and is_valid_gs1_number(text):
+            return _plain_gtin(raw, text, symbology)
+        if len(text) in (12, 13, 14) and is_valid_gs1_number(text):
             return _plain_gtin(raw, text, symbology)
         if len(text) == 18 and is_valid_gs1_number(text):
             return Scan(ScanKind.SSCC, raw, symbology, sscc=text)
@@ -255,6 +268,72 @@ def _plain_gtin(raw: str, text: str, symbology: str | None) -> Scan:
             ScanKind.UNKNOWN, raw, N_("the check digit of {value} is wrong"), symbology, value=text
         )
     return Scan(ScanKind.PRODUCT, raw, symbology, gtin=text.zfill(14))
+
+
+def _ean_upc(raw: str, text: str, symbology: str) -> Scan:
+    """A scan marked EAN/UPC or ITF: only the lengths its identifier carries."""
+    digits = text.isascii() and text.isdigit()
+    if symbology == "]E0" and digits and len(text) in (6, 8):
+        upc_a = upc_e_to_upc_a(text)
+        if upc_a is None:
+            return rejected(
+                ScanKind.UNKNOWN,
+                raw,
+                N_("the check digit of {value} is wrong"),
+                symbology,
+                value=text,
+            )
+        return Scan(ScanKind.PRODUCT, raw, symbology, gtin=upc_a.zfill(14))
+    if symbology == "]E0" and digits and len(text) == 12:
+        return rejected(
+            ScanKind.UNKNOWN,
+            raw,
+            N_(
+                "{text} has 12 digits after {aim}: EAN-13 has 13, and a UPC-A is sent "
+                "as 13 with a leading 0; set the scanner to transmit UPC-A as EAN-13"
+            ),
+            symbology,
+            text=text,
+            aim=symbology,
+        )
+    if symbology == "]E3" and digits and len(text) in (15, 18):
+        text = text[:13]  # the add-on (an issue number, a price) is not the product
+    lengths = {"]E0": (13,), "]E3": (13,), "]E4": (8,), "]I1": (14,)}[symbology]
+    if not digits or len(text) not in lengths:
+        return rejected(
+            ScanKind.UNKNOWN,
+            raw,
+            N_("{text} is not what {aim} carries ({lengths} digits)"),
+            symbology,
+            text=text,
+            aim=symbology,
+            lengths=SYMBOLOGY_DIGITS[symbology],
+        )
+    return _plain_gtin(raw, text, symbology)
+
+
+def _six_or_eight_digits(raw: str, text: str) -> Scan | None:
+    """Six digits are a UPC-E without its number system and check digit; eight are an
+    EAN-8 or a UPC-E (number system 0 or 1): whichever check digit fits, and when both
+    do, the scanner has to say which (AIM identifiers) or expand UPC-E itself."""
+    upc_a = upc_e_to_upc_a(text)
+    ean_8 = len(text) == 8 and is_valid_gs1_number(text)
+    if upc_a is not None and ean_8:
+        return rejected(
+            ScanKind.AMBIGUOUS,
+            raw,
+            N_(
+                "{text} is both an EAN-8 and a UPC-E ({upc_a}); set the scanner to send "
+                "AIM symbology identifiers or to transmit UPC-E as UPC-A"
+            ),
+            text=text,
+            upc_a=upc_a,
+        )
+    if upc_a is not None:
+        return Scan(ScanKind.PRODUCT, raw, None, gtin=upc_a.zfill(14))
+    if ean_8:
+        return Scan(ScanKind.PRODUCT, raw, None, gtin=text.zfill(14))
+    return None
 
 
 def _gs1_message(raw: str, text: str, symbology: str | None, sends_gs: bool) -> Scan:
