@@ -221,6 +221,26 @@ def split_elements(text: str) -> list[Element]:
     return elements
 
 
+def is_ai(code: str) -> bool:
+    """True when `code` is a GS1 application identifier (as biip's table knows them)."""
+    return code in _TABLE
+
+
+def read_element(ai: str, value: str) -> Element:
+    """One element from its AI and value, as a GS1 Digital Link gives them; raises
+    ElementError when the value does not fit the AI's format (characters, lengths)."""
+    entry = _TABLE.get(ai)
+    if entry is None:
+        raise ElementError(N_("no GS1 application identifier at {text}"), text=ai[:8])
+    match = entry.pattern.fullmatch(ai + value)
+    if match is None:
+        raise ElementError(
+            N_("the value of {name} ({ai}) has the wrong format"), name=ai_name(ai), ai=ai
+        )
+    value, fixed_length = _value(entry, match)
+    return Element(ai, value, entry.variable, True, False, fixed_length)
+
+
 def _value(entry: _Ai, match: re.Match[str]) -> tuple[str, int]:
     """The value of a matched element and the length of its fixed part: a GRAI (8003) is
     a fixed 14 digits and then a serial of 0 to 16 characters."""

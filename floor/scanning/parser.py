@@ -425,31 +425,11 @@ LABEL_FIELDS = frozenset({"lot", "expiry", "best_before", "production_date", "se
 
 
 def _digital_link(raw: str, text: str, symbology: str | None) -> Scan:
-    from biip import ParseError
-    from biip.gs1_digital_link_uris import GS1DigitalLinkURI
+    from floor.scanning.digital_link import digital_link_elements
 
-    try:
-        uri = GS1DigitalLinkURI.parse(text)
-    except (ParseError, ValueError) as exc:
-        return rejected(
-            ScanKind.UNKNOWN,
-            raw,
-            N_("a web address that is not a GS1 Digital Link ({error})"),
-            symbology,
-            error=str(exc)[:80],
-        )
     today = _TODAY[0]
-    elements = [
-        Element(
-            ai=es.ai.ai,
-            value=es.value,
-            variable=es.ai.separator_required,
-            ended_by_gs=True,
-            at_end=False,
-        )
-        for es in uri.element_strings
-    ]
     try:
+        elements = digital_link_elements(text)
         for element in elements:
             check_element(element, today)
     except ElementError as exc:
