@@ -369,8 +369,10 @@ def _from_elements(raw: str, elements: list[Element], symbology: str | None, tod
     weight: Decimal | None = None
     for element in elements:
         ai, value = element.ai, element.value
-        if ai == "01" or (ai == "02" and "gtin" not in fields):
+        if ai == "01":
             fields["gtin"] = value
+        elif ai == "02":
+            fields["content_gtin"] = value
         elif ai == "00":
             fields["sscc"] = value
         elif ai == "10":
@@ -392,6 +394,17 @@ def _from_elements(raw: str, elements: list[Element], symbology: str | None, tod
         elif ai == "400":
             fields["code"] = value
     pairs = tuple((element.ai, element.value) for element in elements)
+    if "sscc" in fields or "content_gtin" in fields:
+        # A logistic unit (GS1 General Specifications 2.2: (02) only on a logistic unit,
+        # with (37)); never a product, even with its own trade item GTIN (01).
+        return Scan(
+            ScanKind.SSCC,
+            raw,
+            symbology,
+            net_weight_kg=weight,
+            elements=pairs,
+            **fields,  # type: ignore[arg-type]
+        )
     if "gtin" in fields:
         return Scan(
             ScanKind.PRODUCT,
@@ -401,8 +414,6 @@ def _from_elements(raw: str, elements: list[Element], symbology: str | None, tod
             elements=pairs,
             **fields,  # type: ignore[arg-type]
         )
-    if "sscc" in fields:
-        return Scan(ScanKind.SSCC, raw, symbology, elements=pairs, **fields)  # type: ignore[arg-type]
     if "code" in fields and len(elements) == 1:
         return Scan(ScanKind.ORDER, raw, symbology, elements=pairs, code=str(fields["code"]))
     # Not an item or a container, but a prompt asking for a lot or a date can use it (the

@@ -153,6 +153,9 @@ class PickingScreen(FlowScreen):
 
     # --- scans ---------------------------------------------------------------------------
 
+    def product_expected(self) -> bool:
+        return self.step == ITEM
+
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         from floor.outbound import picking
 
