@@ -70,6 +70,8 @@ INVALID_PAIRS = frozenset(
 )
 # Give up looking for another reading after this many steps and call the scan ambiguous.
 _SEARCH_BUDGET = 20_000
+# Places in a tail already found not to read on (cleared for each scan).
+_FAILED: set[tuple[str, int, frozenset[str], bool]] = set()
 
 AI_NAMES = {
     "00": N_("SSCC"),
@@ -320,6 +322,7 @@ def swallowed_element(elements: list[Element], today: date) -> Element | None:
         return None
     value = last.value
     budget = [_SEARCH_BUDGET]
+    _FAILED.clear()
     for cut in range(max(last.fixed_length, 1), len(value) - 1):
         head = value[:cut]
         if not entry.pattern.fullmatch(last.ai + head):
@@ -343,6 +346,19 @@ def _reads_with_evidence(
     budget[0] -= 1
     if budget[0] < 0:
         return True
+    # The same place reached with the same AIs so far reads the same way: remember it.
+    seen = (text, pos, frozenset(used), evidence)
+    if seen in _FAILED:
+        return False
+    found = _search(text, pos, used, today, budget, evidence)
+    if not found:
+        _FAILED.add(seen)
+    return found
+
+
+def _search(
+    text: str, pos: int, used: dict[str, str], today: date, budget: list[int], evidence: bool
+) -> bool:
     entry = _lookup(text, pos)
     if entry is None or entry.code in used:
         return False
@@ -351,11 +367,13 @@ def _reads_with_evidence(
     ):
         return False
     start = pos + len(entry.code)
+    longest = entry.pattern.match(text, pos)  # greedy: the longest value that fits
+    if longest is None:
+        return False
     if entry.variable and not entry.fixed:
-        ends: range | list[int] = range(len(text), start, -1)
+        ends: range | list[int] = range(longest.end(), start, -1)
     else:
-        match = entry.pattern.match(text, pos)
-        ends = [match.end()] if match is not None else []
+        ends = [longest.end()]
     for stop in ends:
         match = entry.pattern.fullmatch(text, pos, stop)
         if match is None:
