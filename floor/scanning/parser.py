@@ -150,8 +150,8 @@ def _parse_text(
             return Scan(ScanKind.CHECK_DIGIT, raw, symbology, check_digits=text)
         if GS in raw:  # a GS, even a trailing one, makes these digits GS1 element strings
             return _gs1_message(raw, text, symbology, sends_gs)
-        if symbology is None and len(text) in (6, 8):
-            found = _six_or_eight_digits(raw, text)
+        if symbology is None and len(text) == 8:
+            found = _eight_digits(raw, text)
             if found is not None:
                 return found
         elif len(text) == 8 and is_valid_gs1_number(text):
@@ -312,12 +312,14 @@ def _ean_upc(raw: str, text: str, symbology: str) -> Scan:
     return _plain_gtin(raw, text, symbology)
 
 
-def _six_or_eight_digits(raw: str, text: str) -> Scan | None:
-    """Six digits are a UPC-E without its number system and check digit; eight are an
-    EAN-8 or a UPC-E (number system 0 or 1): whichever check digit fits, and when both
-    do, the scanner has to say which (AIM identifiers) or expand UPC-E itself."""
+def _eight_digits(raw: str, text: str) -> Scan | None:
+    """Eight digits without an identifier: an EAN-8 or a UPC-E (number system 0 or 1),
+    whichever check digit fits; when both do, the scanner has to say which (AIM
+    identifiers) or expand UPC-E itself. Six bare digits are not read as a UPC-E: with no
+    check digit to prove it, they are as likely a date (YYMMDD) or a lot keyed at a prompt;
+    `]E0` with six digits is."""
     upc_a = upc_e_to_upc_a(text)
-    ean_8 = len(text) == 8 and is_valid_gs1_number(text)
+    ean_8 = is_valid_gs1_number(text)
     if upc_a is not None and ean_8:
         return rejected(
             ScanKind.AMBIGUOUS,

@@ -32,6 +32,7 @@ def test_upc_e_expands_like_the_vendored_cases(case: dict) -> None:
     elif len(case["upc_e"]) == 8 and with_check_digit(case["upc_e"][:7]) == case["upc_e"]:
         assert scan.kind is ScanKind.AMBIGUOUS  # also a valid EAN-8: see below
     else:
+        scan = parse_scan("]E0" + case["upc_e"]) if len(case["upc_e"]) == 6 else scan
         assert (scan.kind, scan.gtin) == (ScanKind.PRODUCT, "00" + case["upc_a"])
 
 
@@ -53,9 +54,11 @@ def test_upc_e_expansion_agrees_with_biip(system: str, six: str) -> None:
 
 def test_upc_e_with_and_without_the_symbology_identifier() -> None:
     # GS1 example: UPC-E 0 425261 4 is UPC-A 0 42100 00526 4
-    for raw in ("04252614", "425261", "]E004252614", "]E0425261"):
+    for raw in ("04252614", "]E004252614", "]E0425261"):
         scan = parse_scan(raw)
         assert (scan.kind, scan.gtin) == (ScanKind.PRODUCT, "00042100005264"), raw
+    # six bare digits carry no check digit: a date such as 270700 at an expiry prompt
+    assert parse_scan("425261").gtin is None
     assert parse_scan("]E004252613").kind is ScanKind.UNKNOWN  # wrong check digit
 
 
