@@ -444,7 +444,12 @@ class FloorApp(App[None]):
         station = self.station
         with language(station.language):
             expect = bool(getattr(screen, "EXPECT_CHECK_DIGIT", False))
-            scan = parse_scan(raw.raw, station.scan_language, expect_check_digit=expect)
+            scan = parse_scan(
+                raw.raw,
+                station.scan_language,
+                expect_check_digit=expect,
+                scanner_sends_gs=station.scanner_sends_gs,
+            )
             name = getattr(screen, "FLOW", "") or getattr(screen, "SCREEN_NAME", "")
             ticket = ScanTicket(raw, scan, name, station.operator_id)
             with self.handling(ticket):

@@ -1,4 +1,4 @@
-"""GS1 check digits (GTIN, SSCC, GLN) and the two-digit location check digits."""
+"""GS1 check digits (GTIN, SSCC, GLN), UPC-E expansion and the two-digit location check digits."""
 
 from __future__ import annotations
 
@@ -43,3 +43,37 @@ def location_check_digits(location_code: str) -> str:
             continue
         remainder = (remainder * width + value) % 97
     return f"{(98 - (remainder * 100) % 97) % 97:02d}"
+
+
+def upc_e_to_upc_a(code: str) -> str | None:
+    """The 12-digit UPC-A a UPC-E stands for, or None when `code` is not a UPC-E.
+
+    `code` is 8 digits (number system 0 or 1, six digits, check digit) or the six digits
+    alone (number system 0, no check digit, as some scanners send it). Expansion by the
+    last of the six digits (GS1 General Specifications 5.2.2.4.2, zero suppression):
+    0-2: NS d1 d2 d6 0000 d3 d4 d5; 3: NS d1 d2 d3 00000 d4 d5; 4: NS d1 d2 d3 d4 00000 d5;
+    5-9: NS d1 d2 d3 d4 d5 0000 d6; the check digit is the UPC-A's own.
+    """
+    if not code.isascii() or not code.isdigit():
+        return None
+    if len(code) == 6:
+        system, d, check = "0", code, None
+    elif len(code) == 8:
+        system, d, check = code[0], code[1:7], code[7]
+    else:
+        return None
+    if system not in "01":
+        return None
+    last = d[5]
+    if last in "012":
+        payload = system + d[0:2] + last + "0000" + d[2:5]
+    elif last == "3":
+        payload = system + d[0:3] + "00000" + d[3:5]
+    elif last == "4":
+        payload = system + d[0:4] + "00000" + d[4]
+    else:
+        payload = system + d[0:5] + "0000" + last
+    upc_a = with_check_digit(payload)
+    if check is not None and upc_a[-1] != check:
+        return None
+    return upc_a

@@ -49,6 +49,9 @@ class StationSession:
     warehouse_id: int
     warehouse_code: str
     scan_language: ScanLanguage
+    # The scanner transmits every FNC1 as GS (set by a scanner self-test): then a GS1 scan
+    # with a lot or serial at its end is never ambiguous (see floor.scanning.parse_scan).
+    scanner_sends_gs: bool = False
     operator_id: int | None = None
     operator_name: str = ""
     operator_roles: frozenset[str] = frozenset()

@@ -6,6 +6,9 @@ ours, because floor needs two things biip does not give: knowing whether each
 variable-length field was ended by GS, and speed (biip.parse does a few thousand
 messages a second; a station parsing a burst of scans wants more). Tests check that both
 agree on every well-formed message.
+
+Check digits, dates and the pairs of AIs that must never share a barcode follow the GS1
+Barcode Syntax Dictionary (GS1 AISBL, Apache-2.0: `csum`, `yymmd0` and `ex=` entries).
 """
 
 from __future__ import annotations
@@ -26,9 +29,49 @@ from floor.i18n import N_
 GS = "\x1d"
 POUND_KG = Decimal("0.45359237")
 DATE_AIS = frozenset({"11", "12", "13", "15", "16", "17"})
-CHECKED_AIS = frozenset({"00", "01", "02", "410", "411", "412", "413", "414", "415", "416"})
-# AIs whose value often follows a lot without its GS on badly set-up scanners.
-LIKELY_NEXT_VARIABLE = frozenset({"10", "21"})
+# Where the GS1 check digit sits in a value: (first digit, end) of the number it closes
+# (Syntax Dictionary `csum` components; (8003) starts with a fixed 0, (253), (255), (8006)
+# and (8026) go on after the checked number).
+CHECK_DIGIT_SPANS = {
+    "00": (0, 18),
+    "01": (0, 14),
+    "02": (0, 14),
+    "253": (0, 13),
+    "255": (0, 13),
+    "402": (0, 17),
+    **{f"41{n}": (0, 13) for n in range(8)},
+    "8003": (1, 14),
+    "8006": (0, 14),
+    "8017": (0, 18),
+    "8018": (0, 18),
+    "8026": (0, 14),
+}
+CHECKED_AIS = frozenset(CHECK_DIGIT_SPANS)
+# Pairs of AIs that must not appear together (Syntax Dictionary `ex=`); a measure AI also
+# excludes the other decimal positions of its own measure (3100 with 3102).
+_EXCLUDES = {
+    "01": ("02", "255", "37"),
+    "21": ("235",),
+    "255": ("01", "02", "415", "8006", "8020", "8026"),
+    "420": ("421",),
+    "421": ("4307",),
+    "422": ("426",),
+    "423": ("426",),
+    "424": ("426",),
+    "425": ("426",),
+    "4330": ("4331",),
+    "4332": ("4333",),
+    "8006": ("01", "37"),
+    "8017": ("8018",),
+    "8026": ("02", "8006"),
+}
+INVALID_PAIRS = frozenset(
+    frozenset((ai, other)) for ai, others in _EXCLUDES.items() for other in others
+)
+# Give up looking for another reading after this many steps and call the scan ambiguous.
+_SEARCH_BUDGET = 20_000
+# Places in a tail already found not to read on (cleared for each scan).
+_FAILED: set[tuple[str, int, frozenset[str], bool]] = set()
 
 AI_NAMES = {
     "00": N_("SSCC"),
@@ -53,6 +96,8 @@ class _Ai:
     pattern: re.Pattern[str]
     single_group: bool
     value_format: str  # GS1's format of the value, after the AI: "N..8", "X..20", "N6"
+    fixed: bool  # one length only (no "..", no optional part)
+    checked: bool  # its value carries a check digit or a date: random text rarely passes
 
 
 def biip_ai_table() -> dict[str, GS1ApplicationIdentifier]:
@@ -89,6 +134,8 @@ _TABLE: dict[str, _Ai] = {
         pattern=re.compile(entry.pattern.removeprefix("^").removesuffix("$")),
         single_group=re.compile(entry.pattern).groups == 1,
         value_format=entry.format.partition("+")[2],
+        fixed=".." not in entry.format and "[" not in entry.format,
+        checked=code in CHECK_DIGIT_SPANS or code in DATE_AIS,
     )
     for code, entry in biip_ai_table().items()
 }
@@ -101,6 +148,7 @@ class Element:
     variable: bool
     ended_by_gs: bool
     at_end: bool
+    fixed_length: int = 0  # length of the value's fixed part before a variable-length tail
 
 
 class ElementError(Exception):
@@ -182,14 +230,13 @@ def split_elements(text: str) -> list[Element]:
                 name=ai_name(entry.code),
                 ai=entry.code,
             )
-        if entry.single_group:
-            value = match.group(1)
-        else:
-            value = "".join([group for group in match.groups() if group is not None])
+        value, fixed_length = _value(entry, match)
         pos = match.end()
         at_end = pos == end
         ended_by_gs = not at_end and text[pos] == GS
-        elements.append(Element(entry.code, value, entry.variable, ended_by_gs, at_end))
+        elements.append(
+            Element(entry.code, value, entry.variable, ended_by_gs, at_end, fixed_length)
+        )
         if entry.variable and not at_end and not ended_by_gs:
             raise SeparatorMissing(
                 N_(
@@ -202,6 +249,36 @@ def split_elements(text: str) -> list[Element]:
     if not elements:
         raise ElementError(N_("no GS1 data"))
     return elements
+
+
+def is_ai(code: str) -> bool:
+    """True when `code` is a GS1 application identifier (as biip's table knows them)."""
+    return code in _TABLE
+
+
+def read_element(ai: str, value: str) -> Element:
+    """One element from its AI and value, as a GS1 Digital Link gives them; raises
+    ElementError when the value does not fit the AI's format (characters, lengths)."""
+    entry = _TABLE.get(ai)
+    if entry is None:
+        raise ElementError(N_("no GS1 application identifier at {text}"), text=ai[:8])
+    match = entry.pattern.fullmatch(ai + value)
+    if match is None:
+        raise ElementError(
+            N_("the value of {name} ({ai}) has the wrong format"), name=ai_name(ai), ai=ai
+        )
+    value, fixed_length = _value(entry, match)
+    return Element(ai, value, entry.variable, True, False, fixed_length)
+
+
+def _value(entry: _Ai, match: re.Match[str]) -> tuple[str, int]:
+    """The value of a matched element and the length of its fixed part: a GRAI (8003) is
+    a fixed 14 digits and then a serial of 0 to 16 characters."""
+    if entry.single_group:
+        return match.group(1), 0
+    groups = [group or "" for group in match.groups()]
+    value = "".join(groups)
+    return value, len(value) - len(groups[-1])
 
 
 @lru_cache(maxsize=4096)
@@ -227,7 +304,8 @@ def check_element(element: Element, today: date) -> None:
     ai = element.ai
     if not element.value:
         raise _empty_value(ai)
-    if ai in CHECKED_AIS and not is_valid_gs1_number(element.value):
+    span = CHECK_DIGIT_SPANS.get(ai)
+    if span is not None and not is_valid_gs1_number(element.value[span[0] : span[1]]):
         raise ElementError(
             N_("the check digit of {name} {value} is wrong"),
             name=ai_name(ai),
@@ -252,43 +330,96 @@ def measure(ai: str, value: str) -> Decimal:
     return Decimal(f"{units}.{value[len(value) - decimals :]}") if decimals else Decimal(units)
 
 
-def _tail_reads_as_elements(tail: str, seen: set[str], today: date) -> tuple[bool, bool]:
-    """(reads fully as valid elements with no repeated AI, has a checked fixed-length one)."""
-    try:
-        elements = split_elements(tail)
-        for element in elements:
-            check_element(element, today)
-    except (ElementError, ValueError):
-        return False, False
-    ais = [element.ai for element in elements]
-    if len(set(ais)) != len(ais) or seen.intersection(ais):
-        return False, False
-    strong = any(
-        not element.variable and (element.ai in DATE_AIS or element.ai in CHECKED_AIS)
-        for element in elements
-    )
-    return True, strong
+def swallowed_element(elements: list[Element], today: date) -> Element | None:
+    """The last element when it may have swallowed further elements whose GS was lost.
 
-
-def missing_separator(text: str, elements: list[Element], today: date) -> Element | None:
-    """The variable-length element that probably swallowed the next one, if any.
-
-    Only for scans with no GS at all: a scanner that sends GS marks every field end, so
-    there a variable-length value at the end is simply the last field. Without GS, a
-    variable-length value is suspect when part of it reads as further valid element
-    strings: a dated or check-digited fixed-length element, or a lot or serial.
+    Only for a scan from a scanner not known to send GS, whose last element is a
+    variable-length field at the end (a correct barcode has no GS after it). The scan is
+    ambiguous only when the field's value also reads, from some point on, as further
+    element strings that are valid (patterns and lengths, check digits, real dates, no AI
+    twice, no pair GS1 forbids) and among them one whose content is checked: a real date
+    or a key with a right check digit, which random text rarely passes. A lot such as
+    "ABC21XYZ" or a serial such as "12310456" is read whole: splitting it only gives more
+    free text, or a field such as a variant (20) or a weight that any digits fill. The
+    search starts after the value's fixed part (the 14 digits of a GRAI).
     """
-    if GS in text:
+    last = elements[-1]
+    if not last.variable or not last.at_end:
         return None
-    seen = {element.ai for element in elements}
-    for element in elements:
-        if not element.variable or not element.at_end:
+    entry = _TABLE[last.ai]
+    used = {element.ai: element.value for element in elements[:-1]}
+    if last.ai in used:
+        return None
+    value = last.value
+    budget = [_SEARCH_BUDGET]
+    _FAILED.clear()
+    for cut in range(max(last.fixed_length, 1), len(value) - 1):
+        head = value[:cut]
+        if not entry.pattern.fullmatch(last.ai + head):
             continue
-        value = element.value
-        for start in range(1, len(value) - 1):
-            if not value[start].isdigit() or not value[start + 1].isdigit():
-                continue
-            reads, strong = _tail_reads_as_elements(value[start:], seen, today)
-            if reads and (strong or value[start : start + 2] in LIKELY_NEXT_VARIABLE):
-                return element
+        tail = value[cut:]
+        if not tail[:2].isdigit():
+            continue
+        if _reads_with_evidence(tail, 0, {**used, last.ai: head}, today, budget, False):
+            return last
     return None
+
+
+def _reads_with_evidence(
+    text: str, pos: int, used: dict[str, str], today: date, budget: list[int], evidence: bool
+) -> bool:
+    """True when text[pos:] reads as valid element strings (all GS lost) with, over the
+    whole reading, at least one element with a date or a check digit. Runs out of budget
+    as True (ambiguous: the safe side)."""
+    if pos == len(text):
+        return evidence
+    budget[0] -= 1
+    if budget[0] < 0:
+        return True
+    # The same place reached with the same AIs so far reads the same way: remember it.
+    seen = (text, pos, frozenset(used), evidence)
+    if seen in _FAILED:
+        return False
+    found = _search(text, pos, used, today, budget, evidence)
+    if not found:
+        _FAILED.add(seen)
+    return found
+
+
+def _search(
+    text: str, pos: int, used: dict[str, str], today: date, budget: list[int], evidence: bool
+) -> bool:
+    entry = _lookup(text, pos)
+    if entry is None or entry.code in used:
+        return False
+    if any(
+        frozenset((entry.code, ai)) in INVALID_PAIRS or _same_measure(entry.code, ai) for ai in used
+    ):
+        return False
+    start = pos + len(entry.code)
+    longest = entry.pattern.match(text, pos)  # greedy: the longest value that fits
+    if longest is None:
+        return False
+    if entry.variable and not entry.fixed:
+        ends: range | list[int] = range(longest.end(), start, -1)
+    else:
+        ends = [longest.end()]
+    for stop in ends:
+        match = entry.pattern.fullmatch(text, pos, stop)
+        if match is None:
+            continue
+        value, _fixed = _value(entry, match)
+        try:
+            check_element(Element(entry.code, value, entry.variable, False, False), today)
+        except ElementError:
+            continue
+        if _reads_with_evidence(
+            text, stop, {**used, entry.code: value}, today, budget, evidence or entry.checked
+        ):
+            return True
+    return False
+
+
+def _same_measure(ai: str, other: str) -> bool:
+    """Two decimal positions of one measure, such as 3102 and 3103 (`ex=310n`)."""
+    return len(ai) == 4 == len(other) and ai[:3] == other[:3] and ai[0] == "3" and ai != other

@@ -12,6 +12,9 @@ from floor.i18n import N_, _
 
 class ScanKind(StrEnum):
     PRODUCT = "product"
+    # A logistic unit (pallet, case on its own label): its SSCC (00), and what the barcode
+    # says it holds (content GTIN (02), count (37), lot, dates). The upper barcode of a GS1
+    # logistic label carries the contents without the SSCC: also this kind, sscc None.
     SSCC = "sscc"
     LOCATION = "location"
     CHECK_DIGIT = "check_digit"
@@ -71,6 +74,7 @@ class Scan:
     raw: str
     symbology: str | None = None
     gtin: str | None = None
+    content_gtin: str | None = None
     lot: str | None = None
     expiry: date | None = None
     best_before: date | None = None
@@ -97,6 +101,11 @@ class Scan:
         """GS1 element data for certain: a GS1 symbology identifier, or a GS separator (a
         plain barcode such as "10ABC123" could be either)."""
         return self.symbology in GS1_SYMBOLOGIES or "\x1d" in self.raw
+
+    @property
+    def is_logistic_unit(self) -> bool:
+        """A pallet or case label (SSCC and/or contents), never a product to pick or count."""
+        return self.kind is ScanKind.SSCC
 
     @property
     def location(self) -> str | None:
@@ -131,7 +140,7 @@ class Scan:
                 parts.append(_("net {weight} kg", weight=self.net_weight_kg))
             text = ", ".join(parts)
         elif kind is ScanKind.SSCC:
-            text = _("Shipping container (SSCC) {sscc}", sscc=self.sscc or "")
+            text = self._describe_logistic_unit()
         elif kind is ScanKind.LOCATION:
             if self.check_digits is not None:
                 text = _(
@@ -158,6 +167,28 @@ class Scan:
         if self.suggestion is not None and not self.ok:
             text += " " + _("Did you mean {suggestion}?", suggestion=self.suggestion)
         return text
+
+    def _describe_logistic_unit(self) -> str:
+        if self.sscc is not None:
+            parts = [_("Shipping container (SSCC) {sscc}", sscc=self.sscc)]
+        else:
+            parts = [_("Logistic unit contents (its SSCC is in another barcode)")]
+        if self.gtin is not None:
+            parts.append(_("trade item {gtin}", gtin=self.gtin))
+        if self.content_gtin is not None:
+            if self.count is not None:
+                parts.append(_("holds {count} x {gtin}", count=self.count, gtin=self.content_gtin))
+            else:
+                parts.append(_("holds {gtin}", gtin=self.content_gtin))
+        elif self.count is not None:
+            parts.append(_("count {count}", count=self.count))
+        if self.lot is not None:
+            parts.append(_("lot {lot}", lot=self.lot))
+        if self.expiry is not None:
+            parts.append(_("expires {date}", date=self.expiry.isoformat()))
+        if self.best_before is not None:
+            parts.append(_("best before {date}", date=self.best_before.isoformat()))
+        return ", ".join(parts)
 
 
 def rejected(

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from floor.gs1 import is_valid_gs1_number
+from floor.gs1 import is_valid_gs1_number, upc_e_to_upc_a
 from floor.i18n import N_
 from floor.scanning.element_strings import (
     GS,
@@ -19,14 +19,19 @@ from floor.scanning.element_strings import (
     check_element,
     gs1_date,
     measure,
-    missing_separator,
     split_elements,
+    swallowed_element,
 )
 from floor.scanning.language import DEFAULT_LANGUAGE, ScanLanguage
 from floor.scanning.layout import layout_suggestion
 from floor.scanning.model import GS1_SYMBOLOGIES, Command, Scan, ScanKind, rejected
 
 GTIN_SYMBOLOGIES = frozenset({"]E0", "]E3", "]E4", "]I1"})
+# Digits each EAN/UPC or ITF identifier carries (ISO/IEC 15424 and 15420: ]E0 sends EAN-13,
+# UPC-A and UPC-E all as 13 digits, UPC-A with a leading 0; ]E3 adds a 2- or 5-digit
+# add-on; ]E4 is EAN-8; ]I1 here is ITF-14). ]E0 with 8 or 6 digits is a UPC-E from a
+# scanner set not to expand it: unambiguous, since EAN-8 comes as ]E4.
+SYMBOLOGY_DIGITS = {"]E0": "13, 8, 6", "]E3": "13, 15, 18", "]E4": "8", "]I1": "14"}
 DIGITAL_LINK_SYMBOLOGIES = frozenset({"]d1", "]Q1", "]d2", "]Q3"})
 _AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
 _TRIM = " \r\n\t"
@@ -91,15 +96,20 @@ def parse_scan(
     language: ScanLanguage = DEFAULT_LANGUAGE,
     *,
     expect_check_digit: bool = False,
+    scanner_sends_gs: bool = False,
 ) -> Scan:
     """What a scan is. Never raises: anything unreadable is kind UNKNOWN with a reason.
 
     `expect_check_digit`: the screen asks for a location check digit, so a bare number of
     `check_digit_length` digits is read as one.
+    `scanner_sends_gs`: the station's scanner is known to transmit every FNC1 as GS (a
+    scanner self-test found so), so a GS1 scan without GS has no lost separator and a
+    variable-length field at its end is never ambiguous.
     """
     try:
         text = decode(raw)
-        return _parse_text(text, _rules(language), expect_check_digit, hint=True)
+        rules = _rules(language)
+        return _parse_text(text, rules, expect_check_digit, hint=True, sends_gs=scanner_sends_gs)
     except Exception as exc:  # a parser bug must not take a station down
         return rejected(
             ScanKind.UNKNOWN,
@@ -109,8 +119,12 @@ def parse_scan(
         )
 
 
-def _parse_text(text: str, rules: _Rules, expect_check_digit: bool, hint: bool) -> Scan:
+def _parse_text(
+    text: str, rules: _Rules, expect_check_digit: bool, hint: bool, sends_gs: bool = False
+) -> Scan:
     raw = text
+    # A GS anywhere, even a leading or trailing one, says the scanner sends separators.
+    sends_gs = sends_gs or GS in raw
     text = text.strip(_TRIM).lstrip(GS).rstrip(GS)
     if not text:
         return rejected(ScanKind.UNKNOWN, raw, N_("the scan is empty"))
@@ -122,9 +136,9 @@ def _parse_text(text: str, rules: _Rules, expect_check_digit: bool, hint: bool) 
             return rejected(ScanKind.UNKNOWN, raw, N_("the scan is empty"), symbology)
 
     if symbology in GS1_SYMBOLOGIES and not text.startswith("http"):
-        return _gs1_message(raw, text, symbology)
+        return _gs1_message(raw, text, symbology, sends_gs)
     if symbology in GTIN_SYMBOLOGIES:
-        return _plain_gtin(raw, text, symbology)
+        return _ean_upc(raw, text, symbology)
     if text.startswith(("http://", "https://", "HTTP://", "HTTPS://")):
         return _digital_link(raw, text, symbology)
 
@@ -135,7 +149,15 @@ def _parse_text(text: str, rules: _Rules, expect_check_digit: bool, hint: bool) 
     if text.isascii() and text.isdigit():
         if expect_check_digit and len(text) == rules.check_length:
             return Scan(ScanKind.CHECK_DIGIT, raw, symbology, check_digits=text)
-        if len(text) in (8, 12, 13, 14) and is_valid_gs1_number(text):
+        if GS in raw:  # a GS, even a trailing one, makes these digits GS1 element strings
+            return _gs1_message(raw, text, symbology, sends_gs)
+        if symbology is None and len(text) == 8:
+            found = _eight_digits(raw, text)
+            if found is not None:
+                return found
+        elif len(text) == 8 and is_valid_gs1_number(text):
+            return _plain_gtin(raw, text, symbology)
+        if len(text) in (12, 13, 14) and is_valid_gs1_number(text):
             return _plain_gtin(raw, text, symbology)
         if len(text) == 18 and is_valid_gs1_number(text):
             return Scan(ScanKind.SSCC, raw, symbology, sscc=text)
@@ -148,7 +170,7 @@ def _parse_text(text: str, rules: _Rules, expect_check_digit: bool, hint: bool) 
                 digits=text,
             )
     if text[0].isdigit():
-        scan = _gs1_message(raw, text, symbology)
+        scan = _gs1_message(raw, text, symbology, sends_gs)
         if scan.ok or GS in text or symbology is not None:
             return scan
         if text.isdigit() and len(text) in (8, 12, 13, 14, 18):
@@ -162,7 +184,8 @@ def _parse_text(text: str, rules: _Rules, expect_check_digit: bool, hint: bool) 
         )
     if hint:
         found_layout = layout_suggestion(
-            text, lambda meant: _parse_text(meant, rules, expect_check_digit, hint=False).ok
+            text,
+            lambda meant: _parse_text(meant, rules, expect_check_digit, False, sends_gs).ok,
         )
         if found_layout is not None:
             layout, meant = found_layout
@@ -248,7 +271,75 @@ def _plain_gtin(raw: str, text: str, symbology: str | None) -> Scan:
     return Scan(ScanKind.PRODUCT, raw, symbology, gtin=text.zfill(14))
 
 
-def _gs1_message(raw: str, text: str, symbology: str | None) -> Scan:
+def _ean_upc(raw: str, text: str, symbology: str) -> Scan:
+    """A scan marked EAN/UPC or ITF: only the lengths its identifier carries."""
+    digits = text.isascii() and text.isdigit()
+    if symbology == "]E0" and digits and len(text) in (6, 8):
+        upc_a = upc_e_to_upc_a(text)
+        if upc_a is None:
+            return rejected(
+                ScanKind.UNKNOWN,
+                raw,
+                N_("the check digit of {value} is wrong"),
+                symbology,
+                value=text,
+            )
+        return Scan(ScanKind.PRODUCT, raw, symbology, gtin=upc_a.zfill(14))
+    if symbology == "]E0" and digits and len(text) == 12:
+        return rejected(
+            ScanKind.UNKNOWN,
+            raw,
+            N_(
+                "{text} has 12 digits after {aim}: EAN-13 has 13, and a UPC-A is sent "
+                "as 13 with a leading 0; set the scanner to transmit UPC-A as EAN-13"
+            ),
+            symbology,
+            text=text,
+            aim=symbology,
+        )
+    if symbology == "]E3" and digits and len(text) in (15, 18):
+        text = text[:13]  # the add-on (an issue number, a price) is not the product
+    lengths = {"]E0": (13,), "]E3": (13,), "]E4": (8,), "]I1": (14,)}[symbology]
+    if not digits or len(text) not in lengths:
+        return rejected(
+            ScanKind.UNKNOWN,
+            raw,
+            N_("{text} is not what {aim} carries ({lengths} digits)"),
+            symbology,
+            text=text,
+            aim=symbology,
+            lengths=SYMBOLOGY_DIGITS[symbology],
+        )
+    return _plain_gtin(raw, text, symbology)
+
+
+def _eight_digits(raw: str, text: str) -> Scan | None:
+    """Eight digits without an identifier: an EAN-8 or a UPC-E (number system 0 or 1),
+    whichever check digit fits; when both do, the scanner has to say which (AIM
+    identifiers) or expand UPC-E itself. Six bare digits are not read as a UPC-E: with no
+    check digit to prove it, they are as likely a date (YYMMDD) or a lot keyed at a prompt;
+    `]E0` with six digits is."""
+    upc_a = upc_e_to_upc_a(text)
+    ean_8 = is_valid_gs1_number(text)
+    if upc_a is not None and ean_8:
+        return rejected(
+            ScanKind.AMBIGUOUS,
+            raw,
+            N_(
+                "{text} is both an EAN-8 and a UPC-E ({upc_a}); set the scanner to send "
+                "AIM symbology identifiers or to transmit UPC-E as UPC-A"
+            ),
+            text=text,
+            upc_a=upc_a,
+        )
+    if upc_a is not None:
+        return Scan(ScanKind.PRODUCT, raw, None, gtin=upc_a.zfill(14))
+    if ean_8:
+        return Scan(ScanKind.PRODUCT, raw, None, gtin=text.zfill(14))
+    return None
+
+
+def _gs1_message(raw: str, text: str, symbology: str | None, sends_gs: bool) -> Scan:
     today = _TODAY[0]
     try:
         elements = split_elements(text)
@@ -258,8 +349,8 @@ def _gs1_message(raw: str, text: str, symbology: str | None) -> Scan:
         return rejected(ScanKind.AMBIGUOUS, raw, exc.message, symbology, **exc.params)
     except ElementError as exc:
         return rejected(ScanKind.UNKNOWN, raw, exc.message, symbology, **exc.params)
-    if len(elements) > 1 or elements[0].variable:
-        swallowed = missing_separator(text, elements, today)
+    if not sends_gs:
+        swallowed = swallowed_element(elements, today)
         if swallowed is not None:
             return rejected(
                 ScanKind.AMBIGUOUS,
@@ -281,8 +372,10 @@ def _from_elements(raw: str, elements: list[Element], symbology: str | None, tod
     weight: Decimal | None = None
     for element in elements:
         ai, value = element.ai, element.value
-        if ai == "01" or (ai == "02" and "gtin" not in fields):
+        if ai == "01":
             fields["gtin"] = value
+        elif ai == "02":
+            fields["content_gtin"] = value
         elif ai == "00":
             fields["sscc"] = value
         elif ai == "10":
@@ -304,6 +397,17 @@ def _from_elements(raw: str, elements: list[Element], symbology: str | None, tod
         elif ai == "400":
             fields["code"] = value
     pairs = tuple((element.ai, element.value) for element in elements)
+    if "sscc" in fields or "content_gtin" in fields:
+        # A logistic unit (GS1 General Specifications 2.2: (02) only on a logistic unit,
+        # with (37)); never a product, even with its own trade item GTIN (01).
+        return Scan(
+            ScanKind.SSCC,
+            raw,
+            symbology,
+            net_weight_kg=weight,
+            elements=pairs,
+            **fields,  # type: ignore[arg-type]
+        )
     if "gtin" in fields:
         return Scan(
             ScanKind.PRODUCT,
@@ -313,8 +417,6 @@ def _from_elements(raw: str, elements: list[Element], symbology: str | None, tod
             elements=pairs,
             **fields,  # type: ignore[arg-type]
         )
-    if "sscc" in fields:
-        return Scan(ScanKind.SSCC, raw, symbology, elements=pairs, **fields)  # type: ignore[arg-type]
     if "code" in fields and len(elements) == 1:
         return Scan(ScanKind.ORDER, raw, symbology, elements=pairs, code=str(fields["code"]))
     # Not an item or a container, but a prompt asking for a lot or a date can use it (the
@@ -337,31 +439,11 @@ LABEL_FIELDS = frozenset({"lot", "expiry", "best_before", "production_date", "se
 
 
 def _digital_link(raw: str, text: str, symbology: str | None) -> Scan:
-    from biip import ParseError
-    from biip.gs1_digital_link_uris import GS1DigitalLinkURI
+    from floor.scanning.digital_link import digital_link_elements
 
-    try:
-        uri = GS1DigitalLinkURI.parse(text)
-    except (ParseError, ValueError) as exc:
-        return rejected(
-            ScanKind.UNKNOWN,
-            raw,
-            N_("a web address that is not a GS1 Digital Link ({error})"),
-            symbology,
-            error=str(exc)[:80],
-        )
     today = _TODAY[0]
-    elements = [
-        Element(
-            ai=es.ai.ai,
-            value=es.value,
-            variable=es.ai.separator_required,
-            ended_by_gs=True,
-            at_end=False,
-        )
-        for es in uri.element_strings
-    ]
     try:
+        elements = digital_link_elements(text)
         for element in elements:
             check_element(element, today)
     except ElementError as exc:

@@ -90,6 +90,9 @@ class CountingScreen(FlowScreen):
         else:
             self.prompt(_("Key the quantity counted"), _("0 if there are none"))
 
+    def product_expected(self) -> bool:
+        return self.step == ITEM
+
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         from floor.stock import counting
 

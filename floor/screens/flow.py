@@ -48,6 +48,10 @@ class FlowScreen(StationScreen):
             _("{scan}: not expected here", scan=scan.describe()), self.expected_text or None
         )
 
+    def product_expected(self) -> bool:
+        """The step waits for a product scan (a pallet label there is refused as such)."""
+        return False
+
     def on_command(self, command: Command, quantity: int | None) -> None:
         """A command barcode or its key fallback. Default: cancel goes back to the menu."""
         if command is Command.CANCEL:
@@ -85,6 +89,15 @@ class FlowScreen(StationScreen):
             return
         if scan.kind is ScanKind.COMMAND and scan.command is not None:
             self.on_command(scan.command, scan.quantity)
+        elif scan.is_logistic_unit and self.product_expected():
+            self.reject(
+                _(
+                    "{scan}: a pallet or case label, not a product; scan the barcode on "
+                    "the product itself",
+                    scan=scan.describe(),
+                ),
+                self.expected_text or None,
+            )
         elif scan.kind is ScanKind.BADGE:
             self.reject(
                 _("{name} is logged in here; log out first", name=self.station.operator_name),

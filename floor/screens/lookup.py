@@ -32,6 +32,9 @@ class LookupScreen(FlowScreen):
     def ask(self) -> None:
         self.prompt(_("Scan a location, container or item"), _("Esc back to the menu"))
 
+    def product_expected(self) -> bool:
+        return True
+
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         from floor.stock import lookup
 

@@ -155,6 +155,9 @@ class PickingScreen(FlowScreen):
 
     # --- scans ---------------------------------------------------------------------------
 
+    def product_expected(self) -> bool:
+        return self.step == ITEM
+
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         from floor.outbound import carts, picking
 

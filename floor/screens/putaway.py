@@ -88,6 +88,9 @@ class PutawayScreen(FlowScreen):
         else:
             self.prompt(_("Scan the new location"), _("Reason: {reason}", reason=_(self.reason)))
 
+    def product_expected(self) -> bool:
+        return self.step == SOURCE
+
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         from floor.inbound import putaway
 

@@ -154,7 +154,7 @@ class ReceivingScreen(FlowScreen):
         unless it is one of the site's own labels: a badge, location or container is
         refused there, and a lot that looks like one can still be keyed."""
         if self.step in KEYED_STEPS and scan.kind not in (ScanKind.COMMAND, ScanKind.PRODUCT):
-            if self.pending and scan.elements and scan.surely_gs1:
+            if self.pending and scan.elements and scan.surely_gs1 and not scan.is_logistic_unit:
                 self.from_label(scan)  # the case's own lot/expiry barcode, without a GTIN
                 if ticket.outcome is None and not ticket.pending:
                     self.accept(scan.raw)
@@ -180,6 +180,9 @@ class ReceivingScreen(FlowScreen):
             self.keyed(text)
         else:
             super().handle_typed(text)
+
+    def product_expected(self) -> bool:
+        return self.step == ITEM
 
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         from floor.inbound import receiving

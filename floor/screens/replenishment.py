@@ -76,6 +76,9 @@ class ReplenishmentScreen(FlowScreen):
         else:
             self.prompt(_("Go to {location}, scan the location", location=task.to_location))
 
+    def product_expected(self) -> bool:
+        return self.step == ITEM
+
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         from floor.stock import move_tasks, replenishment
 

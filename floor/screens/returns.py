@@ -133,6 +133,9 @@ class ReturnsScreen(FlowScreen):
             return
         super().handle_scan(scan, raw, ticket)
 
+    def product_expected(self) -> bool:
+        return self.step == ITEM
+
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         if self.step == ORDER and scan.kind is ScanKind.ORDER and scan.code:
             self.find(scan.code)

@@ -146,9 +146,12 @@ def test_an_empty_value_reads_in_the_operators_language() -> None:
         assert "(30) : 1 à 8 chiffres attendus, rien reçu" in (scan.rejected_reason or "")
 
 
-def test_missing_gs_between_lot_and_serial_is_ambiguous() -> None:
+def test_without_gs_a_lot_that_only_splits_into_more_free_text_is_read_whole() -> None:
+    """(10)ABC123 (21)XYZ with its GS lost and the lot ABC12321XYZ are the same characters;
+    nothing in "21XYZ" can be checked, so the correct barcode (a lot at the end has no GS
+    after it) is read. A scanner that drops GS is found by the scanner self-test."""
     scan = parse_scan(f"01{GTIN}10ABC12321XYZ")
-    assert scan.kind is ScanKind.AMBIGUOUS
+    assert (scan.kind, scan.lot, scan.serial) == (ScanKind.PRODUCT, "ABC12321XYZ", None)
 
 
 def test_lot_too_long_for_its_ai_is_ambiguous() -> None:
@@ -327,3 +330,32 @@ def test_gs1_data_without_a_gtin_is_unknown_but_keeps_its_lot_and_dates() -> Non
     # without a symbology identifier or a GS the same digits may be a plain lot barcode
     assert not parse_scan("10L-CASE").surely_gs1
     assert parse_scan("10L-CASE\x1d17270131").surely_gs1
+
+
+def test_a_pallet_label_is_a_logistic_unit_with_its_contents_not_a_product() -> None:
+    """GS1 logistic label: SSCC (00) with content GTIN (02), count (37), lot and expiry.
+    (02) is only for a logistic unit (GS1 General Specifications, AI (02))."""
+    text = f"00{SSCC}02{GTIN}3725\x1d10L1\x1d17270101"
+    scan = parse_scan(text)
+    assert scan.kind is ScanKind.SSCC and scan.is_logistic_unit
+    assert (scan.sscc, scan.content_gtin, scan.gtin) == (SSCC, GTIN, None)
+    assert (scan.count, scan.lot, scan.expiry) == (25, "L1", date(2027, 1, 1))
+    assert scan.describe() == (
+        f"Shipping container (SSCC) {SSCC}, holds 25 x {GTIN}, lot L1, expires 2027-01-01"
+    )
+    # the label's upper barcode: the contents without the SSCC
+    upper = parse_scan(f"]C102{GTIN}3725\x1d10L1")
+    assert (upper.kind, upper.sscc, upper.content_gtin, upper.count) == (
+        ScanKind.SSCC,
+        None,
+        GTIN,
+        25,
+    )
+    assert "its SSCC is in another barcode" in upper.describe()
+    # a Digital Link to the same pallet
+    link = parse_scan(f"https://id.gs1.org/00/{SSCC}?02={GTIN}&37=25&10=L1")
+    assert (link.kind, link.sscc, link.content_gtin, link.count) == (ScanKind.SSCC, SSCC, GTIN, 25)
+    # a pallet that is itself a trade item keeps its own GTIN, and is still no product
+    own = parse_scan(f"00{SSCC}01{GTIN}")
+    assert (own.kind, own.gtin) == (ScanKind.SSCC, GTIN)
+    assert parse_scan(f"01{GTIN}3712").kind is ScanKind.PRODUCT  # no (00), no (02)
