@@ -5,4 +5,6 @@
 - `allocation`: which balances fill an order line (FEFO/FIFO, fewest locations).
 - `routing/`: pick paths through the aisles (exact and heuristic).
 - `picking`: cluster picking onto a cart of totes.
+- `cartonization`: which cartons to pack an order in, and which units in each (pure; its
+  geometry in `carton_fit`, the exact optimum of small orders in `cartonization_exact`).
 """
