@@ -4,22 +4,24 @@ The geometry under floor.outbound.cartonization, on plain boxes: millimetres are
 numbers, x runs along the carton's length, y along its width, z up from the bottom, and a
 unit may be turned to any of its six orientations.
 
-`OpenCarton` fills a carton unit by unit with maximal free spaces (Lai and Chan 1997;
-Parreño et al. 2008): the empty room is kept as the list of largest empty boxes, which
-may overlap. A unit goes into the space whose corner is lowest, then nearest the back
-and the left (z, then y, then x), turned the way that leaves the least height (or, in
-"tight" mode, the way that fills the space most closely along some axis); the spaces it
-cuts are replaced by the pieces left beside each of its faces, and pieces inside other
-spaces are dropped. Because every unit goes into empty room, no two units ever overlap.
+`OpenCarton` fills a carton with maximal free spaces (as in Parreño et al., "A
+maximal-space algorithm for the container loading problem", 2008): the empty room is kept
+as the list of largest empty boxes, which may overlap. A unit goes into the space whose
+corner is lowest, then nearest the back and the left (z, then y, then x), turned the way
+that leaves the least height (or, in "tight" mode, the way that fills the space most
+closely along some axis); more units of the same line go in with it as one block. The
+spaces the block cuts are replaced by the pieces left beside each of its faces, and
+pieces inside other spaces are dropped. Because units only go into empty room, no two
+ever overlap.
 
 `fit` is what the cartonization asks: units in a carton, or None. It tries a few unit
 orders and both orientation rules, and for a handful of units an exact search bounded by
-a node count. `exact_fit` is that search, complete when unbounded: for each pair of boxes
-it branches on which side of the other one lies (six choices), as in Fekete and
-Schepers' packing classes; a set of choices is feasible exactly when, along each axis,
-the longest chain of boxes each wholly before the next fits the carton, and those
-longest chains are the positions. Every packing induces such choices, so nothing is
-missed; a pair already apart through a chain needs no choice of its own.
+a node count. `exact_fit` is that search, complete when unbounded: for each pair of
+boxes it branches on which side of the other one lies (six choices); a set of choices is
+feasible exactly when, along each axis, the longest chain of boxes each wholly before
+the next fits the carton, and those longest chains are the positions. Every packing
+induces such choices, so nothing is missed; a pair already apart through a chain needs
+no choice of its own.
 """
 
 from __future__ import annotations
