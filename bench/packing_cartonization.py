@@ -1,13 +1,15 @@
 """Benchmark cartonization: time for a 100-line order, and quality against the optimum.
 
 (a) Time. Random 100-line orders (seeded) against a catalogue of 20 carton types, each
-cartonized once; p50 and p95 of wall-clock and CPU time. Baseline, timed on the same
-orders in the same run: a volume-only first fit (units by decreasing volume into the
-first open carton with the volume and payload left, else a new carton of the largest
-type the unit fits; no geometry, so it may propose cartons no packer could close).
-Printed as the ratio of the medians. Every proposal is checked: each unit inside its
-carton in the orientation given, no two units overlapping, gross weight within the
-limit, every packable unit placed once.
+cartonized 3 times (`--repeat`); p50 and p95 over the orders of the first run's
+wall-clock time, and of the best of the 3 runs' wall-clock and CPU times (the machine is
+shared: the best run is the code's own time, the first shows what the load adds).
+Baseline, timed on the same orders in the same run: a volume-only first fit (units by
+decreasing volume into the first open carton with the volume and payload left, else a
+new carton of the largest type the unit fits; no geometry, so it may propose cartons no
+packer could close). Printed as the ratio of the medians. Every proposal is checked:
+each unit inside its carton in the orientation given, no two units overlapping, gross
+weight within the limit, every packable unit placed once.
 
 (b) Quality. Random orders of 1 to 8 units against the same catalogue: cartons and
 shipped volume of `cartonize` against the optimum by exhaustive search
@@ -35,11 +37,13 @@ import os
 import random
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from floor.outbound.cartonization import CartonType, PackLine, Proposal, cartonize
 from floor.outbound.cartonization_exact import optimal_bound
 
+T = TypeVar("T")
 TARGET_MS = 20.0
 TARGET_RATIO = 1.05
 
@@ -182,29 +186,50 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def timing(orders: int) -> None:
+def timed(call: Callable[[], T], repeat: int) -> tuple[T, float, float, float]:
+    """(result, first wall time, best wall time, best CPU time) over `repeat` calls."""
+    walls, cpus = [], []
+    result = None
+    for _ in range(repeat):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        result = call()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - start_cpu)
+    return result, walls[0], min(walls), min(cpus)  # type: ignore[return-value]
+
+
+def ms(values: list[float]) -> str:
+    return (
+        f"p50 {percentile(values, 0.5) * 1e3:6.2f} ms  p95 {percentile(values, 0.95) * 1e3:6.2f} ms"
+        f"  max {max(values) * 1e3:6.2f} ms"
+    )
+
+
+def timing(orders: int, repeat: int) -> None:
     rng = random.Random(2026)
     types = carton_types()
     batch = [big_order(rng) for _ in range(orders)]
     cartonize(batch[0], types)  # warm up
-    wall, cpu, base, base_cpu, cartons, base_cartons, bounds, units = [], [], [], [], [], [], [], []
-    volume_ratio, broken, left_out = [], 0, 0
+    first, best, cpu, base_first, base_best, base_cpu = [], [], [], [], [], []
+    cartons, base_cartons, bounds, units, volume_ratio = [], [], [], [], []
+    broken = left_out = 0
+    load = os.getloadavg()[0]
     for lines in batch:
-        start, start_cpu = time.perf_counter(), time.process_time()
-        proposal = cartonize(lines, types)
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-        start, start_cpu = time.perf_counter(), time.process_time()
-        count, volume = volume_first_fit(lines, types)
-        base.append(time.perf_counter() - start)
-        base_cpu.append(time.process_time() - start_cpu)
+        proposal, wall, least, least_cpu = timed(lambda: cartonize(lines, types), repeat)  # noqa: B023
+        first.append(wall)
+        best.append(least)
+        cpu.append(least_cpu)
+        (count, volume), wall, least, least_cpu = timed(
+            lambda: volume_first_fit(lines, types),  # noqa: B023
+            repeat,
+        )
+        base_first.append(wall)
+        base_best.append(least)
+        base_cpu.append(least_cpu)
         broken += problems(proposal, lines)
         left_out += len(proposal.unpacked)
-        packed = [
-            line
-            for index, line in enumerate(lines)
-            if index not in {u.line for u in proposal.unpacked}
-        ]
+        out = {u.line for u in proposal.unpacked}
+        packed = [line for index, line in enumerate(lines) if index not in out]
         total_volume = sum(math.prod(line.dimensions_mm or (0,)) * line.quantity for line in packed)
         total_weight = sum((line.unit_weight_g or 0) * line.quantity for line in packed)
         bounds.append(
@@ -217,38 +242,33 @@ def timing(orders: int) -> None:
         cartons.append(len(proposal.cartons))
         base_cartons.append(count)
         volume_ratio.append(proposal.shipped_volume_mm3 / volume)
-    p50, p95 = percentile(wall, 0.5) * 1e3, percentile(wall, 0.95) * 1e3
-    print(f"(a) {orders} orders of 100 lines ({statistics.mean(units):.0f} units on average")
-    print(f"    packed, {left_out / orders:.1f} lines left out), 20 carton types")
+    load = max(load, os.getloadavg()[0])
     print(
-        f"    cartonize      wall p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  max {max(wall) * 1e3:6.2f}"
+        f"(a) {orders} orders of 100 lines ({statistics.mean(units):.0f} units packed on average,"
     )
     print(
-        f"                   cpu p50 {percentile(cpu, 0.5) * 1e3:6.2f} ms  "
-        f"p95 {percentile(cpu, 0.95) * 1e3:6.2f} ms"
+        f"    {left_out / orders:.1f} lines left out), 20 carton types; each order timed {repeat}x"
     )
-    print(
-        f"    volume-only FF wall p50 {percentile(base, 0.5) * 1e3:6.2f} ms  "
-        f"p95 {percentile(base, 0.95) * 1e3:6.2f} ms"
-    )
-    print(
-        f"                   cpu p50 {percentile(base_cpu, 0.5) * 1e3:6.2f} ms  "
-        f"p95 {percentile(base_cpu, 0.95) * 1e3:6.2f} ms"
-    )
-    ratio = percentile(wall, 0.5) / percentile(base, 0.5)
-    cpu_ratio = percentile(cpu, 0.5) / percentile(base_cpu, 0.5)
-    print(
-        f"    ratio of medians cartonize / volume-only FF: wall {ratio:.0f}x, cpu {cpu_ratio:.0f}x"
-    )
+    print(f"    cartonize       wall, first run  {ms(first)}")
+    print(f"                    wall, best of {repeat}  {ms(best)}")
+    print(f"                    cpu,  best of {repeat}  {ms(cpu)}")
+    print(f"    volume-only FF  wall, best of {repeat}  {ms(base_best)}")
+    print(f"                    cpu,  best of {repeat}  {ms(base_cpu)}")
+    ratio = percentile(best, 0.5) / percentile(base_best, 0.5)
+    print(f"    ratio of medians (best of {repeat}) cartonize / volume-only FF: {ratio:.0f}x")
     print(
         f"    cartons per order: cartonize {statistics.mean(cartons):.2f}, volume-only FF "
         f"{statistics.mean(base_cartons):.2f}, lower bound {statistics.mean(bounds):.2f}"
     )
     print(f"    shipped volume cartonize / volume-only FF: {statistics.mean(volume_ratio):.3f}")
     print(f"    infeasible placements or counts: {broken}")
-    verdict = "met" if p95 <= TARGET_MS else "NOT met"
+    p95 = percentile(best, 0.95) * 1e3
+    p95_cpu = percentile(cpu, 0.95) * 1e3
     print(
-        f"    target p95 <= {TARGET_MS:.0f} ms: {verdict} (load average {os.getloadavg()[0]:.1f})"
+        f"    target p95 <= {TARGET_MS:.0f} ms: wall (best of {repeat}) {p95:.1f} ms "
+        f"{'met' if p95 <= TARGET_MS else 'NOT met'}, cpu {p95_cpu:.1f} ms "
+        f"{'met' if p95_cpu <= TARGET_MS else 'NOT met'} (load average up to {load:.1f} "
+        f"on {os.cpu_count()} cores)"
     )
 
 
@@ -316,8 +336,9 @@ def quality(orders: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="40 big and 60 small orders")
+    parser.add_argument("--repeat", type=int, default=3, help="times each big order is timed")
     args = parser.parse_args()
-    timing(40 if args.quick else 200)
+    timing(40 if args.quick else 200, args.repeat)
     quality(60 if args.quick else 300)
 
 
