@@ -92,7 +92,7 @@ def test_one_small_unit_goes_in_the_smallest_carton() -> None:
 
 
 def test_a_unit_is_turned_to_fit_the_smallest_carton() -> None:
-    # 90 mm tall as given, 100 mm carton: fits only lying on its side, in any of the types
+    # given as 90 x 190 x 140 (140 mm tall), it fits 200 x 150 x 100 only turned 190 x 140 x 90
     lines = [PackLine("POSTER-TUBE", 1, 90, 190, 140, 200)]
     proposal = cartonize(lines, TYPES)
     assert units_of(proposal) == [("S", 1)]
