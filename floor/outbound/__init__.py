@@ -7,13 +7,10 @@
 - `pick_sequence`: a cart's picks in walking order along the aisles (release and claim).
 - `allocation`: which balances fill an order line (FEFO/FIFO, fewest locations).
 - `routing/`: pick paths through the aisles (exact and heuristic).
-<<<<<<< HEAD
 - `carts`: claiming a cart of pick tasks and putting a tote in each order slot.
 - `picking`: cluster picking onto a cart of totes: location, item, quantity, tote per pick.
 - `short_picks`: fewer units than asked at the location (BIDP/BIDF): reallocate or record.
-=======
-- `picking`: cluster picking onto a cart of totes.
 - `cartonization`: which cartons to pack an order in, and which units in each (pure; its
   geometry in `carton_fit`, the exact optimum of small orders in `cartonization_exact`).
->>>>>>> cartonize
+- `containers`: numbered carts, totes, pallets and cartons; carton types.
 """
