@@ -11,7 +11,7 @@ import codecs
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,15 +79,92 @@ def decode(file: str, data: bytes) -> tuple[str, list[ImportProblem]]:
     return "", problems
 
 
+class _Lines:
+    """The lines of a text, keeping those of the record the CSV reader is in the middle of."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.pending: list[str] = []
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.pending.append(line)
+        return line
+
+    def take(self) -> list[str]:
+        taken, self.pending = self.pending, []
+        return taken
+
+
+def unclosed_quote(lines: list[str]) -> tuple[int, int] | None:
+    """(line index, cell index) of a quote the record's lines open and never close, or None.
+
+    Follows the CSV reader's rules: a quote opens a quoted cell only at the start of a cell,
+    and "" inside a quoted cell is one quote.
+    """
+    in_quotes = False
+    at_start = True
+    opened = (0, 0)
+    cell = 0
+    for number, line in enumerate(lines):
+        index = 0
+        while index < len(line):
+            char = line[index]
+            if in_quotes:
+                if char == '"':
+                    if line.startswith('"', index + 1):
+                        index += 1
+                    else:
+                        in_quotes = False
+                        at_start = False
+            elif char == ",":
+                cell += 1
+                at_start = True
+            elif char in "\r\n":
+                cell = 0
+                at_start = True
+            elif char == '"' and at_start:
+                in_quotes = True
+                opened = (number, cell)
+            else:
+                at_start = False
+            index += 1
+    return opened if in_quotes else None
+
+
+def _quote_problem(
+    file: str, first_line: int, lines: list[str], header: list[str] | None, got: str
+) -> ImportProblem | None:
+    found = unclosed_quote(lines)
+    if found is None:
+        return None
+    index, cell = found
+    column = header[cell] if header and cell < len(header) else ""
+    return ImportProblem(
+        file,
+        first_line + index,
+        column,
+        _("a closing quote for the quote opened on this line"),
+        got,
+        False,
+    )
+
+
 def read_csv(file: str, text: str, normalise: Callable[[str], str] = str.strip) -> Table:
     table = Table(file)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    lines = _Lines(io.StringIO(text, newline=""))
+    reader = csv.reader(lines)
     header: list[str] | None = None
     previous_end = 0
+    last: list[str] = []
     try:
         for cells in reader:
             line = previous_end + 1
             previous_end = reader.line_num
+            last = lines.take()
             if header is None:
                 if not any(cell.strip() for cell in cells):
                     continue
@@ -118,9 +195,24 @@ def read_csv(file: str, text: str, normalise: Callable[[str], str] = str.strip) 
                 continue
             values = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)}
             table.rows.append(SourceRow(line, values))
+        # At the end of the file the reader closes a quoted cell without a word: the rows
+        # after an unterminated quote would silently become part of its cell.
+        problem = _quote_problem(
+            file, reader.line_num - len(last) + 1, last, header, _("the end of the file")
+        )
+        if problem:
+            table.problems.append(problem)
     except csv.Error as exc:
+        problem = _quote_problem(
+            file,
+            previous_end + 1,
+            lines.pending,
+            header,
+            _("no closing quote in the next {n} characters", n=csv.field_size_limit()),
+        )
         table.problems.append(
-            ImportProblem(file, reader.line_num, "", _("well-formed CSV"), str(exc), False)
+            problem
+            or ImportProblem(file, reader.line_num, "", _("well-formed CSV"), str(exc), False)
         )
     if header is None:
         table.problems.append(
