@@ -21,7 +21,7 @@ from floor.imports.source import SourceRow, Table
 from floor.models import Item, ItemBarcode
 
 REQUIRED = ("sku",)
-TEXT = {"description": 300, "uom": 10, "item_class": 20}
+TEXT = {"description": Item.description, "uom": Item.uom, "item_class": Item.item_class}
 NUMBERS = ("weight_kg", "length_mm", "width_mm", "height_mm", "over_receipt_pct")
 FLAGS = ("lot_tracked", "expiry_tracked", "serial_tracked", "allow_mixed_lots", "is_kit")
 BARCODE_SUFFIX = "_barcode"
@@ -102,27 +102,29 @@ def parse(table: Table, advance: Callable[[], None] = lambda: None) -> list[Item
 
 def _parse_row(f: Fields, row: SourceRow) -> ItemRecord | None:
     before = len(f.problems)
-    sku = f.text("sku", required=True, max_length=64)
+    sku = f.text("sku", Item.sku, required=True)
     record = ItemRecord(row.line, sku)
     values = record.values
-    for name, length in TEXT.items():
-        if f.given(name):
-            values[name] = f.text(name, max_length=length)
-    if f.given("gtin"):
-        gtin = f.gtin("gtin")
-        if gtin:
-            values["gtin"] = gtin
-            record.barcodes.append(BarcodeRecord(row.line, "gtin", str(f.raw("gtin")), "each", 1))
-    for name in NUMBERS:
-        if f.given(name):
+    for name in row.values:  # in the file's order, so are the problems
+        if name == "sku" or not f.given(name):
+            continue
+        if name in TEXT:
+            values[name] = f.text(name, TEXT[name])
+        elif name == "gtin":
+            gtin = f.gtin("gtin")
+            if gtin:
+                values["gtin"] = gtin
+                record.barcodes.append(
+                    BarcodeRecord(row.line, "gtin", str(f.raw("gtin")), "each", 1)
+                )
+        elif name in NUMBERS:
             values[name] = f.number(name)
-    for name in FLAGS:
-        if f.given(name):
+        elif name in FLAGS:
             values[name] = f.flag(name)
-    if f.given("reorder_point"):
-        values["reorder_point"] = f.integer("reorder_point", minimum=0)
-    if f.given("allocation"):
-        values["allocation"] = f.choice("allocation", ("fifo", "fefo"))
+        elif name == "reorder_point":
+            values["reorder_point"] = f.integer("reorder_point", Item.reorder_point, minimum=0)
+        elif name == "allocation":
+            values["allocation"] = f.choice("allocation", ("fifo", "fefo"))
     record.barcodes.extend(_barcodes(f, row))
     by_code = {barcode.barcode: barcode for barcode in record.barcodes}
     record.barcodes = list(by_code.values())
@@ -137,9 +139,9 @@ def _barcodes(f: Fields, row: SourceRow) -> list[BarcodeRecord]:
         if not name.endswith(BARCODE_SUFFIX) or not f.given(name):
             continue
         level = name[: -len(BARCODE_SUFFIX)]
-        barcode = f.text(name)
+        barcode = f.text(name, ItemBarcode.barcode)
         units_column = f"{level}_units"
-        units = f.integer(units_column, required=True, minimum=1)
+        units = f.integer(units_column, ItemBarcode.units, required=True, minimum=1)
         if barcode and units and check_barcode(f, name, barcode):
             found.append(BarcodeRecord(row.line, name, barcode, level, units))
     listed = row.values.get("barcodes")
@@ -156,9 +158,9 @@ def _barcodes(f: Fields, row: SourceRow) -> list[BarcodeRecord]:
         sub = Fields(
             f.file, SourceRow(row.line, entry, row.column(f"barcodes[{index}]")), sub_problems
         )
-        barcode = sub.text("barcode", required=True, max_length=64)
-        level = sub.text("pack_level", max_length=20) or "each"
-        units = sub.integer("units", minimum=1) or 1
+        barcode = sub.text("barcode", ItemBarcode.barcode, required=True)
+        level = sub.text("pack_level", ItemBarcode.pack_level) or "each"
+        units = sub.integer("units", ItemBarcode.units, minimum=1) or 1
         ok = bool(barcode) and not sub_problems and check_barcode(sub, "barcode", barcode)
         f.problems.extend(sub_problems)
         if ok:

@@ -21,7 +21,12 @@ from floor.imports.source import Table
 from floor.models import Location, LocationKind, Zone
 
 REQUIRED = ("code",)
-INTEGERS = ("aisle", "bay", "level", "block")
+INTEGERS = {
+    "aisle": Location.aisle,
+    "bay": Location.bay,
+    "level": Location.level,
+    "block": Location.block,
+}
 NUMBERS = ("position", "capacity_volume_l", "capacity_weight_kg")
 FLAGS = ("pickable", "blocked")
 
@@ -52,13 +57,13 @@ def parse(table: Table, advance: Callable[[], None] = lambda: None) -> list[Loca
         advance()
         f = Fields(table.file, row, problems)
         before = len(problems)
-        code = f.text("code", required=True, max_length=40)
-        record = LocationRecord(row.line, code, f.text("zone", max_length=20))
+        code = f.text("code", Location.code, required=True)
+        record = LocationRecord(row.line, code, f.text("zone", Zone.code))
         values = record.values
         if f.given("kind"):
             values["kind"] = f.choice("kind", [k.value for k in LocationKind])
         if f.given("check_digit"):
-            digits = f.text("check_digit", max_length=4)
+            digits = f.text("check_digit", Location.check_digit)
             if digits and not (digits.isascii() and digits.isdigit()):
                 f.problem("check_digit", _("digits"), digits)
             values["check_digit"] = digits
@@ -69,13 +74,13 @@ def parse(table: Table, advance: Callable[[], None] = lambda: None) -> list[Loca
             values["side"] = side
         for name in INTEGERS:
             if f.given(name):
-                values[name] = f.integer(name, minimum=0)
+                values[name] = f.integer(name, INTEGERS[name], minimum=0)
         for name in NUMBERS:
             if f.given(name):
                 values[name] = f.number(name)
         capacity = "capacity_units" if f.given("capacity_units") else "capacity"
         if f.given(capacity):
-            values["capacity_units"] = f.integer(capacity, minimum=0)
+            values["capacity_units"] = f.integer(capacity, Location.capacity_units, minimum=0)
         for name in FLAGS:
             if f.given(name):
                 values[name] = f.flag(name)

@@ -18,7 +18,7 @@ from floor.imports.fields import Fields
 from floor.imports.orders import resolve_skus
 from floor.imports.problems import ImportProblem
 from floor.imports.source import SourceRow, Table
-from floor.models import PurchaseOrder, PurchaseOrderLine, Supplier
+from floor.models import Item, PurchaseOrder, PurchaseOrderLine, Supplier
 
 REQUIRED_CSV = ("number", "supplier", "sku", "quantity")
 
@@ -47,17 +47,17 @@ def _header(f: Fields, line: int, number: str) -> PurchaseOrderRecord:
     return PurchaseOrderRecord(
         line,
         number,
-        f.text("supplier", required=True, max_length=40),
-        f.text("supplier_name", max_length=200),
+        f.text("supplier", Supplier.code, required=True),
+        f.text("supplier_name", Supplier.name),
         f.choice("kind", ("po", "asn")) or "po",
         f.date("expected_on"),
     )
 
 
 def _line(f: Fields, column_prefix: str = "") -> PurchaseLineRecord | None:
-    sku = f.text("sku", required=True, max_length=64)
-    quantity = f.integer("quantity", required=True, minimum=1)
-    lot = f.text("lot", max_length=40)
+    sku = f.text("sku", Item.sku, required=True)
+    quantity = f.integer("quantity", PurchaseOrderLine.quantity_ordered, required=True, minimum=1)
+    lot = f.text("lot", PurchaseOrderLine.lot)
     if sku and quantity:
         return PurchaseLineRecord(f.line, f"{column_prefix}sku", sku, quantity, lot)
     return None
@@ -79,7 +79,7 @@ def parse_csv(
     for row in table.rows:
         advance()
         f = Fields(table.file, row, table.problems)
-        number = f.text("number", required=True, max_length=40)
+        number = f.text("number", PurchaseOrder.number, required=True)
         if not number:
             continue
         if number not in by_number:
@@ -98,7 +98,7 @@ def parse_json(
     for row in table.rows:
         advance()
         f = Fields(table.file, row, table.problems)
-        number = f.text("number", required=True, max_length=40)
+        number = f.text("number", PurchaseOrder.number, required=True)
         record = _header(f, row.line, number)
         lines = row.values.get("lines")
         if not isinstance(lines, list) or not lines:

@@ -13,11 +13,14 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from floor.db import transaction
+from floor.errors import InvalidInput
 from floor.i18n import _, ngettext
 from floor.imports import items, locations, orders, purchase_orders, shopify
-from floor.imports.problems import ImportProblem, ImportRejected
+from floor.imports.limits import text_length
+from floor.imports.problems import ImportProblem, ImportRejected, show
 from floor.imports.progress import Progress
 from floor.imports.source import SourceRow, Table, decode, read_csv, read_json
+from floor.models import SalesOrder
 from floor.stock.stock_report import find_warehouse
 
 KINDS = ("items", "locations", "orders", "purchase-orders")
@@ -118,6 +121,7 @@ def run_import(
         table = _lower_columns(table)
     if channel is None:
         channel = shopify.CHANNEL if fmt == "shopify" else "manual"
+    check_channel(channel)
     outcome = ImportOutcome(kind, file, fmt)
     bar.start(_("Reading {file}", file=file), len(table.rows))
     advance = bar.advance
@@ -159,6 +163,16 @@ def run_import(
         return result
 
     return transaction(engine, work)
+
+
+def check_channel(channel: str) -> None:
+    """The sales channel must fit its column: it is written on every order."""
+    limit = text_length(SalesOrder.channel)
+    if limit is not None and len(channel) > limit:
+        raise InvalidInput(
+            _("--channel: expected at most {n} characters, got {got}", n=limit, got=show(channel)),
+            expected=_("at most {n} characters", n=limit),
+        )
 
 
 def _sorted(problems: list[ImportProblem]) -> list[ImportProblem]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from floor.models import Item
+from floor.models import Item, SalesOrder
 from tests.integration.test_import import count, floor_cli, write
 from tests.support import SmallWarehouse
 
@@ -43,3 +43,173 @@ def test_unterminated_quote_in_a_long_file_is_named_too(
         f"{path}:2: column description: expected a closing quote for the quote opened on "
         "this line, got no closing quote in the next 131072 characters"
     )
+
+
+INT32_MAX = 2**31 - 1
+
+
+def test_whole_numbers_beyond_their_column_are_problems(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    items = write(
+        tmp_path,
+        "items.csv",
+        f"sku,reorder_point,case_barcode,case_units\nR-1,{2**31},,\nR-2,{INT32_MAX},CB-2,{2**63}\n",
+    )
+    before = count(warehouse.engine, Item)
+    code, _out, err = floor_cli(warehouse.engine, capsys, "import", "items", str(items))
+    assert code == 1
+    assert err.splitlines()[:2] == [
+        f"{items}:2: column reorder_point: expected a whole number of at most {INT32_MAX}, "
+        f'got "{2**31}"',
+        f"{items}:3: column case_units: expected a whole number of at most {INT32_MAX}, "
+        f'got "{2**63}"',
+    ]
+    assert count(warehouse.engine, Item) == before
+
+    orders = write(
+        tmp_path, "orders.csv", f"order,sku,quantity\nSO-1,PLAIN,{10**30}\nSO-2,PLAIN,{2**63}\n"
+    )
+    code, _out, err = floor_cli(
+        warehouse.engine, capsys, "import", "orders", str(orders), "--warehouse", "TST"
+    )
+    assert code == 1
+    assert err.splitlines()[:2] == [
+        f"{orders}:2: column quantity: expected a whole number of at most {INT32_MAX}, "
+        f'got "{10**30}"',
+        f"{orders}:3: column quantity: expected a whole number of at most {INT32_MAX}, "
+        f'got "{2**63}"',
+    ]
+    assert count(warehouse.engine, SalesOrder) == 0
+
+
+def test_whole_numbers_beyond_their_column_in_json(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    items = write(
+        tmp_path,
+        "items.json",
+        '[{"sku": "J-1", "barcodes": [{"barcode": "JB-1", "units": 1e30}]},\n'
+        f' {{"sku": "J-2", "reorder_point": {2**63}}}]',
+    )
+    code, _out, err = floor_cli(warehouse.engine, capsys, "import", "items", str(items))
+    assert code == 1
+    assert err.splitlines()[:2] == [
+        f"{items}:1: column [0].barcodes[0].units: expected a whole number of at most "
+        f"{INT32_MAX}, got 1e+30",
+        f"{items}:2: column [1].reorder_point: expected a whole number of at most "
+        f"{INT32_MAX}, got {2**63}",
+    ]
+    locations = write(tmp_path, "loc.json", f'[{{"code": "X-1", "aisle": {2**31}}}]')
+    code, _out, err = floor_cli(
+        warehouse.engine, capsys, "import", "locations", str(locations), "--warehouse", "TST"
+    )
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"{locations}:1: column [0].aisle: expected a whole number of at most {INT32_MAX}, "
+        f"got {2**31}"
+    )
+    orders = write(
+        tmp_path,
+        "o.json",
+        f'[{{"number": "SO-1", "lines": [{{"sku": "PLAIN", "quantity": {2**63}}}]}}]',
+    )
+    code, _out, err = floor_cli(
+        warehouse.engine, capsys, "import", "orders", str(orders), "--warehouse", "TST"
+    )
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"{orders}:1: column [0].lines[0].quantity: expected a whole number of at most "
+        f"{INT32_MAX}, got {2**63}"
+    )
+    assert count(warehouse.engine, Item) == 4 and count(warehouse.engine, SalesOrder) == 0
+
+
+def test_shopify_priority_tag_beyond_its_column(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "shopify.csv",
+        f"Name,Lineitem quantity,Lineitem sku,Tags\n#1,1,PLAIN,priority:{2**31}\n",
+    )
+    code, _out, err = floor_cli(
+        warehouse.engine, capsys, "import", "orders", str(path), "--warehouse", "TST"
+    )
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"{path}:2: column Tags: expected priority:N with N a whole number of at most "
+        f'{INT32_MAX}, got "priority:{2**31}"'
+    )
+
+
+def test_nul_characters_and_lone_surrogates_are_problems(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    csv_path = write(tmp_path, "items.csv", "sku,description\nN-1,a\x00b\nN\x00-2,fine\n")
+    code, _out, err = floor_cli(warehouse.engine, capsys, "import", "items", str(csv_path))
+    assert code == 1
+    assert err.splitlines()[:2] == [
+        f'{csv_path}:2: column description: expected text without NUL characters, got "a\\x00b"',
+        f'{csv_path}:3: column sku: expected text without NUL characters, got "N\\x00-2"',
+    ]
+    json_path = write(
+        tmp_path,
+        "orders.json",
+        '[{"number": "SO-1", "ship_to": {"name": "Zo\\u00e9 \\ud800"},\n'
+        '  "lines": [{"sku": "PLAIN", "quantity": 1}], "notes": "x\\u0000y"}]',
+    )
+    code, _out, err = floor_cli(
+        warehouse.engine, capsys, "import", "orders", str(json_path), "--warehouse", "TST"
+    )
+    assert code == 1
+    assert err.splitlines()[:2] == [
+        f'{json_path}:1: column [0].notes: expected text without NUL characters, got "x\\x00y"',
+        f"{json_path}:1: column [0].ship_to.name: expected Unicode text (a lone surrogate is "
+        'not a character), got "Zoé \\ud800"',
+    ]
+    assert count(warehouse.engine, Item) == 4 and count(warehouse.engine, SalesOrder) == 0
+
+
+def test_text_longer_than_its_column_is_a_problem(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, "items.csv", f"sku,uom,description\nT-1,{'E' * 11},{'d' * 301}\n")
+    code, _out, err = floor_cli(warehouse.engine, capsys, "import", "items", str(path))
+    assert code == 1
+    assert err.splitlines()[:2] == [
+        f'{path}:2: column uom: expected at most 10 characters, got "EEEEEEEEEEE"',
+        f'{path}:2: column description: expected at most 300 characters, got "{"d" * 57}..."',
+    ]
+
+
+def test_channel_longer_than_its_column_is_refused(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, "o.csv", "order,sku,quantity\nSO-1,PLAIN,1\n")
+    channel = "c" * 31
+    code, out, err = floor_cli(
+        warehouse.engine,
+        capsys,
+        "import",
+        "orders",
+        str(path),
+        "--warehouse",
+        "TST",
+        "--channel",
+        channel,
+    )
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f'floor: --channel: expected at most 30 characters, got "{channel}"'
+    ]
+    assert count(warehouse.engine, SalesOrder) == 0
+
+
+def test_numbers_must_be_finite(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, "items.json", '[{"sku": "F-1", "weight_kg": 1e400, "height_mm": 2}]')
+    code, _out, err = floor_cli(warehouse.engine, capsys, "import", "items", str(path))
+    assert code == 1
+    assert err.splitlines()[0] == f"{path}:1: column [0].weight_kg: expected a number, got inf"
