@@ -14,7 +14,7 @@ from typing import Any
 from floor.gs1 import is_valid_gs1_number
 from floor.i18n import _
 from floor.imports.limits import has_lone_surrogate, has_nul, integer_range, text_length
-from floor.imports.problems import ImportProblem, preview
+from floor.imports.problems import ImportProblem, Problems, preview
 from floor.imports.source import SourceRow
 
 TRUE = {"1", "true", "yes", "y", "t", "on", "x"}
@@ -25,7 +25,7 @@ GTIN_LENGTHS = (8, 12, 13, 14)
 class Fields:
     """Typed access to the values of `row`; problems go to `problems`."""
 
-    def __init__(self, file: str, row: SourceRow, problems: list[ImportProblem]) -> None:
+    def __init__(self, file: str, row: SourceRow, problems: Problems | list[ImportProblem]) -> None:
         self.file = file
         self.row = row
         self.problems = problems
@@ -64,10 +64,13 @@ class Fields:
             if required:
                 self.problem(name, _("a value"), "")
             return ""
-        if not isinstance(value, str | int) or isinstance(value, bool):
+        if type(value) is str:
+            text = value
+        elif isinstance(value, int) and not isinstance(value, bool):
+            text = str(value)
+        else:
             self.problem(name, _("text"), value)
             return ""
-        text = str(value)
         max_length = None if column is None else text_length(column)
         if max_length is not None and len(text) > max_length:
             self.problem(name, _("at most {n} characters", n=max_length), text)
@@ -75,7 +78,7 @@ class Fields:
         if has_nul(text):
             self.problem(name, _("text without NUL characters"), text)
             return ""
-        if has_lone_surrogate(text):
+        if not text.isascii() and has_lone_surrogate(text):
             self.problem(name, _("Unicode text (a lone surrogate is not a character)"), text)
             return ""
         return text

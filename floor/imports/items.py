@@ -1,4 +1,9 @@
-"""Items: read item rows (CSV or JSON) into records, then create or update the items.
+"""Items: check every item row (CSV or JSON), then create or update the items.
+
+Both passes go a batch of rows at a time: the first reads and checks the file and spools
+the checked records to a scratch file, the second writes them. A file of millions of items
+needs the memory of one batch (SKUs and barcodes seen are kept on disk too, see
+`floor.imports.scratch`).
 
 An item already in the database (same SKU) is updated with the values the file gives; a
 value left empty keeps what is there. Extra barcodes come as `<level>_barcode` and
@@ -16,10 +21,13 @@ from sqlalchemy.orm import Session
 
 from floor.i18n import _
 from floor.imports.fields import Fields, check_barcode
-from floor.imports.problems import ImportProblem
-from floor.imports.source import SourceRow, Table
+from floor.imports.problems import ImportProblem, Problems
+from floor.imports.scratch import FirstSeen, Spool
+from floor.imports.source import Source, SourceRow, batches
 from floor.models import Item, ItemBarcode
 
+ITEMS = Item.__table__
+BARCODES = ItemBarcode.__table__
 REQUIRED = ("sku",)
 TEXT = {"description": Item.description, "uom": Item.uom, "item_class": Item.item_class}
 NUMBERS = ("weight_kg", "length_mm", "width_mm", "height_mm", "over_receipt_pct")
@@ -45,89 +53,139 @@ NEW_ITEM: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
+BATCH = 1000  # rows checked, then written, at a time
+
+
+@dataclass(frozen=True, slots=True)
 class BarcodeRecord:
     line: int
-    column: str
+    column: str  # where in the file: "case_barcode", "[3].barcodes[0].barcode"
     barcode: str
     pack_level: str
     units: int
 
 
-@dataclass
+@dataclass(slots=True)
 class ItemRecord:
     line: int
     sku: str
+    sku_column: str
     values: dict[str, Any] = field(default_factory=dict)
     barcodes: list[BarcodeRecord] = field(default_factory=list)
 
 
-def parse(table: Table, advance: Callable[[], None] = lambda: None) -> list[ItemRecord]:
-    problems = table.problems
-    if table.columns:
-        for name in REQUIRED:
-            if name not in table.columns:
-                problems.append(
-                    ImportProblem(
-                        table.file, table.header_line, name, _("a column named {name}", name=name)
-                    )
+def check(source: Source, spool: Spool, step: Callable[[int], None] = lambda n: None) -> None:
+    """First pass: every row read and checked, SKUs and barcodes once in the file; nothing
+    written. Problems go to `source.problems`, checked records to `spool`."""
+    if _missing_columns(source):
+        return
+    with FirstSeen() as skus, FirstSeen() as barcodes:
+        for batch in batches(source.rows, BATCH):
+            records = _check_unique(source, parse_rows(source, batch), skus, barcodes)
+            if not source.problems:
+                spool.add([_plain(record) for record in records])
+            step(len(batch))
+
+
+def _plain(record: ItemRecord) -> tuple[Any, ...]:
+    barcodes = [(b.line, b.column, b.barcode, b.pack_level, b.units) for b in record.barcodes]
+    return (record.line, record.sku, record.sku_column, record.values, barcodes)
+
+
+def _record(plain: tuple[Any, ...]) -> ItemRecord:
+    line, sku, sku_column, values, barcodes = plain
+    return ItemRecord(line, sku, sku_column, values, [BarcodeRecord(*b) for b in barcodes])
+
+
+def _missing_columns(source: Source) -> bool:
+    for name in REQUIRED:
+        if source.columns and name not in source.columns:
+            source.problems.append(
+                ImportProblem(
+                    source.file, source.header_line, name, _("a column named {name}", name=name)
                 )
-        if problems:
-            return []
-    records: list[ItemRecord] = []
-    seen: dict[str, int] = {}
-    barcodes_seen: dict[str, int] = {}
-    for row in table.rows:
-        advance()
-        record = _parse_row(Fields(table.file, row, problems), row)
-        if record is None:
-            continue
-        if record.sku in seen:
-            Fields(table.file, row, problems).problem(
-                "sku", _("a SKU not already on line {line}", line=seen[record.sku]), record.sku
             )
-            continue
-        seen[record.sku] = row.line
-        for barcode in record.barcodes:
-            first = barcodes_seen.setdefault(barcode.barcode, row.line)
-            if first != row.line:
-                Fields(table.file, row, problems).problem(
+    return bool(source.problems)
+
+
+def parse_rows(source: Source, rows: list[SourceRow]) -> list[ItemRecord]:
+    """The records of `rows` that have no problem; problems go to `source.problems`."""
+    records = []
+    for row in rows:
+        record = _parse_row(Fields(source.file, row, source.problems), row)
+        if record is not None:
+            records.append(record)
+    return records
+
+
+def _check_unique(
+    source: Source, records: list[ItemRecord], skus: FirstSeen, barcodes: FirstSeen
+) -> list[ItemRecord]:
+    problems = source.problems
+    kept = []
+    for record, first in zip(records, skus.add([(r.sku, r.line) for r in records]), strict=True):
+        if first is None:
+            kept.append(record)
+        else:
+            problems.append(
+                ImportProblem(
+                    source.file,
+                    record.line,
+                    record.sku_column,
+                    _("a SKU not already on line {line}", line=first),
+                    record.sku,
+                )
+            )
+    listed = [barcode for record in kept for barcode in record.barcodes]
+    found = barcodes.add([(b.barcode, b.line) for b in listed])
+    for barcode, first in zip(listed, found, strict=True):
+        if first is not None and first != barcode.line:
+            problems.append(
+                ImportProblem(
+                    source.file,
+                    barcode.line,
                     barcode.column,
                     _("a barcode not already on line {line}", line=first),
                     barcode.barcode,
                 )
-        records.append(record)
-    return records
+            )
+    return kept
 
 
 def _parse_row(f: Fields, row: SourceRow) -> ItemRecord | None:
     before = len(f.problems)
     sku = f.text("sku", Item.sku, required=True)
-    record = ItemRecord(row.line, sku)
+    record = ItemRecord(row.line, sku, row.column("sku"))
     values = record.values
-    for name in row.values:  # in the file's order, so are the problems
-        if name == "sku" or not f.given(name):
+    barcodes = False
+    for name, value in row.values.items():  # in the file's order, so are the problems
+        if value is None or value == "" or name == "sku":
+            continue
+        if type(value) is str and value.isspace():
             continue
         if name in TEXT:
             values[name] = f.text(name, TEXT[name])
-        elif name == "gtin":
-            gtin = f.gtin("gtin")
-            if gtin:
-                values["gtin"] = gtin
-                record.barcodes.append(
-                    BarcodeRecord(row.line, "gtin", str(f.raw("gtin")), "each", 1)
-                )
         elif name in NUMBERS:
             values[name] = f.number(name)
         elif name in FLAGS:
             values[name] = f.flag(name)
         elif name == "reorder_point":
             values["reorder_point"] = f.integer("reorder_point", Item.reorder_point, minimum=0)
+        elif name == "gtin":
+            gtin = f.gtin("gtin")
+            if gtin:
+                values["gtin"] = gtin
+                record.barcodes.append(
+                    BarcodeRecord(row.line, row.column("gtin"), str(f.raw("gtin")), "each", 1)
+                )
         elif name == "allocation":
             values["allocation"] = f.choice("allocation", ("fifo", "fefo"))
-    record.barcodes.extend(_barcodes(f, row))
-    by_code = {barcode.barcode: barcode for barcode in record.barcodes}
-    record.barcodes = list(by_code.values())
+        elif name == "barcodes" or name.endswith(BARCODE_SUFFIX):
+            barcodes = True
+    if barcodes:
+        record.barcodes.extend(_barcodes(f, row))
+        by_code = {barcode.barcode: barcode for barcode in record.barcodes}
+        record.barcodes = list(by_code.values())
     if len(f.problems) > before:
         return None
     return record
@@ -143,7 +201,7 @@ def _barcodes(f: Fields, row: SourceRow) -> list[BarcodeRecord]:
         units_column = f"{level}_units"
         units = f.integer(units_column, ItemBarcode.units, required=True, minimum=1)
         if barcode and units and check_barcode(f, name, barcode):
-            found.append(BarcodeRecord(row.line, name, barcode, level, units))
+            found.append(BarcodeRecord(row.line, row.column(name), barcode, level, units))
     listed = row.values.get("barcodes")
     if listed is None:
         return found
@@ -174,14 +232,30 @@ class ItemsApplied:
     updated: int = 0
 
 
-def apply(
+def write(
+    session: Session,
+    file: str,
+    spool: Spool,
+    problems: Problems,
+    step: Callable[[int], None] = lambda n: None,
+) -> ItemsApplied:
+    """Second pass: create or update the checked records, a batch at a time, in the session's
+    transaction. A barcode another item has is a problem; once there is one, nothing more
+    is written, the rest only checked (the caller rolls back)."""
+    applied = ItemsApplied()
+    for batch in spool:
+        _apply(session, file, [_record(plain) for plain in batch], problems, applied)
+        step(len(batch))
+    return applied
+
+
+def _apply(
     session: Session,
     file: str,
     records: list[ItemRecord],
-    problems: list[ImportProblem],
-    advance: Callable[[], None] = lambda: None,
-) -> ItemsApplied:
-    """Create or update every record; a barcode owned by another item is a problem."""
+    problems: Problems,
+    applied: ItemsApplied,
+) -> None:
     existing: dict[str, int] = {}
     for chunk in _chunks([r.sku for r in records]):
         for sku, item_id in session.execute(select(Item.sku, Item.id).where(Item.sku.in_(chunk))):
@@ -208,22 +282,20 @@ def apply(
                     )
                 )
     if problems:
-        return ItemsApplied()
-    # Bulk statements rather than one ORM object per row: a file may hold many thousands.
-    applied = ItemsApplied()
+        return
+    # Core statements on the tables rather than ORM objects: a file may hold millions.
     new_rows: list[dict[str, Any]] = []
     changed_rows: list[dict[str, Any]] = []
     for record in records:
-        advance()
         item_id = existing.get(record.sku)
         if item_id is None:
             new_rows.append({**NEW_ITEM, **record.values, "sku": record.sku})
         elif record.values:
             changed_rows.append({"id": item_id, **record.values})
     ids = dict(existing)
-    for start in range(0, len(new_rows), 1000):
+    if new_rows:
         for item_id, sku in session.execute(
-            insert(Item).returning(Item.id, Item.sku), new_rows[start : start + 1000]
+            insert(ITEMS).returning(ITEMS.c.id, ITEMS.c.sku), new_rows
         ):
             ids[sku] = item_id
     if changed_rows:
@@ -241,12 +313,11 @@ def apply(
                     {"item_id": ids[record.sku], "barcode": barcode.barcode, **values}
                 )
     if new_barcodes:
-        session.execute(insert(ItemBarcode), new_barcodes)
+        session.execute(insert(BARCODES), new_barcodes)
     if changed_barcodes:
         session.execute(update(ItemBarcode), changed_barcodes)
-    applied.created = len(new_rows)
-    applied.updated = len(records) - len(new_rows)
-    return applied
+    applied.created += len(new_rows)
+    applied.updated += len(records) - len(new_rows)
 
 
 def _chunks(values: list[str], size: int = 500) -> list[list[str]]:

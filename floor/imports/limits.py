@@ -26,8 +26,29 @@ def column_type(column: Any) -> TypeEngine[Any]:
     return expression.type
 
 
+# By id() of the model attribute: attributes compare as SQL expressions, not by value, and
+# live as long as their model does. Read for every value of every row, so kept.
+_RANGES: dict[int, tuple[int, int]] = {}
+_LENGTHS: dict[int, int | None] = {}
+
+
 def integer_range(column: Any) -> tuple[int, int]:
     """The smallest and largest whole number the column holds."""
+    found = _RANGES.get(id(column))
+    if found is None:
+        found = _RANGES[id(column)] = _integer_range(column)
+    return found
+
+
+def text_length(column: Any) -> int | None:
+    """How many characters the column holds; None when it has no limit (Text)."""
+    key = id(column)
+    if key not in _LENGTHS:
+        _LENGTHS[key] = _text_length(column)
+    return _LENGTHS[key]
+
+
+def _integer_range(column: Any) -> tuple[int, int]:
     kind = column_type(column)
     if isinstance(kind, BigInteger):
         return INT64
@@ -38,8 +59,7 @@ def integer_range(column: Any) -> tuple[int, int]:
     raise TypeError(f"{column} is not an integer column")
 
 
-def text_length(column: Any) -> int | None:
-    """How many characters the column holds; None when it has no limit (Text)."""
+def _text_length(column: Any) -> int | None:
     kind = column_type(column)
     if not isinstance(kind, String):
         raise TypeError(f"{column} is not a text column")

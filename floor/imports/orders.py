@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from floor.i18n import _
 from floor.imports.fields import Fields
-from floor.imports.problems import ImportProblem
-from floor.imports.source import SourceRow, Table
+from floor.imports.problems import ImportProblem, Problems
+from floor.imports.source import Source, SourceRow
 from floor.models import Address, Item, SalesOrder, SalesOrderLine
 
 REQUIRED_CSV = ("order", "sku", "quantity")
@@ -62,7 +62,7 @@ def clean_postcode(postcode: str) -> str:
     return postcode.lstrip("'").strip()
 
 
-def _missing_columns(table: Table, required: tuple[str, ...]) -> bool:
+def _missing_columns(table: Source, required: tuple[str, ...]) -> bool:
     for name in required:
         if name not in table.columns:
             table.problems.append(
@@ -100,7 +100,7 @@ def _address(f: Fields, names: dict[str, str]) -> dict[str, str] | None:
     return address if any(address.values()) else None
 
 
-def parse_csv(table: Table, advance: Callable[[], None] = lambda: None) -> ParsedOrders:
+def parse_csv(table: Source, advance: Callable[[], None] = lambda: None) -> ParsedOrders:
     parsed = ParsedOrders()
     if _missing_columns(table, REQUIRED_CSV):
         return parsed
@@ -128,7 +128,7 @@ def parse_csv(table: Table, advance: Callable[[], None] = lambda: None) -> Parse
     return parsed
 
 
-def parse_json(table: Table, advance: Callable[[], None] = lambda: None) -> ParsedOrders:
+def parse_json(table: Source, advance: Callable[[], None] = lambda: None) -> ParsedOrders:
     parsed = ParsedOrders()
     problems = table.problems
     seen: dict[str, int] = {}
@@ -181,7 +181,7 @@ def apply(
     warehouse_id: int,
     channel: str,
     records: list[OrderRecord],
-    problems: list[ImportProblem],
+    problems: Problems,
     advance: Callable[[], None] = lambda: None,
 ) -> OrdersApplied:
     items = resolve_skus(session, file, [line for r in records for line in r.lines], problems)
@@ -253,7 +253,7 @@ def apply(
 
 
 def resolve_skus(
-    session: Session, file: str, lines: list[Any], problems: list[ImportProblem]
+    session: Session, file: str, lines: list[Any], problems: Problems
 ) -> dict[str, int]:
     """Item ids of the SKUs `lines` name; a SKU that is not an item is a problem."""
     skus = list(dict.fromkeys(line.sku for line in lines))

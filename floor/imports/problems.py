@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,17 +140,69 @@ def _scalar(value: Any) -> str:
         return _("a number of thousands of digits")
 
 
+MAX_LISTED = 1000
+
+
+class Problems:
+    """The problems found in a file, in the order found. Past `MAX_LISTED` they are only
+    counted, so a file that is wrong on every one of its million lines needs no memory for
+    them; `len()` counts them all."""
+
+    def __init__(self, limit: int = MAX_LISTED) -> None:
+        self.limit = limit
+        self.listed: list[ImportProblem] = []
+        self.count = 0
+
+    def append(self, problem: ImportProblem) -> None:
+        self.count += 1
+        if len(self.listed) < self.limit:
+            self.listed.append(problem)
+
+    def extend(self, problems: Iterable[ImportProblem] | Problems) -> None:
+        if isinstance(problems, Problems):
+            room = max(0, self.limit - len(self.listed))
+            self.listed.extend(problems.listed[:room])
+            self.count += problems.count
+            return
+        for problem in problems:
+            self.append(problem)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __iter__(self) -> Iterator[ImportProblem]:
+        return iter(self.listed)
+
+
 class ImportRejected(InvalidInput):
     """The file has problems: nothing was imported."""
 
-    def __init__(self, file: str, problems: Sequence[ImportProblem]) -> None:
+    def __init__(self, file: str, problems: Iterable[ImportProblem] | Problems) -> None:
         self.file = file
-        self.problems = list(problems)
+        self.problems = sorted(problems, key=lambda p: p.line)
+        total = len(problems) if isinstance(problems, Problems) else len(self.problems)
+        self.unlisted = total - len(self.problems)
         super().__init__(
             ngettext(
                 "Nothing imported: {n} problem in {file}",
                 "Nothing imported: {n} problems in {file}",
-                len(self.problems),
+                total,
                 file=file,
             )
         )
+
+    def lines(self) -> list[str]:
+        """One line per problem, by line in the file, and how many more there are."""
+        lines = [str(problem) for problem in self.problems]
+        if self.unlisted:
+            lines.append(
+                ngettext(
+                    "... and {n} more problem, not listed",
+                    "... and {n} more problems, not listed",
+                    self.unlisted,
+                )
+            )
+        return lines

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from floor.i18n import _
 from floor.imports.fields import Fields
 from floor.imports.orders import resolve_skus
-from floor.imports.problems import ImportProblem
-from floor.imports.source import SourceRow, Table
+from floor.imports.problems import ImportProblem, Problems
+from floor.imports.source import Source, SourceRow
 from floor.models import Item, PurchaseOrder, PurchaseOrderLine, Supplier
 
 REQUIRED_CSV = ("number", "supplier", "sku", "quantity")
@@ -64,7 +64,7 @@ def _line(f: Fields, column_prefix: str = "") -> PurchaseLineRecord | None:
 
 
 def parse_csv(
-    table: Table, advance: Callable[[], None] = lambda: None
+    table: Source, advance: Callable[[], None] = lambda: None
 ) -> list[PurchaseOrderRecord]:
     for name in REQUIRED_CSV:
         if name not in table.columns:
@@ -91,7 +91,7 @@ def parse_csv(
 
 
 def parse_json(
-    table: Table, advance: Callable[[], None] = lambda: None
+    table: Source, advance: Callable[[], None] = lambda: None
 ) -> list[PurchaseOrderRecord]:
     records: list[PurchaseOrderRecord] = []
     seen: dict[str, int] = {}
@@ -134,7 +134,7 @@ def apply(
     file: str,
     warehouse_id: int,
     records: list[PurchaseOrderRecord],
-    problems: list[ImportProblem],
+    problems: Problems,
     advance: Callable[[], None] = lambda: None,
 ) -> PurchaseOrdersApplied:
     items = resolve_skus(session, file, [line for r in records for line in r.lines], problems)

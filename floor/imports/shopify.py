@@ -15,8 +15,8 @@ from floor.i18n import _
 from floor.imports.fields import Fields
 from floor.imports.limits import integer_range
 from floor.imports.orders import ADDRESS, OrderLineRecord, OrderRecord, ParsedOrders, _address
-from floor.imports.problems import ImportProblem
-from floor.imports.source import SourceRow, Table
+from floor.imports.problems import ImportProblem, Problems
+from floor.imports.source import Source, SourceRow
 from floor.models import Item, SalesOrder, SalesOrderLine
 
 SIGNATURE = ("Name", "Lineitem sku", "Lineitem quantity")
@@ -38,7 +38,7 @@ def looks_like_shopify(columns: list[str]) -> bool:
     return all(name in columns for name in SIGNATURE)
 
 
-def parse(table: Table, advance: Callable[[], None] = lambda: None) -> ParsedOrders:
+def parse(table: Source, advance: Callable[[], None] = lambda: None) -> ParsedOrders:
     parsed = ParsedOrders()
     problems = table.problems
     for name in SIGNATURE:
@@ -65,7 +65,7 @@ def parse(table: Table, advance: Callable[[], None] = lambda: None) -> ParsedOrd
 
 
 def _order(
-    file: str, name: str, rows: list[SourceRow], problems: list[ImportProblem], notes: list[str]
+    file: str, name: str, rows: list[SourceRow], problems: Problems, notes: list[str]
 ) -> OrderRecord | None:
     first = Fields(file, rows[0], problems)
     cancelled = first.text("Cancelled at")

@@ -1,27 +1,30 @@
-"""Turning an import file's bytes into rows: UTF-8 decoding, CSV records and JSON records.
+"""An import file as a stream of rows: UTF-8 checked first, then CSV records or JSON records.
 
-Every row keeps the line it started on, so a problem can name it. A JSON file is a list of
-objects (or an object holding that list under the kind's name); each object's line is the
-line its opening brace is on, and its fields are named by their JSON path.
+A file is read as it is needed, a chunk at a time, never whole, so a file of millions of
+rows takes the memory of one batch of rows. Every row keeps the line it started on, so a
+problem can name it. A JSON file is a list of objects (or an object holding that list under
+the kind's name); each object's line is the line its opening brace is on, and its fields
+are named by their JSON path.
+
+A source is read once; an import that reads a file twice (check, then write) opens it twice.
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
-import io
-import json
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from floor.i18n import _
-from floor.imports.problems import ImportProblem
+from floor.imports.problems import ImportProblem, Problems
 
 MAX_ENCODING_PROBLEMS = 10
+CHUNK = 1 << 20  # bytes (UTF-8 check) or characters (JSON) read at a time
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceRow:
     """One record of the file: CSV values by column name, or a JSON object."""
 
@@ -33,280 +36,112 @@ class SourceRow:
         return f"{self.path}.{name}" if self.path else name
 
 
-@dataclass
-class Table:
-    """The rows of a file, the columns its header named (CSV) and the problems found reading it."""
+class Source:
+    """The rows of a file, the columns its header names (CSV), and the problems found reading it.
 
-    file: str
-    rows: list[SourceRow] = field(default_factory=list)
-    columns: list[str] = field(default_factory=list)
-    header_line: int = 1
-    problems: list[ImportProblem] = field(default_factory=list)
+    `rows` is an iterator, to be read once; `problems` fills as it is read.
+    """
 
+    def __init__(self, file: str, path: Path) -> None:
+        self.file = file
+        self.path = path
+        self.columns: list[str] = []
+        self.header_line = 1
+        self.problems = Problems()
 
-def decode(file: str, data: bytes) -> tuple[str, list[ImportProblem]]:
-    """UTF-8 text of `data` (a byte order mark is dropped), or where it is not UTF-8."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError:
-        pass
-    problems: list[ImportProblem] = []
-    start = 0
-    while start < len(data) and len(problems) < MAX_ENCODING_PROBLEMS:
-        try:
-            data[start:].decode("utf-8")
-            break
-        except UnicodeDecodeError as exc:
-            offset = start + exc.start
-            line = data.count(b"\n", 0, offset) + 1
-            problems.append(
-                ImportProblem(
-                    file,
-                    line,
-                    "",
-                    _("UTF-8 text (save the file as UTF-8)"),
-                    _(
-                        "byte 0x{byte:02X} at byte offset {offset}",
-                        byte=data[offset],
-                        offset=offset,
-                    ),
-                    quoted=False,
-                )
-            )
-            start = start + exc.end
-    return "", problems
+    @property
+    def rows(self) -> Iterator[SourceRow]:
+        raise NotImplementedError
 
+    def bytes_read(self) -> int:
+        """How far into the file reading has come, in bytes (for a progress bar)."""
+        raise NotImplementedError
 
-class _Lines:
-    """The lines of a text, keeping those of the record the CSV reader is in the middle of."""
+    def close(self) -> None:
+        raise NotImplementedError
 
-    def __init__(self, lines: Iterable[str]) -> None:
-        self._lines = iter(lines)
-        self.pending: list[str] = []
-
-    def __iter__(self) -> Iterator[str]:
+    def __enter__(self) -> Source:
         return self
 
-    def __next__(self) -> str:
-        line = next(self._lines)
-        self.pending.append(line)
-        return line
-
-    def take(self) -> list[str]:
-        taken, self.pending = self.pending, []
-        return taken
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def unclosed_quote(lines: list[str]) -> tuple[int, int] | None:
-    """(line index, cell index) of a quote the record's lines open and never close, or None.
-
-    Follows the CSV reader's rules: a quote opens a quoted cell only at the start of a cell,
-    and "" inside a quoted cell is one quote.
-    """
-    in_quotes = False
-    at_start = True
-    opened = (0, 0)
-    cell = 0
-    for number, line in enumerate(lines):
-        index = 0
-        while index < len(line):
-            char = line[index]
-            if in_quotes:
-                if char == '"':
-                    if line.startswith('"', index + 1):
-                        index += 1
-                    else:
-                        in_quotes = False
-                        at_start = False
-            elif char == ",":
-                cell += 1
-                at_start = True
-            elif char in "\r\n":
-                cell = 0
-                at_start = True
-            elif char == '"' and at_start:
-                in_quotes = True
-                opened = (number, cell)
-            else:
-                at_start = False
-            index += 1
-    return opened if in_quotes else None
-
-
-def _quote_problem(
-    file: str, first_line: int, lines: list[str], header: list[str] | None, got: str
-) -> ImportProblem | None:
-    found = unclosed_quote(lines)
-    if found is None:
-        return None
-    index, cell = found
-    column = header[cell] if header and cell < len(header) else ""
-    return ImportProblem(
-        file,
-        first_line + index,
-        column,
-        _("a closing quote for the quote opened on this line"),
-        got,
-        False,
-    )
-
-
-def read_csv(file: str, text: str, normalise: Callable[[str], str] = str.strip) -> Table:
-    table = Table(file)
-    lines = _Lines(io.StringIO(text, newline=""))
-    reader = csv.reader(lines)
-    header: list[str] | None = None
-    previous_end = 0
-    last: list[str] = []
-    try:
-        for cells in reader:
-            line = previous_end + 1
-            previous_end = reader.line_num
-            last = lines.take()
-            if header is None:
-                if not any(cell.strip() for cell in cells):
-                    continue
-                header = [normalise(cell) for cell in cells]
-                table.columns = header
-                table.header_line = line
-                for index, name in enumerate(header):
-                    if name and name in header[:index]:
-                        table.problems.append(
-                            ImportProblem(
-                                file, line, name, _("each column named once"), _("it twice"), False
-                            )
+def check_utf8(file: str, path: Path) -> list[ImportProblem]:
+    """Where the file is not UTF-8 (a byte order mark is fine): line and byte offset of each bad
+    byte, up to `MAX_ENCODING_PROBLEMS`. Read a chunk at a time."""
+    problems: list[ImportProblem] = []
+    offset = 0  # of data[0] in the file
+    line = 1  # of data[0]
+    carry = b""
+    with path.open("rb") as stream:
+        while len(problems) < MAX_ENCODING_PROBLEMS:
+            chunk = stream.read(CHUNK)
+            data = carry + chunk
+            if not data:
+                break
+            if offset == 0 and data.startswith(codecs.BOM_UTF8):
+                data, offset = data[len(codecs.BOM_UTF8) :], len(codecs.BOM_UTF8)
+            # Cut before a character that may continue in the next chunk.
+            cut = len(data) if not chunk else _last_boundary(data)
+            block, carry = data[:cut], data[cut:]
+            start = 0
+            while start < len(block) and len(problems) < MAX_ENCODING_PROBLEMS:
+                try:
+                    block[start:].decode("utf-8")
+                    break
+                except UnicodeDecodeError as exc:
+                    bad = start + exc.start
+                    problems.append(
+                        ImportProblem(
+                            file,
+                            line + block.count(b"\n", 0, bad),
+                            "",
+                            _("UTF-8 text (save the file as UTF-8)"),
+                            _(
+                                "byte 0x{byte:02X} at byte offset {offset}",
+                                byte=block[bad],
+                                offset=offset + bad,
+                            ),
+                            quoted=False,
                         )
-                continue
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-                table.problems.append(
-                    ImportProblem(
-                        file,
-                        line,
-                        "",
-                        _("{n} cells, as in the header", n=len(header)),
-                        str(len(cells)),
-                        False,
                     )
-                )
-                continue
-            values = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)}
-            table.rows.append(SourceRow(line, values))
-        # At the end of the file the reader closes a quoted cell without a word: the rows
-        # after an unterminated quote would silently become part of its cell.
-        problem = _quote_problem(
-            file, reader.line_num - len(last) + 1, last, header, _("the end of the file")
-        )
-        if problem:
-            table.problems.append(problem)
-    except csv.Error as exc:
-        problem = _quote_problem(
-            file,
-            previous_end + 1,
-            lines.pending,
-            header,
-            _("no closing quote in the next {n} characters", n=csv.field_size_limit()),
-        )
-        table.problems.append(
-            problem
-            or ImportProblem(file, reader.line_num, "", _("well-formed CSV"), str(exc), False)
-        )
-    if header is None:
-        table.problems.append(
-            ImportProblem(
-                file, 1, "", _("a header row naming the columns"), _("an empty file"), False
-            )
-        )
-    elif not table.rows and not table.problems:
-        table.problems.append(
-            ImportProblem(file, table.header_line + 1, "", _("at least one row after the header"))
-        )
-    return table
+                    start += exc.end
+            line += block.count(b"\n")
+            offset += len(block)
+            if not chunk:
+                break
+    return problems
 
 
-def _line_at(text: str, index: int) -> int:
-    return text.count("\n", 0, index) + 1
+def _last_boundary(data: bytes) -> int:
+    """Index of the last place in `data` where a UTF-8 character may start (before up to
+    three continuation bytes at the end)."""
+    index = len(data)
+    for back in range(1, min(4, len(data)) + 1):
+        if data[-back] & 0xC0 != 0x80:  # not a continuation byte
+            index = len(data) - back
+            break
+    return index if index > 0 else len(data)
 
 
-def _skip_space(text: str, index: int) -> int:
-    while index < len(text) and text[index] in " \t\r\n":
-        index += 1
-    return index
+def open_source(file: str, path: Path, fmt: str, list_key: str) -> Source:
+    """The rows of `path`: CSV (also the Shopify export) or JSON (its list under `list_key`)."""
+    from floor.imports.source_csv import CsvSource
+    from floor.imports.source_json import JsonSource
+
+    if fmt == "json":
+        return JsonSource(file, path, list_key)
+    return CsvSource(file, path)
 
 
-def read_json(file: str, text: str, list_key: str) -> Table:
-    """Records of a JSON list (top level, or under `list_key` of a top-level object)."""
-    table = Table(file)
-    if not text.strip():
-        table.problems.append(
-            ImportProblem(file, 1, "", _("a JSON list of records"), _("an empty file"), False)
-        )
-        return table
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        table.problems.append(
-            ImportProblem(
-                file,
-                exc.lineno,
-                "",
-                _("valid JSON"),
-                _("{message} at column {column}", message=exc.msg, column=exc.colno),
-                False,
-            )
-        )
-        return table
-    decoder = json.JSONDecoder()
-    index = _skip_space(text, 0)
-    prefix = ""
-    if text[index] == "{":
-        index = _find_key(decoder, text, index, list_key)
-        prefix = list_key
-        if index < 0:
-            table.problems.append(
-                ImportProblem(file, 1, list_key, _("a list of records under {key}", key=list_key))
-            )
-            return table
-    if text[index] != "[":
-        table.problems.append(
-            ImportProblem(file, _line_at(text, index), "", _("a JSON list of records"))
-        )
-        return table
-    index = _skip_space(text, index + 1)
-    position = 0
-    while index < len(text) and text[index] != "]":
-        line = _line_at(text, index)
-        value, index = decoder.raw_decode(text, index)
-        path = f"{prefix}[{position}]"
-        if isinstance(value, dict):
-            table.rows.append(SourceRow(line, value, path))
-        else:
-            table.problems.append(
-                ImportProblem(file, line, path, _("an object"), json.dumps(value)[:40])
-            )
-        position += 1
-        index = _skip_space(text, index)
-        if index < len(text) and text[index] == ",":
-            index = _skip_space(text, index + 1)
-    if not table.rows and not table.problems:
-        table.problems.append(ImportProblem(file, 1, "", _("at least one record")))
-    return table
-
-
-def _find_key(decoder: json.JSONDecoder, text: str, index: int, key: str) -> int:
-    """Index of the value of `key` in the object starting at `index`, or -1."""
-    index = _skip_space(text, index + 1)
-    while index < len(text) and text[index] != "}":
-        name, index = decoder.raw_decode(text, index)
-        index = _skip_space(text, index)
-        index = _skip_space(text, index + 1)  # the colon
-        if name == key:
-            return index
-        _value, index = decoder.raw_decode(text, index)
-        index = _skip_space(text, index)
-        if text[index] == ",":
-            index = _skip_space(text, index + 1)
-    return -1
+def batches(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
+    """`rows` in lists of `size` (the last one shorter)."""
+    batch: list[SourceRow] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
