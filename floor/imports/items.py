@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from floor.driver_sql import DriverStatement, cursor_of
 from floor.i18n import _
 from floor.imports.fields import Fields, check_barcode
 from floor.imports.problems import ImportProblem, Problems
@@ -26,8 +27,6 @@ from floor.imports.scratch import FirstSeen, Spool
 from floor.imports.source import Source, SourceRow, batches
 from floor.models import Item, ItemBarcode
 
-ITEMS = Item.__table__
-BARCODES = ItemBarcode.__table__
 REQUIRED = ("sku",)
 TEXT = {"description": Item.description, "uom": Item.uom, "item_class": Item.item_class}
 NUMBERS = ("weight_kg", "length_mm", "width_mm", "height_mm", "over_receipt_pct")
@@ -54,6 +53,22 @@ NEW_ITEM: dict[str, Any] = {
 
 
 BATCH = 1000  # rows checked, then written, at a time
+# A column added to the model later with a plain Python default gets it here too (the
+# driver statement applies no defaults of its own).
+NEW_ITEM.update(
+    {
+        column.name: column.default.arg
+        for column in Item.__table__.columns
+        if column.name not in NEW_ITEM
+        and column.name not in ("id", "sku")
+        and column.default is not None
+        and column.default.is_scalar
+    }
+)
+INSERT_ITEM = DriverStatement(insert(Item.__table__), [*NEW_ITEM, "sku"])
+INSERT_BARCODE = DriverStatement(
+    insert(ItemBarcode.__table__), ["item_id", "barcode", "pack_level", "units"]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,9 +298,11 @@ def _apply(
                 )
     if problems:
         return
-    # Core statements on the tables rather than ORM objects: a file may hold millions.
+    # Inserts on the driver (executemany of one compiled statement) rather than ORM objects
+    # or SQLAlchemy's multi-row VALUES: a file may hold millions of items.
     new_rows: list[dict[str, Any]] = []
     changed_rows: list[dict[str, Any]] = []
+    with_barcodes = {record.sku for record in records if record.barcodes}
     for record in records:
         item_id = existing.get(record.sku)
         if item_id is None:
@@ -294,10 +311,17 @@ def _apply(
             changed_rows.append({"id": item_id, **record.values})
     ids = dict(existing)
     if new_rows:
-        for item_id, sku in session.execute(
-            insert(ITEMS).returning(ITEMS.c.id, ITEMS.c.sku), new_rows
-        ):
-            ids[sku] = item_id
+        cursor, conn = cursor_of(session)
+        try:
+            INSERT_ITEM.execute_many(cursor, conn, new_rows)
+        finally:
+            cursor.close()
+        new_skus = [r["sku"] for r in new_rows if r["sku"] in with_barcodes]
+        for chunk in _chunks(new_skus):
+            for sku, item_id in session.execute(
+                select(Item.sku, Item.id).where(Item.sku.in_(chunk))
+            ):
+                ids[sku] = item_id
     if changed_rows:
         session.execute(update(Item), changed_rows)
     new_barcodes: list[dict[str, Any]] = []
@@ -313,7 +337,11 @@ def _apply(
                     {"item_id": ids[record.sku], "barcode": barcode.barcode, **values}
                 )
     if new_barcodes:
-        session.execute(insert(BARCODES), new_barcodes)
+        cursor, conn = cursor_of(session)
+        try:
+            INSERT_BARCODE.execute_many(cursor, conn, new_barcodes)
+        finally:
+            cursor.close()
     if changed_barcodes:
         session.execute(update(ItemBarcode), changed_barcodes)
     applied.created += len(new_rows)
