@@ -9,7 +9,6 @@ does not resolve; every problem is reported, each with file, line and column.
 
 from __future__ import annotations
 
-import contextlib
 import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -116,8 +115,7 @@ def run_import(
         raise ImportRejected(file, problems)
     list_key = kind.replace("-", "_")
     size = path.stat().st_size
-    with contextlib.ExitStack() as scratch:
-        spool = scratch.enter_context(Spool())
+    with Spool() as spool:
         with open_source(file, path, fmt, list_key) as source:
             if source.problems:  # the header
                 raise ImportRejected(file, source.problems)
