@@ -77,8 +77,8 @@ def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
         )
     except ImportRejected as exc:
         progress.finish()
-        for problem in exc.problems:
-            print(problem, file=ctx.err)
+        for line in exc.lines():
+            print(line, file=ctx.err)
         raise CommandError(str(exc)) from None
     except FloorError as exc:
         progress.finish()

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from floor.i18n import _
 from floor.imports.fields import Fields, check_barcode
-from floor.imports.problems import ImportProblem
-from floor.imports.source import Table
+from floor.imports.problems import ImportProblem, Problems
+from floor.imports.source import Source
 from floor.models import CartonType, Item, ItemBarcode
 from floor.stock.catalog import barcode_forms
 
@@ -39,7 +39,7 @@ class CartonTypeRecord:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def parse(table: Table, advance: Callable[[], None] = lambda: None) -> list[CartonTypeRecord]:
+def parse(table: Source, advance: Callable[[], None] = lambda: None) -> list[CartonTypeRecord]:
     problems = table.problems
     if table.columns:
         for name in REQUIRED:
@@ -82,12 +82,12 @@ def parse(table: Table, advance: Callable[[], None] = lambda: None) -> list[Cart
 
 def _parse_row(f: Fields) -> CartonTypeRecord | None:
     before = len(f.problems)
-    code = f.text("code", required=True, max_length=40)
-    values: dict[str, Any] = {"description": f.text("description", max_length=200)}
+    code = f.text("code", CartonType.code, required=True)
+    values: dict[str, Any] = {"description": f.text("description", CartonType.description)}
     for name in SIZES:
-        values[name] = f.integer(name, required=True, minimum=1)
-    heaviest = f.integer("max_weight_g", required=True, minimum=1)
-    tare = f.integer("tare_weight_g", required=True, minimum=0)
+        values[name] = f.integer(name, getattr(CartonType, name), required=True, minimum=1)
+    heaviest = f.integer("max_weight_g", CartonType.max_weight_g, required=True, minimum=1)
+    tare = f.integer("tare_weight_g", CartonType.tare_weight_g, required=True, minimum=0)
     if heaviest is not None and tare is not None and tare >= heaviest:
         f.problem(
             "tare_weight_g",
@@ -96,7 +96,7 @@ def _parse_row(f: Fields) -> CartonTypeRecord | None:
         )
     values["max_weight_g"], values["tare_weight_g"] = heaviest, tare
     name = "barcode" if f.given("barcode") else "code"
-    barcode = f.text("barcode", max_length=64) if name == "barcode" else code
+    barcode = f.text("barcode", CartonType.barcode) if name == "barcode" else code
     if barcode:
         check_barcode(f, name, barcode)
     if len(f.problems) > before:
@@ -116,7 +116,7 @@ def apply(
     session: Session,
     file: str,
     records: list[CartonTypeRecord],
-    problems: list[ImportProblem],
+    problems: Problems,
     advance: Callable[[], None] = lambda: None,
 ) -> CartonTypesApplied:
     """Create or update every record; a barcode of another carton type or an item is a

@@ -7,12 +7,14 @@ value is "not given" (None), never zero or false.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from typing import Any
 
 from floor.gs1 import is_valid_gs1_number
 from floor.i18n import _
-from floor.imports.problems import ImportProblem
+from floor.imports.limits import has_lone_surrogate, has_nul, integer_range, text_length
+from floor.imports.problems import ImportProblem, Problems, preview
 from floor.imports.source import SourceRow
 
 TRUE = {"1", "true", "yes", "y", "t", "on", "x"}
@@ -23,7 +25,7 @@ GTIN_LENGTHS = (8, 12, 13, 14)
 class Fields:
     """Typed access to the values of `row`; problems go to `problems`."""
 
-    def __init__(self, file: str, row: SourceRow, problems: list[ImportProblem]) -> None:
+    def __init__(self, file: str, row: SourceRow, problems: Problems | list[ImportProblem]) -> None:
         self.file = file
         self.row = row
         self.problems = problems
@@ -33,10 +35,14 @@ class Fields:
         return self.row.line
 
     def problem(self, name: str, expected: str, got: Any = None) -> None:
-        shown = None if got is None else (got if isinstance(got, str) else repr(got))
-        self.problems.append(
-            ImportProblem(self.file, self.row.line, self.row.column(name), expected, shown)
-        )
+        """A problem with column `name`; `got` is text as written, or a JSON value."""
+        if got is None or isinstance(got, str):
+            problem = ImportProblem(self.file, self.row.line, self.row.column(name), expected, got)
+        else:
+            problem = ImportProblem(
+                self.file, self.row.line, self.row.column(name), expected, preview(got), False
+            )
+        self.problems.append(problem)
 
     def raw(self, name: str) -> Any:
         value = self.row.values.get(name)
@@ -51,24 +57,36 @@ class Fields:
     def has_column(self, name: str) -> bool:
         return name in self.row.values
 
-    def text(self, name: str, *, required: bool = False, max_length: int | None = None) -> str:
+    def text(self, name: str, column: Any = None, *, required: bool = False) -> str:
+        """Text for `column` (a model attribute: its length is the limit), or "" with a problem."""
         value = self.raw(name)
         if value is None:
             if required:
                 self.problem(name, _("a value"), "")
             return ""
-        if not isinstance(value, str | int) or isinstance(value, bool):
+        if type(value) is str:
+            text = value
+        elif isinstance(value, int) and not isinstance(value, bool):
+            text = str(value)
+        else:
             self.problem(name, _("text"), value)
             return ""
-        text = str(value)
+        max_length = None if column is None else text_length(column)
         if max_length is not None and len(text) > max_length:
             self.problem(name, _("at most {n} characters", n=max_length), text)
+            return ""
+        if has_nul(text):
+            self.problem(name, _("text without NUL characters"), text)
+            return ""
+        if not text.isascii() and has_lone_surrogate(text):
+            self.problem(name, _("Unicode text (a lone surrogate is not a character)"), text)
             return ""
         return text
 
     def integer(
-        self, name: str, *, required: bool = False, minimum: int | None = None
+        self, name: str, column: Any, *, required: bool = False, minimum: int | None = None
     ) -> int | None:
+        """A whole number that fits `column` (a model attribute), at least `minimum`."""
         value = self.raw(name)
         if value is None:
             if required:
@@ -87,13 +105,9 @@ class Fields:
         if number is None:
             self.problem(name, _("a whole number"), value)
             return None
-        if minimum is not None and number < minimum:
-            if minimum == 1:
-                self.problem(name, _("a whole number above zero"), value)
-            elif minimum == 0:
-                self.problem(name, _("a whole number, zero or more"), value)
-            else:
-                self.problem(name, _("a whole number of at least {n}", n=minimum), value)
+        problem = range_problem(number, column, minimum)
+        if problem:
+            self.problem(name, problem, value)
             return None
         return number
 
@@ -109,7 +123,7 @@ class Fields:
                 number = float(value.replace(",", ".")) if value.count(",") <= 1 else None
             except ValueError:
                 number = None
-        if number is None or number != number:  # NaN
+        if number is None or not math.isfinite(number):
             self.problem(name, _("a number"), value)
             return None
         if minimum is not None and number < minimum:
@@ -185,7 +199,20 @@ def check_barcode(fields: Fields, name: str, barcode: str) -> bool:
     if looks_like_gtin and not is_valid_gs1_number(barcode):
         fields.problem(name, _("a GTIN with a valid check digit"), barcode)
         return False
-    if len(barcode) > 64:
-        fields.problem(name, _("at most {n} characters", n=64), barcode)
-        return False
     return True
+
+
+def range_problem(number: int, column: Any, minimum: int | None = None) -> str | None:
+    """What was expected when `number` does not fit `column` or is below `minimum`; else None."""
+    low, high = integer_range(column)
+    if minimum is not None and number < minimum:
+        if minimum == 1:
+            return _("a whole number above zero")
+        if minimum == 0:
+            return _("a whole number, zero or more")
+        return _("a whole number of at least {n}", n=minimum)
+    if number < low:
+        return _("a whole number of at least {n}", n=low)
+    if number > high:
+        return _("a whole number of at most {n}", n=high)
+    return None

@@ -1,4 +1,5 @@
-"""Locations: read location rows into records, then create or update them in one warehouse.
+"""Locations: check every location row, then create or update them in one warehouse, a batch
+of rows at a time (the checked records wait in a scratch file, see `floor.imports.scratch`).
 
 The zone is named by its code and must exist in the warehouse. The check digit is computed
 with `floor.gs1.location_check_digits` when the file gives none.
@@ -16,49 +17,94 @@ from sqlalchemy.orm import Session
 from floor.gs1 import location_check_digits
 from floor.i18n import _
 from floor.imports.fields import Fields
-from floor.imports.problems import ImportProblem
-from floor.imports.source import Table
+from floor.imports.problems import ImportProblem, Problems
+from floor.imports.scratch import FirstSeen, Spool
+from floor.imports.source import Source, SourceRow, batches
 from floor.models import Location, LocationKind, Zone
 
 REQUIRED = ("code",)
-INTEGERS = ("aisle", "bay", "level", "block")
+INTEGERS = {
+    "aisle": Location.aisle,
+    "bay": Location.bay,
+    "level": Location.level,
+    "block": Location.block,
+}
 NUMBERS = ("position", "capacity_volume_l", "capacity_weight_kg")
 FLAGS = ("pickable", "blocked")
 
 
-@dataclass
+BATCH = 1000
+
+
+@dataclass(slots=True)
 class LocationRecord:
     line: int
     code: str
+    code_column: str
     zone: str = ""
+    zone_column: str = ""
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def parse(table: Table, advance: Callable[[], None] = lambda: None) -> list[LocationRecord]:
-    problems = table.problems
-    if table.columns:
-        for name in REQUIRED:
-            if name not in table.columns:
-                problems.append(
-                    ImportProblem(
-                        table.file, table.header_line, name, _("a column named {name}", name=name)
-                    )
+def check(source: Source, spool: Spool, step: Callable[[int], None] = lambda n: None) -> None:
+    """First pass: every row read and checked, codes once in the file (not case-sensitive);
+    nothing written. Problems go to `source.problems`, checked records to `spool`."""
+    for name in REQUIRED:
+        if source.columns and name not in source.columns:
+            source.problems.append(
+                ImportProblem(
+                    source.file, source.header_line, name, _("a column named {name}", name=name)
                 )
-        if problems:
-            return []
+            )
+    if source.problems:
+        return
+    with FirstSeen() as codes:
+        for batch in batches(source.rows, BATCH):
+            records = parse_rows(source, batch)
+            firsts = codes.add([(r.code.upper(), r.line) for r in records])
+            for record, first in zip(records, firsts, strict=True):
+                if first is not None:
+                    source.problems.append(
+                        ImportProblem(
+                            source.file,
+                            record.line,
+                            record.code_column,
+                            _("a code not already on line {line}", line=first),
+                            record.code,
+                        )
+                    )
+            if not source.problems:
+                spool.add([_plain(record) for record in records])
+            step(len(batch))
+
+
+def _plain(record: LocationRecord) -> tuple[Any, ...]:
+    return (
+        record.line,
+        record.code,
+        record.code_column,
+        record.zone,
+        record.zone_column,
+        record.values,
+    )
+
+
+def parse_rows(source: Source, rows: list[SourceRow]) -> list[LocationRecord]:
+    """The records of `rows` that have no problem; problems go to `source.problems`."""
+    problems = source.problems
     records: list[LocationRecord] = []
-    seen: dict[str, int] = {}
-    for row in table.rows:
-        advance()
-        f = Fields(table.file, row, problems)
+    for row in rows:
+        f = Fields(source.file, row, problems)
         before = len(problems)
-        code = f.text("code", required=True, max_length=40)
-        record = LocationRecord(row.line, code, f.text("zone", max_length=20))
+        code = f.text("code", Location.code, required=True)
+        record = LocationRecord(
+            row.line, code, row.column("code"), f.text("zone", Zone.code), row.column("zone")
+        )
         values = record.values
         if f.given("kind"):
             values["kind"] = f.choice("kind", [k.value for k in LocationKind])
         if f.given("check_digit"):
-            digits = f.text("check_digit", max_length=4)
+            digits = f.text("check_digit", Location.check_digit)
             if digits and not (digits.isascii() and digits.isdigit()):
                 f.problem("check_digit", _("digits"), digits)
             values["check_digit"] = digits
@@ -67,25 +113,20 @@ def parse(table: Table, advance: Callable[[], None] = lambda: None) -> list[Loca
             if side not in ("L", "R"):
                 f.problem("side", _("L or R"), side)
             values["side"] = side
-        for name in INTEGERS:
+        for name, column in INTEGERS.items():
             if f.given(name):
-                values[name] = f.integer(name, minimum=0)
+                values[name] = f.integer(name, column, minimum=0)
         for name in NUMBERS:
             if f.given(name):
                 values[name] = f.number(name)
         capacity = "capacity_units" if f.given("capacity_units") else "capacity"
         if f.given(capacity):
-            values["capacity_units"] = f.integer(capacity, minimum=0)
+            values["capacity_units"] = f.integer(capacity, Location.capacity_units, minimum=0)
         for name in FLAGS:
             if f.given(name):
                 values[name] = f.flag(name)
-        if len(problems) > before:
-            continue
-        if code.upper() in seen:
-            f.problem("code", _("a code not already on line {line}", line=seen[code.upper()]), code)
-            continue
-        seen[code.upper()] = row.line
-        records.append(record)
+        if len(problems) == before:
+            records.append(record)
     return records
 
 
@@ -95,42 +136,63 @@ class LocationsApplied:
     updated: int = 0
 
 
-def apply(
+def write(
     session: Session,
     file: str,
     warehouse_id: int,
-    records: list[LocationRecord],
-    problems: list[ImportProblem],
-    advance: Callable[[], None] = lambda: None,
+    spool: Spool,
+    problems: Problems,
+    step: Callable[[int], None] = lambda n: None,
 ) -> LocationsApplied:
+    """Second pass: create or update the checked records, a batch at a time, in the
+    session's transaction. A zone the warehouse does not have is a problem; once there is
+    one, nothing more is written, the rest only checked (the caller rolls back)."""
     zones = {
         code.upper(): zone_id
         for zone_id, code in session.execute(
             select(Zone.id, Zone.code).where(Zone.warehouse_id == warehouse_id)
         )
     }
-    for record in records:
-        if record.zone and record.zone.upper() not in zones:
-            problems.append(
-                ImportProblem(
-                    file,
-                    record.line,
-                    "zone",
-                    _("a zone of this warehouse ({zones})", zones=", ".join(sorted(zones)) or "-"),
-                    record.zone,
+    applied = LocationsApplied()
+    for batch in spool:
+        records = [LocationRecord(*plain) for plain in batch]
+        for record in records:
+            if record.zone and record.zone.upper() not in zones:
+                problems.append(
+                    ImportProblem(
+                        file,
+                        record.line,
+                        record.zone_column,
+                        _(
+                            "a zone of this warehouse ({zones})",
+                            zones=", ".join(sorted(zones)) or "-",
+                        ),
+                        record.zone,
+                    )
                 )
-            )
-    if problems:
-        return LocationsApplied()
+        if not problems:
+            _apply(session, warehouse_id, zones, records, applied)
+        step(len(batch))
+    return applied
+
+
+def _apply(
+    session: Session,
+    warehouse_id: int,
+    zones: dict[str, int],
+    records: list[LocationRecord],
+    applied: LocationsApplied,
+) -> None:
     existing = {
         location.code: location
         for location in session.scalars(
-            select(Location).where(Location.warehouse_id == warehouse_id)
+            select(Location).where(
+                Location.warehouse_id == warehouse_id,
+                Location.code.in_({record.code for record in records}),
+            )
         )
     }
-    applied = LocationsApplied()
     for record in records:
-        advance()
         location = existing.get(record.code)
         if location is None:
             location = Location(warehouse_id=warehouse_id, code=record.code)
@@ -145,4 +207,4 @@ def apply(
         if not location.check_digit:
             location.check_digit = location_check_digits(record.code)
     session.flush()
-    return applied
+    session.expunge_all()  # written: the next batch needs none of these objects

@@ -15,21 +15,21 @@ from sqlalchemy.orm import Session
 
 from floor.i18n import _
 from floor.imports.fields import Fields
-from floor.imports.problems import ImportProblem
-from floor.imports.source import SourceRow, Table
+from floor.imports.problems import ImportProblem, Problems
+from floor.imports.source import Source, SourceRow
 from floor.models import Address, Item, SalesOrder, SalesOrderLine
 
 REQUIRED_CSV = ("order", "sku", "quantity")
 ADDRESS = {
-    "name": 200,
-    "company": 200,
-    "line1": 300,
-    "line2": 300,
-    "city": 120,
-    "postcode": 20,
-    "province": 60,
-    "phone": 40,
-    "email": 200,
+    "name": Address.name,
+    "company": Address.company,
+    "line1": Address.line1,
+    "line2": Address.line2,
+    "city": Address.city,
+    "postcode": Address.postcode,
+    "province": Address.province,
+    "phone": Address.phone,
+    "email": Address.email,
 }
 
 
@@ -62,7 +62,7 @@ def clean_postcode(postcode: str) -> str:
     return postcode.lstrip("'").strip()
 
 
-def _missing_columns(table: Table, required: tuple[str, ...]) -> bool:
+def _missing_columns(table: Source, required: tuple[str, ...]) -> bool:
     for name in required:
         if name not in table.columns:
             table.problems.append(
@@ -75,13 +75,13 @@ def _missing_columns(table: Table, required: tuple[str, ...]) -> bool:
 
 def _order_values(f: Fields) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for name, length in (("carrier", 40), ("service", 40)):
+    for name, column in (("carrier", SalesOrder.carrier), ("service", SalesOrder.service)):
         if f.given(name):
-            values[name] = f.text(name, max_length=length)
+            values[name] = f.text(name, column)
     if f.given("notes"):
-        values["notes"] = f.text("notes")
+        values["notes"] = f.text("notes", SalesOrder.notes)
     if f.given("priority"):
-        values["priority"] = f.integer("priority", minimum=0)
+        values["priority"] = f.integer("priority", SalesOrder.priority, minimum=0)
     if f.given("ship_by"):
         values["ship_by"] = f.date("ship_by")
     return values
@@ -94,13 +94,13 @@ def _address(f: Fields, names: dict[str, str]) -> dict[str, str] | None:
         if part == "country":
             address[part] = f.country(column)
         else:
-            address[part] = f.text(column, max_length=ADDRESS[part])
+            address[part] = f.text(column, ADDRESS[part])
     if "postcode" in address:
         address["postcode"] = clean_postcode(address["postcode"])
     return address if any(address.values()) else None
 
 
-def parse_csv(table: Table, advance: Callable[[], None] = lambda: None) -> ParsedOrders:
+def parse_csv(table: Source, advance: Callable[[], None] = lambda: None) -> ParsedOrders:
     parsed = ParsedOrders()
     if _missing_columns(table, REQUIRED_CSV):
         return parsed
@@ -110,14 +110,14 @@ def parse_csv(table: Table, advance: Callable[[], None] = lambda: None) -> Parse
     for row in table.rows:
         advance()
         f = Fields(table.file, row, problems)
-        number = f.text("order", required=True, max_length=40)
-        sku = f.text("sku", required=True, max_length=64)
-        quantity = f.integer("quantity", required=True, minimum=1)
+        number = f.text("order", SalesOrder.number, required=True)
+        sku = f.text("sku", Item.sku, required=True)
+        quantity = f.integer("quantity", SalesOrderLine.quantity_ordered, required=True, minimum=1)
         if not number:
             continue
         record = by_number.get(number)
         if record is None:
-            external_ref = f.text("external_ref", max_length=80) or number
+            external_ref = f.text("external_ref", SalesOrder.external_ref) or number
             record = OrderRecord(
                 row.line, number, external_ref, _order_values(f), _address(f, ship)
             )
@@ -128,15 +128,15 @@ def parse_csv(table: Table, advance: Callable[[], None] = lambda: None) -> Parse
     return parsed
 
 
-def parse_json(table: Table, advance: Callable[[], None] = lambda: None) -> ParsedOrders:
+def parse_json(table: Source, advance: Callable[[], None] = lambda: None) -> ParsedOrders:
     parsed = ParsedOrders()
     problems = table.problems
     seen: dict[str, int] = {}
     for row in table.rows:
         advance()
         f = Fields(table.file, row, problems)
-        number = f.text("number", required=True, max_length=40)
-        external_ref = f.text("external_ref", max_length=80) or number
+        number = f.text("number", SalesOrder.number, required=True)
+        external_ref = f.text("external_ref", SalesOrder.external_ref) or number
         record = OrderRecord(row.line, number, external_ref, _order_values(f))
         ship_to = row.values.get("ship_to")
         if isinstance(ship_to, dict):
@@ -154,8 +154,10 @@ def parse_json(table: Table, advance: Callable[[], None] = lambda: None) -> Pars
                 f.problem(f"lines[{index}]", _("an object with sku and quantity"), entry)
                 continue
             sub = Fields(table.file, SourceRow(row.line, entry, path), problems)
-            sku = sub.text("sku", required=True, max_length=64)
-            quantity = sub.integer("quantity", required=True, minimum=1)
+            sku = sub.text("sku", Item.sku, required=True)
+            quantity = sub.integer(
+                "quantity", SalesOrderLine.quantity_ordered, required=True, minimum=1
+            )
             if sku and quantity:
                 record.lines.append(OrderLineRecord(row.line, f"{path}.sku", sku, quantity))
         if number in seen:
@@ -179,7 +181,7 @@ def apply(
     warehouse_id: int,
     channel: str,
     records: list[OrderRecord],
-    problems: list[ImportProblem],
+    problems: Problems,
     advance: Callable[[], None] = lambda: None,
 ) -> OrdersApplied:
     items = resolve_skus(session, file, [line for r in records for line in r.lines], problems)
@@ -251,7 +253,7 @@ def apply(
 
 
 def resolve_skus(
-    session: Session, file: str, lines: list[Any], problems: list[ImportProblem]
+    session: Session, file: str, lines: list[Any], problems: Problems
 ) -> dict[str, int]:
     """Item ids of the SKUs `lines` name; a SKU that is not an item is a problem."""
     skus = list(dict.fromkeys(line.sku for line in lines))

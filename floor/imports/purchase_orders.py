@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from floor.i18n import _
 from floor.imports.fields import Fields
 from floor.imports.orders import resolve_skus
-from floor.imports.problems import ImportProblem
-from floor.imports.source import SourceRow, Table
-from floor.models import PurchaseOrder, PurchaseOrderLine, Supplier
+from floor.imports.problems import ImportProblem, Problems
+from floor.imports.source import Source, SourceRow
+from floor.models import Item, PurchaseOrder, PurchaseOrderLine, Supplier
 
 REQUIRED_CSV = ("number", "supplier", "sku", "quantity")
 
@@ -47,24 +47,24 @@ def _header(f: Fields, line: int, number: str) -> PurchaseOrderRecord:
     return PurchaseOrderRecord(
         line,
         number,
-        f.text("supplier", required=True, max_length=40),
-        f.text("supplier_name", max_length=200),
+        f.text("supplier", Supplier.code, required=True),
+        f.text("supplier_name", Supplier.name),
         f.choice("kind", ("po", "asn")) or "po",
         f.date("expected_on"),
     )
 
 
 def _line(f: Fields, column_prefix: str = "") -> PurchaseLineRecord | None:
-    sku = f.text("sku", required=True, max_length=64)
-    quantity = f.integer("quantity", required=True, minimum=1)
-    lot = f.text("lot", max_length=40)
+    sku = f.text("sku", Item.sku, required=True)
+    quantity = f.integer("quantity", PurchaseOrderLine.quantity_ordered, required=True, minimum=1)
+    lot = f.text("lot", PurchaseOrderLine.lot)
     if sku and quantity:
         return PurchaseLineRecord(f.line, f"{column_prefix}sku", sku, quantity, lot)
     return None
 
 
 def parse_csv(
-    table: Table, advance: Callable[[], None] = lambda: None
+    table: Source, advance: Callable[[], None] = lambda: None
 ) -> list[PurchaseOrderRecord]:
     for name in REQUIRED_CSV:
         if name not in table.columns:
@@ -79,7 +79,7 @@ def parse_csv(
     for row in table.rows:
         advance()
         f = Fields(table.file, row, table.problems)
-        number = f.text("number", required=True, max_length=40)
+        number = f.text("number", PurchaseOrder.number, required=True)
         if not number:
             continue
         if number not in by_number:
@@ -91,14 +91,14 @@ def parse_csv(
 
 
 def parse_json(
-    table: Table, advance: Callable[[], None] = lambda: None
+    table: Source, advance: Callable[[], None] = lambda: None
 ) -> list[PurchaseOrderRecord]:
     records: list[PurchaseOrderRecord] = []
     seen: dict[str, int] = {}
     for row in table.rows:
         advance()
         f = Fields(table.file, row, table.problems)
-        number = f.text("number", required=True, max_length=40)
+        number = f.text("number", PurchaseOrder.number, required=True)
         record = _header(f, row.line, number)
         lines = row.values.get("lines")
         if not isinstance(lines, list) or not lines:
@@ -134,7 +134,7 @@ def apply(
     file: str,
     warehouse_id: int,
     records: list[PurchaseOrderRecord],
-    problems: list[ImportProblem],
+    problems: Problems,
     advance: Callable[[], None] = lambda: None,
 ) -> PurchaseOrdersApplied:
     items = resolve_skus(session, file, [line for r in records for line in r.lines], problems)

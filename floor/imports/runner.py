@@ -1,23 +1,33 @@
 """Running one import: read and check the whole file, then write it all in one transaction.
 
+The file is read as a stream; items and locations are checked and written a batch at a
+time, so memory does not grow with the file.
+
 Nothing is written when any row has a problem or any reference (SKU, zone, warehouse)
 does not resolve; every problem is reported, each with file, line and column.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from floor.db import transaction
+from floor.errors import InvalidInput
 from floor.i18n import _, ngettext
 from floor.imports import carton_types, items, locations, orders, purchase_orders, shopify
-from floor.imports.problems import ImportProblem, ImportRejected
+from floor.imports.limits import text_length
+from floor.imports.problems import ImportProblem, ImportRejected, Problems, show
 from floor.imports.progress import Progress
-from floor.imports.source import SourceRow, Table, decode, read_csv, read_json
+from floor.imports.scratch import Spool
+from floor.imports.source import Source, check_utf8, open_source
+from floor.imports.source_csv import CsvSource
+from floor.models import SalesOrder
 from floor.stock.stock_report import find_warehouse
 
 KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types")
@@ -78,14 +88,6 @@ def detect_format(file: str, path: Path, fmt: str | None) -> str:
     )
 
 
-def _lower_columns(table: Table) -> Table:
-    return replace(
-        table,
-        columns=[c.lower() for c in table.columns],
-        rows=[SourceRow(r.line, {k.lower(): v for k, v in r.values.items()}) for r in table.rows],
-    )
-
-
 def run_import(
     engine: Engine,
     kind: str,
@@ -97,81 +99,116 @@ def run_import(
     progress: Progress | None = None,
     file_name: str | None = None,
 ) -> ImportOutcome:
-    """Import `path` as `kind`; raises ImportRejected (nothing written) when it has problems."""
+    """Import `path` as `kind`; raises ImportRejected (nothing written) when it has problems.
+
+    First pass: the file is read and every row checked, with no database. Second pass, only
+    when the first found no problem: in one transaction, references are resolved and the
+    records written. Items and locations go a batch at a time, their checked records
+    waiting in a scratch file; orders and purchase orders are grouped by number, so their
+    records are kept in memory.
+    """
     file = file_name or str(path)
-    bar = progress or Progress(open_null(), enabled=False)
+    bar = progress or Progress(io.StringIO(), enabled=False)
     fmt = detect_format(file, path, fmt)
-    text, problems = decode(file, path.read_bytes())
+    problems = check_utf8(file, path)
     if problems:
         raise ImportRejected(file, problems)
     list_key = kind.replace("-", "_")
-    table = read_json(file, text, list_key) if fmt == "json" else read_csv(file, text)
-    if table.problems:
-        raise ImportRejected(file, table.problems)
-    if fmt == "csv" and kind == "orders" and shopify.looks_like_shopify(table.columns):
-        fmt = "shopify"
-    if fmt == "shopify" and kind != "orders":
-        raise ImportRejected(
-            file, [ImportProblem(file, 1, "", _("--format shopify only with orders"), kind)]
+    size = path.stat().st_size
+    with Spool() as spool:
+        with open_source(file, path, fmt, list_key) as source:
+            if source.problems:  # the header
+                raise ImportRejected(file, source.problems)
+            if fmt == "csv" and kind == "orders" and shopify.looks_like_shopify(source.columns):
+                fmt = "shopify"
+            if fmt == "shopify" and kind != "orders":
+                raise ImportRejected(
+                    file,
+                    [ImportProblem(file, 1, "", _("--format shopify only with orders"), kind)],
+                )
+            if channel is None:
+                channel = shopify.CHANNEL if fmt == "shopify" else "manual"
+            check_channel(channel)
+            if isinstance(source, CsvSource) and fmt == "csv":
+                source.lower_columns()
+            outcome = ImportOutcome(kind, file, fmt)
+            bar.start(_("Reading {file}", file=file), size, unit="bytes")
+            read = _Reading(source, bar)
+            records: list[Any] = []
+            if kind == "items":
+                items.check(source, spool, read.batch)
+            elif kind == "locations":
+                locations.check(source, spool, read.batch)
+            elif kind == "carton-types":
+                records = carton_types.parse(source, read.row)
+            elif kind == "orders":
+                parser = {"shopify": shopify.parse, "json": orders.parse_json}.get(
+                    fmt, orders.parse_csv
+                )
+                parsed = parser(source, read.row)
+                records, outcome.notes = parsed.records, parsed.notes
+            else:
+                parse = purchase_orders.parse_json if fmt == "json" else purchase_orders.parse_csv
+                records = parse(source, read.row)
+            bar.update(size)
+            bar.finish()
+        if source.problems:
+            raise ImportRejected(file, source.problems)
+        total = spool.records if kind in ("items", "locations") else len(records)
+
+        def work(session: Session) -> ImportOutcome:
+            found = Problems()
+            global_kind = kind in ("items", "carton-types")  # not tied to a warehouse
+            warehouse_id = 0 if global_kind else find_warehouse(session, warehouse)
+            bar.start(_("Writing {kind}", kind=kind), total)
+            result = replace(outcome, unchanged=[])
+            if kind == "items":
+                done = items.write(session, file, spool, found, bar.advance)
+                result.created, result.updated = done.created, done.updated
+            elif kind == "locations":
+                put = locations.write(session, file, warehouse_id, spool, found, bar.advance)
+                result.created, result.updated = put.created, put.updated
+            elif kind == "carton-types":
+                made = carton_types.apply(session, file, records, found, bar.advance)
+                result.created, result.updated = made.created, made.updated
+            elif kind == "orders":
+                placed = orders.apply(
+                    session, file, warehouse_id, channel, records, found, bar.advance
+                )
+                result.created, result.unchanged = placed.created, placed.unchanged
+            else:
+                bought = purchase_orders.apply(
+                    session, file, warehouse_id, records, found, bar.advance
+                )
+                result.created, result.unchanged = bought.created, bought.unchanged
+            bar.finish()
+            if found:
+                raise ImportRejected(file, found)
+            return result
+
+        return transaction(engine, work)
+
+
+class _Reading:
+    """Moves the progress bar by the bytes read, every batch (or every thousand rows)."""
+
+    def __init__(self, source: Source, bar: Progress) -> None:
+        self.source, self.bar, self.rows = source, bar, 0
+
+    def batch(self, _rows: int) -> None:
+        self.bar.update(self.source.bytes_read())
+
+    def row(self) -> None:
+        self.rows += 1
+        if self.rows % 1000 == 0:
+            self.bar.update(self.source.bytes_read())
+
+
+def check_channel(channel: str) -> None:
+    """The sales channel must fit its column: it is written on every order."""
+    limit = text_length(SalesOrder.channel)
+    if limit is not None and len(channel) > limit:
+        raise InvalidInput(
+            _("--channel: expected at most {n} characters, got {got}", n=limit, got=show(channel)),
+            expected=_("at most {n} characters", n=limit),
         )
-    if fmt == "csv":
-        table = _lower_columns(table)
-    if channel is None:
-        channel = shopify.CHANNEL if fmt == "shopify" else "manual"
-    outcome = ImportOutcome(kind, file, fmt)
-    bar.start(_("Reading {file}", file=file), len(table.rows))
-    advance = bar.advance
-    if kind == "items":
-        records: list = items.parse(table, advance)
-    elif kind == "locations":
-        records = locations.parse(table, advance)
-    elif kind == "carton-types":
-        records = carton_types.parse(table, advance)
-    elif kind == "orders":
-        parser = {"shopify": shopify.parse, "json": orders.parse_json}.get(fmt, orders.parse_csv)
-        parsed = parser(table, advance)
-        records, outcome.notes = parsed.records, parsed.notes
-    else:
-        parse = purchase_orders.parse_json if fmt == "json" else purchase_orders.parse_csv
-        records = parse(table, advance)
-    bar.finish()
-    if table.problems:
-        raise ImportRejected(file, _sorted(table.problems))
-
-    def work(session: Session) -> ImportOutcome:
-        found: list[ImportProblem] = []
-        global_kind = kind in ("items", "carton-types")  # not tied to a warehouse
-        warehouse_id = 0 if global_kind else find_warehouse(session, warehouse)
-        bar.start(_("Writing {kind}", kind=kind), len(records))
-        result = replace(outcome, unchanged=[])
-        if kind == "items":
-            done = items.apply(session, file, records, found, advance)
-            result.created, result.updated = done.created, done.updated
-        elif kind == "locations":
-            done = locations.apply(session, file, warehouse_id, records, found, advance)
-            result.created, result.updated = done.created, done.updated
-        elif kind == "carton-types":
-            made = carton_types.apply(session, file, records, found, advance)
-            result.created, result.updated = made.created, made.updated
-        elif kind == "orders":
-            placed = orders.apply(session, file, warehouse_id, channel, records, found, advance)
-            result.created, result.unchanged = placed.created, placed.unchanged
-        else:
-            bought = purchase_orders.apply(session, file, warehouse_id, records, found, advance)
-            result.created, result.unchanged = bought.created, bought.unchanged
-        bar.finish()
-        if found:
-            raise ImportRejected(file, _sorted(found))
-        return result
-
-    return transaction(engine, work)
-
-
-def _sorted(problems: list[ImportProblem]) -> list[ImportProblem]:
-    return sorted(problems, key=lambda p: p.line)
-
-
-def open_null():  # type: ignore[no-untyped-def]
-    import io
-
-    return io.StringIO()

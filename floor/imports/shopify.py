@@ -13,9 +13,11 @@ from collections.abc import Callable
 
 from floor.i18n import _
 from floor.imports.fields import Fields
+from floor.imports.limits import integer_range
 from floor.imports.orders import ADDRESS, OrderLineRecord, OrderRecord, ParsedOrders, _address
-from floor.imports.problems import ImportProblem
-from floor.imports.source import SourceRow, Table
+from floor.imports.problems import ImportProblem, Problems
+from floor.imports.source import Source, SourceRow
+from floor.models import Item, SalesOrder, SalesOrderLine
 
 SIGNATURE = ("Name", "Lineitem sku", "Lineitem quantity")
 CHANNEL = "shopify"
@@ -36,7 +38,7 @@ def looks_like_shopify(columns: list[str]) -> bool:
     return all(name in columns for name in SIGNATURE)
 
 
-def parse(table: Table, advance: Callable[[], None] = lambda: None) -> ParsedOrders:
+def parse(table: Source, advance: Callable[[], None] = lambda: None) -> ParsedOrders:
     parsed = ParsedOrders()
     problems = table.problems
     for name in SIGNATURE:
@@ -52,7 +54,7 @@ def parse(table: Table, advance: Callable[[], None] = lambda: None) -> ParsedOrd
     for row in table.rows:
         advance()
         f = Fields(table.file, row, problems)
-        name = f.text("Name", required=True, max_length=40)
+        name = f.text("Name", SalesOrder.number, required=True)
         if name:
             groups.setdefault(name, []).append(row)
     for name, rows in groups.items():
@@ -63,20 +65,20 @@ def parse(table: Table, advance: Callable[[], None] = lambda: None) -> ParsedOrd
 
 
 def _order(
-    file: str, name: str, rows: list[SourceRow], problems: list[ImportProblem], notes: list[str]
+    file: str, name: str, rows: list[SourceRow], problems: Problems, notes: list[str]
 ) -> OrderRecord | None:
     first = Fields(file, rows[0], problems)
     cancelled = first.text("Cancelled at")
     record = OrderRecord(rows[0].line, name, name)
     shipping = {part: column for part, column in SHIPPING.items() if first.has_column(column)}
     record.ship_to = _address(first, shipping)
-    email = first.text("Email", max_length=ADDRESS["email"])
+    email = first.text("Email", ADDRESS["email"])
     if email:
         record.ship_to = {**(record.ship_to or {}), "email": email}
-    method = first.text("Shipping Method", max_length=40)
+    method = first.text("Shipping Method", SalesOrder.service)
     if method:
         record.values["service"] = method
-    notes_text = first.text("Notes")
+    notes_text = first.text("Notes", SalesOrder.notes)
     if notes_text:
         record.values["notes"] = notes_text
     _tags(first, record)
@@ -84,8 +86,10 @@ def _order(
         f = Fields(file, row, problems)
         if f.flag("Lineitem requires shipping") is False:
             continue
-        sku = f.text("Lineitem sku", required=True, max_length=64)
-        quantity = f.integer("Lineitem quantity", required=True, minimum=1)
+        sku = f.text("Lineitem sku", Item.sku, required=True)
+        quantity = f.integer(
+            "Lineitem quantity", SalesOrderLine.quantity_ordered, required=True, minimum=1
+        )
         if sku and quantity:
             record.lines.append(OrderLineRecord(row.line, "Lineitem sku", sku, quantity))
     if cancelled:
@@ -103,8 +107,15 @@ def _tags(f: Fields, record: OrderRecord) -> None:
         key = key.strip().lower()
         value = value.strip()
         if key == "priority":
-            if value.isdigit():
+            _low, high = integer_range(SalesOrder.priority)
+            if value.isascii() and value.isdigit() and int(value) <= high:
                 record.values["priority"] = int(value)
+            elif value.isascii() and value.isdigit():
+                f.problem(
+                    "Tags",
+                    _("priority:N with N a whole number of at most {n}", n=high),
+                    tag.strip(),
+                )
             else:
                 f.problem("Tags", _("priority:N with N a whole number"), tag.strip())
         elif key in ("ship-by", "ship_by"):

@@ -1,28 +1,30 @@
-"""Turning an import file's bytes into rows: UTF-8 decoding, CSV records and JSON records.
+"""An import file as a stream of rows: UTF-8 checked first, then CSV records or JSON records.
 
-Every row keeps the line it started on, so a problem can name it. A JSON file is a list of
-objects (or an object holding that list under the kind's name); each object's line is the
-line its opening brace is on, and its fields are named by their JSON path.
+A file is read as it is needed, a chunk at a time, never whole, so a file of millions of
+rows takes the memory of one batch of rows. Every row keeps the line it started on, so a
+problem can name it. A JSON file is a list of objects (or an object holding that list under
+the kind's name); each object's line is the line its opening brace is on, and its fields
+are named by their JSON path.
+
+A source is read once; an import that reads a file twice (check, then write) opens it twice.
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
-import io
-import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from floor.csv_cells import restore
 from floor.i18n import _
-from floor.imports.problems import ImportProblem
+from floor.imports.problems import ImportProblem, Problems
 
 MAX_ENCODING_PROBLEMS = 10
+CHUNK = 1 << 20  # bytes (UTF-8 check) or characters (JSON) read at a time
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceRow:
     """One record of the file: CSV values by column name, or a JSON object."""
 
@@ -34,191 +36,112 @@ class SourceRow:
         return f"{self.path}.{name}" if self.path else name
 
 
-@dataclass
-class Table:
-    """The rows of a file, the columns its header named (CSV) and the problems found reading it."""
+class Source:
+    """The rows of a file, the columns its header names (CSV), and the problems found reading it.
 
-    file: str
-    rows: list[SourceRow] = field(default_factory=list)
-    columns: list[str] = field(default_factory=list)
-    header_line: int = 1
-    problems: list[ImportProblem] = field(default_factory=list)
+    `rows` is an iterator, to be read once; `problems` fills as it is read.
+    """
+
+    def __init__(self, file: str, path: Path) -> None:
+        self.file = file
+        self.path = path
+        self.columns: list[str] = []
+        self.header_line = 1
+        self.problems = Problems()
+
+    @property
+    def rows(self) -> Iterator[SourceRow]:
+        raise NotImplementedError
+
+    def bytes_read(self) -> int:
+        """How far into the file reading has come, in bytes (for a progress bar)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def decode(file: str, data: bytes) -> tuple[str, list[ImportProblem]]:
-    """UTF-8 text of `data` (a byte order mark is dropped), or where it is not UTF-8."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError:
-        pass
+def check_utf8(file: str, path: Path) -> list[ImportProblem]:
+    """Where the file is not UTF-8 (a byte order mark is fine): line and byte offset of each bad
+    byte, up to `MAX_ENCODING_PROBLEMS`. Read a chunk at a time."""
     problems: list[ImportProblem] = []
-    start = 0
-    while start < len(data) and len(problems) < MAX_ENCODING_PROBLEMS:
-        try:
-            data[start:].decode("utf-8")
-            break
-        except UnicodeDecodeError as exc:
-            offset = start + exc.start
-            line = data.count(b"\n", 0, offset) + 1
-            problems.append(
-                ImportProblem(
-                    file,
-                    line,
-                    "",
-                    _("UTF-8 text (save the file as UTF-8)"),
-                    _(
-                        "byte 0x{byte:02X} at byte offset {offset}",
-                        byte=data[offset],
-                        offset=offset,
-                    ),
-                    quoted=False,
-                )
-            )
-            start = start + exc.end
-    return "", problems
-
-
-def read_csv(file: str, text: str, normalise: Callable[[str], str] = str.strip) -> Table:
-    table = Table(file)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] | None = None
-    previous_end = 0
-    try:
-        for cells in reader:
-            line = previous_end + 1
-            previous_end = reader.line_num
-            if header is None:
-                if not any(cell.strip() for cell in cells):
-                    continue
-                header = [normalise(cell) for cell in cells]
-                table.columns = header
-                table.header_line = line
-                for index, name in enumerate(header):
-                    if name and name in header[:index]:
-                        table.problems.append(
-                            ImportProblem(
-                                file, line, name, _("each column named once"), _("it twice"), False
-                            )
+    offset = 0  # of data[0] in the file
+    line = 1  # of data[0]
+    carry = b""
+    with path.open("rb") as stream:
+        while len(problems) < MAX_ENCODING_PROBLEMS:
+            chunk = stream.read(CHUNK)
+            data = carry + chunk
+            if not data:
+                break
+            if offset == 0 and data.startswith(codecs.BOM_UTF8):
+                data, offset = data[len(codecs.BOM_UTF8) :], len(codecs.BOM_UTF8)
+            # Cut before a character that may continue in the next chunk.
+            cut = len(data) if not chunk else _last_boundary(data)
+            block, carry = data[:cut], data[cut:]
+            start = 0
+            while start < len(block) and len(problems) < MAX_ENCODING_PROBLEMS:
+                try:
+                    block[start:].decode("utf-8")
+                    break
+                except UnicodeDecodeError as exc:
+                    bad = start + exc.start
+                    problems.append(
+                        ImportProblem(
+                            file,
+                            line + block.count(b"\n", 0, bad),
+                            "",
+                            _("UTF-8 text (save the file as UTF-8)"),
+                            _(
+                                "byte 0x{byte:02X} at byte offset {offset}",
+                                byte=block[bad],
+                                offset=offset + bad,
+                            ),
+                            quoted=False,
                         )
-                continue
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-                table.problems.append(
-                    ImportProblem(
-                        file,
-                        line,
-                        "",
-                        _("{n} cells, as in the header", n=len(header)),
-                        str(len(cells)),
-                        False,
                     )
-                )
-                continue
-            # A cell floor's own export neutralised ('=...) reads back as it was.
-            values = {
-                name: restore(cells[i]) if i < len(cells) else "" for i, name in enumerate(header)
-            }
-            table.rows.append(SourceRow(line, values))
-    except csv.Error as exc:
-        table.problems.append(
-            ImportProblem(file, reader.line_num, "", _("well-formed CSV"), str(exc), False)
-        )
-    if header is None:
-        table.problems.append(
-            ImportProblem(
-                file, 1, "", _("a header row naming the columns"), _("an empty file"), False
-            )
-        )
-    elif not table.rows and not table.problems:
-        table.problems.append(
-            ImportProblem(file, table.header_line + 1, "", _("at least one row after the header"))
-        )
-    return table
+                    start += exc.end
+            line += block.count(b"\n")
+            offset += len(block)
+            if not chunk:
+                break
+    return problems
 
 
-def _line_at(text: str, index: int) -> int:
-    return text.count("\n", 0, index) + 1
+def _last_boundary(data: bytes) -> int:
+    """Index of the last place in `data` where a UTF-8 character may start (before up to
+    three continuation bytes at the end)."""
+    index = len(data)
+    for back in range(1, min(4, len(data)) + 1):
+        if data[-back] & 0xC0 != 0x80:  # not a continuation byte
+            index = len(data) - back
+            break
+    return index if index > 0 else len(data)
 
 
-def _skip_space(text: str, index: int) -> int:
-    while index < len(text) and text[index] in " \t\r\n":
-        index += 1
-    return index
+def open_source(file: str, path: Path, fmt: str, list_key: str) -> Source:
+    """The rows of `path`: CSV (also the Shopify export) or JSON (its list under `list_key`)."""
+    from floor.imports.source_csv import CsvSource
+    from floor.imports.source_json import JsonSource
+
+    if fmt == "json":
+        return JsonSource(file, path, list_key)
+    return CsvSource(file, path)
 
 
-def read_json(file: str, text: str, list_key: str) -> Table:
-    """Records of a JSON list (top level, or under `list_key` of a top-level object)."""
-    table = Table(file)
-    if not text.strip():
-        table.problems.append(
-            ImportProblem(file, 1, "", _("a JSON list of records"), _("an empty file"), False)
-        )
-        return table
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        table.problems.append(
-            ImportProblem(
-                file,
-                exc.lineno,
-                "",
-                _("valid JSON"),
-                _("{message} at column {column}", message=exc.msg, column=exc.colno),
-                False,
-            )
-        )
-        return table
-    decoder = json.JSONDecoder()
-    index = _skip_space(text, 0)
-    prefix = ""
-    if text[index] == "{":
-        index = _find_key(decoder, text, index, list_key)
-        prefix = list_key
-        if index < 0:
-            table.problems.append(
-                ImportProblem(file, 1, list_key, _("a list of records under {key}", key=list_key))
-            )
-            return table
-    if text[index] != "[":
-        table.problems.append(
-            ImportProblem(file, _line_at(text, index), "", _("a JSON list of records"))
-        )
-        return table
-    index = _skip_space(text, index + 1)
-    position = 0
-    while index < len(text) and text[index] != "]":
-        line = _line_at(text, index)
-        value, index = decoder.raw_decode(text, index)
-        path = f"{prefix}[{position}]"
-        if isinstance(value, dict):
-            table.rows.append(SourceRow(line, value, path))
-        else:
-            table.problems.append(
-                ImportProblem(file, line, path, _("an object"), json.dumps(value)[:40])
-            )
-        position += 1
-        index = _skip_space(text, index)
-        if index < len(text) and text[index] == ",":
-            index = _skip_space(text, index + 1)
-    if not table.rows and not table.problems:
-        table.problems.append(ImportProblem(file, 1, "", _("at least one record")))
-    return table
-
-
-def _find_key(decoder: json.JSONDecoder, text: str, index: int, key: str) -> int:
-    """Index of the value of `key` in the object starting at `index`, or -1."""
-    index = _skip_space(text, index + 1)
-    while index < len(text) and text[index] != "}":
-        name, index = decoder.raw_decode(text, index)
-        index = _skip_space(text, index)
-        index = _skip_space(text, index + 1)  # the colon
-        if name == key:
-            return index
-        _value, index = decoder.raw_decode(text, index)
-        index = _skip_space(text, index)
-        if text[index] == ",":
-            index = _skip_space(text, index + 1)
-    return -1
+def batches(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
+    """`rows` in lists of `size` (the last one shorter)."""
+    batch: list[SourceRow] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -8,14 +8,15 @@ from sqlalchemy import select
 from floor.db import session_scope, transaction
 from floor.errors import InvalidInput, PermissionDenied
 from floor.models import Container
-from floor.outbound import picking
+from floor.outbound import carts, picking
 from floor.outbound.containers import (
     container_prefix,
     create_containers,
     highest_number,
     list_containers,
 )
-from floor.outbound.waves import WaveRules, build_wave, release_wave
+from floor.outbound.wave_release import release_wave
+from floor.outbound.waves import WaveRules, build_wave
 from floor.scanning import ScanKind, ScanLanguage, parse_scan
 from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_sales_order, add_stock, run_at_once
@@ -115,7 +116,7 @@ def test_a_created_cart_and_totes_claim_and_pick_a_wave(warehouse: SmallWarehous
     assert (scanned.kind, scanned.code) == (ScanKind.CART, "CART0001")
     me = wh.operators["picker"]
     view = transaction(
-        wh.engine, lambda s: picking.start_cart(s, me, wh.warehouse_id, scanned.code, list(totes))
+        wh.engine, lambda s: carts.start_cart(s, me, wh.warehouse_id, scanned.code, list(totes))
     )
     assert view.cart == "CART0001" and {s.tote for s in view.slots} == set(totes)
     pick = transaction(wh.engine, lambda s: picking.next_pick(s, me))
