@@ -134,6 +134,7 @@ class FloorApp(App[None]):
         self.compact = False
         self.current_ticket: ScanTicket | None = None
         self.wedge = BurstDetector(WedgeSettings.from_section(station.settings.section("wedge")))
+        self.clock: Callable[[], float] | None = None  # the wedge's clock; tests inject one
         self.last_activity = time.monotonic()
         self._scan_queue: deque[RawScan] = deque()
         self._pumping = False
@@ -502,13 +503,27 @@ class FloorApp(App[None]):
 
     # The keyboard wedge.
 
+    def key_time(self, event: Any) -> float:
+        """When a key arrived, for the wedge: the key event's time, or the injected clock."""
+        return event.time if self.clock is None else self.clock()
+
     def feed_wedge(self, char: str, at: float | None = None) -> None:
-        now = time.monotonic() if at is None else at
+        """One key's character to the wedge detector; what it decides goes to the screen.
+
+        Keys the screen shows as keyed text belong to the entry in progress until Enter:
+        a burst that follows them is not a scan of its own. When the screen holds no keyed
+        text (Esc, a menu choice, another screen), the next key starts a new entry."""
+        now = self._now() if at is None else at
+        if self.wedge.typing and not getattr(self.screen, "entry", ""):
+            self.wedge.reset()
         for event in self.wedge.feed(char, now):
             self._wedge_event(event)
 
-    def _flush_typing(self) -> None:
-        typed = self.wedge.flush(time.monotonic())
+    def _now(self) -> float:
+        return time.monotonic() if self.clock is None else self.clock()
+
+    def _flush_typing(self, now: float | None = None) -> None:
+        typed = self.wedge.flush(self._now() if now is None else now)
         if typed is not None:
             self._wedge_event(typed)
 

@@ -304,7 +304,7 @@ class StationScreen(Screen[None]):
                 if not char or (not char.isprintable() and char != "\x1d"):
                     self.handle_other_key(key)
                     return
-            self.floor_app.feed_wedge(char, event.time)
+            self.floor_app.feed_wedge(char, self.floor_app.key_time(event))
 
     def handle_other_key(self, key: str) -> None:
         """Arrows and other keys without a character."""
