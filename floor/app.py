@@ -440,12 +440,17 @@ class FloorApp(App[None]):
 
     def _route(self, screen: Any, raw: RawScan) -> None:
         from floor.scanning import parse_scan
-        from floor.screens.base import StationScreen
+        from floor.screens.base import KEYBOARD, StationScreen
 
         station = self.station
         with language(station.language):
             expect = bool(getattr(screen, "EXPECT_CHECK_DIGIT", False))
-            scan = parse_scan(raw.raw, station.scan_language, expect_check_digit=expect)
+            scan_language = station.scan_language
+            scan = parse_scan(raw.raw, scan_language, expect_check_digit=expect)
+            if not scan.ok and raw.source == KEYBOARD:  # keyed in lower case: a01-03-2
+                upper = parse_scan(raw.raw.upper(), scan_language, expect_check_digit=expect)
+                if upper.ok:
+                    scan = upper
             name = getattr(screen, "FLOW", "") or getattr(screen, "SCREEN_NAME", "")
             ticket = ScanTicket(raw, scan, name, station.operator_id)
             with self.handling(ticket):
@@ -540,7 +545,7 @@ class FloorApp(App[None]):
             return
         with language(self.station.language):
             if isinstance(event, WedgeScan):
-                if screen.TYPED_ONLY:
+                if screen.takes_burst_as_typed(event.text):
                     screen.add_typed(event.text)
                     screen.submit_typed()
                 else:

@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+KEYBOARD = "keyboard"  # the device of a code keyed by hand, in the scan journal
+QUANTITY_KEYS = frozenset({"asterisk", "f6"})  # the quantity key: `*` (numeric keypad) or F6
+
 FUNCTION_KEYS = {
     "f2": "confirm",
     "f3": "short",
@@ -71,6 +74,8 @@ class StationScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.entry = ""
+        self.quantity_entry = False  # the quantity key was pressed: the entry is a quantity
+        self._keyed_note = ""  # what the last keyed entry was taken as
         self._services_running = 0
         self._prompt = ("", "")
         self._lines: list[str] = []
@@ -261,20 +266,47 @@ class StationScreen(Screen[None]):
 
     def add_typed(self, text: str) -> None:
         self.entry += text
+        self._keyed_note = ""
         self._show_entry()
 
     def submit_typed(self) -> None:
         text, self.entry = self.entry, ""
+        quantity, self.quantity_entry = self.quantity_entry, False
         self._show_entry()
-        if text:
+        if quantity and text.strip():
+            self.handle_quantity(text.strip())
+        elif text:
             self.handle_typed(text)
 
     def handle_typed(self, text: str) -> None:
         """The operator keyed `text` and pressed Enter."""
 
+    def handle_quantity(self, text: str) -> None:
+        """The operator pressed the quantity key, keyed `text` and pressed Enter."""
+
+    def takes_quantity_key(self) -> bool:
+        """The quantity key (`*`, F6) starts a quantity here."""
+        return False
+
+    def takes_burst_as_typed(self, text: str) -> bool:
+        """A scanner-fast burst that is to be read as keyed text here (the PIN, say)."""
+        return self.TYPED_ONLY
+
+    def note_keyed(self, what: str) -> None:
+        """Say on the entry line what the keyed entry was taken as ("keyed: SKU-0281")."""
+        self._keyed_note = _("keyed: {what}", what=what)
+        self._show_entry()
+
+    def clear_entry(self) -> None:
+        self.entry = ""
+        self.quantity_entry = False
+        self._show_entry()
+
     def _show_entry(self) -> None:
         with self.in_language():
-            self.query_one(KeyEntry).show(_(self.ENTRY_LABEL), self.entry, self.MASK_ENTRY)
+            label = _("Qty:") if self.quantity_entry else _(self.ENTRY_LABEL)
+            note = "" if self.entry or self.quantity_entry else self._keyed_note
+            self.query_one(KeyEntry).show(label, self.entry, self.MASK_ENTRY, note)
 
     async def on_key(self, event: events.Key) -> None:
         event.stop()
@@ -282,10 +314,17 @@ class StationScreen(Screen[None]):
         self.floor_app.note_activity()
         key = event.key
         with self.in_language():
-            if key in FUNCTION_KEYS:
-                if key == "escape" and self.entry:
-                    self.entry = ""
+            if key in QUANTITY_KEYS and self.takes_quantity_key():
+                app = self.floor_app
+                if key == "f6" or not (self.entry or app.wedge.pending or app.wedge.typing):
+                    app.take_pending_typing()
+                    self.quantity_entry = True
+                    self._keyed_note = ""
                     self._show_entry()
+                    return
+            if key in FUNCTION_KEYS:
+                if key == "escape" and (self.entry or self.quantity_entry):
+                    self.clear_entry()
                     return
                 self.floor_app.take_pending_typing()
                 self.handle_command(FUNCTION_KEYS[key])

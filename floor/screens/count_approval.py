@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _
 from floor.scanning import Command, ScanKind
-from floor.screens.flow import FlowScreen
+from floor.screens.flow import FlowScreen, Keyed
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
@@ -29,6 +29,7 @@ class CountApprovalScreen(FlowScreen):
     TITLE: ClassVar[str] = N_("Count approval")
     ROLES: ClassVar[tuple[str, ...]] = ("supervisor", "admin")
     MENU_ORDER: ClassVar[int] = 410
+    KEYED: ClassVar[dict[str, Keyed]] = {"": Keyed.NUMBER}  # digits choose a row
 
     def __init__(self) -> None:
         super().__init__()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _
 from floor.scanning import Command, ScanKind
-from floor.screens.flow import FlowScreen
+from floor.screens.flow import FlowScreen, Keyed
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
@@ -37,6 +37,7 @@ class CountingScreen(FlowScreen):
     TITLE: ClassVar[str] = N_("Cycle count")
     ROLES: ClassVar[tuple[str, ...]] = ("counter",)
     MENU_ORDER: ClassVar[int] = 400
+    KEYED: ClassVar[dict[str, Keyed]] = {QUANTITY: Keyed.NUMBER}
 
     def __init__(self) -> None:
         super().__init__()

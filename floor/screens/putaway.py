@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
-from floor.screens.flow import FlowScreen
+from floor.screens.flow import FlowScreen, Keyed
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
@@ -42,6 +42,7 @@ class PutawayScreen(FlowScreen):
     TITLE: ClassVar[str] = N_("Put-away")
     ROLES: ClassVar[tuple[str, ...]] = ("receiver",)
     MENU_ORDER: ClassVar[int] = 110
+    KEYED: ClassVar[dict[str, Keyed]] = {REASON: Keyed.NUMBER}
 
     def __init__(self) -> None:
         super().__init__()

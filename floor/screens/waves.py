@@ -23,7 +23,7 @@ from floor.i18n import N_, _, ngettext
 from floor.models import wave_status_label
 from floor.outbound.wave_rules import FIELDS, parse_field, rules_from, shown
 from floor.scanning import Command, ScanKind
-from floor.screens.flow import FlowScreen
+from floor.screens.flow import FlowScreen, Keyed
 
 if TYPE_CHECKING:
     from floor.app import ScanTicket
@@ -234,6 +234,9 @@ class WavesScreen(FlowScreen):
         )
 
     # --- keys, scans, commands -----------------------------------------------------------
+
+    def keyed_as(self) -> Keyed:
+        return Keyed.TEXT if self.editing else Keyed.CODE
 
     def handle_other_key(self, key: str) -> None:
         if self.editing:

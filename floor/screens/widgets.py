@@ -104,9 +104,15 @@ class Feedback(Static):
 class KeyEntry(Static):
     """What the operator is typing (digits for a quantity, a keyed code, a PIN masked)."""
 
-    def show(self, label: str, value: str, masked: bool = False) -> None:
+    def show(self, label: str, value: str, masked: bool = False, note: str = "") -> None:
+        """`note`: what the last keyed entry was taken as, shown while nothing is keyed."""
         shown = "•" * len(value) if masked else value
-        self.update(Text.assemble((label + " ", "dim"), (shown, "bold"), ("▏", "blink")))
+        text = Text.assemble(
+            (label + " ", "dim"), (shown, "bold"), ("▏", "blink"), no_wrap=True, overflow="ellipsis"
+        )
+        if note:
+            text.append("  " + note, style="italic")
+        self.update(text)
 
 
 class KeyHints(Static):
