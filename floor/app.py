@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from textual.app import App
+from textual.binding import Binding
 from textual.message import Message
 
 from floor.config import Settings
@@ -110,6 +111,7 @@ class FloorApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "floor"
     ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("ctrl+c", "ask_quit", show=False, priority=True)]  # Ctrl+Q quits
 
     def __init__(
         self,
@@ -171,6 +173,23 @@ class FloorApp(App[None]):
                 log.warning("scan parser warm-up failed: %s", exc)
 
         threading.Thread(target=load, name="floor-warm-up", daemon=True).start()
+
+    def action_ask_quit(self) -> None:
+        """Ctrl+C: ask whether to quit (floor.screens.dialogs); Ctrl+C again quits."""
+        from floor.screens.dialogs import QuitDialog
+
+        screen = self.screen
+        if isinstance(screen, QuitDialog):
+            screen.dismiss(True)
+            return
+
+        def answered(quit: bool | None) -> None:
+            if quit:
+                self.exit()
+            else:
+                self.pump_scans()
+
+        self.push_screen(QuitDialog(), answered)
 
     def on_unmount(self) -> None:
         if self.scan_source is not None:
@@ -425,14 +444,19 @@ class FloorApp(App[None]):
         self.pump_scans()
 
     def pump_scans(self) -> None:
-        """Hand waiting scans to the active screen, in order, while it is free."""
+        """Hand waiting scans to the active screen, in order, while it is free (and while a
+        dialog is shown over it, they wait)."""
+        from floor.screens.base import StationScreen
+
         if self._pumping:
             return
         self._pumping = True
         try:
             while self._scan_queue:
                 screen = self.screen
-                if not screen.is_mounted or getattr(screen, "busy", False):
+                if not isinstance(screen, StationScreen):
+                    return
+                if not screen.is_mounted or screen.busy:
                     return
                 self._route(screen, self._scan_queue.popleft())
         finally:

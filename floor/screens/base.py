@@ -1,14 +1,15 @@
 """The shell's screen base: one layout for every station screen, and the keys it answers to.
 
 Layout, top to bottom: status bar, title, prompt (what to scan next), detail, body (task
-lines), feedback (green/red), key entry line, function-key hints. No widget takes focus;
-every key reaches the screen, which hands it to the app's keyboard-wedge detector.
+lines), feedback (green/red), key entry line, the footer with the keys this screen answers
+to (`keys()`, see floor/screens/keys.py). No widget takes focus; every key reaches the
+screen, which hands it to the app's keyboard-wedge detector.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from floor.db import Session
     from floor.devices import RawScan
     from floor.scanning import Scan
+    from floor.screens.keys import Key
     from floor.station import StationSession
 
 log = logging.getLogger(__name__)
@@ -45,22 +47,6 @@ FUNCTION_KEYS = {
     "f10": "cancel",
     "escape": "cancel",
 }
-
-HINTS_FULL: list[tuple[str, str]] = [
-    ("F2", N_("Confirm")),
-    ("F3", N_("Short")),
-    ("F4", N_("Skip")),
-    ("F5", N_("Done")),
-    ("Esc", N_("Cancel")),
-]
-
-HINTS_COMPACT: list[tuple[str, str]] = [
-    ("F2", N_("OK")),
-    ("F3", N_("Short")),
-    ("F4", N_("Skip")),
-    ("F5", N_("Done")),
-    ("Esc", N_("Back")),
-]
 
 
 class StationScreen(Screen[None]):
@@ -119,15 +105,21 @@ class StationScreen(Screen[None]):
     def screen_title(self) -> str:
         return ""
 
-    def key_hints(self) -> list[tuple[str, str]]:
-        hints = HINTS_COMPACT if self.floor_app.compact else HINTS_FULL
-        return [(key, _(label)) for key, label in hints]
+    def keys(self) -> Sequence[Key]:
+        """The keys this screen answers to now, for the footer (see floor.screens.keys)."""
+        return ()
+
+    def show_keys(self) -> None:
+        """Redraw the footer (done on every prompt change, so it follows the step)."""
+        compact = self.floor_app.compact
+        with self.in_language():
+            self.query_one(KeyHints).show([key.shown(compact) for key in self.keys()], compact)
 
     def refresh_texts(self) -> None:
         """Re-render everything translated: on mount, language switch, compact layout."""
         self.query_one("#title", Static).update(self.screen_title())
         self.query_one(StatusBar).refresh()
-        self.query_one(KeyHints).show(self.key_hints(), self.floor_app.compact)
+        self.show_keys()
         self._show_entry()
 
     # What the screen shows.
@@ -136,6 +128,7 @@ class StationScreen(Screen[None]):
         self._prompt = (text, detail)
         self.query_one("#prompt", Static).update(text)
         self.query_one("#detail", Static).update(detail)
+        self.show_keys()
 
     def show_lines(self, lines: list[str]) -> None:
         self._lines = list(lines)

@@ -9,19 +9,16 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _
 from floor.scanning import Command, ScanKind
+from floor.screens import keys
 from floor.screens.flow import FlowScreen, Keyed
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
     from floor.scanning import Scan
     from floor.stock.counting import CountOutcome
 
-HINTS: list[tuple[str, str]] = [
-    ("F2", N_("Approve")),
-    ("F3", N_("Reject")),
-    ("F5", N_("Refresh")),
-    ("Esc", N_("Back")),
-]
+KEYS = (Key("F2", N_("Approve")), Key("F3", N_("Reject")), keys.REFRESH, keys.CHOOSE, keys.BACK)
 
 
 class CountApprovalScreen(FlowScreen):
@@ -30,14 +27,12 @@ class CountApprovalScreen(FlowScreen):
     ROLES: ClassVar[tuple[str, ...]] = ("supervisor", "admin")
     MENU_ORDER: ClassVar[int] = 410
     KEYED: ClassVar[dict[str, Keyed]] = {"": Keyed.NUMBER}  # digits choose a row
+    KEYS: ClassVar[dict[str, tuple[Key, ...]]] = {"": KEYS}
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[dict[str, Any]] = []
         self.selected = 0
-
-    def key_hints(self) -> list[tuple[str, str]]:
-        return [(key, _(label)) for key, label in HINTS]
 
     def on_mount(self) -> None:
         with self.in_language():

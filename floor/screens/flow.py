@@ -17,14 +17,16 @@ a SKU label) is looked up in the catalog before it is refused.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
 
 from floor.i18n import _
 from floor.scanning import Command, ScanKind
+from floor.screens import keys
 from floor.screens.base import KEYBOARD, StationScreen
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.app import ScanTicket
@@ -59,6 +61,8 @@ class FlowScreen(StationScreen):
     MENU_ORDER: ClassVar[int] = 100
     KEYED: ClassVar[Mapping[str, Keyed]] = {}
     """What keyed text is, by step (`self.step`); a step not named takes a code."""
+    KEYS: ClassVar[Mapping[str, Sequence[Key]]] = {}
+    """The footer's keys, by step; "" for the steps not named; none at all: Esc Back."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -66,6 +70,10 @@ class FlowScreen(StationScreen):
 
     def screen_title(self) -> str:
         return _(self.TITLE)
+
+    def keys(self) -> Sequence[Key]:
+        step = str(getattr(self, "step", ""))
+        return self.KEYS.get(step, self.KEYS.get("", (keys.BACK,)))
 
     def keyed_as(self) -> Keyed:
         """What keyed text + Enter is now (from KEYED and the current step)."""

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from floor.i18n import N_, _
 from floor.scanning import Command, ScanKind
-from floor.screens import flows_for
+from floor.screens import flows_for, keys
 from floor.screens.base import StationScreen
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.app import ScanTicket
@@ -35,8 +36,11 @@ class MenuScreen(StationScreen):
     def screen_title(self) -> str:
         return _("Menu · {name}", name=self.station.operator_name)
 
-    def key_hints(self) -> list[tuple[str, str]]:
-        return [("1-9", _("Open")), ("Enter", _("Open")), ("Esc", _("Log out"))]
+    def keys(self) -> list[Key]:
+        count = len(self.flows)
+        numbers = Key("1" if count == 1 else f"1-{count}", N_("Open")) if count else None
+        shown = [numbers, keys.CHOOSE if len(self.flows) > 1 else None]
+        return [k for k in shown if k] + [Key(keys.ENTER, N_("Open")), keys.LOG_OUT, keys.QUIT]
 
     def refresh_texts(self) -> None:
         super().refresh_texts()

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
+from floor.screens import keys
 from floor.screens.flow import FlowScreen, Keyed, plain_text
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.app import ScanTicket
@@ -37,6 +39,10 @@ SHORT_QUANTITY = "short_quantity"
 SHORT_DROP = "short_drop"
 
 
+SHORT_KEY = Key("F3", N_("Short"))
+SKIP_KEY = Key("F4", N_("Skip"))
+
+
 class PickingScreen(FlowScreen):
     FLOW: ClassVar[str] = "picking"
     TITLE: ClassVar[str] = N_("Picking")
@@ -46,6 +52,14 @@ class PickingScreen(FlowScreen):
         QUANTITY: Keyed.NUMBER,
         SHORT_QUANTITY: Keyed.NUMBER,
         LOT: Keyed.TEXT,
+    }
+    KEYS: ClassVar[dict[str, tuple[Key, ...]]] = {
+        "": (keys.BACK,),
+        CART: (Key("F5", N_("Done")), keys.BACK),
+        LOCATION: (SHORT_KEY, SKIP_KEY, keys.BACK),
+        ITEM: (SHORT_KEY, SKIP_KEY, keys.BACK),
+        LOT: (SHORT_KEY, SKIP_KEY, keys.BACK),
+        QUANTITY: (Key("F2", N_("All")), SHORT_KEY, SKIP_KEY, keys.BACK),
     }
 
     def __init__(self) -> None:

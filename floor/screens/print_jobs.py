@@ -22,7 +22,9 @@ from floor.i18n import N_, _, language
 from floor.models import Role
 from floor.printing.jobs import JobStatus, PrintJob
 from floor.scanning import Command, ScanKind
+from floor.screens import keys
 from floor.screens.flow import FlowScreen
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
@@ -57,6 +59,9 @@ class PrintJobsScreen(FlowScreen):
     MENU_ORDER: ClassVar[int] = 950
     LIMIT: ClassVar[int] = 30
     RELOAD_SECONDS: ClassVar[float] = 5.0
+    KEYS: ClassVar[dict[str, tuple[Key, ...]]] = {
+        "": (Key("F2", N_("Retry")), keys.CHOOSE, keys.BACK)
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -93,9 +98,6 @@ class PrintJobsScreen(FlowScreen):
             _("Scan an order, carton or LPN to reprint its label"),
             _("F2 retry a failed job · arrows choose · Esc back"),
         )
-
-    def key_hints(self) -> list[tuple[str, str]]:
-        return [("F2", _("Retry")), ("↑↓", _("Choose")), ("Esc", _("Back"))]
 
     # The list.
 

@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
+from floor.screens import keys
 from floor.screens.flow import FlowScreen, Keyed, plain_text
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
@@ -60,6 +62,19 @@ class ReceivingScreen(FlowScreen):
     ROLES: ClassVar[tuple[str, ...]] = ("receiver",)
     MENU_ORDER: ClassVar[int] = 100
     KEYED: ClassVar[dict[str, Keyed]] = {LOT: Keyed.TEXT, EXPIRY: Keyed.TEXT, DAMAGE: Keyed.NUMBER}
+    KEYS: ClassVar[dict[str, tuple[Key, ...]]] = {
+        DOCUMENT: (Key("F2", N_("Blind receipt"), N_("Blind")), keys.BACK),
+        ITEM: (
+            keys.QUANTITY,
+            Key("F3", N_("Damaged")),
+            Key("F4", N_("New LPN"), N_("LPN")),
+            Key("F5", N_("Close")),
+            keys.BACK,
+        ),
+        LOT: (keys.ENTER_OK, Key(keys.ESC, N_("Drop item"), N_("Drop"), keep=True)),
+        EXPIRY: (keys.ENTER_OK, Key(keys.ESC, N_("Drop item"), N_("Drop"), keep=True)),
+        DAMAGE: (Key("1-5", N_("Reason")), Key(keys.ESC, N_("Not damaged"), keep=True)),
+    }
 
     def __init__(self) -> None:
         super().__init__()

@@ -23,7 +23,9 @@ from floor.i18n import N_, _, ngettext
 from floor.models import wave_status_label
 from floor.outbound.wave_rules import FIELDS, parse_field, rules_from, shown
 from floor.scanning import Command, ScanKind
+from floor.screens import keys
 from floor.screens.flow import FlowScreen, Keyed
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.app import ScanTicket
@@ -32,6 +34,20 @@ if TYPE_CHECKING:
     from floor.scanning import Scan
 
 REFRESH_SECONDS = 3.0
+LIST_KEYS = (
+    Key("F2", N_("Release")),
+    Key("F3", N_("Hold")),
+    Key("F4", N_("Rules")),
+    keys.REFRESH,
+    keys.CHOOSE,
+    keys.BACK,
+)
+FORM_KEYS = (
+    Key("F2", N_("Build")),
+    Key(keys.DEL, N_("Clear")),
+    Key("F5", N_("Clear all")),
+    keys.BACK,
+)
 COMPACT_FORM_ROWS = 7
 
 
@@ -234,6 +250,9 @@ class WavesScreen(FlowScreen):
         )
 
     # --- keys, scans, commands -----------------------------------------------------------
+
+    def keys(self) -> tuple[Key, ...]:
+        return FORM_KEYS if self.editing else LIST_KEYS
 
     def keyed_as(self) -> Keyed:
         return Keyed.TEXT if self.editing else Keyed.CODE

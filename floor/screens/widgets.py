@@ -116,11 +116,34 @@ class KeyEntry(Static):
 
 
 class KeyHints(Static):
-    """The function keys this screen answers to."""
+    """The keys this screen answers to: (name, label, keep) each, fitted to the width.
 
-    def show(self, hints: list[tuple[str, str]], compact: bool) -> None:
+    When they do not fit, the last ones are left out, except those marked keep (Esc, Ctrl+Q).
+    """
+
+    _hints: tuple[tuple[str, str, bool], ...] = ()
+    _compact = False
+
+    def show(self, hints: list[tuple[str, str, bool]], compact: bool) -> None:
+        self._hints, self._compact = tuple(hints), compact
+        self.refresh()
+
+    def render(self) -> Text:
+        width = self.size.width or 80
+        hints = list(self._hints)
+        while len(hints) > 1 and _hints_width(hints, self._compact) > width:
+            dropped = next((h for h in reversed(hints) if not h[2]), None)
+            if dropped is None:
+                break
+            hints.remove(dropped)
         text = Text(no_wrap=True, overflow="ellipsis")
-        for key, label in hints:
-            text.append(key, style="reverse bold")
-            text.append(f"{label} " if compact else f" {label}  ")
-        self.update(text)
+        for name, label, _keep in hints:
+            text.append(name, style="reverse bold")
+            text.append(f"{label} " if self._compact else f" {label}  ")
+        text.rstrip()
+        return text
+
+
+def _hints_width(hints: list[tuple[str, str, bool]], compact: bool) -> int:
+    gap = 1 if compact else 3
+    return sum(len(name) + len(label) + gap for name, label, _keep in hints) - gap
