@@ -22,7 +22,7 @@ from textual.widgets import Static
 from floor.db import is_database_failure
 from floor.errors import FloorError
 from floor.i18n import N_, _, language
-from floor.screens.widgets import Feedback, KeyEntry, KeyHints, StatusBar
+from floor.screens.widgets import Body, Feedback, KeyEntry, KeyHints, StatusBar
 
 if TYPE_CHECKING:
     from floor.app import FloorApp, ScanTicket
@@ -91,7 +91,7 @@ class StationScreen(Screen[None]):
             yield Static("", id="title")
             yield Static("", id="prompt")
             yield Static("", id="detail")
-            yield Static("", id="body")
+            yield Body("", id="body")
         yield Feedback("", id="feedback")
         yield KeyEntry("", id="entry")
         yield KeyHints("", id="hints")
@@ -130,9 +130,11 @@ class StationScreen(Screen[None]):
         self.query_one("#detail", Static).update(detail)
         self.show_keys()
 
-    def show_lines(self, lines: list[str]) -> None:
+    def show_lines(self, lines: list[str], *, selected: int | None = None, head: int = 0) -> None:
+        """The body: `head` fixed lines, then rows; rows that do not fit scroll, and the
+        row `selected` (an index into the rows) stays in view (floor.screens.widgets.Body)."""
         self._lines = list(lines)
-        self.query_one("#body", Static).update("\n".join(lines))
+        self.query_one(Body).show(list(lines), selected, head)
 
     def feedback(self, text: str, kind: str, expected: str | None = None) -> None:
         self.query_one(Feedback).show(text, kind, expected)
@@ -339,4 +341,7 @@ class StationScreen(Screen[None]):
             self.floor_app.feed_wedge(char, self.floor_app.key_time(event))
 
     def handle_other_key(self, key: str) -> None:
-        """Arrows and other keys without a character."""
+        """Arrows and other keys without a character. Default: arrows scroll the body."""
+        step = {"up": -1, "down": 1, "pageup": -5, "pagedown": 5}.get(key)
+        if step is not None:
+            self.query_one(Body).scroll_rows(step)

@@ -73,9 +73,8 @@ class CountApprovalScreen(FlowScreen):
             if compact
             else [f"  {_('Location'):<12} {_('Item'):<14} {'±':>6}  {_('expected/counted')}"]
         )
-        visible = 6 if compact else 14
-        first = max(0, self.selected - visible + 1)
-        for n, r in enumerate(self.rows[first : first + visible], start=first):
+        head = len(lines)
+        for n, r in enumerate(self.rows):
             mark = ">" if n == self.selected else " "
             what = f"{r['sku']} {r['lot']}".strip() + (" ADPR" if r.get("extra") else "")
             variance = f"{r['variance']:+d}" if isinstance(r["variance"], int) else "?"
@@ -86,7 +85,7 @@ class CountApprovalScreen(FlowScreen):
                     f"{mark} {r['location']:<12} {what[:14]:<14} {variance:>6}  "
                     f"({r['expected']}/{r['counted']})"
                 )
-        self.show_lines(lines)
+        self.show_lines(lines, selected=self.selected, head=head)
 
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         if scan.kind is ScanKind.LOCATION and scan.code:

@@ -50,5 +50,4 @@ QUIT = Key(CTRL_Q, N_("Quit"), keep=True)
 ENTER_OK = Key(ENTER, N_("OK"))
 QUANTITY = Key("*", N_("Qty"))  # the quantity key (F6 too), where the step asks for a code
 CHOOSE = Key("↑↓", N_("Choose"))
-MORE = Key("↑↓", N_("More"))  # the list scrolls
 REFRESH = Key("F5", N_("Refresh"))

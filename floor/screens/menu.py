@@ -52,10 +52,11 @@ class MenuScreen(StationScreen):
 
     def _show_flows(self) -> None:
         lines = []
+        wide = 2 if len(self.flows) > 9 else 1
         for number, flow in enumerate(self.flows, start=1):
             mark = "▶" if number - 1 == self.highlighted else " "
-            lines.append(f"{mark} {number}  {_(flow.TITLE)}")
-        self.show_lines(lines)
+            lines.append(f"{mark} {number:>{wide}}  {_(flow.TITLE)}")
+        self.show_lines(lines, selected=self.highlighted)
 
     def open_number(self, number: int) -> None:
         if not 1 <= number <= len(self.flows):

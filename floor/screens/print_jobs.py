@@ -150,10 +150,13 @@ class PrintJobsScreen(FlowScreen):
             every = self.all_stations
             target = self.target()
             lines: list[str] = []
+            chosen_row: int | None = None
             if not self.jobs:
                 lines.append(_("No print jobs yet"))
-            for index, job in enumerate(self.jobs[: 6 if compact else 12]):
+            for index, job in enumerate(self.jobs):
                 mark = "▶" if index == self.selected else " "
+                if index == self.selected:
+                    chosen_row = len(lines)
                 refs = ", ".join(job.references) or "-"
                 status = job.status.label
                 if job.status is JobStatus.FAILED:
@@ -168,12 +171,12 @@ class PrintJobsScreen(FlowScreen):
                     )
                 if target is not None and job.id == target.id and job.error:
                     lines.append(f"   {job.error[: 34 if compact else 70]}")
-            self.show_lines(lines)
+            self.show_lines(lines, selected=chosen_row)
 
     def handle_other_key(self, key: str) -> None:
         if not self.jobs or key not in ("up", "down"):
             return
-        last = min(len(self.jobs), 6 if self.floor_app.compact else 12) - 1
+        last = len(self.jobs) - 1
         if self.selected is None:
             self.selected = 0 if key == "down" else last
         else:

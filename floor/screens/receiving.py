@@ -146,10 +146,10 @@ class ReceivingScreen(FlowScreen):
         doc = self.receipt.purchase_order or _("blind")
         lines = [f"{self.receipt.number}  {doc}"]
         width = 12 if self.floor_app.compact else 24
-        for line in self.receipt.lines[: 5 if self.floor_app.compact else 12]:
+        for line in self.receipt.lines:
             ordered = "" if line["ordered"] is None else f"/{line['ordered']}"
             lines.append(f"{line['sku'][:width]:<{width}} {line['received']}{ordered}")
-        self.show_lines(lines)
+        self.show_lines(lines, head=1)
 
     # Scans.
 

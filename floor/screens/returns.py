@@ -124,9 +124,9 @@ class ReturnsScreen(FlowScreen):
             head += f"  {self.order.authorization}"
         lines = [head] + [
             f"{line['sku'][:16]:<16} {line['returned']}/{line['returnable']}"
-            for line in self.order.lines[:6]
+            for line in self.order.lines
         ]
-        self.show_lines(lines)
+        self.show_lines(lines, head=1)
         if self.step == ITEM:
             self.prompt(_("Scan a returned item"), _("x{n}, F5 done", n=self.quantity))
         elif self.step == DISPOSITION:

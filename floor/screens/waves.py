@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from floor.scanning import Scan
 
 REFRESH_SECONDS = 3.0
+SHORT_CODE = 14  # a longer wave code is shortened in the middle on a 40-column screen
 LIST_KEYS = (
     Key("F2", N_("Release")),
     Key("F3", N_("Hold")),
@@ -48,7 +49,6 @@ FORM_KEYS = (
     Key("F5", N_("Clear all")),
     keys.BACK,
 )
-COMPACT_FORM_ROWS = 7
 
 
 class WavesScreen(FlowScreen):
@@ -129,9 +129,12 @@ class WavesScreen(FlowScreen):
             self.chosen = codes.index(chosen_code)
         self.chosen = min(self.chosen, max(len(waves) - 1, 0))
         if not self.editing:
-            self.show_lines(self.wave_lines())
+            self.show_wave_lines()
         if message:
             self.accept(message)
+
+    def show_wave_lines(self) -> None:
+        self.show_lines(self.wave_lines(), selected=self.chosen if self.waves else None)
 
     def wave_lines(self) -> list[str]:
         compact = self.floor_app.compact
@@ -142,9 +145,8 @@ class WavesScreen(FlowScreen):
             mark = ">" if index == self.chosen else " "
             status = wave_status_label(wave.status)
             if compact:
-                lines.append(
-                    f"{mark}{wave.code[-10:]} {status[:8]:<8} {wave.lines_picked}/{wave.lines}"
-                )
+                progress = f"{wave.lines_picked}/{wave.lines}"
+                lines.append(f"{mark}{short_code(wave.code)} {status[:8]:<8} {progress}")
             else:
                 counts = (
                     ngettext("{n} order", "{n} orders", wave.orders),
@@ -178,7 +180,7 @@ class WavesScreen(FlowScreen):
         self.entry = ""
         self._show_entry()
         self.show_list_prompt()
-        self.show_lines(self.wave_lines())
+        self.show_wave_lines()
 
     def show_form(self) -> None:
         field = FIELDS[self.field]
@@ -198,13 +200,10 @@ class WavesScreen(FlowScreen):
             if not value:
                 value = f"<{_(f.placeholder)}>" if chosen and f.placeholder else "-"
             rows.append(f"{'>' if chosen else ' '}{_(f.label)[: width - 1]:<{width}}{value}")
-        if compact:
-            first = min(max(self.field - COMPACT_FORM_ROWS // 2, 0), len(rows) - COMPACT_FORM_ROWS)
-            rows = rows[first : first + COMPACT_FORM_ROWS]
-        else:
+        if not compact:
             rows.append("")
             rows.append(_("Enter sets  Del clears  F5 clears all  F2 builds  Esc back to the list"))
-        self.show_lines(rows)
+        self.show_lines(rows, selected=self.field)
 
     def set_field(self, text: str) -> None:
         field = FIELDS[self.field]
@@ -271,7 +270,7 @@ class WavesScreen(FlowScreen):
             step = -1 if key == "up" else 1
             self.chosen = (self.chosen + step) % len(self.waves)
             self.cancel_armed = ""
-            self.show_lines(self.wave_lines())
+            self.show_wave_lines()
 
     def handle_typed(self, text: str) -> None:
         if self.editing:
@@ -351,3 +350,11 @@ class WavesScreen(FlowScreen):
 
     def done(self, text: Any) -> None:
         self.reload(str(text))
+
+
+def short_code(code: str) -> str:
+    """A wave code for a 40-column list: whole up to SHORT_CODE characters (W250101-001),
+    else its start and its end (the sequence number), never without its first letter."""
+    if len(code) <= SHORT_CODE:
+        return code
+    return code[:6] + "…" + code[-(SHORT_CODE - 7) :]

@@ -1,4 +1,5 @@
-"""The shell's widgets: status bar, feedback line, key entry line and key hints.
+"""The shell's widgets: status bar, body (a list that scrolls), feedback line, key entry
+line and key hints.
 
 None of them takes focus: keys go to the screen, which feeds the keyboard-wedge detector.
 Each renders in the station's current language (explicitly, not through the asyncio context).
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
@@ -77,6 +79,108 @@ def _mark(state: bool | None) -> str:
 
 def _style(state: bool | None) -> str:
     return "bold red" if state is False else "green"
+
+
+class Body(Static):
+    """The screen's lines: fixed `head` lines, then rows. Rows that do not fit scroll: the
+    first or last row shown says how many more there are ("▼ 3 more"), and a chosen row
+    (`selected`) always stays in view; without one, arrows scroll (`scroll_rows`).
+
+    Lines that fit are shown as they are (long ones wrap); once rows must scroll, each takes
+    one line, cut with "…", so the count of what is hidden is exact."""
+
+    _head: tuple[str, ...] = ()
+    _rows: tuple[str, ...] = ()
+    _selected: int | None = None
+    _first = 0
+
+    def show(self, lines: list[str], selected: int | None = None, head: int = 0) -> None:
+        head_lines, rows = tuple(lines[:head]), tuple(lines[head:])
+        if selected is None and rows != self._rows:
+            self._first = 0  # something else is shown: from its top
+        self._head, self._rows, self._selected = head_lines, rows, selected
+        self.refresh()
+
+    def scroll_rows(self, step: int) -> bool:
+        """Scroll a list without a chosen row by `step` rows; False if it does not scroll."""
+        if self._selected is not None or not self._rows:
+            return False
+        height = self._room()
+        if len(self._rows) <= height:
+            return False
+        first = max(0, min(self._first + step, len(self._rows) - (height - 1)))
+        if first == 1:  # row 0 and "▲ 1 more" take the same line: skip it
+            first = 2 if step > 0 else 0
+        moved = first != self._first
+        self._first = first
+        self.refresh()
+        return moved
+
+    def _room(self) -> int:
+        return max(self.size.height - len(self._head), 0) if self.size.height else 10**6
+
+    def render(self) -> Text:
+        width = self.size.width or 10**6
+        lines = [*self._head, *self._rows]
+        rows_needed = sum(max(1, -(-cell_len(line) // width)) for line in lines)
+        if not self.size.height or rows_needed <= self.size.height:
+            return Text("\n".join(lines), overflow="fold")
+        first, count, above, below = window(
+            len(self._rows), self._room(), self._first, self._selected
+        )
+        self._first = first
+        text = Text(no_wrap=True, overflow="ellipsis")
+        shown: list[tuple[str, str]] = [(line, "") for line in self._head]
+        app: FloorApp = self.app  # type: ignore[assignment]
+        with language(app.station.language):
+            if above:
+                shown.append((ngettext("▲ {n} more", "▲ {n} more", above), "dim"))
+            shown += [(row, "") for row in self._rows[first : first + count]]
+            if below:
+                shown.append((ngettext("▼ {n} more", "▼ {n} more", below), "dim"))
+        for n, (line, style) in enumerate(shown):
+            if n:
+                text.append("\n")
+            text.append(_cut(line, width), style=style)
+        return text
+
+
+def window(rows: int, room: int, first: int, selected: int | None) -> tuple[int, int, int, int]:
+    """Which of `rows` rows to show in `room` lines, a marker line taking one where rows are
+    hidden above or below: (first row, rows shown, hidden above, hidden below). The window
+    starts at `first` if it can, and moves as little as it must to show `selected`."""
+    if rows <= room:
+        return 0, rows, 0, 0
+    if room < 3:  # no space for markers: just the rows around the chosen one
+        start = min(max(selected if selected is not None else first, 0), rows - max(room, 1))
+        return start, max(room, 1), 0, 0
+
+    def shown(start: int) -> int:
+        space = room - (1 if start > 0 else 0)
+        return space if start + space >= rows else space - 1
+
+    last_start = rows - (room - 1)
+    first = max(0, min(first, last_start))
+    if selected is not None:
+        selected = max(0, min(selected, rows - 1))
+        first = min(first, selected)
+        while selected >= first + shown(first):
+            first += 1
+    if first == 1:  # "▲ 1 more" would take the line of the row it hides: show the row
+        first = 0
+    count = min(shown(first), rows - first)
+    return first, count, first, rows - first - count
+
+
+def _cut(line: str, width: int) -> str:
+    if cell_len(line) <= width:
+        return line
+    out = ""
+    for char in line:
+        if cell_len(out + char) > width - 1:
+            break
+        out += char
+    return out + "…"
 
 
 class Feedback(Static):

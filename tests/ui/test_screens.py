@@ -4,16 +4,21 @@ menu, lists that show they scroll, and a refusal that goes away when the step ch
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
+from floor.db import session_scope
 from floor.screens.dialogs import QuitDialog
 from floor.screens.flow import FlowScreen
 from floor.screens.lookup import LookupScreen
+from floor.screens.menu import MenuScreen
 from floor.screens.picking import PickingScreen
 from floor.screens.receiving import ReceivingScreen
-from tests.support import SmallWarehouse
+from floor.screens.waves import WavesScreen
+from tests.support import SmallWarehouse, add_sales_order, add_stock
 from tests.ui.conftest import log_in, press, scan, settle, speaks, text_of
 
 
@@ -110,3 +115,75 @@ async def test_a_french_receiver_at_40x16_still_sees_esc(
         assert screen.step == "item"
         hints = text_of(app, "#hints")
         assert "ÉchapRetour" in hints and "*Qté" in hints and "…" not in hints, hints
+
+
+def _body(app: Any) -> list[str]:
+    return text_of(app, "#body").splitlines()
+
+
+async def test_the_supervisors_menu_at_40x16_scrolls_and_keeps_the_highlight(
+    make_app: Callable,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(40, 16)) as pilot:
+        await log_in(pilot, "OPSUPERVISOR")
+        menu = app.screen
+        assert isinstance(menu, MenuScreen) and len(menu.flows) == 10
+        body = _body(app)
+        assert body[-1].startswith("▼ ") and body[-1].endswith(" more"), body  # there is more
+        assert body[0].startswith("▶  1")
+        for _ in range(7):
+            await pilot.press("down")
+        await pilot.pause()
+        assert menu.highlighted == 7
+        body = _body(app)
+        assert any(line.startswith("▶  8") for line in body), body  # the highlight in view
+        assert "▲" in body[0]
+        await pilot.press("down", "down", "down")  # past the last: back to the first
+        await pilot.pause()
+        assert _body(app)[0].startswith("▶  1")
+        await pilot.press("up")  # and up from the first: the tenth, shown
+        await pilot.pause()
+        assert _body(app)[-1].startswith("▶ 10"), _body(app)
+
+
+async def test_stock_lookup_at_40x16_shows_lots_and_that_it_scrolls(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    wh = ui_warehouse
+    for n in range(1, 10):
+        add_stock(wh, "A01-02-1", "LOT", n, lot=f"L00{n}", expiry=dt.date(2027, 1, n))
+    app = make_app()
+    async with app.run_test(size=(40, 16)) as pilot:
+        await log_in(pilot)
+        app.open_flow(LookupScreen)
+        await settle(pilot)
+        assert "45 units" in await scan(pilot, "A01-02-1")
+        body = _body(app)
+        rows = body[1:-1]
+        assert len(set(rows)) == len(rows) and "L001" in body[1] and "2027-01-01" in body[1]
+        assert body[-1].startswith("▼") and "more" in body[-1], body
+        hidden = int(body[-1].split()[1])
+        assert len(rows) + hidden == 9
+        await pilot.press("down", "down")
+        await pilot.pause()
+        body = _body(app)
+        assert body[1].startswith("▲"), body  # scrolled: rows above now
+        assert any("L009" in line for line in body) or body[-1].startswith("▼")
+
+
+async def test_wave_codes_keep_their_first_letter_at_40x16(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    from floor.outbound.waves import WaveRules, build_wave
+
+    add_stock(ui_warehouse, "A01-01-1", "PLAIN", 5)
+    add_sales_order(ui_warehouse, "SO1", [("PLAIN", 2)])
+    with session_scope(ui_warehouse.engine) as s:
+        build_wave(s, ui_warehouse.warehouse_id, WaveRules(), code="W250101-001")
+    app = make_app()
+    async with app.run_test(size=(40, 16)) as pilot:
+        await log_in(pilot, "OPSUPERVISOR")
+        app.open_flow(WavesScreen)
+        await settle(pilot)
+        assert ">W250101-001 " in text_of(app, "#body")
