@@ -125,6 +125,12 @@ class StationScreen(Screen[None]):
     # What the screen shows.
 
     def prompt(self, text: str, detail: str = "") -> None:
+        """Ask for what comes next. A new question means the operator moved on: a red
+        refusal of the step before goes (a refusal shown after this call stays)."""
+        if text != self._prompt[0]:
+            feedback = self.query_one(Feedback)
+            if feedback.kind == "rejected":
+                feedback.clear()
         self._prompt = (text, detail)
         self.query_one("#prompt", Static).update(text)
         self.query_one("#detail", Static).update(detail)

@@ -18,8 +18,8 @@ from floor.screens.menu import MenuScreen
 from floor.screens.picking import PickingScreen
 from floor.screens.receiving import ReceivingScreen
 from floor.screens.waves import WavesScreen
-from tests.support import SmallWarehouse, add_sales_order, add_stock
-from tests.ui.conftest import log_in, press, scan, settle, speaks, text_of
+from tests.support import SmallWarehouse, add_sales_order, add_stock, barcode
+from tests.ui.conftest import gs1, log_in, press, scan, settle, speaks, text_of
 
 
 async def test_each_screen_shows_its_own_keys(make_app: Callable) -> None:
@@ -187,3 +187,34 @@ async def test_wave_codes_keep_their_first_letter_at_40x16(
         app.open_flow(WavesScreen)
         await settle(pilot)
         assert ">W250101-001 " in text_of(app, "#body")
+
+
+async def test_a_refusal_goes_when_the_step_changes(
+    make_app: Callable, ui_warehouse: SmallWarehouse, tmp_path: Any
+) -> None:
+    from tests.ui.test_keyed import _picking_wave
+
+    wh = ui_warehouse
+    _picking_wave(wh, tmp_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        screen = app.open_flow(PickingScreen)
+        await settle(pilot)
+        await scan(pilot, "LPNCART01")
+        await scan(pilot, "TOTE01")
+        assert screen.pick is not None
+        await scan(pilot, "A09-09-9")  # the wrong location: refused, the step stays
+        assert app.feedback_kind() == "rejected" and screen.step == "location"
+        pick = screen.pick
+        await scan(pilot, pick.location)
+        if pick.sku == "LOT":  # the item's label, with the lot
+            await scan(pilot, gs1(wh, "LOT", "L0053A", dt.date(2027, 6, 30)))
+        else:
+            await scan(pilot, barcode(wh, pick.sku))
+        assert screen.step == "quantity"
+        feedback = await scan(pilot, "CMD:QTY:99")
+        assert "expected 1 to" in feedback and app.feedback_kind() == "rejected"
+        await press(pilot, "f3")  # the operator moves on: a short pick
+        assert screen.step == "short_quantity"
+        assert app.feedback_kind() == "" and text_of(app, "#feedback") == ""
