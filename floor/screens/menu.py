@@ -1,5 +1,8 @@
 """The menu: the flows the operator's roles allow, numbered; a digit opens one.
 
+A number opens its task as soon as it is keyed, unless another task's number starts with
+it: with ten tasks, 2 to 9 open at once, 1 waits (Enter opens 1, 0 makes it 10).
+
 Scans alone work too: a quantity barcode (CMD:QTY:n) opens flow n, confirm opens the
 highlighted one, cancel logs out. Keys: digits, arrows and Enter, Esc/F10 to log out.
 """
@@ -89,11 +92,23 @@ class MenuScreen(StationScreen):
             self.open_number(self.highlighted + 1)
 
     def add_typed(self, text: str) -> None:
-        # Up to nine flows a single digit opens at once; more need Enter.
-        if len(self.flows) <= 9 and not self.entry and len(text) == 1 and text.isdigit():
-            self.open_number(int(text))
+        """Digits open a task as soon as they name one and no other task's number starts
+        with them: with ten tasks, 2 to 9 open at once, 1 waits for Enter or a 0 (10)."""
+        entry = self.entry + text
+        if not (entry.isascii() and entry.isdigit()):
+            super().add_typed(text)
             return
-        super().add_typed(text)
+        number, count = int(entry), len(self.flows)
+        longer = any(str(n).startswith(entry) for n in range(1, count + 1) if n != number)
+        if longer:
+            super().add_typed(text)
+            self.feedback(
+                _("{number}: Enter opens it, or key the next digit", number=entry), "info"
+            )
+            return
+        self.entry = ""
+        self._show_entry()
+        self.open_number(number)
 
     def handle_typed(self, text: str) -> None:
         if text.isdigit():

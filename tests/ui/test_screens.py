@@ -218,3 +218,29 @@ async def test_a_refusal_goes_when_the_step_changes(
         await press(pilot, "f3")  # the operator moves on: a short pick
         assert screen.step == "short_quantity"
         assert app.feedback_kind() == "" and text_of(app, "#feedback") == ""
+
+
+async def test_with_ten_tasks_a_digit_opens_at_once_unless_a_longer_number_starts_with_it(
+    make_app: Callable,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, "OPSUPERVISOR")
+        menu = app.screen
+        assert isinstance(menu, MenuScreen) and len(menu.flows) == 10
+        await pilot.press("8")
+        await pilot.pause(0.3)  # the wedge holds a key for a few ms: a scan may follow
+        assert isinstance(app.screen, menu.flows[7])  # opened at once, no Enter
+        await press(pilot, "escape")
+        await pilot.press("1")
+        await pilot.pause(0.3)
+        assert app.screen is menu and menu.entry == "1"  # 1 waits: 10 starts with it
+        assert "Enter opens it, or key the next digit" in text_of(app, "#feedback")
+        await pilot.press("0")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, menu.flows[9])
+        await press(pilot, "escape")
+        await pilot.press("1")
+        await pilot.pause(0.3)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, menu.flows[0])
