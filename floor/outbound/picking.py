@@ -259,7 +259,15 @@ def _substitute(
     )
     if expiry is not None:
         query = query.where(Balance.expiry == expiry)
-    balance = session.scalars(query.with_for_update()).first()
+    old = StockKey(task.from_location_id, task.item_id, task.lot, task.expiry, task.container_id)
+    found = session.scalars(query).first()
+    if found is None:
+        raise wrong
+    # both balances locked in the ledger's order before the swap reads the scanned lot
+    ledger.lock_keys(session, [old, ledger.key_of(found)])
+    balance = session.scalars(
+        query.where(Balance.id == found.id).execution_options(populate_existing=True)
+    ).first()
     remaining = task.quantity - task.quantity_done
     if (
         balance is None
@@ -268,7 +276,6 @@ def _substitute(
         or balance.quantity - balance.reserved < remaining
     ):
         raise wrong
-    old = StockKey(task.from_location_id, task.item_id, task.lot, task.expiry, task.container_id)
     new = ledger.key_of(balance)
     ledger.post(
         session,

@@ -179,7 +179,10 @@ def _scope_balances(session: Session, task: Task) -> list[Balance]:
     )
     if task.lot:
         stmt = stmt.where(Balance.lot == task.lot)
-    return list(session.scalars(stmt.order_by(Balance.id).with_for_update()))
+    stmt = stmt.order_by(Balance.id)
+    # locked in the ledger's order: the adjustments after it post largest balance first
+    inv.lock_keys(session, [inv.key_of(b) for b in session.scalars(stmt)])
+    return list(session.scalars(stmt.execution_options(populate_existing=True)))
 
 
 def submit_count(

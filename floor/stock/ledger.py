@@ -5,10 +5,12 @@ reference, scan id) and one signed `movements` row per balance key touched, writ
 same database transaction as the balance update. For every key, the balance equals the
 sum of its movements; the database refuses negative stock or reservations above on-hand.
 
-Balances touched by one posting are locked (SELECT ... FOR UPDATE) in a stable order so
-concurrent postings cannot deadlock on each other; on SQLite the write transaction is
-BEGIN IMMEDIATE instead. Call these functions inside `floor.db.transaction()`, which retries
-on serialization failure, deadlock or a concurrent insert of the same key.
+Balances are locked in one global order of keys (floor.stock.ledger_locks): a posting locks
+its keys sorted, and a transaction that posts more than once calls `lock_keys` first with
+every key it will touch, so concurrent transactions cannot deadlock on each other; on SQLite
+the write transaction is BEGIN IMMEDIATE instead. Call these functions inside
+`floor.db.transaction()`, which retries on serialization failure, deadlock or a concurrent
+insert of the same key.
 
 A posting's per-key statements, built once and run on the driver, and its refusals are in
 floor.stock.ledger_sql; 32 keys or more (a wave's reservations) take the bulk path here.
@@ -27,7 +29,11 @@ from floor.driver_sql import cursor_of
 from floor.errors import InvalidInput
 from floor.i18n import _
 from floor.models import Balance, Movement, utcnow
+from floor.stock import ledger_locks
 from floor.stock.idempotency import once
+from floor.stock.ledger_locks import LockOrderError as LockOrderError  # the ledger's API
+from floor.stock.ledger_locks import lock_keys as lock_keys
+from floor.stock.ledger_locks import lock_order
 from floor.stock.ledger_sql import (
     _BALANCES,
     _INSERT_MOVEMENT,
@@ -171,6 +177,8 @@ def _post(
     merged = _merge(changes)
     if not merged:
         raise InvalidInput(_("Nothing to post: every quantity is zero"))
+    if ledger_locks.CHECK_ORDER:
+        ledger_locks.note(session, [change.key for change in merged])
     cursor, conn = cursor_of(session)
     now = utcnow()
     try:
@@ -248,7 +256,7 @@ def _apply_bulk(
             select(c.id, c.location_id, c.item_id, c.lot, c.expiry, c.container_id)
             .add_columns(c.quantity, c.reserved)
             .where(tuple_(c.location_id, c.item_id).in_(chunk))
-            .order_by(c.id)
+            .order_by(*lock_order(session))
             .with_for_update()
         ):
             rows[StockKey(r[1], r[2], r[3], r[4], r[5])] = (r[0], r[6], r[7])
