@@ -29,11 +29,13 @@ from floor.models import (
     Item,
     Location,
     OrderStatus,
+    Role,
     SalesOrder,
     SalesOrderLine,
     Task,
     TaskStatus,
 )
+from floor.operators import require_role
 from floor.outbound.carts import MINE, _my_tasks
 from floor.outbound.wave_progress import complete_wave_if_done
 from floor.stock import ledger
@@ -80,6 +82,12 @@ class PickOutcome:
 
 
 # --- the current pick ------------------------------------------------------------------------
+
+
+def require_picker(session: Session, operator_id: int) -> None:
+    """Every pick step checks the picker as they are now (active, still a picker), not only
+    when the cart was claimed: one lookup per transaction (floor.operators)."""
+    require_role(session, operator_id, Role.PICKER.value)
 
 
 def _current_task(session: Session, operator_id: int, task_id: int | None = None) -> Task:
@@ -150,6 +158,7 @@ def confirm_location(
     scan_id: str | None = None,
 ) -> PickView:
     """The picker is at the task's location: its barcode or its check digits were scanned."""
+    require_picker(session, operator_id)
 
     def work() -> dict:
         task = _current_task(session, operator_id, task_id)
@@ -203,6 +212,7 @@ def confirm_item(
     """The item scanned is the task's: right GTIN, and the allocated lot or an allowed FEFO
     substitute (same location, not expired, expiring no later than the allocated lot, enough
     free units). A substitute swaps the reservation to the scanned lot through the ledger."""
+    require_picker(session, operator_id)
     actor = actor or Actor(operator_id)
 
     def work() -> dict:
@@ -365,6 +375,7 @@ def confirm_pick(
     scan_id: str | None = None,
 ) -> PickOutcome:
     """`quantity` units went into the tote. The task is done when all its units are picked."""
+    require_picker(session, operator_id)
     actor = actor or Actor(operator_id)
 
     def work() -> dict:
@@ -394,6 +405,7 @@ def skip_pick(
     session: Session, operator_id: int, task_id: int, *, scan_id: str | None = None
 ) -> PickView | None:
     """Come back to this pick later: it moves to the end of the cart's sequence."""
+    require_picker(session, operator_id)
 
     def work() -> dict:
         task = _current_task(session, operator_id, task_id)

@@ -18,7 +18,14 @@ from floor.errors import InvalidInput
 from floor.i18n import _
 from floor.models import Item, Location, SalesOrderLine, Task, TaskKind, TaskStatus
 from floor.outbound.allocation import StockPool, allocate_line, load_candidates
-from floor.outbound.picking import PickOutcome, _close_task, _current_task, _take, _tote_check
+from floor.outbound.picking import (
+    PickOutcome,
+    _close_task,
+    _current_task,
+    _take,
+    _tote_check,
+    require_picker,
+)
 from floor.stock import ledger
 from floor.stock.idempotency import once
 from floor.stock.ledger import Actor, Change, StockKey
@@ -43,6 +50,7 @@ def short_pick(
     The found units go into the tote; the rest of the reservation here is released, then
     re-allocated elsewhere (a new task for this cart) or recorded short with a count task.
     """
+    require_picker(session, operator_id)
     actor = actor or Actor(operator_id)
 
     def work() -> dict:

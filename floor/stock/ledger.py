@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 from floor.driver_sql import cursor_of
 from floor.errors import InvalidInput
 from floor.i18n import _
-from floor.models import Balance, Movement, utcnow
+from floor.models import Balance, Movement, Role, utcnow
+from floor.operators import require_role
 from floor.stock import ledger_locks
 from floor.stock.idempotency import once
 from floor.stock.ledger_locks import LockOrderError as LockOrderError  # the ledger's API
@@ -77,6 +78,27 @@ class Actor:
 
 
 SYSTEM = Actor(None, "system")
+
+
+# Who may post each kind of stock transaction. Checked at every posting, whoever calls the
+# ledger: the operator must be active and hold one of these roles now (supervisors hold every
+# floor role, admins every role). The system itself (operator None: imports, the demo, the
+# CLI) is allowed. A kind not listed needs a supervisor.
+_R = Role
+POSTING_ROLES: dict[str, tuple[str, ...]] = {
+    "receive": (_R.RECEIVER.value,),
+    "adjust": (_R.COUNTER.value, _R.RECEIVER.value),  # count variances; returns scrapped
+    "move": (_R.RECEIVER.value, _R.PICKER.value),
+    "putaway": (_R.RECEIVER.value,),
+    "replenish": (_R.PICKER.value, _R.RECEIVER.value),
+    "pick": (_R.PICKER.value,),
+    "reserve": (_R.PICKER.value,),  # reallocation after a short pick, lot substitution
+    "release": (_R.PICKER.value,),
+    "consume": (_R.KITTER.value, _R.PACKER.value),
+    "produce": (_R.KITTER.value,),
+    "assemble": (_R.KITTER.value,),
+}
+OTHER_POSTING_ROLES = (_R.SUPERVISOR.value,)
 
 
 @dataclass(frozen=True)
@@ -153,9 +175,15 @@ def post(
 ) -> Posting:
     """Apply `changes` as one ledger transaction. Idempotent by `scan_id`.
 
+    `actor`: an operator posting must be active and hold a role of POSTING_ROLES[kind] now
+    (PermissionDenied otherwise); SYSTEM (operator None) is the system's own work.
+
     `allow_reserved`: the quantity taken may come out of reserved units (a pick of stock
     that was allocated to it releases that reservation in the same change).
     """
+
+    if actor.operator_id is not None:
+        require_role(session, actor.operator_id, *POSTING_ROLES.get(kind, OTHER_POSTING_ROLES))
 
     def work() -> dict:
         return _post(session, kind, changes, actor, reason, reference, scan_id, allow_reserved)
