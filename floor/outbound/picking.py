@@ -36,6 +36,7 @@ from floor.models import (
     TaskStatus,
 )
 from floor.operators import require_role
+from floor.outbound import clusters
 from floor.outbound.carts import MINE, _my_tasks
 from floor.outbound.wave_progress import complete_wave_if_done
 from floor.stock import ledger
@@ -361,7 +362,10 @@ def _close_task(session: Session, task: Task, status: str) -> bool:
     if task.wave_id is not None:
         complete_wave_if_done(session, task.wave_id)
     assert task.assignee_id is not None
-    return not _my_tasks(session, task.assignee_id)
+    cart_done = not _my_tasks(session, task.assignee_id)
+    if cart_done and task.wave_id is not None:
+        clusters.settle(session, task.wave_id, task.cluster)  # done, unless given back in part
+    return cart_done
 
 
 def confirm_pick(

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from floor.errors import Conflict, InvalidInput
 from floor.i18n import N_, _
 from floor.models import (
+    ClusterStatus,
     Item,
     OrderStatus,
     Role,
@@ -52,6 +53,7 @@ from floor.models import (
     utcnow,
 )
 from floor.operators import require_role
+from floor.outbound import clusters
 from floor.outbound.allocation import Pick, allocate_line, give_back, load_candidates
 from floor.outbound.pick_sequence import location_places, sequence_cluster, warehouse_layout
 from floor.outbound.wave_progress import wave_status
@@ -260,6 +262,9 @@ def release_wave(
     found = _wave(session, wave)
     if found.status == WaveStatus.HELD.value and found.released_at is not None:
         found.status = WaveStatus.RELEASED.value
+        clusters.set_wave_clusters(
+            session, found.id, (ClusterStatus.HELD.value,), ClusterStatus.OPEN.value
+        )
         session.flush()
         return ReleaseReport(found.code, **_resumed(session, found))
     if found.status not in (WaveStatus.PLANNED.value, WaveStatus.HELD.value):
@@ -350,6 +355,7 @@ def release_wave(
         for row in task_rows:
             del row["_order"], row["_code"]
         insert_tasks(session, task_rows)
+        clusters.add_clusters(session, found, (row["cluster"] for row in task_rows), now)
     found.status = WaveStatus.RELEASED.value if task_rows else WaveStatus.DONE.value
     found.released_at = now
     found.rules = {

@@ -22,6 +22,7 @@ from floor.errors import Conflict, NotFound
 from floor.i18n import N_, _, by_status
 from floor.models import (
     Balance,
+    ClusterStatus,
     Item,
     Location,
     OrderStatus,
@@ -38,6 +39,7 @@ from floor.models import (
     wave_status_label,
 )
 from floor.operators import require_role
+from floor.outbound import clusters
 from floor.stock import ledger
 from floor.stock.ledger import SYSTEM, Actor, Change, StockKey
 
@@ -270,6 +272,9 @@ def hold_wave(session: Session, wave: int | str, actor: Actor = SYSTEM) -> Wave:
             expected=_("a planned or released wave"),
         )
     found.status = WaveStatus.HELD.value
+    clusters.set_wave_clusters(
+        session, found.id, (ClusterStatus.OPEN.value,), ClusterStatus.HELD.value
+    )
     session.flush()
     return found
 
@@ -334,6 +339,12 @@ def cancel_wave(session: Session, wave: int | str, actor: Actor = SYSTEM) -> Wav
             .execution_options(synchronize_session=False)
         )
     found.status = WaveStatus.CANCELLED.value
+    clusters.set_wave_clusters(
+        session,
+        found.id,
+        (ClusterStatus.OPEN.value, ClusterStatus.CLAIMED.value, ClusterStatus.HELD.value),
+        ClusterStatus.CANCELLED.value,
+    )
     session.flush()
     _expire_stale(session)
     return found
