@@ -746,3 +746,24 @@ class ReturnAuthorization(Base):
     status: Mapped[str] = mapped_column(String(20), default="open")
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """One supervisor or admin action: what, on what, who, at which station, when, details.
+
+    Written in the same transaction as the action (floor.audit), so an action rolled back
+    leaves no entry and an action done always has one.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_time", "created_at"),
+        Index("ix_audit_log_action", "action", "created_at"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    action: Mapped[str] = mapped_column(String(40))  # wave.release, count.approve, ...
+    subject: Mapped[str] = mapped_column(String(80), default="")  # a wave code, a task...
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    station: Mapped[str] = mapped_column(String(20), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -36,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from floor import audit
 from floor.errors import Conflict, InvalidInput
 from floor.i18n import N_, _
 from floor.models import (
@@ -266,7 +267,17 @@ def release_wave(
             session, found.id, (ClusterStatus.HELD.value,), ClusterStatus.OPEN.value
         )
         session.flush()
-        return ReleaseReport(found.code, **_resumed(session, found))
+        resumed = ReleaseReport(found.code, **_resumed(session, found))
+        audit.record(
+            session,
+            audit.WAVE_RELEASE,
+            found.code,
+            actor,
+            resumed=True,
+            tasks=resumed.tasks,
+            clusters=resumed.clusters,
+        )
+        return resumed
     if found.status not in (WaveStatus.PLANNED.value, WaveStatus.HELD.value):
         raise Conflict(
             _refusal(
@@ -372,6 +383,21 @@ def release_wave(
     }
     session.flush()
     _expire_stale(session)
+    audit.record(
+        session,
+        audit.WAVE_RELEASE,
+        found.code,
+        actor,
+        policy=shortage_policy,
+        cart_size=cart_size,
+        orders_allocated=report.orders_allocated,
+        units_allocated=report.units_allocated,
+        tasks=report.tasks,
+        clusters=report.clusters,
+        short_lines=len(report.short),
+        backordered=len(report.backordered),
+        held=len(report.held),
+    )
     return report
 
 

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from floor import audit
 from floor.errors import Conflict, NotFound
 from floor.i18n import N_, _, by_status
 from floor.models import (
@@ -225,6 +226,16 @@ def build_wave(
             .execution_options(synchronize_session=False)
         )
     _expire_stale(session)
+    audit.record(
+        session,
+        audit.WAVE_BUILD,
+        wave.code,
+        actor,
+        orders=len(chosen),
+        lines=total_lines,
+        volume_l=round(total_volume, 3),
+        rules=rules.to_json(),
+    )
     return wave
 
 
@@ -271,6 +282,7 @@ def hold_wave(session: Session, wave: int | str, actor: Actor = SYSTEM) -> Wave:
             ),
             expected=_("a planned or released wave"),
         )
+    audit.record(session, audit.WAVE_HOLD, found.code, actor, was=found.status)
     found.status = WaveStatus.HELD.value
     clusters.set_wave_clusters(
         session, found.id, (ClusterStatus.OPEN.value,), ClusterStatus.HELD.value
@@ -338,6 +350,16 @@ def cancel_wave(session: Session, wave: int | str, actor: Actor = SYSTEM) -> Wav
             .values(wave_id=None, status=OrderStatus.OPEN.value)
             .execution_options(synchronize_session=False)
         )
+    audit.record(
+        session,
+        audit.WAVE_CANCEL,
+        found.code,
+        actor,
+        was=found.status,
+        tasks_cancelled=len(task_ids),
+        units_released=-sum(c.reserved for c in changes),
+        orders_reopened=len(order_ids),
+    )
     found.status = WaveStatus.CANCELLED.value
     clusters.set_wave_clusters(
         session,

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from floor import audit
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.i18n import N_, _, by_status, ngettext
 from floor.models import (
@@ -380,6 +381,20 @@ def approve_count(
             task.status = TaskStatus.CANCELLED.value
         data["outcome"] = outcome
         task.data = data
+        view = _view(session, task)
+        audit.record(
+            session,
+            audit.COUNT_APPROVE if approve else audit.COUNT_REJECT,
+            f"count {task.id}",
+            actor,
+            location=view.location,
+            sku=view.sku,
+            lot=view.lot,
+            expected=data.get("expected"),
+            counted=data.get("counted"),
+            variance=data.get("variance"),
+            recount_task_id=next_id,
+        )
         session.flush()
         return {"task_id": task.id, "outcome": outcome, "next_task_id": next_id}
 
