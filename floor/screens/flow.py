@@ -12,6 +12,9 @@ for one (a quantity, a count, a reason), or text the screen reads itself (a lot,
 Elsewhere a quantity is keyed after the quantity key (`*` or F6). The entry line says what
 the keyed text was taken as ("keyed: ..."). A code the scan language does not know (a SKU,
 a SKU label) is looked up in the catalog before it is refused.
+
+A quantity keyed for the next scan (`arm`) is that scan's only: any refusal disarms it
+(`reject`), so a refused scan's quantity never lands on the next, unrelated one.
 """
 
 from __future__ import annotations
@@ -67,6 +70,24 @@ class FlowScreen(StationScreen):
     def __init__(self) -> None:
         super().__init__()
         self.EXPECT_CHECK_DIGIT: bool = False
+        self.armed: int | None = None  # a quantity keyed for the next scan only
+
+    def arm(self, quantity: int | None) -> None:
+        """Keep `quantity` for the next scan (None: the scan's own count)."""
+        self.armed = quantity
+
+    def reject(self, text: str, expected: str | None = None) -> None:
+        """A refusal also disarms a quantity keyed for the next scan, and says so."""
+        if self.armed is not None:
+            self.armed = None
+            self.on_disarmed()
+        super().reject(text, expected)
+
+    def on_disarmed(self) -> None:
+        """The armed quantity went with a refusal. Default: redraw the step if it can."""
+        render = getattr(self, "render_step", None)
+        if callable(render):
+            render()
 
     def screen_title(self) -> str:
         return _(self.TITLE)

@@ -83,7 +83,6 @@ class ReceivingScreen(FlowScreen):
         self.step = DOCUMENT
         self.receipt: ReceiptSummary | None = None
         self.lpn: str | None = None
-        self.packs: int | None = None
         self.damage_reason = ""  # a DAMAGE_REASONS code when the next scan is damaged
         self.pending: dict[str, Any] | None = None  # the tracked scan waiting for lot/expiry
 
@@ -136,8 +135,8 @@ class ReceivingScreen(FlowScreen):
             )
         else:
             mode = []
-            if self.packs:
-                mode.append(_("next scan x{n}", n=self.packs))
+            if self.armed:
+                mode.append(_("next scan x{n}", n=self.armed))
             if self.damaged:
                 mode.append(f"{_('DAMAGED')} ({_(DAMAGE_REASONS[self.damage_reason])})")
             if self.lpn:
@@ -239,7 +238,7 @@ class ReceivingScreen(FlowScreen):
     def request_for(self, scan: Scan, scan_id: str) -> dict[str, Any]:
         return {
             "barcode": scan.gtin,
-            "quantity": self.packs,
+            "quantity": self.armed,
             "count": scan.count,
             "lot": scan.lot,
             "expiry": scan.expiry,
@@ -355,7 +354,8 @@ class ReceivingScreen(FlowScreen):
 
     def received(self, result: tuple[Received, ReceiptSummary]) -> None:
         done, self.receipt = result
-        self.packs, self.damage_reason, self.pending = None, "", None
+        self.damage_reason, self.pending = "", None
+        self.arm(None)
         self.go(ITEM)
         where = done.lpn or done.location
         self.accept(
@@ -384,7 +384,7 @@ class ReceivingScreen(FlowScreen):
                 self.opened,
             )
         elif command is Command.QUANTITY and self.step == ITEM and quantity:
-            self.packs = quantity
+            self.arm(quantity)
             self.render_step()
             self.accept(
                 ngettext("Next scan counts {n} pack", "Next scan counts {n} packs", quantity)

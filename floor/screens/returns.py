@@ -65,6 +65,8 @@ class ReturnsScreen(FlowScreen):
                 item = {**item, "expiry": dt.date.fromisoformat(item["expiry"])}
             step = saved.get("step") if item else ITEM
             self.quantity = int(saved.get("quantity") or 1)
+            if step not in (DISPOSITION, LOCATION) and self.quantity > 1:
+                self.arm(self.quantity)  # keyed for the next item, not used yet
 
             def resumed(order: ReturnOrder) -> None:
                 self.order = order
@@ -128,7 +130,7 @@ class ReturnsScreen(FlowScreen):
         ]
         self.show_lines(lines, head=1)
         if self.step == ITEM:
-            self.prompt(_("Scan a returned item"), _("x{n}, F5 done", n=self.quantity))
+            self.prompt(_("Scan a returned item"), _("x{n}, F5 done", n=self.armed or 1))
         elif self.step == DISPOSITION:
             self.prompt(_("Disposition?"), _("F2 restock, F3 quarantine, F4 scrap"))
         else:
@@ -153,6 +155,8 @@ class ReturnsScreen(FlowScreen):
             self.find(scan.code)
         elif self.step == ITEM and scan.kind is ScanKind.PRODUCT and scan.gtin:
             self.item = {"gtin": scan.gtin, "lot": scan.lot or "", "expiry": scan.expiry}
+            self.quantity = self.armed or 1
+            self.arm(None)
             self.go(DISPOSITION)
         elif self.step == LOCATION and scan.kind is ScanKind.LOCATION and scan.code:
             self.receive("restock", raw.scan_id, scan.code)
@@ -198,6 +202,7 @@ class ReturnsScreen(FlowScreen):
     def returned(self, result: tuple[Returned, ReturnOrder]) -> None:
         done, self.order = result
         self.item, self.quantity = None, 1
+        self.arm(None)
         self.go(ITEM)
         from floor.inbound.returns import returned_message
 
@@ -205,6 +210,7 @@ class ReturnsScreen(FlowScreen):
 
     def on_command(self, command: Command, quantity: int | None) -> None:
         if command is Command.QUANTITY and self.step == ITEM and quantity:
+            self.arm(quantity)
             self.quantity = quantity
             self.go(ITEM)
             self.accept(_("Next item x{n}", n=quantity))
