@@ -1,8 +1,9 @@
 """The audit log: who did which supervisor or admin action, at which station, when.
 
 Every service a supervisor or an admin runs (build, release, hold or cancel a wave; approve
-or reject a count; create count tasks; override a put-away destination; authorize a return)
-calls `record` in its own transaction, so the entry commits with the action or not at all.
+or reject a count; create count tasks; override a put-away destination; authorize a return;
+accept an item not on the purchase order or an expired one at receiving; adjust stock) calls
+`record` in its own transaction, so the entry commits with the action or not at all.
 An entry names the action (`wave.release`), its subject (the wave code, the task), the
 operator (none for the system: the CLI, imports), the station, the time, and details as
 JSON. `floor audit list` reads it. Logins are audited apart (they are not actions on stock).
@@ -28,6 +29,9 @@ COUNT_REJECT = "count.reject"
 COUNT_CREATE = "count.create"
 PUTAWAY_OVERRIDE = "putaway.override"
 RETURN_AUTHORIZE = "return.authorize"
+RECEIVING_UNEXPECTED = "receiving.unexpected"
+RECEIVING_EXPIRED = "receiving.expired"
+STOCK_ADJUST = "stock.adjust"
 
 ACTIONS = (
     WAVE_BUILD,
@@ -39,6 +43,9 @@ ACTIONS = (
     COUNT_CREATE,
     PUTAWAY_OVERRIDE,
     RETURN_AUTHORIZE,
+    RECEIVING_UNEXPECTED,
+    RECEIVING_EXPIRED,
+    STOCK_ADJUST,
 )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from floor.inbound.receiving import RECEIVING_ROLES, _receipt
-from floor.models import Item, PurchaseOrder, ReceiptLine, utcnow
+from floor.models import Item, PurchaseOrder, Receipt, ReceiptLine, utcnow
 from floor.operators import require_role
 from floor.stock.idempotency import once
 from floor.stock.ledger import Actor
@@ -37,40 +37,14 @@ def close_receipt(
         receipt = _receipt(session, receipt_id, lock=True)
         if receipt.status != "open":
             return {"number": receipt.number, "discrepancies": list(receipt.discrepancies or [])}
-        discrepancies: list[dict] = []
+        discrepancies = _discrepancies(session, receipt)
         order = (
             session.get(PurchaseOrder, receipt.purchase_order_id)
             if receipt.purchase_order_id
             else None
         )
         if order is not None:
-            totals: dict[int, list[int]] = {}
-            for line in order.lines:
-                slot = totals.setdefault(line.item_id, [0, 0])
-                slot[0] += line.quantity_ordered
-                slot[1] += line.quantity_received
-            for item_id, (ordered, received) in totals.items():
-                if received != ordered:
-                    discrepancies.append(
-                        _discrepancy(
-                            session,
-                            "short" if received < ordered else "over",
-                            item_id,
-                            ordered,
-                            received,
-                        )
-                    )
-            for item_id, quantity in session.execute(
-                select(ReceiptLine.item_id, func.sum(ReceiptLine.quantity))
-                .where(
-                    ReceiptLine.receipt_id == receipt.id,
-                    ReceiptLine.purchase_order_line_id.is_(None),
-                )
-                .group_by(ReceiptLine.item_id)
-                .order_by(ReceiptLine.item_id)
-            ):
-                discrepancies.append(_discrepancy(session, "unexpected", item_id, 0, int(quantity)))
-            complete = all(received >= ordered for ordered, received in totals.values())
+            complete = all(received >= ordered for ordered, received in _totals(order).values())
             order.status = "received" if complete else "partial"
         receipt.discrepancies = discrepancies
         receipt.status = "closed"
@@ -80,6 +54,51 @@ def close_receipt(
 
     result, _replayed = once(session, scan_id, "receiving.close", work)
     return ReceiptClosed(**result)
+
+
+def discrepancies_of(session: Session, receipt_id: int) -> list[dict]:
+    """What closing the receipt now would record (asked before closing); changes nothing."""
+    receipt = _receipt(session, receipt_id)
+    if receipt.status != "open":
+        return list(receipt.discrepancies or [])
+    return _discrepancies(session, receipt)
+
+
+def _totals(order: PurchaseOrder) -> dict[int, list[int]]:
+    """Ordered and received per item of the PO."""
+    totals: dict[int, list[int]] = {}
+    for line in order.lines:
+        slot = totals.setdefault(line.item_id, [0, 0])
+        slot[0] += line.quantity_ordered
+        slot[1] += line.quantity_received
+    return totals
+
+
+def _discrepancies(session: Session, receipt: Receipt) -> list[dict]:
+    discrepancies: list[dict] = []
+    order = (
+        session.get(PurchaseOrder, receipt.purchase_order_id) if receipt.purchase_order_id else None
+    )
+    if order is None:
+        return discrepancies
+    for item_id, (ordered, received) in _totals(order).items():
+        if received != ordered:
+            discrepancies.append(
+                _discrepancy(
+                    session, "short" if received < ordered else "over", item_id, ordered, received
+                )
+            )
+    for item_id, quantity in session.execute(
+        select(ReceiptLine.item_id, func.sum(ReceiptLine.quantity))
+        .where(
+            ReceiptLine.receipt_id == receipt.id,
+            ReceiptLine.purchase_order_line_id.is_(None),
+        )
+        .group_by(ReceiptLine.item_id)
+        .order_by(ReceiptLine.item_id)
+    ):
+        discrepancies.append(_discrepancy(session, "unexpected", item_id, 0, int(quantity)))
+    return discrepancies
 
 
 def _discrepancy(session: Session, kind: str, item_id: int, ordered: int, received: int) -> dict:

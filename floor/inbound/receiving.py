@@ -8,7 +8,9 @@ refused showing the allowed maximum. Undamaged stock gets a put-away task: one p
 one per item, lot and expiry at the dock. Damaged goods carry one of `DAMAGE_REASONS`.
 
 What a tracked item must carry (lot, expiry, serial) is checked by floor.inbound.tracking;
-closing a receipt and its discrepancies are floor.inbound.receipt_closing.
+items not on the PO and expiry dates past or too close by floor.inbound.receiving_checks
+(the site's `[receiving]` policy); closing a receipt and its discrepancies are
+floor.inbound.receipt_closing.
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ from sqlalchemy.orm import Session
 
 from floor.errors import Conflict, InvalidInput, NotFound
 from floor.i18n import N_, _, by_status
+from floor.inbound.receiving_checks import (
+    ReceivingPolicy,
+    accept_expired,
+    accept_unexpected,
+    shelf_life_warning,
+)
 from floor.inbound.tracking import _tracking
 from floor.models import (
     Container,
@@ -93,7 +101,8 @@ class ReceiptSummary:
     receipt_id: int
     number: str
     purchase_order: str | None
-    lines: list[dict] = field(default_factory=list)  # sku, description, ordered, received
+    lines: list[dict] = field(default_factory=list)  # sku, description, ordered, received,
+    # unexpected (True for an item not on the order)
     status: str = "open"
 
     @classmethod
@@ -114,6 +123,8 @@ class Received:
     damaged: bool
     received_total: int
     ordered: int | None
+    unexpected: bool = False  # not on the purchase order
+    warning: str = ""  # a short shelf life
 
     @classmethod
     def from_json(cls, data: dict) -> Received:
@@ -243,6 +254,22 @@ def receipt_summary(session: Session, receipt_id: int) -> ReceiptSummary:
             )
             row["ordered"] += line.quantity_ordered
             row["received"] += line.quantity_received
+        for sku, description, quantity in session.execute(
+            select(Item.sku, Item.description, func.sum(ReceiptLine.quantity))
+            .join(Item, Item.id == ReceiptLine.item_id)
+            .where(
+                ReceiptLine.receipt_id == receipt_id, ReceiptLine.purchase_order_line_id.is_(None)
+            )
+            .group_by(Item.sku, Item.description)
+            .order_by(Item.sku)
+        ):  # not on the order: shown as unexpected lines
+            rows[-len(rows) - 1] = {
+                "sku": sku,
+                "description": description,
+                "ordered": 0,
+                "received": int(quantity),
+                "unexpected": True,
+            }
     else:
         for item_id, sku, description, quantity in session.execute(
             select(ReceiptLine.item_id, Item.sku, Item.description, func.sum(ReceiptLine.quantity))
@@ -357,11 +384,20 @@ def receive_scan(
     damaged: bool = False,
     reason: str = "",
     scan_id: str | None = None,
+    policy: ReceivingPolicy | None = None,
+    confirm_unexpected: bool = False,
+    approver_badge: str | None = None,
+    expired_reason: str = "",
+    today: dt.date | None = None,
 ) -> Received:
     """Receive one scan of an item: to the dock (onto `lpn_code` if given) or, damaged, to
     quarantine. Refused, changing nothing, for a missing lot/expiry/serial, a duplicate
-    serial, or a quantity beyond the over-receipt tolerance."""
+    serial, a quantity beyond the over-receipt tolerance, an item not on the PO until
+    `confirm_unexpected` (and a supervisor, by `policy`), or an expiry already past until a
+    supervisor accepts it with `expired_reason`."""
     require_role(session, actor.operator_id, *RECEIVING_ROLES)
+    policy = policy or ReceivingPolicy()
+    today = today or dt.date.today()
 
     def work() -> dict:
         receipt = _receipt(session, receipt_id, lock=True)
@@ -390,7 +426,24 @@ def receive_scan(
             if receipt.purchase_order_id
             else None
         )
+        if expiry_date is not None and expiry_date < today:
+            accept_expired(
+                session, receipt, item, expiry_date, actor, approver_badge, expired_reason
+            )
         po_line, ordered, received_before = _order_line(session, order, item, lot_text, total)
+        unexpected = order is not None and po_line is None
+        if unexpected:
+            accept_unexpected(
+                session,
+                receipt,
+                order,
+                item,
+                total,
+                actor,
+                policy,
+                confirm_unexpected,
+                approver_badge,
+            )
         dock = first_location_in_zone(session, receipt.warehouse_id, ZoneKind.RECEIVING)
         container = _lpn_for_receipt(session, lpn_code, dock) if lpn_code else None
         if damaged:
@@ -447,6 +500,8 @@ def receive_scan(
             "damaged": damaged,
             "received_total": received_before + total,
             "ordered": ordered,
+            "unexpected": unexpected,
+            "warning": shelf_life_warning(item.sku, expiry_date, policy, today),
         }
 
     result, _replayed = once(session, scan_id, "receiving.receive", work)

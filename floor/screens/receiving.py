@@ -53,6 +53,11 @@ NOT_A_LOT = frozenset(
     }
 )
 DAMAGE = "damage"
+UNEXPECTED = "unexpected"  # an item not on the PO: receive it anyway?
+EXPIRED = "expired"  # an expiry already past: a supervisor accepts it
+EXPIRED_REASON = "expired_reason"  # ... with a reason
+CLOSE = "close"  # F5: close with these discrepancies?
+HELD = (UNEXPECTED, EXPIRED, EXPIRED_REASON)
 KEYED_STEPS = (LOT, EXPIRY)
 # Damage reasons by the number keyed; codes of floor.inbound.receiving.DAMAGE_REASONS.
 DAMAGE_CHOICES = {1: "transit", 2: "wet", 3: "crushed", 4: "wrong_item", 5: "other"}
@@ -63,7 +68,12 @@ class ReceivingScreen(FlowScreen):
     TITLE: ClassVar[str] = N_("Receiving")
     ROLES: ClassVar[tuple[str, ...]] = ("receiver",)
     MENU_ORDER: ClassVar[int] = 100
-    KEYED: ClassVar[dict[str, Keyed]] = {LOT: Keyed.TEXT, EXPIRY: Keyed.TEXT, DAMAGE: Keyed.NUMBER}
+    KEYED: ClassVar[dict[str, Keyed]] = {
+        LOT: Keyed.TEXT,
+        EXPIRY: Keyed.TEXT,
+        DAMAGE: Keyed.NUMBER,
+        EXPIRED_REASON: Keyed.TEXT,
+    }
     KEYS: ClassVar[dict[str, tuple[Key, ...]]] = {
         DOCUMENT: (Key("F2", N_("Blind receipt"), N_("Blind")), keys.BACK),
         ITEM: (
@@ -76,6 +86,16 @@ class ReceivingScreen(FlowScreen):
         LOT: (keys.ENTER_OK, Key(keys.ESC, N_("Drop item"), N_("Drop"), keep=True)),
         EXPIRY: (keys.ENTER_OK, Key(keys.ESC, N_("Drop item"), N_("Drop"), keep=True)),
         DAMAGE: (Key("1-5", N_("Reason")), Key(keys.ESC, N_("Not damaged"), keep=True)),
+        UNEXPECTED: (
+            Key("F2", N_("Receive it"), N_("Receive")),
+            Key(keys.ESC, N_("Drop item"), N_("Drop"), keep=True),
+        ),
+        EXPIRED: (
+            Key("F2", N_("Accept"), N_("Accept")),
+            Key(keys.ESC, N_("Drop item"), N_("Drop"), keep=True),
+        ),
+        EXPIRED_REASON: (keys.ENTER_OK, Key(keys.ESC, N_("Drop item"), N_("Drop"), keep=True)),
+        CLOSE: (Key("F2", N_("Close it"), N_("Close")), Key(keys.ESC, N_("Go on"), keep=True)),
     }
 
     def __init__(self) -> None:
@@ -85,6 +105,10 @@ class ReceivingScreen(FlowScreen):
         self.lpn: str | None = None
         self.damage_reason = ""  # a DAMAGE_REASONS code when the next scan is damaged
         self.pending: dict[str, Any] | None = None  # the tracked scan waiting for lot/expiry
+        self.held: dict[str, Any] | None = None  # a refused scan waiting to be accepted
+        self.held_text = ""  # why it is held (the service's words)
+        self.approver = ""  # the supervisor's badge scanned to accept it
+        self.closing: list[dict] = []  # the discrepancies shown before closing
 
     @property
     def damaged(self) -> bool:
@@ -119,7 +143,22 @@ class ReceivingScreen(FlowScreen):
         if self.step == DOCUMENT or self.receipt is None:
             self.prompt(_("Scan the purchase order or ASN"), _("F2 blind receipt (no document)"))
             return
-        if self.step == LOT and self.pending:
+        if self.step == CLOSE:
+            self.render_close()
+            return
+        if self.step == UNEXPECTED and self.held:
+            if self.held.get("supervisor") and "supervisor" not in self.station.operator_roles:
+                self.prompt(_("Receive it anyway?"), _("A supervisor scans their badge"))
+            else:
+                self.prompt(_("Receive it anyway?"), _("F2 receives it as unexpected"))
+        elif self.step == EXPIRED and self.held:
+            if "supervisor" in self.station.operator_roles:
+                self.prompt(_("Accept the expired item?"), _("F2 accepts it, with a reason"))
+            else:
+                self.prompt(_("Accept the expired item?"), _("A supervisor scans their badge"))
+        elif self.step == EXPIRED_REASON and self.held:
+            self.prompt(_("Key why it is accepted"), self.held_text)
+        elif self.step == LOT and self.pending:
             self.prompt(
                 _("Key or scan the lot of {sku}", sku=self.pending["sku"]), _("Esc drops the item")
             )
@@ -149,7 +188,29 @@ class ReceivingScreen(FlowScreen):
         width = 12 if self.floor_app.compact else 24
         for line in self.receipt.lines:
             ordered = "" if line["ordered"] is None else f"/{line['ordered']}"
-            lines.append(f"{line['sku'][:width]:<{width}} {line['received']}{ordered}")
+            extra = f"  {_('unexpected')}" if line.get("unexpected") else ""
+            lines.append(f"{line['sku'][:width]:<{width}} {line['received']}{ordered}{extra}")
+        if self.step in HELD and self.held_text:
+            lines.insert(1, self.held_text)
+        self.show_lines(lines, head=2 if self.step in HELD and self.held_text else 1)
+
+    def render_close(self) -> None:
+        """F5 asked: the discrepancies the receipt would close with."""
+        assert self.receipt is not None
+        words = {"short": _("short"), "over": _("over"), "unexpected": _("unexpected")}
+        self.prompt(
+            _("Close receipt {number}?", number=self.receipt.number),
+            _("F2 closes it, Esc goes on receiving"),
+        )
+        lines = [
+            ngettext("{n} discrepancy", "{n} discrepancies", len(self.closing))
+            if self.closing
+            else _("All as expected")
+        ]
+        lines += [
+            f"{words[d['kind']]:<11} {d['sku']} {d['received']}/{d['ordered']}"
+            for d in self.closing
+        ]
         self.show_lines(lines, head=1)
 
     # Scans.
@@ -158,7 +219,16 @@ class ReceivingScreen(FlowScreen):
         """At the lot and expiry steps a scan that is not a command or the item's GS1 label
         is the lot or date itself (a plain lot barcode reads as an unknown code elsewhere),
         unless it is one of the site's own labels: a badge, location or container is
-        refused there, and a lot that looks like one can still be keyed."""
+        refused there, and a lot that looks like one can still be keyed. At a held item's
+        question, a supervisor's badge accepts it."""
+        if self.step in (UNEXPECTED, EXPIRED) and self.held and scan.kind is ScanKind.BADGE:
+            self.approve(scan.code or plain_text(scan.raw))
+            if ticket.outcome is None and not ticket.pending:
+                self.accept(_("Supervisor {badge}", badge=scan.code or ""))
+            return
+        if self.step == EXPIRED_REASON and self.held and scan.kind is not ScanKind.COMMAND:
+            self.receive_held(expired_reason=plain_text(scan.raw))  # read fast: still the reason
+            return
         if self.step in KEYED_STEPS and scan.kind not in (ScanKind.COMMAND, ScanKind.PRODUCT):
             if self.pending and scan.elements and scan.surely_gs1 and not scan.is_logistic_unit:
                 self.from_label(scan)  # the case's own lot/expiry barcode, without a GTIN
@@ -182,6 +252,9 @@ class ReceivingScreen(FlowScreen):
         super().handle_scan(scan, raw, ticket)
 
     def on_keyed_text(self, text: str) -> None:
+        if self.step == EXPIRED_REASON:
+            self.receive_held(expired_reason=text)
+            return
         self.keyed(text)  # the lot or the expiry (KEYED)
 
     def product_expected(self) -> bool:
@@ -256,17 +329,35 @@ class ReceivingScreen(FlowScreen):
         receipt_id, actor = self.receipt.receipt_id, self.station.actor
         kwargs = dict(request)
 
+        policy = self.policy()
+
         def work(session: Any) -> tuple[Received, ReceiptSummary]:
-            done = receiving.receive_scan(session, receipt_id, actor=actor, **kwargs)
+            done = receiving.receive_scan(session, receipt_id, actor=actor, policy=policy, **kwargs)
             return done, receiving.receipt_summary(session, receipt_id)
 
         self.call_service(
             work, self.received, on_error=lambda err: self.refused(err, dict(request))
         )
 
+    def policy(self) -> Any:
+        from floor.inbound.receiving_checks import ReceivingPolicy
+
+        return ReceivingPolicy.from_section(self.station.settings.section("receiving"))
+
     def refused(self, error: FloorError, request: dict[str, Any]) -> None:
+        from floor.inbound.receiving_checks import ExpiryPast, NotOnOrder
         from floor.inbound.tracking import TrackingMissing
 
+        if isinstance(error, NotOnOrder | ExpiryPast) and self.step not in HELD:
+            # Ask first: the refused attempt changed nothing; accepted, the same scan id goes.
+            self.held = {**request, "supervisor": getattr(error, "supervisor", True)}
+            self.held_text, self.pending, self.approver = str(error), None, ""
+            self.go(UNEXPECTED if isinstance(error, NotOnOrder) else EXPIRED)
+            self.feedback(str(error), "info", self.expected_text)
+            return
+        if self.step in HELD:
+            self.reject(str(error), error.expected)  # the question stays: Esc drops the item
+            return
         if isinstance(error, TrackingMissing):
             # Ask for what the scan lacked; the same scan id is used once it is complete
             # (the refused attempt changed nothing and recorded nothing).
@@ -336,6 +427,32 @@ class ReceivingScreen(FlowScreen):
             return
         self.receive_pending()
 
+    def approve(self, badge: str) -> None:
+        """A supervisor's badge at a held item: unexpected, receive it; expired, ask why."""
+        self.approver = badge
+        if self.step == EXPIRED:
+            self.go(EXPIRED_REASON)
+        else:
+            self.receive_held()
+
+    def receive_held(self, expired_reason: str = "") -> None:
+        """Receive the held item now that it is accepted."""
+        assert self.held is not None
+        request = {k: v for k, v in self.held.items() if k != "supervisor"}
+        if self.step == UNEXPECTED:
+            request["confirm_unexpected"] = True
+        else:
+            request["expired_reason"] = expired_reason
+            request["confirm_unexpected"] = bool(self.held.get("confirm_unexpected"))
+        request["approver_badge"] = self.approver or None
+        self.receive(request)
+
+    def drop_held(self) -> None:
+        self.held, self.held_text, self.approver = None, "", ""
+        self.arm(None)
+        self.go(ITEM)
+        self.accept(_("Item dropped"))
+
     def receive_pending(self) -> None:
         """Receive the pending item now that its lot and expiry are known."""
         assert self.pending is not None
@@ -355,18 +472,26 @@ class ReceivingScreen(FlowScreen):
     def received(self, result: tuple[Received, ReceiptSummary]) -> None:
         done, self.receipt = result
         self.damage_reason, self.pending = "", None
+        self.held, self.held_text, self.approver = None, "", ""
         self.arm(None)
         self.go(ITEM)
         where = done.lpn or done.location
-        self.accept(
-            ngettext(
-                "{n} x {sku} received to {where}",
-                "{n} x {sku} received to {where}",
-                done.quantity,
-                sku=done.sku,
-                where=where,
-            )
+        text = ngettext(
+            "{n} x {sku} received to {where}",
+            "{n} x {sku} received to {where}",
+            done.quantity,
+            sku=done.sku,
+            where=where,
         )
+        if done.unexpected:
+            text += f" ({_('unexpected')})"
+        if done.warning:
+            self.feedback(f"{text}. {done.warning}", "info")
+            ticket = self.floor_app.current_ticket
+            if ticket is not None:
+                ticket.accept(text)
+            return
+        self.accept(text)
 
     # Keys and command barcodes.
 
@@ -374,7 +499,24 @@ class ReceivingScreen(FlowScreen):
         from floor.inbound import receipt_closing, receiving
 
         actor, warehouse_id = self.station.actor, self.station.warehouse_id
-        if command is Command.CANCEL and self.step in (*KEYED_STEPS, DAMAGE):
+        if command is Command.CANCEL and self.step in HELD:
+            self.drop_held()
+        elif command is Command.CONFIRM and self.step == UNEXPECTED:
+            self.receive_held()
+        elif command is Command.CONFIRM and self.step == EXPIRED:
+            if "supervisor" not in self.station.operator_roles:
+                self.reject(_("Only a supervisor can accept an expired item"), self.expected_text)
+                return
+            self.go(EXPIRED_REASON)
+        elif command is Command.CANCEL and self.step == CLOSE:
+            self.closing = []
+            self.go(ITEM)
+        elif command is Command.CONFIRM and self.step == CLOSE and self.receipt:
+            receipt_id = self.receipt.receipt_id
+            self.call_service(
+                lambda s: receipt_closing.close_receipt(s, receipt_id, actor=actor), self.closed
+            )
+        elif command is Command.CANCEL and self.step in (*KEYED_STEPS, DAMAGE):
             self.pending = None
             self.go(ITEM)
             self.accept(_("Item dropped") if self.step != DAMAGE else _("Not damaged"))
@@ -418,7 +560,7 @@ class ReceivingScreen(FlowScreen):
         elif command is Command.DONE and self.step == ITEM and self.receipt:
             receipt_id = self.receipt.receipt_id
             self.call_service(
-                lambda s: receipt_closing.close_receipt(s, receipt_id, actor=actor), self.closed
+                lambda s: receipt_closing.discrepancies_of(s, receipt_id), self.ask_close
             )
         else:
             super().on_command(command, quantity)
@@ -457,7 +599,12 @@ class ReceivingScreen(FlowScreen):
         with self.in_language():
             self.reject(text)
 
+    def ask_close(self, discrepancies: list[dict]) -> None:
+        self.closing = discrepancies
+        self.go(CLOSE)
+
     def closed(self, done: ReceiptClosed) -> None:
+        self.closing = []
         self.receipt, self.lpn = None, None
         self.clear_state()
         self.go(DOCUMENT)

@@ -3,14 +3,19 @@ on the PO asks first, an expiry already past is refused, F5 asks before closing.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import select
+
+from floor import audit
 from floor.db import session_scope
+from floor.models import ReceiptLine
 from floor.screens.receiving import ReceivingScreen
 from floor.stock import ledger as inv
 from tests.support import SmallWarehouse, add_purchase_order, barcode
-from tests.ui.conftest import open_flow, press, scan, text_of
+from tests.ui.conftest import gs1, open_flow, press, scan, text_of
 
 
 async def _open(pilot: Any, number: str = "PO1001", badge: str = "OPRECEIVER") -> ReceivingScreen:
@@ -36,3 +41,102 @@ async def test_a_refusal_disarms_the_keyed_quantity(
     with session_scope(wh.engine) as s:
         assert inv.balance_of(s, wh.key("DOCK-01", "KIT")) == (1, 0)
         assert inv.balance_of(s, wh.key("DOCK-01", "PLAIN")) == (0, 0)
+
+
+async def test_an_item_not_on_the_po_asks_first_then_shows_as_unexpected(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    wh = ui_warehouse
+    add_purchase_order(wh, "PO1001", [("PLAIN", 14)])
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        assert "KIT is not on purchase order PO1001" in await scan(pilot, barcode(wh, "KIT"))
+        assert screen.step == "unexpected" and "F2" in text_of(app, "#detail")
+        with session_scope(wh.engine) as s:
+            assert inv.on_hand(s, wh.items["KIT"]) == 0  # nothing booked while it asks
+        assert "Item dropped" in await press(pilot, "escape")
+        assert screen.step == "item"
+        await scan(pilot, barcode(wh, "KIT"))
+        assert "1 x KIT received to DOCK-01 (unexpected)" in await press(pilot, "f2")
+        assert screen.step == "item"
+        assert any("KIT" in line and "unexpected" in line for line in screen._lines)
+    with session_scope(wh.engine) as s:
+        assert inv.balance_of(s, wh.key("DOCK-01", "KIT")) == (1, 0)
+        line = s.scalars(select(ReceiptLine)).one()
+        assert line.purchase_order_line_id is None
+
+
+async def test_an_unexpected_item_needs_a_supervisor_where_the_site_says_so(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    wh = ui_warehouse
+    add_purchase_order(wh, "PO1001", [("PLAIN", 14)])
+    app = make_app(sections={"receiving": {"unexpected_needs_supervisor": True}})
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        await scan(pilot, barcode(wh, "KIT"))
+        assert "A supervisor scans their badge" in text_of(app, "#detail")
+        assert "A supervisor must accept KIT" in await press(pilot, "f2")
+        assert screen.step == "unexpected"
+        await scan(pilot, "OPSUPERVISOR")
+        assert screen.step == "item" and "(unexpected)" in text_of(app, "#feedback")
+    with session_scope(wh.engine) as s:
+        assert inv.balance_of(s, wh.key("DOCK-01", "KIT")) == (1, 0)
+        (entry,) = audit.entries(s, action="receiving.unexpected")
+        assert entry.operator == "OPRECEIVER" and entry.details["approved_by"] == "OPSUPERVISOR"
+
+
+async def test_an_expiry_already_past_is_refused_and_a_supervisor_accepts_it_with_a_reason(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    wh = ui_warehouse
+    add_purchase_order(wh, "PO1001", [("LOT", 6)])
+    past = dt.date.today() - dt.timedelta(days=3)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        assert "expired on" in await scan(pilot, gs1(wh, "LOT", "L1", past))
+        assert screen.step == "expired"
+        assert "Only a supervisor" in await press(pilot, "f2")
+        await scan(pilot, "OPSUPERVISOR")
+        assert screen.step == "expired_reason"
+        for key in "salvage":
+            await pilot.press(key)
+        await press(pilot, "enter")
+        assert "1 x LOT received" in text_of(app, "#feedback") and screen.step == "item"
+    with session_scope(wh.engine) as s:
+        assert inv.balance_of(s, wh.key("DOCK-01", "LOT", "L1", past)) == (1, 0)
+        (entry,) = audit.entries(s, action="receiving.expired")
+        assert entry.details["reason"] == "salvage"
+        assert entry.details["approved_by"] == "OPSUPERVISOR"
+
+
+async def test_a_short_shelf_life_warns(make_app: Callable, ui_warehouse: SmallWarehouse) -> None:
+    wh = ui_warehouse
+    add_purchase_order(wh, "PO1001", [("LOT", 6)])
+    soon = dt.date.today() + dt.timedelta(days=10)
+    app = make_app(sections={"receiving": {"min_shelf_life_days": 30}})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot)
+        feedback = await scan(pilot, gs1(wh, "LOT", "L1", soon))
+        assert "received" in feedback and "10 days left, under the 30 days wanted" in feedback
+
+
+async def test_f5_asks_before_closing_and_shows_the_discrepancies(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    wh = ui_warehouse
+    add_purchase_order(wh, "PO1001", [("PLAIN", 14)])
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        await scan(pilot, barcode(wh, "PLAIN"))
+        await press(pilot, "f5")
+        assert screen.step == "close" and "Close receipt" in text_of(app, "#prompt")
+        assert "short" in text_of(app, "#body") and "PLAIN 1/14" in text_of(app, "#body")
+        await press(pilot, "escape")  # not closed: receiving goes on
+        assert screen.step == "item" and screen.receipt is not None
+        await press(pilot, "f5")
+        assert "Closed with 1 discrepancy" in await press(pilot, "f2")
+        assert screen.step == "document"

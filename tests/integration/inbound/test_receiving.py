@@ -7,10 +7,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from floor import audit
 from floor.db import session_scope, transaction
 from floor.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from floor.inbound import receipt_closing, tracking
 from floor.inbound import receiving as rc
+from floor.inbound.receiving_checks import ExpiryPast, NotOnOrder, ReceivingPolicy
 from floor.models import Container, PurchaseOrder, Receipt, SerialNumber, Task
 from floor.stock import ledger as inv
 from floor.stock.ledger import Actor
@@ -174,7 +176,15 @@ def test_close_records_short_over_and_unexpected(warehouse: SmallWarehouse) -> N
     receipt = _open(warehouse, "PO1004")
     _receive(warehouse, receipt.receipt_id, barcode(warehouse, "PLAIN"), quantity=6)
     _receive(warehouse, receipt.receipt_id, barcode(warehouse, "LOT"), lot="L", expiry=EXP)
-    _receive(warehouse, receipt.receipt_id, barcode(warehouse, "SER"), serial="X1")
+    with pytest.raises(NotOnOrder, match="SER is not on purchase order PO1004"):
+        _receive(warehouse, receipt.receipt_id, barcode(warehouse, "SER"), serial="X1")
+    _receive(
+        warehouse,
+        receipt.receipt_id,
+        barcode(warehouse, "SER"),
+        serial="X1",
+        confirm_unexpected=True,
+    )
     closed = transaction(
         warehouse.engine,
         lambda s: receipt_closing.close_receipt(s, receipt.receipt_id, actor=_actor(warehouse)),
@@ -266,3 +276,55 @@ def test_damage_reason_must_be_one_of_the_list(warehouse: SmallWarehouse) -> Non
         _receive(warehouse, receipt.receipt_id, code, damaged=True, reason=reason)
     with session_scope(warehouse.engine) as s:
         assert inv.balance_of(s, warehouse.key("QUA-01", "PLAIN")) == (5, 0)
+
+
+def test_site_checks_unexpected_by_a_supervisor_and_expired_refused(
+    warehouse: SmallWarehouse,
+) -> None:
+    add_purchase_order(warehouse, "PO1005", [("LOT", 4)])
+    receipt = _open(warehouse, "PO1005")
+    strict = ReceivingPolicy(unexpected_needs_supervisor=True)
+    code = barcode(warehouse, "PLAIN")
+    with pytest.raises(PermissionDenied, match="A supervisor must accept PLAIN"):
+        _receive(warehouse, receipt.receipt_id, code, confirm_unexpected=True, policy=strict)
+    with pytest.raises(PermissionDenied, match="not a supervisor"):
+        _receive(
+            warehouse,
+            receipt.receipt_id,
+            code,
+            confirm_unexpected=True,
+            policy=strict,
+            approver_badge="OPPICKER",
+        )
+    done = _receive(
+        warehouse,
+        receipt.receipt_id,
+        code,
+        confirm_unexpected=True,
+        policy=strict,
+        approver_badge="OPSUPERVISOR",
+    )
+    assert done.unexpected
+    old = dt.date(2020, 1, 31)
+    lot = barcode(warehouse, "LOT")
+    with pytest.raises(ExpiryPast, match="expired on 2020-01-31"):
+        _receive(warehouse, receipt.receipt_id, lot, lot="L", expiry=old)
+    with pytest.raises(PermissionDenied, match="Only a supervisor"):
+        _receive(warehouse, receipt.receipt_id, lot, lot="L", expiry=old, expired_reason="x")
+    _receive(
+        warehouse,
+        receipt.receipt_id,
+        lot,
+        lot="L",
+        expiry=old,
+        expired_reason="salvage",
+        approver_badge="OPSUPERVISOR",
+    )
+    summary = transaction(warehouse.engine, lambda s: rc.receipt_summary(s, receipt.receipt_id))
+    assert [(line["sku"], line.get("unexpected", False)) for line in summary.lines] == [
+        ("LOT", False),
+        ("PLAIN", True),
+    ]
+    with session_scope(warehouse.engine) as s:
+        actions = sorted(e.action for e in audit.entries(s, action="receiving"))
+        assert actions == ["receiving.expired", "receiving.unexpected"]
