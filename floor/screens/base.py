@@ -294,9 +294,12 @@ class StationScreen(Screen[None]):
         return self.TYPED_ONLY
 
     def note_keyed(self, what: str) -> None:
-        """Say on the entry line what the keyed entry was taken as ("keyed: SKU-0281")."""
-        self._keyed_note = _("keyed: {what}", what=what)
-        self._show_entry()
+        """Say on the entry line what the keyed entry was taken as ("keyed: SKU-0281");
+        "" clears it."""
+        note = _("keyed: {what}", what=what) if what else ""
+        if note != self._keyed_note:
+            self._keyed_note = note
+            self._show_entry()
 
     def clear_entry(self) -> None:
         self.entry = ""

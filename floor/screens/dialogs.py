@@ -43,26 +43,26 @@ class QuitDialog(ModalScreen[bool]):
         border: heavy $warning;
         background: $panel;
     }
+    QuitDialog Static {
+        width: auto;
+    }
     QuitDialog #question {
         text-style: bold;
     }
     """
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("", id="question")
-            yield Static("", id="answers")
-
-    def on_mount(self) -> None:
         app: FloorApp = self.app  # type: ignore[assignment]
         with language(app.station.language):
-            yes, no = _(YES_LETTER).upper(), _(NO_LETTER).upper()
-            self.query_one("#question", Static).update(_("Quit floor at this station?"))
-            self.query_one("#answers", Static).update(
-                _("{yes} quit   {no} or Esc stay", yes=yes, no=no)
-            )
-            self._yes = {"y", _(YES_LETTER).lower()}
-            self._no = {"n", _(NO_LETTER).lower()}
+            yes, no = _(YES_LETTER), _(NO_LETTER)
+            self._yes = {"y", yes.lower()}
+            self._no = {"n", no.lower()}
+            with Vertical():
+                yield Static(_("Quit floor at this station?"), id="question")
+                yield Static(
+                    _("{yes} quit   {no} or Esc stay", yes=yes.upper(), no=no.upper()),
+                    id="answers",
+                )
 
     def on_key(self, event: events.Key) -> None:
         event.stop()

@@ -146,6 +146,8 @@ class FlowScreen(StationScreen):
     def handle_scan(self, scan: Scan, raw: RawScan, ticket: ScanTicket) -> None:
         if raw.source == KEYBOARD:
             self.note_keyed(scan.describe() if scan.ok else plain_text(scan.raw))
+        else:
+            self.note_keyed("")  # a scan: the last keyed entry's note is stale
         if not scan.ok:
             if scan.kind is ScanKind.UNKNOWN and _could_be_item(scan):
                 self.find_item(scan, raw, ticket)

@@ -1,6 +1,7 @@
-"""Returns: scan the order or its return authorization (RA number), then each item (digits +
-Enter first for a quantity), then choose its disposition: F2 restock (then scan the
-location), F3 quarantine, F4 scrap. F5 ends the order; Esc goes back to the menu.
+"""Returns: scan the order or its return authorization (RA number), then each item (the
+quantity key `*`, digits and Enter first for a quantity), then choose its disposition: F2
+restock (then scan the location), F3 quarantine, F4 scrap. F5 ends the order; Esc goes back
+to the menu.
 
 The step, order, RA and the item scanned are saved, so after a restart the screen resumes
 where it stopped (nothing is received before the disposition is chosen).

@@ -201,8 +201,10 @@ async def test_digits_at_an_item_prompt_are_a_gtin_and_a_quantity_takes_the_quan
         feedback = await key_in(pilot, clock, barcode(wh, "PLAIN"))  # a GTIN keyed
         assert "3 x PLAIN received to DOCK-01" in feedback
         assert "keyed: Product" in text_of(app, "#entry")
+        await scan(pilot, barcode(wh, "PLAIN"))  # then a scan: the keyed note goes
+        assert "keyed" not in text_of(app, "#entry")
     with session_scope(wh.engine) as s:
-        assert inv.balance_of(s, wh.key("DOCK-01", "PLAIN")) == (3, 0)
+        assert inv.balance_of(s, wh.key("DOCK-01", "PLAIN")) == (4, 0)
 
 
 async def test_a_sku_keyed_or_scanned_in_stock_lookup_finds_the_item(

@@ -19,7 +19,7 @@ from floor.screens.picking import PickingScreen
 from floor.screens.receiving import ReceivingScreen
 from floor.screens.waves import WavesScreen
 from tests.support import SmallWarehouse, add_sales_order, add_stock, barcode
-from tests.ui.conftest import gs1, log_in, press, scan, settle, speaks, text_of
+from tests.ui.conftest import SIZES, gs1, log_in, press, scan, settle, speaks, text_of
 
 
 async def test_each_screen_shows_its_own_keys(make_app: Callable) -> None:
@@ -244,3 +244,15 @@ async def test_with_ten_tasks_a_digit_opens_at_once_unless_a_longer_number_start
         await pilot.pause(0.3)
         await press(pilot, "enter")
         assert isinstance(app.screen, menu.flows[0])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_quit_dialog(
+    snap_compare: Callable, make_app: Callable, size: tuple[int, int]
+) -> None:
+    async def asked(pilot: Any) -> None:
+        await log_in(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=asked)
