@@ -1,7 +1,7 @@
 """audit log: every supervisor and admin action with operator, station, time and details
 
 Revision ID: audit_0001
-Revises: core_0002
+Revises: outbound_0001
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "audit_0001"
-down_revision = "core_0002"
+down_revision = "outbound_0001"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ indexed by warehouse, status and release order, is claimed instead. Clusters of 
 released before this revision are written from their tasks.
 
 Revision ID: outbound_0001
-Revises: core_0002
+Revises: auth_0001
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "outbound_0001"
-down_revision = "core_0002"
+down_revision = "auth_0001"
 branch_labels = None
 depends_on = None
 
