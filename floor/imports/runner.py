@@ -78,7 +78,7 @@ def detect_format(file: str, path: Path, fmt: str | None) -> str:
     )
 
 
-def _lower_columns(table: Table) -> Table:
+def lower_columns(table: Table) -> Table:
     return replace(
         table,
         columns=[c.lower() for c in table.columns],
@@ -115,7 +115,7 @@ def run_import(
             file, [ImportProblem(file, 1, "", _("--format shopify only with orders"), kind)]
         )
     if fmt == "csv":
-        table = _lower_columns(table)
+        table = lower_columns(table)
     if channel is None:
         channel = shopify.CHANNEL if fmt == "shopify" else "manual"
     outcome = ImportOutcome(kind, file, fmt)
