@@ -25,7 +25,7 @@ from floor.stock.ledger import Actor
 
 
 class WarehouseMissing(NotFound):
-    """The configured warehouse is not in the database (run `floor demo`)."""
+    """The configured warehouse is not in the database (`floor warehouses add`, `floor demo`)."""
 
 
 @dataclass(frozen=True)
@@ -107,8 +107,9 @@ def open_station(
         if warehouse is None:
             raise WarehouseMissing(
                 _(
-                    "Warehouse {warehouse} is not in the database; run `floor demo` to create "
-                    "a demo warehouse, or set FLOOR_WAREHOUSE",
+                    "Warehouse {warehouse} is not in the database: add it with `floor warehouses "
+                    "add` (docs/setup.md), run `floor demo` for a demo warehouse, or set "
+                    "FLOOR_WAREHOUSE",
                     warehouse=settings.warehouse,
                 ),
                 expected=_("a warehouse code"),

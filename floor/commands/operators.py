@@ -25,15 +25,13 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from floor.commands import CommandContext, CommandError, run_service
+from floor.commands import CLI_STATION, CommandContext, CommandError, changed_by, run_service
+from floor.commands import account as _account
 from floor.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from floor.admin_audit import ChangedBy
     from floor.operator_admin import OperatorView
-
-CLI_STATION = "cli"
-"""The station the audit names for what was done from the command line."""
 
 
 def register(sub: Any) -> None:
@@ -210,11 +208,7 @@ ACTIONS = (
 
 def _changed_by(session: Any, args: argparse.Namespace) -> ChangedBy:
     """The system, named by the account running the command, for the admin of `--by`."""
-    from floor.admin_audit import ChangedBy
-    from floor.operators import find_by_badge
-
-    admin_id = find_by_badge(session, args.by.strip().upper()).id if args.by else None
-    return ChangedBy(admin_id, CLI_STATION, _account())
+    return changed_by(session, args.by)
 
 
 def read_pin(args: argparse.Namespace, badge: str) -> str:
@@ -506,15 +500,3 @@ def cmd_unlock(args: argparse.Namespace, ctx: CommandContext) -> int:
         file=ctx.out,
     )
     return 0
-
-
-def _account() -> str:
-    """user@host of whoever runs the command, for the audit."""
-    import getpass
-    import socket
-
-    try:
-        user = getpass.getuser()
-    except Exception:  # no login name in the environment or the password database
-        user = "?"
-    return f"{user}@{socket.gethostname()}"

@@ -45,6 +45,7 @@ class LoginScreen(StationScreen):
         self.changing: OperatorLogin | None = None
         self._given_pin = ""
         self._new_pin: str | None = None
+        self._language_before = "en"
         self.TYPED_ONLY = False  # type: ignore[misc]
         self._message = (message, kind)
 
@@ -170,7 +171,10 @@ class LoginScreen(StationScreen):
             self.changing = result
             self._new_pin = None
             self.entry = ""
-            self._show_step()
+            self._language_before = self.station.language
+            self.station.language = result.language  # asked in the operator's language
+            with self.in_language():
+                self.refresh_texts()
         else:
             self._given_pin = ""
             self.floor_app.begin_session(result)
@@ -210,12 +214,11 @@ class LoginScreen(StationScreen):
             self.changing = None
             self._given_pin = ""
             self._new_pin = None
-            self.floor_app.begin_session(login)
-            self.floor_app.screen.call_after_refresh(
-                self.floor_app.screen.feedback,  # type: ignore[attr-defined]
-                _("Your new PIN is saved"),
-                "accepted",
-            )
+            app = self.floor_app
+            app.begin_session(login)
+            with self.in_language():
+                saved = _("Your new PIN is saved")
+            app.screen.call_after_refresh(app.screen.feedback, saved, "accepted")  # type: ignore[attr-defined]
 
         def refused(error: FloorError) -> None:
             self._new_pin = None
@@ -234,8 +237,10 @@ class LoginScreen(StationScreen):
         self._new_pin = None
         self.badge = None
         self.entry = ""
+        self.station.language = self._language_before
         self.query_one("#feedback").clear()  # type: ignore[attr-defined]
-        self._show_step()
+        with self.in_language():
+            self.refresh_texts()
         if login is not None:
             self.call_service(lambda s: log_out(s, code, login.operator_id), lambda _r: None)
 
