@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
@@ -448,19 +448,28 @@ def record_extra_item(
     return _view(session, session.get(Task, result["task_id"]))  # type: ignore[arg-type]
 
 
-def count_tasks(session: Session, warehouse_id: int, *, limit: int = 200) -> list[dict]:
+def _unfinished(warehouse_id: int):  # type: ignore[no-untyped-def]
+    return (
+        Task.warehouse_id == warehouse_id,
+        Task.kind == TaskKind.COUNT.value,
+        Task.status.in_((*ACTIVE, AWAITING_APPROVAL)),
+    )
+
+
+def count_tasks_total(session: Session, warehouse_id: int) -> int:
+    """How many counts are not finished yet (what `count_tasks` lists, all of them)."""
+    return int(
+        session.scalar(select(func.count()).select_from(Task).where(*_unfinished(warehouse_id)))
+        or 0
+    )
+
+
+def count_tasks(session: Session, warehouse_id: int, *, limit: int | None = 200) -> list[dict]:
     """Counts not finished yet (open, assigned, in progress, awaiting approval), oldest first,
-    without expected quantities."""
+    without expected quantities; the first `limit` of them (None: all)."""
     rows = []
     for task in session.scalars(
-        select(Task)
-        .where(
-            Task.warehouse_id == warehouse_id,
-            Task.kind == TaskKind.COUNT.value,
-            Task.status.in_((*ACTIVE, AWAITING_APPROVAL)),
-        )
-        .order_by(Task.id)
-        .limit(limit)
+        select(Task).where(*_unfinished(warehouse_id)).order_by(Task.id).limit(limit)
     ):
         view = _view(session, task)
         rows.append(
