@@ -107,3 +107,26 @@ async def test_a_pin_reset_by_an_admin_is_changed_at_the_next_login(
         await _type(pilot, "9191")
         await settle(pilot)
         assert isinstance(app.screen, MenuScreen)
+
+
+async def test_the_new_pin_is_asked_in_the_operators_language(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    transaction(
+        ui_warehouse.engine,
+        lambda s: add_operator(
+            s, badge="OP0043", name="Zoé", pin="4711", roles="picker", language="fr", by=ChangedBy()
+        ),
+    )
+    app = make_app(bell=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, "OP0043", "4711")
+        assert text_of(app, "#prompt") == "Choisissez votre propre code PIN"
+        await press(pilot, "escape")
+        assert text_of(app, "#prompt") == "Scan your badge"  # the station's language again
+        await log_in(pilot, "OP0043", "4711")
+        await _type(pilot, "2468")
+        await _type(pilot, "2468")
+        await settle(pilot)
+        assert isinstance(app.screen, MenuScreen)
+        assert "Votre nouveau code PIN est enregistré" in text_of(app, "#feedback")
