@@ -99,9 +99,8 @@ def check_name(name: str) -> str:
 
 def check_roles(roles: Iterable[str] | str) -> str:
     """Space-separated valid roles, at least one (names may be separated by , ; or spaces)."""
-    if isinstance(roles, str):
-        roles = roles.replace(";", " ")
-    parsed = parse_roles(roles)
+    text = roles if isinstance(roles, str) else " ".join(roles)
+    parsed = parse_roles(text.replace(";", " "))
     if not parsed:
         raise InvalidInput(
             _("An operator needs at least one role"),
