@@ -44,7 +44,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+SIGPIPE_STATUS = 141
+"""The exit status of a command whose output was closed early (`floor stock | head`): what a
+shell reports for a process ended by SIGPIPE."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one `floor` command. Output closed early (a pipe into `head`) ends every command
+    quietly, without a traceback."""
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
+        return SIGPIPE_STATUS
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush at exit has nowhere to fail."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (tests capture it)
+        pass
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

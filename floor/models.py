@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -517,6 +518,8 @@ class Operator(Base):
     roles: Mapped[str] = mapped_column(String(200), default="")  # space separated Role values
     language: Mapped[str] = mapped_column(String(5), default="en")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # the PIN was set by an admin (or an import): the operator chooses their own at next login
+    must_change_pin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     @property
     def role_set(self) -> frozenset[str]:
@@ -564,6 +567,26 @@ class LoginAuditEntry(Base):
     # the account that ran the command
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     actor: Mapped[str] = mapped_column(String(80), default="")
+
+
+class AdminAuditEntry(Base):
+    """Every change to the site's set-up: operators added, disabled, enabled, their PIN,
+    roles or language set (never the PIN itself), warehouses, zones and stations added.
+    Who did it: an admin operator in the app (`actor_id`, at `station`), or the system from
+    the command line, with the account that ran it (`actor`, user@host)."""
+
+    __tablename__ = "admin_audit"
+    __table_args__ = (Index("ix_admin_audit_subject", "subject", "code", "at"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    station: Mapped[str] = mapped_column(String(20), default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    actor: Mapped[str] = mapped_column(String(80), default="")
+    subject: Mapped[str] = mapped_column(String(20))  # operator | warehouse | zone | station
+    code: Mapped[str] = mapped_column(String(40))  # the badge or code of what changed
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    action: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(String(400), default="")
 
 
 class Station(Base):

@@ -24,9 +24,17 @@ _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 FLOOR_ROLES = frozenset(r.value for r in Role) - {Role.ADMIN.value}
 
 
+def pin_problem(pin: str) -> str | None:
+    """Why `pin` cannot be a PIN (4 to 12 digits), or None."""
+    if not (pin.isascii() and pin.isdigit()) or not 4 <= len(pin) <= 12:
+        return _("A PIN is 4 to 12 digits")
+    return None
+
+
 def hash_pin(pin: str) -> str:
-    if not pin.isdigit() or not 4 <= len(pin) <= 12:
-        raise InvalidInput(_("A PIN is 4 to 12 digits"))
+    problem = pin_problem(pin)
+    if problem:
+        raise InvalidInput(problem, expected=_("a PIN of 4 to 12 digits"))
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(pin.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P)
     return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"

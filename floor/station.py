@@ -25,7 +25,7 @@ from floor.stock.ledger import Actor
 
 
 class WarehouseMissing(NotFound):
-    """The configured warehouse is not in the database (run `floor demo`)."""
+    """The configured warehouse is not in the database (`floor warehouses add`, `floor demo`)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class OperatorLogin:
     language: str
     flow_states: dict[str, dict[str, Any]]
     resume_flow: str | None
+    # an admin set the PIN: the login screen asks for a new one before the menu
+    must_change_pin: bool = False
 
 
 @dataclass
@@ -105,8 +107,9 @@ def open_station(
         if warehouse is None:
             raise WarehouseMissing(
                 _(
-                    "Warehouse {warehouse} is not in the database; run `floor demo` to create "
-                    "a demo warehouse, or set FLOOR_WAREHOUSE",
+                    "Warehouse {warehouse} is not in the database: add it with `floor warehouses "
+                    "add` (docs/setup.md), run `floor demo` for a demo warehouse, or set "
+                    "FLOOR_WAREHOUSE",
                     warehouse=settings.warehouse,
                 ),
                 expected=_("a warehouse code"),
@@ -140,7 +143,9 @@ def log_in(
 ) -> OperatorLogin | LoginRefused:
     """Check badge and PIN behind the badge's lockout (floor/logins.py); on success mark the
     station as used by the operator and load their flow states. A refusal is returned, not
-    raised, so that the failed attempt is committed; show or raise it afterwards."""
+    raised, so that the failed attempt is committed; show or raise it afterwards. When an
+    admin set the PIN (`must_change_pin`), the caller has the operator choose a new one
+    (`floor.operator_admin.change_own_pin`) before the session begins."""
     operator = check_login(session, badge, pin, station=station_code, policy=lockout)
     if isinstance(operator, LoginRefused):
         return operator
@@ -163,6 +168,7 @@ def log_in(
         language=normalise_language(operator.language),
         flow_states=flow_states,
         resume_flow=resume,
+        must_change_pin=operator.must_change_pin,
     )
 
 

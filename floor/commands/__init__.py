@@ -18,6 +18,11 @@ from floor.config import Settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from floor.admin_audit import ChangedBy
+
+CLI_STATION = "cli"
+"""The station the audits name for what was done from the command line."""
+
 
 class CommandError(Exception):
     """A command could not do what was asked; the message is shown, exit status 1 (or code)."""
@@ -64,3 +69,25 @@ def run_service(ctx: CommandContext, work):  # type: ignore[no-untyped-def]
         return transaction(ctx.engine, work)
     except FloorError as exc:
         raise CommandError(str(exc)) from None
+
+
+def account() -> str:
+    """user@host of whoever runs the command, for the audits."""
+    import getpass
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name in the environment or the password database
+        user = "?"
+    return f"{user}@{socket.gethostname()}"
+
+
+def changed_by(session, by_badge: str | None) -> ChangedBy:  # type: ignore[no-untyped-def]
+    """Who a command's change is recorded as: the system, named by the account running it,
+    for the admin operator of `--by BADGE` when given (who must hold the admin role)."""
+    from floor.admin_audit import ChangedBy
+    from floor.operators import find_by_badge
+
+    admin_id = find_by_badge(session, by_badge.strip().upper()).id if by_badge else None
+    return ChangedBy(admin_id, CLI_STATION, account())

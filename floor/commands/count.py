@@ -8,7 +8,7 @@ import argparse
 from typing import Any
 
 from floor.commands import CommandContext, run_service
-from floor.i18n import _
+from floor.i18n import _, ngettext
 
 
 def register(sub: Any) -> None:
@@ -36,9 +36,34 @@ def register(sub: Any) -> None:
     create.add_argument("--warehouse", help="warehouse code (default: the configured one)")
     create.set_defaults(handler=cmd_create)
 
-    listing = actions.add_parser("list", help="counts open, in progress or awaiting approval")
+    listing = actions.add_parser(
+        "list", help="counts open, in progress or awaiting approval, oldest first"
+    )
     listing.add_argument("--warehouse", help="warehouse code (default: the configured one)")
+    shown = listing.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--limit",
+        type=_positive,
+        default=LIST_LIMIT,
+        metavar="N",
+        help=f"show the oldest N (default {LIST_LIMIT}); the total is always said",
+    )
+    shown.add_argument("--all", action="store_true", help="show every count")
     listing.set_defaults(handler=cmd_list)
+
+
+LIST_LIMIT = 200
+IDS_SHOWN = 10
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number above zero, got {text!r}")
+    return value
 
 
 def _warehouse_id(session: Any, code: str) -> int:
@@ -89,12 +114,22 @@ def cmd_create(args: argparse.Namespace, ctx: CommandContext) -> int:
         return count_scheduling.schedule_abc_counts(session, warehouse_id)
 
     task_ids = run_service(ctx, work)
-    if task_ids:
+    if task_ids and len(task_ids) <= IDS_SHOWN:
         print(
             _(
                 "{n} count tasks: {ids}",
                 n=len(task_ids),
                 ids=" ".join(str(i) for i in task_ids),
+            ),
+            file=ctx.out,
+        )
+    elif task_ids:
+        print(
+            _(
+                "{n} count tasks, ids {first} to {last}; floor count list shows them",
+                n=len(task_ids),
+                first=min(task_ids),
+                last=max(task_ids),
             ),
             file=ctx.out,
         )
@@ -107,7 +142,14 @@ def cmd_list(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.stock import counting
 
     code = args.warehouse or ctx.settings.warehouse
-    rows = run_service(ctx, lambda s: counting.count_tasks(s, _warehouse_id(s, code)))
+    limit = None if args.all else args.limit
+
+    def work(session: Any) -> tuple[list[dict], int]:
+        warehouse_id = _warehouse_id(session, code)
+        rows = counting.count_tasks(session, warehouse_id, limit=limit)
+        return rows, counting.count_tasks_total(session, warehouse_id)
+
+    rows, total = run_service(ctx, work)
     if not rows:
         print(_("No counts open"), file=ctx.out)
         return 0
@@ -122,4 +164,15 @@ def cmd_list(args: argparse.Namespace, ctx: CommandContext) -> int:
             f"{r['lot']:<10} {reason}",
             file=ctx.out,
         )
+    if len(rows) < total:
+        print(
+            _(
+                "{shown} of {total} counts shown, the oldest first; --limit N or --all shows more",
+                shown=len(rows),
+                total=total,
+            ),
+            file=ctx.out,
+        )
+    else:
+        print(ngettext("{n} count", "{n} counts", total), file=ctx.out)
     return 0

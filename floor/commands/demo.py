@@ -34,17 +34,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.db import downgrade, shown_url, upgrade
-    from floor.demo import DEMO_OPERATORS, build_demo, demo_exists
+    from floor.demo import build_demo, demo_exists
 
     engine = ctx.engine
     exists = demo_exists(engine)
-    if exists and args.if_missing:
-        print("demo warehouse DEMO is ready (floor demo --reset rebuilds it)", file=ctx.out)
+    if exists and not args.reset:
+        if args.if_missing:
+            print(_("Demo warehouse DEMO is ready (floor demo --reset rebuilds it)"), file=ctx.out)
+        else:
+            print(
+                _(
+                    "Demo warehouse DEMO exists already: nothing built "
+                    "(floor demo --reset erases the database and rebuilds it)"
+                ),
+                file=ctx.out,
+            )
+        _print_operators(engine, ctx)
         if args.sheet:
             _write_sheet(engine, args.sheet, ctx)
         return 0
-    if exists and not args.reset:
-        raise CommandError("the demo warehouse exists already; use --reset to rebuild it")
     if args.reset:
         print("erasing the database...", file=ctx.err)
         downgrade(engine, "base")
@@ -96,13 +104,43 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
             ),
             file=out,
         )
-    print("\nOperators (scan or type the badge, then the PIN):", file=out)
-    print(f"  {'badge':<8} {'PIN':<5} {'roles':<18} {'lang':<4} name", file=out)
-    for op in DEMO_OPERATORS:
-        print(f"  {op.badge:<8} {op.pin:<5} {op.roles:<18} {op.language:<4} {op.name}", file=out)
+    _print_operators(engine, ctx)
     if args.sheet:
         _write_sheet(engine, args.sheet, ctx)
     return 0
+
+
+def _print_operators(engine, ctx: CommandContext) -> None:  # type: ignore[no-untyped-def]
+    """The demo operators with their PINs, as they are in the database now: a PIN changed
+    since the demo was built is not shown, a disabled operator is marked."""
+    from sqlalchemy import select
+
+    from floor.db import session_scope
+    from floor.demo import DEMO_OPERATORS
+    from floor.models import Operator
+    from floor.operators import verify_pin
+
+    with session_scope(engine) as s:
+        stored = {
+            op.badge: (op.pin_hash, op.active)
+            for op in s.scalars(
+                select(Operator).where(Operator.badge.in_([d.badge for d in DEMO_OPERATORS]))
+            )
+        }
+    out = ctx.out
+    print("\n" + _("Operators (scan or type the badge, then the PIN):"), file=out)
+    print(f"  {_('badge'):<8} {_('PIN'):<5} {_('roles'):<18} {_('lang'):<4} {_('name')}", file=out)
+    for op in DEMO_OPERATORS:
+        if op.badge not in stored:
+            continue
+        pin_hash, active = stored[op.badge]
+        # i18n: `floor demo`, PIN column: the operator chose another PIN since the demo was built
+        pin = op.pin if verify_pin(op.pin, pin_hash) else _("(changed)")
+        state = "" if active else "  " + _("(disabled)")
+        print(
+            f"  {op.badge:<8} {pin:<5} {op.roles:<18} {op.language:<4} {op.name}{state}", file=out
+        )
+    print(_("floor operators list shows every operator"), file=out)
 
 
 def _write_sheet(engine, path: str, ctx: CommandContext) -> None:  # type: ignore[no-untyped-def]

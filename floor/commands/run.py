@@ -72,8 +72,9 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         raise CommandError(
             f"warehouse {settings.warehouse} is not in the database "
             f"{shown_url(settings.resolved_database_url)}.\n"
-            "Run `floor demo` to create the demo warehouse (or `floor demo --if-missing`), "
-            "or set FLOOR_WAREHOUSE to an existing warehouse code."
+            "A new site: `floor warehouses add CODE`, then its zones, locations, items and "
+            "operators (docs/setup.md). To try floor: `floor demo` builds the demo warehouse. "
+            "Or set FLOOR_WAREHOUSE to an existing warehouse code (`floor warehouses list`)."
         ) from None
     app.run()
     return 0

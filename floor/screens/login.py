@@ -7,6 +7,10 @@ The badge step does not say whether a badge exists (no name, no "unknown badge")
 PIN are checked together, and a wrong one of either gets the same refusal. A locked badge
 (floor/logins.py: too many failed logins in a row, on any station) is refused at the badge
 step already, with the time it may try again.
+
+An operator whose PIN an admin set (a new one, a reset or an import) chooses their own
+before the menu: the new PIN, then the same again, both masked and never journaled
+(floor.operator_admin.change_own_pin). Esc there goes back to the badge step, not logged in.
 """
 
 from __future__ import annotations
@@ -39,6 +43,11 @@ class LoginScreen(StationScreen):
         super().__init__()
         self.badge: str | None = None
         self.tries = 0
+        # the first-login PIN change: the login waiting for it, the PIN given, the new one
+        self.changing: OperatorLogin | None = None
+        self._given_pin = ""
+        self._new_pin: str | None = None
+        self._language_before = "en"
         self.TYPED_ONLY = False  # type: ignore[misc]
         self._message = (message, kind)
 
@@ -64,6 +73,21 @@ class LoginScreen(StationScreen):
             self.MASK_ENTRY = False  # type: ignore[misc]
             self.prompt(_("Scan your badge"), _("or key in your badge number and press Enter"))
             self.show_lines(self._demo_hint())
+        elif self.changing is not None:
+            self.ENTRY_LABEL = N_("New PIN:")  # type: ignore[misc]
+            self.MASK_ENTRY = True  # type: ignore[misc]
+            self.show_lines([])
+            if self._new_pin is None:
+                self.prompt(
+                    _("Choose your own PIN"),
+                    _(
+                        "{name}, the PIN you were given works only once: key in a new one, "
+                        "4 to 12 digits",
+                        name=self.changing.name,
+                    ),
+                )
+            else:
+                self.prompt(_("Key in the new PIN again"), _("Esc to start again from your badge"))
         else:
             self.ENTRY_LABEL = N_("PIN:")  # type: ignore[misc]
             self.MASK_ENTRY = True  # type: ignore[misc]
@@ -119,6 +143,8 @@ class LoginScreen(StationScreen):
     def handle_typed(self, text: str) -> None:
         if self.badge is None:
             self.floor_app.inject_scan(text.strip().upper(), source="keyboard")
+        elif self.changing is not None:
+            self.new_pin_typed(text)
         else:
             self.submit_login(self.badge, text)
 
@@ -135,6 +161,7 @@ class LoginScreen(StationScreen):
         def work(session: Session) -> OperatorLogin | LoginRefused:
             return log_in(session, code, badge, pin, lockout)
 
+        self._given_pin = pin
         self.call_service(work, self._login_checked, on_error=self._login_refused)
 
     def _login_checked(self, result: OperatorLogin | LoginRefused) -> None:
@@ -142,10 +169,85 @@ class LoginScreen(StationScreen):
 
         if isinstance(result, LoginRefused):
             self._login_refused(result)
+        elif result.must_change_pin:
+            self.changing = result
+            self._new_pin = None
+            self.entry = ""
+            self._language_before = self.station.language
+            self.station.language = result.language  # asked in the operator's language
+            with self.in_language():
+                self.refresh_texts()
         else:
+            self._given_pin = ""
             self.floor_app.begin_session(result)
 
+    # First login: the operator's own PIN, twice.
+
+    def new_pin_typed(self, pin: str) -> None:
+        from floor.operators import pin_problem
+
+        login = self.changing
+        if login is None:
+            return
+        if self._new_pin is None:
+            problem = pin_problem(pin)
+            if problem:
+                self.reject(problem, _("a new PIN"))
+                return
+            if pin == self._given_pin:
+                self.reject(_("Choose a PIN other than the one you were given"), _("a new PIN"))
+                return
+            self._new_pin = pin
+            self._show_step()
+            return
+        if pin != self._new_pin:
+            self._new_pin = None
+            self._show_step()
+            self.reject(_("The two PINs differ: choose your new PIN again"), _("a new PIN"))
+            return
+        from floor.operator_admin import change_own_pin
+
+        given, code = self._given_pin, self.station.station_code
+
+        def work(session: Session) -> None:
+            change_own_pin(session, login.operator_id, given, pin, station=code)
+
+        def changed(_result: None) -> None:
+            self.changing = None
+            self._given_pin = ""
+            self._new_pin = None
+            app = self.floor_app
+            app.begin_session(login)
+            with self.in_language():
+                saved = _("Your new PIN is saved")
+            app.screen.call_after_refresh(app.screen.feedback, saved, "accepted")  # type: ignore[attr-defined]
+
+        def refused(error: FloorError) -> None:
+            self._new_pin = None
+            self._show_step()
+            self.reject(str(error), error.expected)
+
+        self.call_service(work, changed, on_error=refused)
+
+    def _abandon_pin_change(self) -> None:
+        """Esc while choosing a new PIN: back to the badge step, the station not in use."""
+        from floor.station import log_out
+
+        login, code = self.changing, self.station.station_code
+        self.changing = None
+        self._given_pin = ""
+        self._new_pin = None
+        self.badge = None
+        self.entry = ""
+        self.station.language = self._language_before
+        self.query_one("#feedback").clear()  # type: ignore[attr-defined]
+        with self.in_language():
+            self.refresh_texts()
+        if login is not None:
+            self.call_service(lambda s: log_out(s, code, login.operator_id), lambda _r: None)
+
     def _login_refused(self, error: FloorError) -> None:
+        self._given_pin = ""
         self.tries += 1
         expected = error.expected
         locked = getattr(error, "locked_until", None) is not None
@@ -158,7 +260,9 @@ class LoginScreen(StationScreen):
         self.reject(str(error), expected)
 
     def handle_command(self, name: str, quantity: int | None = None) -> None:
-        if name == "cancel" and self.badge is not None:
+        if name == "cancel" and self.changing is not None:
+            self._abandon_pin_change()
+        elif name == "cancel" and self.badge is not None:
             self.badge = None
             self.entry = ""
             self.query_one("#feedback").clear()  # type: ignore[attr-defined]

@@ -2,15 +2,18 @@
 
 A task counts one item at one location (one lot when `task.lot` is set); the count is blind:
 nothing returned to a screen carries the expected quantity. When the variance passes the
-recount threshold a second count task is made; when the second count (or a first within the
-threshold) still differs, a variance worth more than `approval_limit` waits for a supervisor
-(`approve_count`), else it adjusts at once. Adjustments go through the ledger with reason
-"count". Items carry no price, so a variance's value is its units.
+recount threshold a second count task is made: anyone but the first counter gets it before
+any other open count (`next_count_task`); when the second count (or a first within
+the threshold) still differs, a variance worth more than `approval_limit` waits for a
+supervisor (`approve_count`), else it adjusts at once: one rule for first counts and
+recounts (`_decide`). Adjustments go through the ledger with reason "count". Items carry no
+price, so a variance's value is its units.
 
 Extra product found (ADPR, `record_extra_item`): an item the count did not expect, scanned at
 the counted location, gets a count task of its own (exception code ADPR) for the same
 counter. Its count never adjusts at once: any difference waits for a supervisor, whose
-approval posts the adjustment (a new balance when nothing of it was on record there).
+approval posts the adjustment (a new balance when nothing of it was on record there); a
+rejected one is recounted as an extra item found too, and waits for approval again.
 
 Listing for the CLI: `count_tasks` (active and awaiting approval, oldest first). Which counts
 to make (by location, by item, after a short pick, on the ABC schedule) is
@@ -22,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from floor import audit
@@ -110,8 +113,10 @@ def _view(session: Session, task: Task) -> CountTaskView:
 def next_count_task(
     session: Session, warehouse_id: int, *, actor: Actor, scan_id: str | None = None
 ) -> CountTaskView | None:
-    """This operator's count in progress, else the oldest open one (now assigned to them).
-    A recount never goes to who counted first."""
+    """This operator's count in progress, else the next open one (now assigned to them):
+    recounts first, oldest first, then the other counts, oldest first. A recount never goes
+    to who counted first, so it does not wait behind hundreds of scheduled counts for
+    someone else."""
     require_role(session, actor.operator_id, *COUNT_ROLES)
 
     def work() -> dict:
@@ -124,12 +129,17 @@ def next_count_task(
             ).order_by(Task.id)
         ).first()
         if task is None:
-            for candidate in session.scalars(
-                base.where(Task.status == TaskStatus.OPEN.value).order_by(Task.id).with_for_update()
-            ):
-                if (candidate.data or {}).get("first_counter") != actor.operator_id:
-                    task = candidate
-                    break
+            recount_of = Task.data["recount_of"].as_integer()
+            first_counter = Task.data["first_counter"].as_integer()
+            task = session.scalars(
+                base.where(
+                    Task.status == TaskStatus.OPEN.value,
+                    or_(first_counter.is_(None), first_counter != actor.operator_id),
+                )
+                .order_by(case((recount_of.is_not(None), 0), else_=1), Task.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            ).first()
         if task is None:
             return {}
         task.status = TaskStatus.IN_PROGRESS.value
@@ -218,20 +228,12 @@ def submit_count(
         task.assignee_id = actor.operator_id
         task.quantity = expected
         task.quantity_done = counted
-        outcome, next_id = "matched", None
-        if variance != 0:
-            threshold = expected * policy.recount_pct / 100
-            if task.exception_code == EXTRA_PRODUCT:
-                outcome = AWAITING_APPROVAL
-            elif not data.get("recount_of") and abs(variance) > threshold:
-                outcome = "recount"
-                next_id = _recount(session, task, actor.operator_id)
-                data["recount_task_id"] = next_id
-            elif abs(variance) > policy.approval_limit:
-                outcome = AWAITING_APPROVAL
-            else:
-                outcome = "adjusted"
-                _adjust(session, task, variance, actor, scan_id)
+        outcome, next_id = _decide(task, variance, expected, policy), None
+        if outcome == "recount":
+            next_id = _recount(session, task, actor.operator_id)
+            data["recount_task_id"] = next_id
+        elif outcome == "adjusted":
+            _adjust(session, task, variance, actor, scan_id)
         data["outcome"] = outcome
         task.data = data
         if task.exception_code != EXTRA_PRODUCT:
@@ -244,14 +246,39 @@ def submit_count(
     return CountOutcome(**result)
 
 
+def _decide(task: Task, variance: int, expected: int, policy: CountPolicy) -> str:
+    """What a count's variance leads to; the same rule for a first count and a recount,
+    except that only a first count is recounted:
+    - none: matched;
+    - an extra item found (ADPR, or a recount of one): any difference waits for approval;
+    - a first count off by more than `recount_pct` of expected: recount by someone else;
+    - more than `approval_limit` units: waits for approval;
+    - else adjusted at once."""
+    if variance == 0:
+        return "matched"
+    if task.exception_code == EXTRA_PRODUCT:
+        return AWAITING_APPROVAL
+    if not (task.data or {}).get("recount_of") and abs(variance) > (
+        expected * policy.recount_pct / 100
+    ):
+        return "recount"
+    if abs(variance) > policy.approval_limit:
+        return AWAITING_APPROVAL
+    return "adjusted"
+
+
 def _recount(session: Session, task: Task, first_counter: int | None) -> int:
+    """A new count of the same place, item, lot and expiry, for anyone but `first_counter`;
+    a recount of an extra item found stays one (ADPR: it never adjusts without approval)."""
     recount = Task(
         warehouse_id=task.warehouse_id,
         kind=TaskKind.COUNT.value,
         item_id=task.item_id,
         lot=task.lot,
+        expiry=task.expiry,
         from_location_id=task.from_location_id,
         reason=task.reason,
+        exception_code=EXTRA_PRODUCT if task.exception_code == EXTRA_PRODUCT else "",
         data={"recount_of": task.id, "first_counter": first_counter},
     )
     session.add(recount)
@@ -466,19 +493,28 @@ def record_extra_item(
     return _view(session, session.get(Task, result["task_id"]))  # type: ignore[arg-type]
 
 
-def count_tasks(session: Session, warehouse_id: int, *, limit: int = 200) -> list[dict]:
+def _unfinished(warehouse_id: int):  # type: ignore[no-untyped-def]
+    return (
+        Task.warehouse_id == warehouse_id,
+        Task.kind == TaskKind.COUNT.value,
+        Task.status.in_((*ACTIVE, AWAITING_APPROVAL)),
+    )
+
+
+def count_tasks_total(session: Session, warehouse_id: int) -> int:
+    """How many counts are not finished yet (what `count_tasks` lists, all of them)."""
+    return int(
+        session.scalar(select(func.count()).select_from(Task).where(*_unfinished(warehouse_id)))
+        or 0
+    )
+
+
+def count_tasks(session: Session, warehouse_id: int, *, limit: int | None = 200) -> list[dict]:
     """Counts not finished yet (open, assigned, in progress, awaiting approval), oldest first,
-    without expected quantities."""
+    without expected quantities; the first `limit` of them (None: all)."""
     rows = []
     for task in session.scalars(
-        select(Task)
-        .where(
-            Task.warehouse_id == warehouse_id,
-            Task.kind == TaskKind.COUNT.value,
-            Task.status.in_((*ACTIVE, AWAITING_APPROVAL)),
-        )
-        .order_by(Task.id)
-        .limit(limit)
+        select(Task).where(*_unfinished(warehouse_id)).order_by(Task.id).limit(limit)
     ):
         view = _view(session, task)
         rows.append(

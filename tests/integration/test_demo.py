@@ -66,18 +66,31 @@ def test_demo_builds_a_consistent_warehouse(engine: Engine) -> None:
         assert s.scalar(select(func.count()).where(Item.gtin == scanned.gtin)) == 0
 
 
-def test_demo_command_prints_badges_and_refuses_to_build_twice(
+def test_demo_command_prints_badges_and_shows_them_again_without_building_twice(
     sqlite_engine: Engine, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     url = sqlite_engine.url.render_as_string(hide_password=False)
     assert main(["--database-url", url, "demo"]) == 0
     out = capsys.readouterr().out
     assert "OP1001" in out and "1001" in out and "Милица Супервизор" in out
-    assert main(["--database-url", url, "demo"]) == 1
-    assert "--reset" in capsys.readouterr().err
+    # the login screen says `floor demo` lists them: it does, and builds nothing again
+    assert main(["--database-url", url, "demo"]) == 0
+    out = capsys.readouterr().out
+    assert "exists already: nothing built" in out and "--reset" in out
+    assert "OP1001   1001" in out and "OP1007   1007" in out and "Ada Admin" in out
+    assert "floor operators list" in out
+    from floor.admin_audit import ChangedBy
+    from floor.db import transaction
+    from floor.operator_admin import disable_operator, set_pin
+
+    transaction(sqlite_engine, lambda s: set_pin(s, "OP1002", "9999", by=ChangedBy()))
+    transaction(sqlite_engine, lambda s: disable_operator(s, "OP1003", by=ChangedBy()))
     sheet = tmp_path / "sheet.pdf"
     assert main(["--database-url", url, "demo", "--if-missing", "--sheet", str(sheet)]) == 0
-    assert "ready" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "ready" in out and "OP1001   1001" in out
+    assert "OP1002   (changed)" in out and "1002 " not in out.split("OP1002")[1][:6]
+    assert "Paul Packer  (disabled)" in out
     from pypdf import PdfReader
 
     text = "".join(page.extract_text() for page in PdfReader(sheet).pages)

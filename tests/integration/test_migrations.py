@@ -75,20 +75,28 @@ def test_outbound_0001_writes_the_clusters_of_waves_released_before(empty_url: s
     its tasks: open, claimed (with the picker), done, held with its wave, cancelled."""
     import datetime as dt
 
-    from sqlalchemy import insert, select
+    from sqlalchemy import column, insert, select, table
 
     from floor.models import Operator, PickCluster, Task, Warehouse, Wave
 
     engine = create_floor_engine(empty_url)
-    upgrade(engine, "core_0002")
+    upgrade(engine, "auth_0001")  # the revision before outbound_0001
     now = dt.datetime(2026, 12, 1, 8, tzinfo=dt.UTC)
     with engine.begin() as conn:
         wh = conn.execute(
             insert(Warehouse.__table__).values(code="W", name="W")
         ).inserted_primary_key[0]
-        picker = conn.execute(
-            insert(Operator.__table__).values(badge="P1", name="P", pin_hash="x", roles="picker")
-        ).inserted_primary_key[0]
+        # the operators table as it was then (later migrations add columns the model has)
+        operators = table(
+            "operators",
+            *(column(c) for c in ("badge", "name", "pin_hash", "roles", "language", "active")),
+        )
+        conn.execute(
+            insert(operators).values(
+                badge="P1", name="P", pin_hash="x", roles="picker", language="en", active=True
+            )
+        )
+        picker = conn.scalar(select(Operator.id).where(Operator.badge == "P1"))
         waves = {}
         for code, status in (("R", "released"), ("H", "held"), ("X", "cancelled")):
             waves[code] = conn.execute(

@@ -59,3 +59,53 @@ def test_unknown_codes_and_no_scope_are_refused(
     assert _floor(warehouse, "list", "--warehouse", "TST") == 0
     assert "No counts open" in capsys.readouterr().out
     assert _counts(warehouse) == []
+
+
+def _many_counts(wh: SmallWarehouse, n: int) -> None:
+    from sqlalchemy import insert
+
+    with session_scope(wh.engine) as s:
+        s.execute(
+            insert(Task),
+            [
+                {
+                    "warehouse_id": wh.warehouse_id,
+                    "kind": "count",
+                    "status": "open",
+                    "item_id": wh.items["PLAIN"],
+                    "from_location_id": wh.locations["A01-01-1"],
+                    "reason": f"abc {i}",
+                }
+                for i in range(n)
+            ],
+        )
+
+
+def test_list_says_how_many_there_are_and_shows_more_on_request(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _many_counts(warehouse, 205)
+    assert _floor(warehouse, "list", "--warehouse", "TST") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 + 200 + 1
+    assert out[-1] == "200 of 205 counts shown, the oldest first; --limit N or --all shows more"
+    assert _floor(warehouse, "list", "--warehouse", "TST", "--limit", "3") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 5 and out[-1].startswith("3 of 205 counts shown")
+    assert _floor(warehouse, "list", "--warehouse", "TST", "--all") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 + 205 + 1 and out[-1] == "205 counts"
+
+
+def test_create_prints_a_summary_not_every_id(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wh = warehouse
+    for aisle in (1, 2):
+        for bay in (1, 2, 3):
+            for level in (1, 2):
+                add_stock(wh, f"A{aisle:02d}-{bay:02d}-{level}", "PLAIN", 5)
+    assert _floor(wh, "create", "--item", "PLAIN", "--warehouse", "TST") == 0
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("12 count tasks, ids ") and out.endswith("floor count list shows them")
+    assert len(out.splitlines()) == 1 and len(out) < 100

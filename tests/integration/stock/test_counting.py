@@ -294,3 +294,60 @@ def test_count_tasks_lists_unfinished_counts_without_quantities(
     _submit(warehouse, task_id, 10)
     with session_scope(warehouse.engine) as s:
         assert ct.count_tasks(s, warehouse.warehouse_id) == []
+
+
+def test_recounts_come_first_for_any_counter_but_the_first(warehouse: SmallWarehouse) -> None:
+    wh = warehouse
+    codes = ["A01-01-1", "A01-02-1", "A01-03-1", "A02-01-1", "A02-02-1"]
+    for code in codes:
+        add_stock(wh, code, "PLAIN", 10)
+    ids = transaction(
+        wh.engine,
+        lambda s: cs.create_count_tasks_by_location(
+            s, [wh.locations[c] for c in codes], actor=_actor(wh, "supervisor")
+        ),
+    )
+    first = _next(wh)
+    assert first is not None and first.task_id == ids[0]
+    recount_id = _submit(wh, first.task_id, 5).next_task_id
+    assert recount_id is not None and recount_id > max(ids)  # made last ...
+    mine = _next(wh)  # ... the first counter goes on with the oldest count
+    assert mine is not None and mine.task_id == ids[1] and not mine.recount
+    other = _next(wh, "supervisor")  # ... anyone else gets the recount before the rest
+    assert other is not None and other.task_id == recount_id and other.recount
+    assert _submit(wh, recount_id, 5, "supervisor").outcome == "adjusted"
+    nxt = _next(wh, "supervisor")
+    assert nxt is not None and nxt.task_id == ids[2]
+
+
+def test_a_recount_of_an_extra_item_still_waits_for_approval(warehouse: SmallWarehouse) -> None:
+    wh = warehouse
+    add_stock(wh, "A01-01-1", "PLAIN", 10)
+    [task_id] = _tasks_for(wh, "A01-01-1")
+    assert _next(wh) is not None
+    extra = _extra(wh, task_id, "LOT", lot="L5", expiry=EXP)
+    assert _submit(wh, extra.task_id, 4).outcome == "awaiting_approval"
+    rejected = transaction(
+        wh.engine,
+        lambda s: ct.approve_count(s, extra.task_id, actor=_actor(wh, "supervisor"), approve=False),
+    )
+    recount = _next(wh, "supervisor")
+    assert recount is not None and recount.task_id == rejected.next_task_id and recount.recount
+    # 4 units where none is on record: within the 20-unit limit, but an extra item found
+    # is never posted without a supervisor, recounted or not
+    assert _submit(wh, recount.task_id, 4, "supervisor").outcome == "awaiting_approval"
+    with session_scope(wh.engine) as s:
+        assert inv.on_hand(s, wh.items["LOT"]) == 0
+        [pending] = ct.pending_approvals(s, wh.warehouse_id)
+        assert (pending["task_id"], pending["extra"], pending["variance"]) == (
+            recount.task_id,
+            True,
+            4,
+        )
+    transaction(
+        wh.engine,
+        lambda s: ct.approve_count(s, recount.task_id, actor=_actor(wh, "supervisor")),
+    )
+    with session_scope(wh.engine) as s:
+        assert inv.balance_of(s, wh.key("A01-01-1", "LOT", "L5", EXP)) == (4, 0)
+        assert inv.invariant_violations(s) == []
