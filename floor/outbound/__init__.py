@@ -10,4 +10,6 @@
 - `carts`: claiming a cart of pick tasks and putting a tote in each order slot.
 - `picking`: cluster picking onto a cart of totes: location, item, quantity, tote per pick.
 - `short_picks`: fewer units than asked at the location (BIDP/BIDF): reallocate or record.
+- `cartonization`: which cartons to pack an order in, and which units in each (pure; its
+  geometry in `carton_fit`, the exact optimum of small orders in `cartonization_exact`).
 """
