@@ -85,6 +85,7 @@ class Role(enum.StrEnum):
     PICKER = "picker"
     RECEIVER = "receiver"
     PACKER = "packer"
+    SHIPPER = "shipper"  # loads cartons onto the carrier's truck at the dock
     KITTER = "kitter"
     COUNTER = "counter"
     SUPERVISOR = "supervisor"
@@ -114,6 +115,7 @@ class OrderStatus(enum.StrEnum):
     PICKING = "picking"
     PICKED = "picked"
     PACKED = "packed"
+    PARTIALLY_SHIPPED = "partially_shipped"  # some cartons left, the rest to follow
     SHIPPED = "shipped"
     BACKORDERED = "backordered"
     HELD = "held"
@@ -161,6 +163,33 @@ def wave_status_label(status: str) -> str:
         WaveStatus.CANCELLED: _("cancelled"),
         # i18n: the status of a task or of a wave (all its picks done)
         WaveStatus.DONE: _("complete"),
+    }
+    return labels.get(status, status)
+
+
+def order_status_label(status: str) -> str:
+    """An order status in operator words; the raw value if it is none of OrderStatus."""
+    labels: dict[str, str] = {
+        # i18n: the status of a sales order: received, not yet in a wave
+        OrderStatus.OPEN: _("open, not yet released"),
+        # i18n: the status of a sales order: stock reserved by a released wave
+        OrderStatus.ALLOCATED: _("allocated"),
+        # i18n: the status of a sales order: some of its picks done
+        OrderStatus.PICKING: _("picking"),
+        # i18n: the status of a sales order: every pick done (or closed short)
+        OrderStatus.PICKED: _("picked"),
+        # i18n: the status of a sales order: everything picked is in closed cartons
+        OrderStatus.PACKED: _("packed"),
+        # i18n: the status of a sales order: some cartons left with the carrier
+        OrderStatus.PARTIALLY_SHIPPED: _("partially shipped"),
+        # i18n: the status of a sales order: everything left with the carrier
+        OrderStatus.SHIPPED: _("shipped"),
+        # i18n: the status of a sales order: waiting for stock
+        OrderStatus.BACKORDERED: _("backordered"),
+        # i18n: the status of a sales order: stopped until a supervisor looks
+        OrderStatus.HELD: _("on hold"),
+        # i18n: the status of a sales order
+        OrderStatus.CANCELLED: _("order cancelled"),
     }
     return labels.get(status, status)
 
@@ -754,7 +783,18 @@ class Manifest(Base):
     """A carrier's end-of-day close-out: the cartons handed over to one carrier."""
 
     __tablename__ = "manifests"
-    __table_args__ = (Index("ix_manifests_open", "warehouse_id", "carrier", "status"),)
+    __table_args__ = (
+        Index("ix_manifests_open", "warehouse_id", "carrier", "status"),
+        # one open manifest per carrier (migration ship_0001)
+        Index(
+            "uq_manifests_open_carrier",
+            "warehouse_id",
+            "carrier",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
     carrier: Mapped[str] = mapped_column(String(40))
@@ -778,6 +818,8 @@ class PackedCarton(Base):
         UniqueConstraint("order_id", "carton_no"),
         Index("ix_packed_cartons_station", "station", "status"),
         Index("ix_packed_cartons_order", "order_id", "status"),
+        Index("ix_packed_cartons_tracking", "tracking_number"),  # shipping (ship_0001)
+        Index("ix_packed_cartons_shipped_at", "shipped_at"),  # the shipments export
         CheckConstraint("carton_no > 0", name="carton_no_positive"),
         CheckConstraint(
             "weight_measured_g IS NULL OR weight_measured_g >= 0", name="weight_not_negative"

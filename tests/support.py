@@ -322,3 +322,180 @@ def run_at_once(
         t.join(timeout)
     errors += [TimeoutError(f"{t.name} still running") for t in threads if t.is_alive()]
     return errors
+
+
+SSCC_PREFIX = "0614141"
+
+
+def sscc_for(serial: int, extension: int = 0) -> str:
+    """An SSCC-18 of the test company prefix: extension, prefix, serial reference, check."""
+    body = f"{extension}{SSCC_PREFIX}{serial:09d}"
+    return with_check_digit(body)
+
+
+def add_carton_type(
+    wh: SmallWarehouse, code: str = "BOX-S", dims: tuple[int, int, int] = (250, 180, 120)
+) -> int:
+    """A carton type (inner mm, max 5 kg, tare 150 g); returns its id (made once per code)."""
+    from sqlalchemy import select
+
+    from floor.models import CartonType
+
+    with session_scope(wh.engine) as s:
+        found = s.scalar(select(CartonType.id).where(CartonType.code == code))
+        if found is not None:
+            return found
+        kind = CartonType(
+            code=code,
+            description=code,
+            length_mm=dims[0],
+            width_mm=dims[1],
+            height_mm=dims[2],
+            max_weight_g=5000,
+            tare_weight_g=150,
+            barcode=f"CT-{code}",
+        )
+        s.add(kind)
+        s.flush()
+        return kind.id
+
+
+@dataclass(frozen=True)
+class PackedUnit:
+    """What a test carton holds of one order line: sku, quantity, lot, expiry, serials."""
+
+    sku: str
+    quantity: int
+    lot: str = ""
+    expiry: dt.date | None = None
+    serials: tuple[str, ...] = ()
+
+
+def add_packed_carton(
+    wh: SmallWarehouse,
+    order_number: str,
+    contents: list[PackedUnit] | list[tuple[str, int]],
+    *,
+    serial: int | None = None,
+    status: str = "closed",
+    tote: str = "TOTE01",
+    weight_g: int = 1200,
+) -> str:
+    """A carton of `order_number` written the way the pack bench leaves it (docs/flows/
+    packing.md, "packing model"); returns its SSCC ('' for an open carton).
+
+    The units are brought in as picked into `tote` at PACK-01 (the order lines' quantity
+    picked grows, a line picked in full becomes "picked"), then, for a closed carton, moved
+    through the ledger into a carton container whose code and SSCC are the carton's SSCC.
+    An open carton keeps its units in the tote (`in_carton` false) and has no SSCC.
+    """
+    from sqlalchemy import func, select
+
+    from floor.models import (
+        CartonStatus,
+        PackedCarton,
+        PackedCartonLine,
+        SalesOrder,
+        SalesOrderLine,
+        SerialNumber,
+        utcnow,
+    )
+    from floor.stock import ledger
+
+    units = [u if isinstance(u, PackedUnit) else PackedUnit(*u) for u in contents]
+    carton_type = add_carton_type(wh)
+    pack = wh.locations["PACK-01"]
+    tote_id = wh.containers[tote]
+    with session_scope(wh.engine) as s:
+        order = s.scalars(select(SalesOrder).where(SalesOrder.number == order_number)).one()
+        number = (
+            s.scalar(
+                select(func.max(PackedCarton.carton_no)).where(PackedCarton.order_id == order.id)
+            )
+            or 0
+        ) + 1
+        closed = status != CartonStatus.OPEN.value
+        if serial is None:
+            serial = int(s.scalar(select(func.count()).select_from(PackedCarton)) or 0) + 1
+        sscc = sscc_for(serial) if closed else ""
+        container_id = None
+        if closed:
+            box = Container(code=sscc, kind="carton", sscc=sscc, location_id=pack)
+            s.add(box)
+            s.flush()
+            container_id = box.id
+        carton = PackedCarton(
+            warehouse_id=wh.warehouse_id,
+            order_id=order.id,
+            carton_no=number,
+            container_id=container_id,
+            sscc=sscc or None,
+            carton_type_id=carton_type,
+            proposed_carton_type_id=carton_type,
+            status=status,
+            location_id=pack,
+            station="ST01",
+            packed_by=wh.operators["packer"],
+            weight_expected_g=weight_g,
+            weight_measured_g=weight_g if closed else None,
+            weight_source="scale" if closed else "",
+            weight_override_reason="",
+            closed_at=utcnow() if closed else None,
+            closed_by=wh.operators["packer"] if closed else None,
+            tracking_number="",
+            carrier="",
+            service="",
+        )
+        s.add(carton)
+        s.flush()
+        moves: list[ledger.Change] = []
+        for unit in units:
+            item_id = wh.items[unit.sku]
+            line = s.scalars(
+                select(SalesOrderLine).where(
+                    SalesOrderLine.order_id == order.id, SalesOrderLine.item_id == item_id
+                )
+            ).first()
+            assert line is not None, f"{unit.sku} is not on {order_number}"
+            in_tote = StockKey(pack, item_id, unit.lot, unit.expiry, tote_id)
+            ledger.receive(s, in_tote, unit.quantity, reason="test pick")
+            line.quantity_picked += unit.quantity
+            if line.quantity_picked >= line.quantity_ordered:
+                line.status = "picked"
+            if closed:
+                moves += [
+                    ledger.Change(in_tote, -unit.quantity),
+                    ledger.Change(in_tote.at(pack, container_id), unit.quantity),
+                ]
+            rows = [(1, sn) for sn in unit.serials] or [(unit.quantity, "")]
+            for quantity, serial_no in rows:
+                serial_id = None
+                if serial_no:
+                    sn = SerialNumber(
+                        item_id=item_id,
+                        serial=serial_no,
+                        status="packed" if closed else "in_stock",
+                        location_id=pack,
+                    )
+                    s.add(sn)
+                    s.flush()
+                    serial_id = sn.id
+                s.add(
+                    PackedCartonLine(
+                        carton_id=carton.id,
+                        order_line_id=line.id,
+                        item_id=item_id,
+                        lot=unit.lot,
+                        expiry=unit.expiry,
+                        quantity=quantity,
+                        serial=serial_no,
+                        serial_number_id=serial_id,
+                        from_location_id=pack,
+                        from_container_id=tote_id,
+                        in_carton=closed,
+                    )
+                )
+        if moves:
+            ledger.post(s, "pack", moves, reason="pack", reference=order_number)
+        s.flush()
+        return sscc

@@ -44,7 +44,16 @@ def test_demo_builds_a_consistent_warehouse(engine: Engine) -> None:
         for op in DEMO_OPERATORS:
             roles |= set(op.roles.split())
             assert authenticate(s, op.badge, op.pin).name == op.name
-        assert roles == {"picker", "receiver", "packer", "kitter", "counter", "supervisor", "admin"}
+        assert roles == {
+            "picker",
+            "receiver",
+            "packer",
+            "shipper",
+            "kitter",
+            "counter",
+            "supervisor",
+            "admin",
+        }
         assert s.scalar(select(func.count()).select_from(Operator)) == len(DEMO_OPERATORS)
         # picking can start: carts that scan as carts, and totes for their orders
         kinds = dict(s.execute(select(Container.code, Container.kind)).all())
