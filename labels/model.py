@@ -77,7 +77,8 @@ class ShippingLabel:
         self.ship_to.validate("ship_to")
         _required("carrier", self.carrier)
         _required("service", self.service)
-        _code128("tracking_number", self.tracking_number, 40)
+        if self.tracking_number:  # empty: packed before the carrier gave one
+            _code128("tracking_number", self.tracking_number, 40)
         _required("order_reference", self.order_reference)
         if not isinstance(self.weight_kg, int | float) or not 0 < self.weight_kg <= 2000:
             raise LabelDataError(
