@@ -90,8 +90,11 @@ def packing_slip(paperwork: CartonPaperwork):  # type: ignore[no-untyped-def]
 class CartonDocuments:
     """Renders a carton's documents for one printer and queues them in a session."""
 
-    def __init__(self, printer: PrinterSettings) -> None:
+    def __init__(
+        self, printer: PrinterSettings, templates: tuple[str, ...] = ("shipping", "packing-slip")
+    ) -> None:
         self.printer = printer
+        self.templates = templates  # shipping re-queues the label alone (ShippedCartonLabels)
 
     @classmethod
     def for_station(cls, settings: Settings, station: str) -> CartonDocuments | None:
@@ -106,8 +109,9 @@ class CartonDocuments:
 
         captions = label_captions()
         documents = [
-            ("shipping", shipping_label(paperwork)),
-            ("packing-slip", packing_slip(paperwork)),
+            (template, make(paperwork))
+            for template, make in (("shipping", shipping_label), ("packing-slip", packing_slip))
+            if template in self.templates
         ]
         out = []
         for template, data in documents:
