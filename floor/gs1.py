@@ -43,3 +43,14 @@ def location_check_digits(location_code: str) -> str:
             continue
         remainder = (remainder * width + value) % 97
     return f"{(98 - (remainder * 100) % 97) % 97:02d}"
+
+
+def sscc_in(text: str) -> str | None:
+    """The SSCC in `text` when it is one as keyed or printed: 18 digits, or with its AI,
+    parentheses and spaces ("(00) 1 0614141 123456789 7", "00106141411234567897"); else
+    None. The check digit is not checked here (the lookup says "unknown carton")."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) == 20 and digits.startswith("00"):
+        digits = digits[2:]
+    rest = "".join(ch for ch in text if not ch.isdigit() and ch not in "() ")
+    return digits if len(digits) == 18 and not rest else None

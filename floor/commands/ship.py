@@ -128,14 +128,14 @@ def _documents_options(p: argparse.ArgumentParser) -> None:
 
 def sscc_from(text: str) -> str:
     """An SSCC as typed: 18 digits, or with its AI and spaces ('(00) 1 0614141 123456789 7')."""
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) == 20 and digits.startswith("00"):
-        digits = digits[2:]
-    if len(digits) != 18:
+    from floor.gs1 import sscc_in
+
+    sscc = sscc_in(text)
+    if sscc is None:
         raise CommandError(
             _("--sscc: expected the 18 digits of an SSCC, got {value}", value=text), 2
         )
-    return digits
+    return sscc
 
 
 def _warehouse(ctx: CommandContext, args: argparse.Namespace) -> int:
@@ -210,12 +210,12 @@ def cmd_confirm(args: argparse.Namespace, ctx: CommandContext) -> int:
     last = shipped
     print(
         _(
-            "Order {order}: {status}; manifest {manifest} of {carrier}: {n} cartons",
+            "Order {order}: {status}; manifest {manifest} of {carrier}: {cartons}",
             order=last.order,
             status=_status_word(last.order_status),
             manifest=last.manifest_id,
             carrier=last.carrier,
-            n=last.manifest_cartons,
+            cartons=_cartons(last.manifest_cartons),
         ),
         file=ctx.out,
     )
@@ -246,14 +246,17 @@ def _write_documents(report: Any, args: argparse.Namespace, ctx: CommandContext)
     print(str(csv), file=ctx.out)
 
 
+def _cartons(n: int) -> str:
+    return ngettext("{n} carton", "{n} cartons", n)
+
+
 def _report_line(report: Any) -> str:
-    return ngettext(
-        "Manifest {id} of {carrier}: {n} carton, {units} units, {kg} kg",
-        "Manifest {id} of {carrier}: {n} cartons, {units} units, {kg} kg",
-        len(report.cartons),
+    return _(
+        "Manifest {id} of {carrier}: {cartons}, {units}, {kg} kg",
         id=report.id,
         carrier=report.carrier,
-        units=report.units,
+        cartons=_cartons(len(report.cartons)),
+        units=ngettext("{n} unit", "{n} units", report.units),
         kg=f"{report.weight_g / 1000:.2f}",
     )
 
@@ -299,7 +302,7 @@ def cmd_manifest_list(args: argparse.Namespace, ctx: CommandContext) -> int:
     if not rows:
         print(_("No manifests yet: they open with a carrier's first carton"), file=ctx.out)
         return 0
-    head = (_("manifest"), _("carrier"), _("status"), _("cartons"), _("opened"), _("closed"))
+    head = (_("Manifest"), _("Carrier"), _("Status"), _("Cartons"), _("Opened"), _("Closed"))
     print(
         f"{head[0]:>8}  {head[1]:<12} {head[2]:<10} {head[3]:>7}  {head[4]:<16}  {head[5]}",
         file=ctx.out,

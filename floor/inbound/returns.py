@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
+from floor.gs1 import sscc_in
 from floor.i18n import _
 from floor.inbound.receiving import first_location_in_zone
 from floor.models import (
@@ -104,16 +105,6 @@ class Returned:
     quantity: int
     disposition: str
     location: str
-
-
-def sscc_in(text: str) -> str | None:
-    """The SSCC in `text` when it is one as keyed or printed: 18 digits, or with its AI and
-    spaces ("(00) 1 0614141 123456789 7"); else None."""
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) == 20 and digits.startswith("00"):
-        digits = digits[2:]
-    leftover = "".join(ch for ch in text if not ch.isdigit()).replace("(", "").replace(")", "")
-    return digits if len(digits) == 18 and not leftover.strip() else None
 
 
 def _order_by_sscc(session: Session, sscc: str) -> SalesOrder:

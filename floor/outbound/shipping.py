@@ -77,6 +77,10 @@ _TRACKING = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-]{3,39}")
 _CARRIER = re.compile(r"[0-9A-Z][0-9A-Z\-_ .&]{0,39}")
 
 
+class ManifestClosed(Conflict):
+    """The manifest the cartons were going on was closed (its truck left)."""
+
+
 class ShippingLabelPrinter(Protocol):
     """Queues a shipped carton's label (now with its tracking number) in `session`, so it
     commits with the shipment or not at all; returns the print job keys."""
@@ -324,7 +328,7 @@ def _manifest_for(
             )
         if manifest.status != ManifestStatus.OPEN.value:
             when = manifest.closed_at.strftime("%H:%M") if manifest.closed_at else ""
-            raise Conflict(
+            raise ManifestClosed(
                 _(
                     "The {carrier} manifest {id} was closed at {when}: this carton goes on a "
                     "new manifest; scan it again to start one",
@@ -536,6 +540,7 @@ def carton_dimensions(session: Session, carton: PackedCarton) -> tuple[int, int,
 __all__ = [
     "SHIP_ROLES",
     "CartonToShip",
+    "ManifestClosed",
     "Shipped",
     "ShippingLabelPrinter",
     "carriers_waiting",

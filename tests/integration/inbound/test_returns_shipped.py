@@ -103,6 +103,8 @@ def test_authorize_by_sscc_then_receive_by_ra(
 
 
 def test_sscc_in_reads_what_people_key() -> None:
-    assert rt.sscc_in("(00) 1 0614141 123456789 7") == "106141411234567897"
-    assert rt.sscc_in("00106141411234567897") == "106141411234567897"
-    assert rt.sscc_in("SO100") is None and rt.sscc_in("RA0000001") is None
+    from floor.gs1 import sscc_in
+
+    assert sscc_in("(00) 1 0614141 123456789 7") == "106141411234567897"
+    assert sscc_in("00106141411234567897") == "106141411234567897"
+    assert sscc_in("SO100") is None and sscc_in("RA0000001") is None

@@ -42,7 +42,7 @@ def test_confirm_by_sscc_and_by_order_then_close_the_manifest(
     assert _floor(wh, *args, "--sscc", hri, "--tracking", "1Z0001", "--scan-id", "k1") == 0
     out = capsys.readouterr().out
     assert f"Carton {one} of order SO100 shipped with UPS Standard, tracking 1Z0001" in out
-    assert "Order SO100: shipped; manifest 1 of UPS: 1 cartons" in out
+    assert "Order SO100: shipped; manifest 1 of UPS: 1 carton" in out
     assert _floor(wh, *args, "--sscc", one, "--tracking", "1Z0001", "--scan-id", "k1") == 0
     capsys.readouterr()  # the same scan id: replayed, nothing changed
     assert _floor(wh, *args, "--sscc", one, "--tracking", "1Z0001") == 1
