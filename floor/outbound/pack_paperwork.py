@@ -96,8 +96,11 @@ def carton_paperwork(
     session: Session, carton: PackedCarton, order: SalesOrder, job_key: str
 ) -> CartonPaperwork:
     """The paperwork of `carton` as it is now (closed, its contents in it)."""
-    warehouse = session.get(Warehouse, carton.warehouse_id)
-    assert warehouse is not None
+    warehouse_name, ship_from = session.execute(
+        select(Warehouse.name, Address)
+        .outerjoin(Address, Address.id == Warehouse.address_id)
+        .where(Warehouse.id == carton.warehouse_id)
+    ).one()
     rows = session.execute(
         select(
             Item.sku, Item.description, SalesOrderLine.quantity_ordered, PackedCartonLine.quantity
@@ -121,7 +124,7 @@ def carton_paperwork(
         sscc=carton.sscc or "",
         order_number=order.number,
         order_date=order.created_at.date() if order.created_at else dt.date.today(),
-        ship_from=_address(warehouse.address, warehouse.name),
+        ship_from=_address(ship_from, warehouse_name),
         ship_to=_address(order.ship_to, order.number),
         carrier=order.carrier,
         service=order.service,
