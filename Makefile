@@ -32,6 +32,8 @@ bench: $(STAMP)
 	$(VENV)/bin/python -m bench.scan
 	$(VENV)/bin/python -m bench.routing
 	$(VENV)/bin/python -m bench.labels
+	$(VENV)/bin/python -m bench.packing_cartonization
+	$(VENV)/bin/python -m bench.packing
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

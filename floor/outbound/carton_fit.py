@@ -4,22 +4,24 @@ The geometry under floor.outbound.cartonization, on plain boxes: millimetres are
 numbers, x runs along the carton's length, y along its width, z up from the bottom, and a
 unit may be turned to any of its six orientations.
 
-`OpenCarton` fills a carton unit by unit with maximal free spaces (Lai and Chan 1997;
-Parreño et al. 2008): the empty room is kept as the list of largest empty boxes, which
-may overlap. A unit goes into the space whose corner is lowest, then nearest the back
-and the left (z, then y, then x), turned the way that leaves the least height (or, in
-"tight" mode, the way that fills the space most closely along some axis); the spaces it
-cuts are replaced by the pieces left beside each of its faces, and pieces inside other
-spaces are dropped. Because every unit goes into empty room, no two units ever overlap.
+`OpenCarton` fills a carton with maximal free spaces (as in Parreño et al., "A
+maximal-space algorithm for the container loading problem", 2008): the empty room is kept
+as the list of largest empty boxes, which may overlap. A unit goes into the space whose
+corner is lowest, then nearest the back and the left (z, then y, then x), turned the way
+that leaves the least height (or, in "tight" mode, the way that fills the space most
+closely along some axis); more units of the same line go in with it as one block. The
+spaces the block cuts are replaced by the pieces left beside each of its faces, and
+pieces inside other spaces are dropped. Because units only go into empty room, no two
+ever overlap.
 
 `fit` is what the cartonization asks: units in a carton, or None. It tries a few unit
 orders and both orientation rules, and for a handful of units an exact search bounded by
-a node count. `exact_fit` is that search, complete when unbounded: for each pair of boxes
-it branches on which side of the other one lies (six choices), as in Fekete and
-Schepers' packing classes; a set of choices is feasible exactly when, along each axis,
-the longest chain of boxes each wholly before the next fits the carton, and those
-longest chains are the positions. Every packing induces such choices, so nothing is
-missed; a pair already apart through a chain needs no choice of its own.
+a node count. `exact_fit` is that search, complete when unbounded: for each pair of
+boxes it branches on which side of the other one lies (six choices); a set of choices is
+feasible exactly when, along each axis, the longest chain of boxes each wholly before
+the next fits the carton, and those longest chains are the positions. Every packing
+induces such choices, so nothing is missed; a pair already apart through a chain needs
+no choice of its own.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import permutations
+from typing import Any
 
 Box = tuple[int, int, int]
 
@@ -98,18 +101,22 @@ class OpenCarton:
         # least as large in each sorted dimension cannot fit either
         self.refused: Box | None = None
 
-    def place(self, kind: UnitKind, min_side: int = 0, min_volume: int = 0) -> bool:
-        """Put one unit of `kind` in, if it fits. Spaces that cannot hold a unit with
-        smallest side `min_side` and volume `min_volume` (what is left to pack) are dropped."""
+    def place(self, kind: UnitKind, count: int = 1, min_side: int = 0, min_volume: int = 0) -> int:
+        """Put up to `count` units of `kind` in, as one block; how many went in (0: none fit).
+
+        The first unit goes into the best space, turned the best way; the block then grows
+        from it along x, then y, then z, as far as the space, `count` and the payload
+        allow. Spaces that cannot hold a unit with smallest side `min_side` and volume
+        `min_volume` (what is left to pack, this kind included) are dropped."""
         if kind.volume > self.free_volume or kind.weight > self.free_weight:
-            return False
+            return 0
         a, b, c = kind.sorted_dims
         room = self.room
         if a > room[0] or b > room[1] or c > room[2]:
-            return False
+            return 0
         refused = self.refused
         if refused is not None and a >= refused[0] and b >= refused[1] and c >= refused[2]:
-            return False
+            return 0
         best: Space | None = None
         best_key = 1 << 63
         for space in self.spaces:
@@ -117,7 +124,7 @@ class OpenCarton:
                 best, best_key = space, space[10]
         if best is None:
             self.refused = kind.sorted_dims
-            return False
+            return 0
         x0, y0, z0, x1, y1, z1 = best[:6]
         ex, ey, ez = x1 - x0, y1 - y0, z1 - z0
         chosen = (0, 0, 0)
@@ -132,12 +139,22 @@ class OpenCarton:
                 if chosen_key is None or key < chosen_key:
                     chosen, chosen_key = (dx, dy, dz), key
         dx, dy, dz = chosen
-        self.placed.append((kind, x0, y0, z0, dx, dy, dz))
-        self.free_volume -= kind.volume
-        self.free_weight -= kind.weight
+        if kind.weight:
+            count = min(count, self.free_weight // kind.weight)
+        nx = min(count, ex // dx)
+        ny = min(count // nx, ey // dy)
+        nz = min(count // (nx * ny), ez // dz)
+        placed = self.placed
+        for k in range(nz):
+            for j in range(ny):
+                for i in range(nx):
+                    placed.append((kind, x0 + i * dx, y0 + j * dy, z0 + k * dz, dx, dy, dz))
+        n = nx * ny * nz
+        self.free_volume -= n * kind.volume
+        self.free_weight -= n * kind.weight
         self.refused = None
-        self._carve(x0, y0, z0, x0 + dx, y0 + dy, z0 + dz, min_side, min_volume)
-        return True
+        self._carve(x0, y0, z0, x0 + nx * dx, y0 + ny * dy, z0 + nz * dz, min_side, min_volume)
+        return n
 
     def _carve(
         self, bx0: int, by0: int, bz0: int, bx1: int, by1: int, bz1: int, side: int, volume: int
@@ -248,25 +265,37 @@ class OpenCarton:
         self.room = (r0, r1, r2)
 
 
-def suffix_minima(units: Sequence[UnitKind]) -> tuple[list[int], list[int]]:
-    """For each position, the smallest side and volume among the units after it."""
-    sides = [0] * len(units)
-    volumes = [0] * len(units)
+Run = tuple[UnitKind, int, int, int]  # kind, count, then the smallest side and volume left
+
+
+def runs(units: Sequence[UnitKind]) -> list[Run]:
+    """Units in this order as runs of one kind, each with the smallest side and volume
+    among its own kind and the units after it (what may still need a space)."""
+    grouped: list[list[Any]] = []
+    for kind in units:
+        if grouped and grouped[-1][0] is kind:
+            grouped[-1][1] += 1
+        else:
+            grouped.append([kind, 1])
+    result: list[Run] = []
     side = volume = 1 << 62
-    for i in range(len(units) - 1, -1, -1):
-        sides[i], volumes[i] = side, volume
-        side = min(side, units[i].sorted_dims[0])
-        volume = min(volume, units[i].volume)
-    return sides, volumes
+    for kind, count in reversed(grouped):
+        side = min(side, kind.sorted_dims[0])
+        volume = min(volume, kind.volume)
+        result.append((kind, count, side, volume))
+    result.reverse()
+    return result
 
 
 def fill(dims: Box, payload: int, units: Sequence[UnitKind], tight: bool) -> OpenCarton | None:
     """Place `units` in this order in one empty carton; None at the first that does not fit."""
     carton = OpenCarton(dims, payload, tight)
-    sides, volumes = suffix_minima(units)
-    for i, kind in enumerate(units):
-        if not carton.place(kind, sides[i], volumes[i]):
-            return None
+    for kind, count, side, volume in runs(units):
+        while count:
+            placed = carton.place(kind, count, side, volume)
+            if not placed:
+                return None
+            count -= placed
     return carton
 
 

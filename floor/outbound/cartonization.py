@@ -46,7 +46,7 @@ from floor.outbound.carton_fit import (
     UnitKind,
     by_volume,
     fit,
-    suffix_minima,
+    runs,
 )
 
 
@@ -242,34 +242,38 @@ class _Packer:
         return best_t
 
     def first_fit(self, units: Sequence[UnitKind]) -> list[Filled]:
-        """First-fit decreasing: each unit into the first open carton it fits, else a new one."""
+        """First-fit decreasing: each unit into the first open carton it fits, else a new
+        one; the units of a line go in blocks where they can."""
         units = sorted(units, key=by_volume)
-        sides, volumes = suffix_minima(units)
+        todo = runs(units)
         volume_left = sum(kind.volume for kind in units)
         weight_left = sum(kind.weight for kind in units)
-        lightest = [0] * len(units)
+        lightest = [0] * len(todo)
         weight = 1 << 62
-        for i in range(len(units) - 1, -1, -1):
+        for i in range(len(todo) - 1, -1, -1):
+            weight = min(weight, todo[i][0].weight)
             lightest[i] = weight
-            weight = min(weight, units[i].weight)
         cartons: list[tuple[int, OpenCarton]] = []
         open_: list[OpenCarton] = []  # the cartons that can still take a unit left to pack
-        for i, kind in enumerate(units):
-            for carton in open_:
-                if carton.place(kind, sides[i], volumes[i]):
-                    break
-            else:
-                t = self.opening_type(kind, volume_left, weight_left)
-                carton_type = self.types[t]
-                carton = OpenCarton(carton_type.dimensions_mm, carton_type.payload_g)
-                placed = carton.place(kind, sides[i], volumes[i])
-                assert placed, "a unit always fits an empty carton of a type it fits"
-                cartons.append((t, carton))
-                open_.append(carton)
-            if not carton.spaces or carton.free_weight < lightest[i]:
-                open_.remove(carton)
-            volume_left -= kind.volume
-            weight_left -= kind.weight
+        for i, (kind, count, side, volume) in enumerate(todo):
+            while count:
+                for carton in open_:
+                    placed = carton.place(kind, count, side, volume)
+                    if placed:
+                        break
+                else:
+                    t = self.opening_type(kind, volume_left, weight_left)
+                    carton_type = self.types[t]
+                    carton = OpenCarton(carton_type.dimensions_mm, carton_type.payload_g)
+                    placed = carton.place(kind, count, side, volume)
+                    assert placed, "a unit always fits an empty carton of a type it fits"
+                    cartons.append((t, carton))
+                    open_.append(carton)
+                count -= placed
+                volume_left -= placed * kind.volume
+                weight_left -= placed * kind.weight
+                if not carton.spaces or carton.free_weight < lightest[i]:
+                    open_.remove(carton)
         return [(t, carton.placed) for t, carton in cartons]
 
     def shrink(self, filled: Filled) -> Filled:
@@ -286,10 +290,9 @@ class _Packer:
         single = self.smallest_holding(units)
         if single is not None:
             return [single]
-        units = sorted(units, key=by_volume)
-        sides, volumes = suffix_minima(units)
+        todo = runs(sorted(units, key=by_volume))
         mask = 0
-        for kind in units:
+        for kind, _, _, _ in todo:
             mask |= kind.fits
         best: list[Filled] | None = None
         best_volume = 0
@@ -300,9 +303,14 @@ class _Packer:
             if not (mask >> t) & 1:
                 continue
             carton = OpenCarton(carton_type.dimensions_mm, carton_type.payload_g)
-            rest = [
-                kind for i, kind in enumerate(units) if not carton.place(kind, sides[i], volumes[i])
-            ]
+            rest = []
+            for kind, count, side_left, volume_left in todo:
+                while count:
+                    placed = carton.place(kind, count, side_left, volume_left)
+                    if not placed:
+                        rest += [kind] * count
+                        break
+                    count -= placed
             if not rest or _key(rest) in tried:
                 continue
             tried.add(_key(rest))

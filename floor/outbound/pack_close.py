@@ -32,7 +32,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from floor.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -46,6 +46,7 @@ from floor.models import (
     PackedCartonLine,
     Role,
     SalesOrder,
+    SalesOrderLine,
     SerialNumber,
     utcnow,
 )
@@ -174,22 +175,32 @@ def _move_into_carton(
 
 def order_packed(session: Session, order: SalesOrder) -> bool:
     """Every line done picking, and every unit picked for it in a closed (or shipped) carton."""
-    if any(line.status not in ("picked", "short") for line in order.lines):
-        return False
-    closed = dict(
-        session.execute(
-            select(PackedCartonLine.order_line_id, func.sum(PackedCartonLine.quantity))
-            .join(PackedCarton, PackedCarton.id == PackedCartonLine.carton_id)
-            .where(
-                PackedCarton.order_id == order.id,
-                PackedCarton.status != CartonStatus.OPEN.value,
-            )
-            .group_by(PackedCartonLine.order_line_id)
-        ).all()
+    closed = (
+        select(
+            PackedCartonLine.order_line_id.label("line_id"),
+            func.sum(PackedCartonLine.quantity).label("units"),
+        )
+        .join(PackedCarton, PackedCarton.id == PackedCartonLine.carton_id)
+        .where(PackedCarton.order_id == order.id, PackedCarton.status != CartonStatus.OPEN.value)
+        .group_by(PackedCartonLine.order_line_id)
+        .subquery()
     )
-    if not closed:
-        return False
-    return all(int(closed.get(line.id, 0)) >= line.quantity_picked for line in order.lines)
+    packed_units = func.coalesce(closed.c.units, 0)
+    missing, units = session.execute(
+        select(
+            func.count().filter(
+                or_(
+                    SalesOrderLine.status.notin_(("picked", "short")),
+                    packed_units < SalesOrderLine.quantity_picked,
+                )
+            ),
+            func.coalesce(func.sum(packed_units), 0),
+        )
+        .select_from(SalesOrderLine)
+        .outerjoin(closed, closed.c.line_id == SalesOrderLine.id)
+        .where(SalesOrderLine.order_id == order.id)
+    ).one()
+    return not missing and units > 0
 
 
 def close_carton(
@@ -236,15 +247,20 @@ def close_carton(
             carton.weight_override_reason = override.reason.strip()[:200]
         if carton.container_id is None:
             sscc = next_sscc(session, settings.sscc_extension_digit, settings.gs1_company_prefix)
-            container = Container(
-                code=sscc,
-                kind=ContainerKind.CARTON.value,
-                sscc=sscc,
-                location_id=carton.location_id,
-            )
-            session.add(container)
-            session.flush()
-            carton.container_id, carton.sscc = container.id, sscc
+            containers = Container.__table__
+            carton.container_id = session.execute(
+                insert(containers)
+                .values(
+                    code=sscc,
+                    kind=ContainerKind.CARTON.value,
+                    sscc=sscc,
+                    location_id=carton.location_id,
+                    status="active",
+                    created_at=utcnow(),
+                )
+                .returning(containers.c.id)
+            ).scalar_one()
+            carton.sscc = sscc
         _move_into_carton(session, carton, order, actor, scan_id)
         carton.status = CartonStatus.CLOSED.value
         carton.weight_expected_g, carton.weight_measured_g = expected, measured_g

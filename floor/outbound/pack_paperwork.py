@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from floor.models import (
     Address,
@@ -95,9 +95,20 @@ def _address(row: Address | None, fallback_name: str) -> PaperAddress:
 def carton_paperwork(
     session: Session, carton: PackedCarton, order: SalesOrder, job_key: str
 ) -> CartonPaperwork:
-    """The paperwork of `carton` as it is now (closed, its contents in it)."""
-    warehouse = session.get(Warehouse, carton.warehouse_id)
-    assert warehouse is not None
+    """The paperwork of `carton` as it is now (closed, its contents in it). Two queries."""
+    ship_from, ship_to = aliased(Address), aliased(Address)
+    cartons = (
+        select(func.count())
+        .select_from(PackedCarton)
+        .where(PackedCarton.order_id == order.id)
+        .scalar_subquery()
+    )
+    warehouse_name, from_row, to_row, count = session.execute(
+        select(Warehouse.name, ship_from, ship_to, cartons)
+        .outerjoin(ship_from, ship_from.id == Warehouse.address_id)
+        .outerjoin(ship_to, ship_to.id == order.ship_to_id)
+        .where(Warehouse.id == carton.warehouse_id)
+    ).one()
     rows = session.execute(
         select(
             Item.sku, Item.description, SalesOrderLine.quantity_ordered, PackedCartonLine.quantity
@@ -112,23 +123,20 @@ def carton_paperwork(
         seen = lines.get(sku)
         total = quantity + (seen.quantity if seen else 0)
         lines[sku] = PaperLine(sku, description, total, max(ordered, total))
-    cartons = session.scalar(
-        select(func.count()).select_from(PackedCarton).where(PackedCarton.order_id == order.id)
-    )
     return CartonPaperwork(
         job_key=job_key,
         station=carton.station,
         sscc=carton.sscc or "",
         order_number=order.number,
         order_date=order.created_at.date() if order.created_at else dt.date.today(),
-        ship_from=_address(warehouse.address, warehouse.name),
-        ship_to=_address(order.ship_to, order.number),
+        ship_from=_address(from_row, warehouse_name),
+        ship_to=_address(to_row, order.number),
         carrier=order.carrier,
         service=order.service,
         tracking_number=carton.tracking_number,
         weight_kg=round((carton.weight_measured_g or 0) / 1000, 3),
         carton_no=carton.carton_no,
-        carton_count=max(int(cartons or 0), carton.carton_no),
+        carton_count=max(int(count or 0), carton.carton_no),
         lines=tuple(lines.values()),
         notes=order.notes,
     )

@@ -219,19 +219,28 @@ def _proposed_views(
 
 def expected_weight(session: Session, carton: PackedCarton) -> tuple[int, bool]:
     """(grams, complete): the carton's tare plus its units; incomplete when an item in it
-    has no weight (counted as 0 g)."""
-    tare = 0
-    if carton.carton_type_id is not None:
-        row = session.get(CartonType, carton.carton_type_id)
-        tare = row.tare_weight_g if row is not None else 0
-    total, complete = tare, True
-    for content in carton.contents:
-        item = session.get(Item, content.item_id)
-        grams = item_grams(item) if item is not None else None
-        if grams is None:
+    has no weight (counted as 0 g). One query."""
+    session.flush()
+    tare = (
+        select(CartonType.tare_weight_g)
+        .where(CartonType.id == carton.carton_type_id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Item.weight_kg, PackedCartonLine.quantity, tare)
+        .select_from(PackedCartonLine)
+        .join(Item, Item.id == PackedCartonLine.item_id)
+        .where(PackedCartonLine.carton_id == carton.id)
+    ).all()
+    if not rows:
+        empty = session.scalar(select(tare)) if carton.carton_type_id is not None else None
+        return int(empty or 0), True
+    total, complete = int(rows[0][2] or 0), True
+    for weight_kg, quantity, _tare in rows:
+        if weight_kg is None:
             complete = False
         else:
-            total += grams * content.quantity
+            total += round(weight_kg * 1000) * quantity
     return total, complete
 
 

@@ -21,6 +21,7 @@ from floor.i18n import _
 from floor.models import SsccCounter
 
 SSCC_LENGTH = 18
+_COUNTERS = SsccCounter.__table__  # Core statements: no ORM bookkeeping on the hot path
 
 
 def sscc_of(extension_digit: int, company_prefix: str, serial_reference: int) -> str:
@@ -37,22 +38,23 @@ def is_sscc(text: str) -> bool:
 
 def next_sscc(session: Session, extension_digit: int, company_prefix: str) -> str:
     """The next SSCC of this prefix, counted in the database in the caller's transaction."""
-    key = (SsccCounter.extension_digit == extension_digit) & (
-        SsccCounter.company_prefix == company_prefix
+    counters = _COUNTERS.c
+    key = (counters.extension_digit == extension_digit) & (
+        counters.company_prefix == company_prefix
     )
     taken = session.execute(
-        update(SsccCounter)
+        update(_COUNTERS)
         .where(key)
-        .values(last_serial_reference=SsccCounter.last_serial_reference + 1)
-        .returning(SsccCounter.last_serial_reference)
+        .values(last_serial_reference=counters.last_serial_reference + 1)
+        .returning(counters.last_serial_reference)
     ).scalar_one_or_none()
     if taken is None:
         # The prefix's first SSCC. A concurrent first insert makes one of the two fail on
         # the primary key; floor.db.transaction retries it, and it then finds the row.
-        exists = session.scalar(select(SsccCounter.last_serial_reference).where(key))
+        exists = session.scalar(select(counters.last_serial_reference).where(key))
         if exists is None:
             session.execute(
-                insert(SsccCounter).values(
+                insert(_COUNTERS).values(
                     extension_digit=extension_digit,
                     company_prefix=company_prefix,
                     last_serial_reference=1,

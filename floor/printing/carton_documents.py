@@ -15,6 +15,7 @@ import datetime as dt
 import zlib
 from dataclasses import dataclass
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from floor.config import Settings
@@ -27,6 +28,8 @@ from floor.printing.jobs import JobStatus
 from floor.printing.settings import PrinterSettings, load_printer_settings
 
 SLIP_SIZE_ON_PDF = "a4"
+_JOBS = PrintJobRow.__table__
+_REFERENCES = PrintJobReference.__table__
 
 
 @dataclass(frozen=True)
@@ -135,33 +138,44 @@ class CartonDocuments:
         return out
 
     def queue(self, session: Session, paperwork: CartonPaperwork) -> list[str]:
-        """Render and add the documents as waiting print jobs of the station; their ids."""
+        """Render and add the documents as waiting print jobs of the station; their keys.
+
+        Two INSERTs (the jobs, their references) on the session's connection, in its
+        transaction. The column holds zlib data; a PDF is stored at level 0, as its
+        streams are compressed already (level 1 takes milliseconds to save 5 %), ZPL text
+        at level 6."""
         now = dt.datetime.now(dt.UTC)
         references = [r for r in (paperwork.sscc, paperwork.order_number) if r]
-        ids = []
-        for document in self.render(paperwork):
-            key = f"{paperwork.job_key}-{document.template}"[:64]
-            row = PrintJobRow(
-                job_key=key,
-                station=paperwork.station,
-                template=document.template,
-                format=document.format,
-                reference=references[0] if references else "",
-                printer=self.printer.describe()[:200],
-                status=JobStatus.WAITING.value,
-                attempts=0,
-                last_error="",
-                data={"references": references, "reprint_of": ""},
-                created_at=now,
-                updated_at=now,
-                document=zlib.compress(document.document, 6),
-            )
-            session.add(row)
-            session.flush()
-            session.add_all(PrintJobReference(print_job_id=row.id, reference=r) for r in references)
-            ids.append(key)
-        session.flush()
-        return ids
+        printer = self.printer.describe()[:200]
+        rows = [
+            {
+                "job_key": f"{paperwork.job_key}-{document.template}"[:64],
+                "station": paperwork.station,
+                "template": document.template,
+                "format": document.format,
+                "reference": references[0] if references else "",
+                "printer": printer,
+                "status": JobStatus.WAITING.value,
+                "attempts": 0,
+                "last_error": "",
+                "data": {"references": references, "reprint_of": ""},
+                "created_at": now,
+                "updated_at": now,
+                "document": zlib.compress(document.document, 0 if document.format == "pdf" else 6),
+            }
+            for document in self.render(paperwork)
+        ]
+        jobs = _JOBS.c
+        ids = (
+            session.execute(insert(_JOBS).returning(jobs.id, sort_by_parameter_order=True), rows)
+            .scalars()
+            .all()
+        )
+        session.execute(
+            insert(_REFERENCES),
+            [{"print_job_id": job_id, "reference": r} for job_id in ids for r in references],
+        )
+        return [row["job_key"] for row in rows]
 
 
 __all__ = ["CartonDocuments", "Rendered", "packing_slip", "shipping_label"]

@@ -18,7 +18,7 @@ from floor.outbound.cartonization import (
     Unpackable,
     cartonize,
 )
-from floor.outbound.cartonization_exact import optimal_proposal
+from floor.outbound.cartonization_exact import optimal_bound, optimal_proposal
 
 SMALL = CartonType("S", 200, 150, 100, max_weight_g=5_000, tare_weight_g=100)
 MEDIUM = CartonType("M", 400, 300, 200, max_weight_g=15_000, tare_weight_g=300)
@@ -92,7 +92,7 @@ def test_one_small_unit_goes_in_the_smallest_carton() -> None:
 
 
 def test_a_unit_is_turned_to_fit_the_smallest_carton() -> None:
-    # 90 mm tall as given, 100 mm carton: fits only lying on its side, in any of the types
+    # given as 90 x 190 x 140 (140 mm tall), it fits 200 x 150 x 100 only turned 190 x 140 x 90
     lines = [PackLine("POSTER-TUBE", 1, 90, 190, 140, 200)]
     proposal = cartonize(lines, TYPES)
     assert units_of(proposal) == [("S", 1)]
@@ -323,6 +323,17 @@ def test_exact_fit_finds_a_pinwheel_that_no_guillotine_cut_separates() -> None:
     assert exact_fit([(3, 3, 1)] * 2, (5, 5, 1)) is None  # 18 of 25 cells, yet no room
 
 
+def test_the_optimum_is_a_lower_bound_when_the_search_gives_up() -> None:
+    # 8 units of 82x45x129 (3.8 L): the 250x200x100 carton (5 L) cannot be settled in 50
+    # nodes, so the bound takes it to fit; with no limit the optimum is the larger carton
+    cartons = [CartonType("A", 250, 200, 100, 20_000), CartonType("B", 300, 250, 200, 20_000)]
+    lines = [PackLine("SLAB", 8, 82, 45, 129, 100)]
+    bound = optimal_bound(lines, cartons, node_limit=50)
+    assert (bound.cartons, bound.volume_mm3, bound.proven) == (1, 250 * 200 * 100, False)
+    proposal = cartonize(lines, cartons)
+    assert (len(proposal.cartons), proposal.shipped_volume_mm3) >= (1, bound.volume_mm3)
+
+
 def test_exact_fit_gives_up_at_its_node_limit() -> None:
     # eight 82x45x129 units in 250x200x100: within the volume, hard to settle
     with pytest.raises(SearchLimit):
@@ -332,10 +343,23 @@ def test_exact_fit_gives_up_at_its_node_limit() -> None:
 def test_open_carton_keeps_units_apart() -> None:
     carton = OpenCarton((10, 10, 10), payload=1_000)
     cube = UnitKind.of(0, "CUBE", (5, 5, 5), 1)
-    assert all(carton.place(cube) for _ in range(8))
-    assert not carton.place(UnitKind.of(1, "DOT", (1, 1, 1), 1))
+    assert [carton.place(cube) for _ in range(8)] == [1] * 8
+    assert carton.place(UnitKind.of(1, "DOT", (1, 1, 1), 1)) == 0
     corners = sorted(p[1:4] for p in carton.placed)
     assert corners == sorted(itertools.product((0, 5), repeat=3))
+
+
+def test_a_lines_units_go_in_as_one_block_within_room_and_payload() -> None:
+    carton = OpenCarton((10, 10, 10), payload=1_000)
+    brick = UnitKind.of(0, "BRICK", (5, 2, 10), 100)  # lies flat, 10 x 5 x 2
+    assert carton.place(brick, count=7) == 6  # a block: 1 along x, 2 along y, 3 high
+    assert carton.place(brick, count=7) == 4  # the payload takes 10 bricks in all
+    assert carton.free_weight == 0
+    boxes = [(p[1:4], p[4:7]) for p in carton.placed]
+    assert all(sorted(size) == [2, 5, 10] for _, size in boxes)
+    for (ca, ea), (cb, eb) in itertools.combinations(boxes, 2):
+        assert any(ca[k] >= cb[k] + eb[k] or cb[k] >= ca[k] + ea[k] for k in range(3))
+    assert all(c[k] + e[k] <= 10 for c, e in boxes for k in range(3))
 
 
 # --- properties ---------------------------------------------------------------------------
