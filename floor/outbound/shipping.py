@@ -49,7 +49,6 @@ from floor.i18n import _
 from floor.models import (
     Balance,
     CartonStatus,
-    CartonType,
     Container,
     Manifest,
     ManifestStatus,
@@ -527,14 +526,6 @@ def confirm_shipment(
 
     result, _replayed = once(session, scan_id, "ship.confirm", work)
     return Shipped(**{**result, "print_jobs": tuple(result.get("print_jobs", ()))})
-
-
-def carton_dimensions(session: Session, carton: PackedCarton) -> tuple[int, int, int] | None:
-    """The packed carton type's inner length, width and height in mm (None when unknown)."""
-    if carton.carton_type_id is None:
-        return None
-    kind = session.get(CartonType, carton.carton_type_id)
-    return (kind.length_mm, kind.width_mm, kind.height_mm) if kind else None
 
 
 __all__ = [
