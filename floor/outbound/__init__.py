@@ -12,4 +12,8 @@
 - `short_picks`: fewer units than asked at the location (BIDP/BIDF): reallocate or record.
 - `cartonization`: which cartons to pack an order in, and which units in each (pure; its
   geometry in `carton_fit`, the exact optimum of small orders in `cartonization_exact`).
+- `packing`: the pack bench: an order from a tote, its open carton, verified unit scans;
+  `pack_verify` checks each unit (item, extra, lot, serial); `pack_close` closes a carton
+  (weight, SSCC from `sscc`, ledger, paperwork from `pack_paperwork`), reopens and unpacks;
+  `pack_settings` is `[packing]` (SSCC prefix, weight tolerance).
 """
