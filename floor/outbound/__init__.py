@@ -16,4 +16,8 @@
   `pack_verify` checks each unit (item, extra, lot, serial); `pack_close` closes a carton
   (weight, SSCC from `sscc`, ledger, paperwork from `pack_paperwork`), reopens and unpacks;
   `pack_settings` is `[packing]` (SSCC prefix, weight tolerance).
+- `shipping`: the dock: a closed carton onto the carrier's manifest with its tracking
+  number, its stock out through the ledger, quantity shipped and the order's status;
+  `manifests` closes a carrier's manifest and gives it as plain data for its PDF and CSV.
+- `order_view`: where an order is (lines, totes, cartons, tracking numbers), read-only.
 """
