@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(VENV)/bin/python -m bench.labels
 	$(VENV)/bin/python -m bench.packing_cartonization
 	$(VENV)/bin/python -m bench.imports
+	$(VENV)/bin/python -m bench.packing
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

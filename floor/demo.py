@@ -73,6 +73,7 @@ DEMO_OPERATORS = (
     DemoOperator("OP1007", "Ada Admin", "1007", "admin", "en"),
     DemoOperator("OP1008", "Élodie Lefèvre", "1008", "picker receiver", "fr"),
     DemoOperator("OP1009", "Никола Јовановић", "1009", "picker packer", "sr"),
+    DemoOperator("OP1010", "Sam Shipper", "1010", "shipper", "en"),
 )
 
 COMMAND_BARCODES = (

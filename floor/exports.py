@@ -1,8 +1,12 @@
-"""Exports of stock, movements and sales orders as CSV or JSON, text kept as written (UTF-8).
+"""Exports of stock, movements, sales orders and shipments as CSV or JSON, text kept as
+written (UTF-8).
 
 Orders export in the shape `floor import orders` reads: CSV one row per line with the
-order's fields repeated, JSON a list of orders with `ship_to` and `lines`. CSV cells that a
-spreadsheet would run as a formula are written as text (floor.csv_cells); JSON is exact.
+order's fields repeated, JSON a list of orders with `ship_to` and `lines`. Shipments: JSON
+one record per shipped carton with its `contents`, CSV one row per SKU, lot and expiry of a
+carton with the carton's fields repeated and its serials space-separated; times in UTC.
+CSV cells that a spreadsheet would run as a formula are written as text (floor.csv_cells);
+JSON is exact.
 """
 
 from __future__ import annotations
@@ -18,18 +22,22 @@ from sqlalchemy.orm import Session, selectinload
 from floor.csv_cells import CsvWriter
 from floor.models import (
     Address,
+    CartonStatus,
+    CartonType,
     Container,
     Item,
     Location,
     Movement,
     Operator,
+    PackedCarton,
+    PackedCartonLine,
     SalesOrder,
     SalesOrderLine,
     StockTransaction,
 )
 from floor.stock.stock_report import stock_lines
 
-EXPORTS = ("stock", "movements", "orders")
+EXPORTS = ("stock", "movements", "orders", "shipments")
 FORMATS = ("csv", "json")
 
 STOCK_COLUMNS = [
@@ -89,6 +97,27 @@ ORDER_COLUMNS = [
     "picked",
     "shipped",
     "line_status",
+]
+
+
+SHIPMENT_COLUMNS = [
+    "order",
+    "sscc",
+    "tracking_number",
+    "carrier",
+    "service",
+    "manifest",
+    "shipped_at",
+    "weight_kg",
+    "carton_type",
+    "length_mm",
+    "width_mm",
+    "height_mm",
+    "sku",
+    "quantity",
+    "lot",
+    "expiry",
+    "serials",
 ]
 
 
@@ -216,6 +245,73 @@ def order_line_rows(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any
             }
 
 
+def _utc(value: dt.datetime | None) -> str:
+    """A stored time in UTC to the second (SQLite gives them back without the zone)."""
+    if value is None:
+        return ""
+    aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return aware.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def shipments(
+    session: Session, warehouse_id: int, since: dt.datetime | None = None
+) -> Iterator[dict[str, Any]]:
+    """Each shipped carton as a record: order, SSCC, tracking number, carrier and service,
+    manifest, time, weight, carton type and inner dimensions, and its `contents` (SKU,
+    quantity, lot, expiry, serials), oldest shipment first."""
+    stmt = (
+        select(PackedCarton, SalesOrder.number, CartonType)
+        .join(SalesOrder, SalesOrder.id == PackedCarton.order_id)
+        .outerjoin(CartonType, CartonType.id == PackedCarton.carton_type_id)
+        .where(
+            PackedCarton.warehouse_id == warehouse_id,
+            PackedCarton.status == CartonStatus.SHIPPED.value,
+        )
+        .order_by(PackedCarton.shipped_at, PackedCarton.id)
+    )
+    if since is not None:
+        stmt = stmt.where(PackedCarton.shipped_at >= since)
+    for carton, order_number, kind in session.execute(stmt):
+        contents: dict[tuple, dict[str, Any]] = {}
+        for line, sku in session.execute(
+            select(PackedCartonLine, Item.sku)
+            .join(Item, Item.id == PackedCartonLine.item_id)
+            .where(PackedCartonLine.carton_id == carton.id)
+            .order_by(Item.sku, PackedCartonLine.lot, PackedCartonLine.id)
+        ):
+            entry = contents.setdefault(
+                (sku, line.lot, line.expiry),
+                {"sku": sku, "quantity": 0, "lot": line.lot, "expiry": line.expiry, "serials": []},
+            )
+            entry["quantity"] += line.quantity
+            if line.serial:
+                entry["serials"].append(line.serial)
+        grams = carton.weight_measured_g
+        yield {
+            "order": order_number,
+            "sscc": carton.sscc or "",
+            "tracking_number": carton.tracking_number,
+            "carrier": carton.carrier,
+            "service": carton.service,
+            "manifest": carton.manifest_id,
+            "shipped_at": _utc(carton.shipped_at),
+            "weight_kg": None if grams is None else round(grams / 1000, 3),
+            "carton_type": kind.code if kind else "",
+            "length_mm": kind.length_mm if kind else None,
+            "width_mm": kind.width_mm if kind else None,
+            "height_mm": kind.height_mm if kind else None,
+            "contents": list(contents.values()),
+        }
+
+
+def shipment_rows(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Shipments flattened to one row per SKU, lot and expiry of a carton."""
+    for record in records:
+        head = {key: value for key, value in record.items() if key != "contents"}
+        for content in record["contents"]:
+            yield {**head, **content, "serials": " ".join(content["serials"])}
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
@@ -258,6 +354,11 @@ def export(
         rows, columns = stock_rows(session, warehouse_id), STOCK_COLUMNS
     elif what == "movements":
         rows, columns = movement_rows(session, warehouse_id, since), MOVEMENT_COLUMNS
+    elif what == "shipments":
+        records = shipments(session, warehouse_id, since)
+        if fmt == "json":
+            return write_json(records, stream)
+        rows, columns = shipment_rows(records), SHIPMENT_COLUMNS
     else:
         records = orders(session, warehouse_id, status)
         if fmt == "json":

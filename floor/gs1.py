@@ -77,3 +77,14 @@ def upc_e_to_upc_a(code: str) -> str | None:
     if check is not None and upc_a[-1] != check:
         return None
     return upc_a
+
+
+def sscc_in(text: str) -> str | None:
+    """The SSCC in `text` when it is one as keyed or printed: 18 digits, or with its AI,
+    parentheses and spaces ("(00) 1 0614141 123456789 7", "00106141411234567897"); else
+    None. The check digit is not checked here (the lookup says "unknown carton")."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) == 20 and digits.startswith("00"):
+        digits = digits[2:]
+    rest = "".join(ch for ch in text if not ch.isdigit() and ch not in "() ")
+    return digits if len(digits) == 18 and not rest else None

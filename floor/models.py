@@ -86,6 +86,7 @@ class Role(enum.StrEnum):
     PICKER = "picker"
     RECEIVER = "receiver"
     PACKER = "packer"
+    SHIPPER = "shipper"  # loads cartons onto the carrier's truck at the dock
     KITTER = "kitter"
     COUNTER = "counter"
     SUPERVISOR = "supervisor"
@@ -115,6 +116,7 @@ class OrderStatus(enum.StrEnum):
     PICKING = "picking"
     PICKED = "picked"
     PACKED = "packed"
+    PARTIALLY_SHIPPED = "partially_shipped"  # some cartons left, the rest to follow
     SHIPPED = "shipped"
     BACKORDERED = "backordered"
     HELD = "held"
@@ -162,6 +164,33 @@ def wave_status_label(status: str) -> str:
         WaveStatus.CANCELLED: _("cancelled"),
         # i18n: the status of a task or of a wave (all its picks done)
         WaveStatus.DONE: _("complete"),
+    }
+    return labels.get(status, status)
+
+
+def order_status_label(status: str) -> str:
+    """An order status in operator words; the raw value if it is none of OrderStatus."""
+    labels: dict[str, str] = {
+        # i18n: the status of a sales order: received, not yet in a wave
+        OrderStatus.OPEN: _("open, not yet released"),
+        # i18n: the status of a sales order: stock reserved by a released wave
+        OrderStatus.ALLOCATED: _("allocated"),
+        # i18n: the status of a sales order: some of its picks done
+        OrderStatus.PICKING: _("picking"),
+        # i18n: the status of a sales order: every pick done (or closed short)
+        OrderStatus.PICKED: _("picked"),
+        # i18n: the status of a sales order: everything picked is in closed cartons
+        OrderStatus.PACKED: _("packed"),
+        # i18n: the status of a sales order: some cartons left with the carrier
+        OrderStatus.PARTIALLY_SHIPPED: _("partially shipped"),
+        # i18n: the status of a sales order: everything left with the carrier
+        OrderStatus.SHIPPED: _("shipped"),
+        # i18n: the status of a sales order: waiting for stock
+        OrderStatus.BACKORDERED: _("backordered"),
+        # i18n: the status of a sales order: stopped until a supervisor looks
+        OrderStatus.HELD: _("on hold"),
+        # i18n: the status of a sales order
+        OrderStatus.CANCELLED: _("order cancelled"),
     }
     return labels.get(status, status)
 
@@ -855,3 +884,142 @@ class AuditEntry(Base):
     station: Mapped[str] = mapped_column(String(20), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class CartonStatus(enum.StrEnum):
+    OPEN = "open"  # being packed at a station (or reopened by a supervisor)
+    CLOSED = "closed"  # SSCC assigned, stock in the carton, labels queued
+    SHIPPED = "shipped"  # handed to the carrier (set by shipping)
+
+
+class ManifestStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Manifest(Base):
+    """A carrier's end-of-day close-out: the cartons handed over to one carrier."""
+
+    __tablename__ = "manifests"
+    __table_args__ = (
+        Index("ix_manifests_open", "warehouse_id", "carrier", "status"),
+        # one open manifest per carrier (migration ship_0001)
+        Index(
+            "uq_manifests_open_carrier",
+            "warehouse_id",
+            "carrier",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    carrier: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default=ManifestStatus.OPEN)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+
+
+class PackedCarton(Base):
+    """A carton packed for one order at a pack bench.
+
+    Open while the packer scans units into it; closing assigns its SSCC, makes its carton
+    container (code = the SSCC) and moves the stock from the totes into it through the
+    ledger. Shipping fills tracking number, carrier, service, manifest and shipped_at.
+    """
+
+    __tablename__ = "packed_cartons"
+    __table_args__ = (
+        UniqueConstraint("order_id", "carton_no"),
+        Index("ix_packed_cartons_station", "station", "status"),
+        Index("ix_packed_cartons_order", "order_id", "status"),
+        Index("ix_packed_cartons_tracking", "tracking_number"),  # shipping (ship_0001)
+        Index("ix_packed_cartons_shipped_at", "shipped_at"),  # the shipments export
+        CheckConstraint("carton_no > 0", name="carton_no_positive"),
+        CheckConstraint(
+            "weight_measured_g IS NULL OR weight_measured_g >= 0", name="weight_not_negative"
+        ),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id"))
+    carton_no: Mapped[int] = mapped_column(Integer)  # 1, 2, ... within the order
+    # the carton container; made at the first close, its code and sscc are the SSCC
+    container_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"), unique=True)
+    sscc: Mapped[str | None] = mapped_column(String(18), unique=True)
+    carton_type_id: Mapped[int | None] = mapped_column(ForeignKey("carton_types.id"))
+    proposed_carton_type_id: Mapped[int | None] = mapped_column(ForeignKey("carton_types.id"))
+    status: Mapped[str] = mapped_column(String(20), default=CartonStatus.OPEN)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))  # pack bench
+    station: Mapped[str] = mapped_column(String(20), default="")
+    packed_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    weight_expected_g: Mapped[int | None] = mapped_column(Integer)
+    weight_measured_g: Mapped[int | None] = mapped_column(Integer)
+    weight_source: Mapped[str] = mapped_column(String(10), default="")  # scale | keyed
+    weight_override_reason: Mapped[str] = mapped_column(String(200), default="")
+    weight_override_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    close_scan_id: Mapped[str | None] = mapped_column(String(64))
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    reopened_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    reopened_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    # filled by shipping
+    tracking_number: Mapped[str] = mapped_column(String(60), default="")
+    carrier: Mapped[str] = mapped_column(String(40), default="")
+    service: Mapped[str] = mapped_column(String(40), default="")
+    manifest_id: Mapped[int | None] = mapped_column(ForeignKey("manifests.id"), index=True)
+    shipped_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    shipped_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    contents: Mapped[list[PackedCartonLine]] = relationship(
+        back_populates="carton", cascade="all, delete-orphan", order_by="PackedCartonLine.id"
+    )
+
+
+class PackedCartonLine(Base):
+    """Units of one order line in a carton: item, lot, expiry and, for a serial-tracked
+    item, one row per unit with its serial. `in_carton` is False while the units are
+    scanned but still in the tote (the carton is open), True once the close moved them."""
+
+    __tablename__ = "packed_carton_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("serial = '' OR quantity = 1", name="one_unit_per_serial"),
+        Index("ix_packed_carton_lines_order_line", "order_line_id"),
+        Index("ix_packed_carton_lines_serial", "item_id", "serial"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    carton_id: Mapped[int] = mapped_column(
+        ForeignKey("packed_cartons.id", ondelete="CASCADE"), index=True
+    )
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("sales_order_lines.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    lot: Mapped[str] = mapped_column(String(40), default="")
+    expiry: Mapped[dt.date | None] = mapped_column(Date)
+    quantity: Mapped[int] = mapped_column(Integer)
+    serial: Mapped[str] = mapped_column(String(40), default="")
+    serial_number_id: Mapped[int | None] = mapped_column(ForeignKey("serial_numbers.id"))
+    # where the units were when scanned (the tote at the drop location)
+    from_location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    from_container_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"))
+    in_carton: Mapped[bool] = mapped_column(Boolean, default=False)
+    scan_id: Mapped[str | None] = mapped_column(String(64))
+    packed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    carton: Mapped[PackedCarton] = relationship(back_populates="contents")
+
+
+class SsccCounter(Base):
+    """The last SSCC serial reference used per extension digit and GS1 company prefix.
+
+    Closing a carton takes the next one with UPDATE ... RETURNING in its own transaction:
+    the row lock makes concurrent benches take turns, and a crash rolls the number back
+    together with the carton that would have carried it, so no label ever shows it."""
+
+    __tablename__ = "sscc_counters"
+    __table_args__ = (CheckConstraint("last_serial_reference >= 0", name="not_negative"),)
+    extension_digit: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    company_prefix: Mapped[str] = mapped_column(String(12), primary_key=True)
+    last_serial_reference: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -40,6 +40,16 @@ DEFAULT_CAPTIONS: dict[str, str] = {
     "notes": "Notes",
     "page": "Page {n} of {m}",
     "continued": "Continued on the next page",
+    "manifest": "Carrier manifest",
+    "manifest_number": "Manifest {number}",
+    "opened_closed": "Opened {opened}, closed {closed}",
+    "line_no": "#",
+    "units": "Units",
+    "weight_kg": "kg",
+    "manifest_totals": "Cartons: {cartons}   Units: {units}   Weight: {kg} kg",
+    "driver_signature": "Driver's signature",
+    "signed_at": "Date and time",
+    "shipper_signature": "Shipper's signature",
 }
 
 

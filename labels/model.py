@@ -77,7 +77,8 @@ class ShippingLabel:
         self.ship_to.validate("ship_to")
         _required("carrier", self.carrier)
         _required("service", self.service)
-        _code128("tracking_number", self.tracking_number, 40)
+        if self.tracking_number:  # empty: packed before the carrier gave one
+            _code128("tracking_number", self.tracking_number, 40)
         _required("order_reference", self.order_reference)
         if not isinstance(self.weight_kg, int | float) or not 0 < self.weight_kg <= 2000:
             raise LabelDataError(
@@ -291,6 +292,59 @@ class PackingSlip:
 
 
 @dataclass(frozen=True)
+class ManifestLine:
+    """One carton handed to the carrier: its SSCC, order, tracking number and where it goes."""
+
+    sscc: str
+    order_reference: str
+    tracking_number: str
+    service: str = ""
+    ship_to: str = ""  # one line: name, postcode and city, country
+    units: int = 0
+    weight_kg: float = 0.0
+
+
+@dataclass(frozen=True)
+class CarrierManifest:
+    """A carrier's end-of-day manifest: every carton handed over, totals, signatures."""
+
+    manifest_number: str
+    carrier: str
+    ship_from: tuple[str, ...]  # address lines, name first
+    opened: str  # as printed, e.g. "2026-12-06 08:12 UTC"
+    closed: str
+    cartons: tuple[ManifestLine, ...]
+
+    @property
+    def units(self) -> int:
+        return sum(c.units for c in self.cartons)
+
+    @property
+    def weight_kg(self) -> float:
+        return round(sum(c.weight_kg for c in self.cartons), 3)
+
+    def validate(self) -> None:
+        _code128("manifest_number", self.manifest_number, 30)
+        _required("carrier", self.carrier)
+        if not self.ship_from or not all(isinstance(x, str) for x in self.ship_from):
+            raise LabelDataError("ship_from", "is required (address lines)")
+        if not self.cartons:
+            raise LabelDataError("cartons", "a manifest needs at least one carton")
+        for i, carton in enumerate(self.cartons):
+            gs1.sscc(f"cartons[{i}].sscc", carton.sscc)
+            _required(f"cartons[{i}].order_reference", carton.order_reference)
+            _required(f"cartons[{i}].tracking_number", carton.tracking_number)
+            if not isinstance(carton.units, int) or carton.units < 0:
+                raise LabelDataError(
+                    f"cartons[{i}].units", f"must be 0 or more, got {carton.units!r}"
+                )
+            if not isinstance(carton.weight_kg, int | float) or carton.weight_kg < 0:
+                raise LabelDataError(
+                    f"cartons[{i}].weight_kg", f"must be 0 or more, got {carton.weight_kg!r}"
+                )
+
+
+@dataclass(frozen=True)
 class SheetBarcode:
     """One barcode of the demo sheet. For gs1-128, `data` is an HRI string "(01)...(10)..."."""
 
@@ -365,12 +419,14 @@ Label = (
     | KitLabel
     | LocationSheet
     | PackingSlip
+    | CarrierManifest
     | BarcodeSheet
 )
 
 __all__ = [
     "Address",
     "BarcodeSheet",
+    "CarrierManifest",
     "ItemLabel",
     "KitComponent",
     "KitLabel",
@@ -379,6 +435,7 @@ __all__ = [
     "LocationSheet",
     "LogisticLabel",
     "LpnLabel",
+    "ManifestLine",
     "PackingSlip",
     "PackingSlipLine",
     "SheetBarcode",

@@ -25,6 +25,7 @@ from labels.templates import (
     locations,
     logistic,
     lpn,
+    manifest,
     packing_slip,
     shipping,
 )
@@ -98,6 +99,14 @@ TEMPLATES: dict[str, Template] = {
             ("a4", "letter"),
             "4x6",
             "packing slip: order lines, page n of m",
+        ),
+        Template(
+            "manifest",
+            model.CarrierManifest,
+            manifest.layout,
+            ("a4", "letter"),
+            "a4",
+            "carrier manifest: the day's cartons for one carrier, totals, signatures",
         ),
         Template(
             "barcode-sheet",

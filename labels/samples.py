@@ -11,6 +11,7 @@ from labels import gs1
 from labels.model import (
     Address,
     BarcodeSheet,
+    CarrierManifest,
     ItemLabel,
     KitComponent,
     KitLabel,
@@ -18,6 +19,7 @@ from labels.model import (
     LocationSheet,
     LogisticLabel,
     LpnLabel,
+    ManifestLine,
     PackingSlip,
     PackingSlipLine,
     SheetBarcode,
@@ -166,6 +168,33 @@ def packing_slip(lines: int = 40) -> PackingSlip:
     )
 
 
+def manifest(cartons: int = 12) -> CarrierManifest:
+    places = [
+        "Hélène Côté-Lefèvre, 34000 Montpellier, FR",
+        "Јован Јовановић, 21000 Нови Сад, RS",
+        "Boulangerie Dupré, 69002 Lyon, FR",
+    ]
+    return CarrierManifest(
+        manifest_number="DHL-000042",
+        carrier="DHL Express",
+        ship_from=tuple(WAREHOUSE.lines()),
+        opened="2024-05-14 08:02 UTC",
+        closed="2024-05-14 17:45 UTC",
+        cartons=tuple(
+            ManifestLine(
+                sscc=sscc(123456700 + i),
+                order_reference=f"SO-2024-{40 + i // 2:05d}",
+                tracking_number=f"JD01460000{i:08d}",
+                service="Economy Select",
+                ship_to=places[i % len(places)],
+                units=1 + i % 4,
+                weight_kg=round(0.8 + 0.35 * i, 2),
+            )
+            for i in range(1, cartons + 1)
+        ),
+    )
+
+
 def barcode_sheet() -> BarcodeSheet:
     return BarcodeSheet(
         title="Demo warehouse barcodes",
@@ -204,5 +233,6 @@ SAMPLES = {
     "kit": kit,
     "locations": locations,
     "packing-slip": packing_slip,
+    "manifest": manifest,
     "barcode-sheet": barcode_sheet,
 }

@@ -1,4 +1,4 @@
-"""`floor export stock|movements|orders`: CSV or JSON, to a file or standard output."""
+"""`floor export stock|movements|orders|shipments`: CSV or JSON, to a file or standard output."""
 
 from __future__ import annotations
 
@@ -11,18 +11,22 @@ from floor.i18n import _
 if TYPE_CHECKING:
     from floor.commands import CommandContext
 
-EXPORTS = ("stock", "movements", "orders")
+EXPORTS = ("stock", "movements", "orders", "shipments")
 FORMATS = ("csv", "json")
 
 DESCRIPTION = """\
-Export stock balances, stock movements or sales orders of one warehouse as CSV or JSON
-(UTF-8), to --output FILE or standard output.
+Export stock balances, stock movements, sales orders or shipments of one warehouse as CSV
+or JSON (UTF-8), to --output FILE or standard output.
 
 stock:     location, sku, description, lot, expiry, container, quantity, reserved
 movements: movement, time, transaction, kind, reason, reference, operator, station,
            location, sku, lot, expiry, container, quantity, reserved
 orders:    CSV one row per line (the columns `floor import orders` reads); JSON a list of
            orders with ship_to and lines
+shipments: shipped cartons: order, sscc, tracking_number, carrier, service, manifest,
+           shipped_at (UTC), weight_kg, carton_type, length_mm, width_mm, height_mm and the
+           contents (sku, quantity, lot, expiry, serials); CSV one row per sku, lot and
+           expiry of a carton (serials space-separated), JSON one record per carton
 
 In CSV, a text cell starting with = + - @ tab or CR gets a leading apostrophe, so a
 spreadsheet shows it as text instead of running it (plain numbers such as -5 are kept);
@@ -32,7 +36,7 @@ floor's import reads it back without. JSON is written exactly."""
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "export",
-        help=_("export stock, movements or orders as CSV or JSON"),
+        help=_("export stock, movements, orders or shipments as CSV or JSON"),
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -43,7 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--warehouse", metavar="CODE", help=_("warehouse code (default: the configured one)")
     )
     p.add_argument(
-        "--since", metavar="DATE", help=_("movements: only those at or after DATE (YYYY-MM-DD)")
+        "--since",
+        metavar="DATE",
+        help=_("movements and shipments: only those at or after DATE (YYYY-MM-DD)"),
     )
     p.add_argument("--status", metavar="STATUS", help=_("orders: only those with this status"))
     p.set_defaults(handler=handle)

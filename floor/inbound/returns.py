@@ -1,16 +1,19 @@
-"""Customer returns: find the order (by number or return authorization), then receive each item
-with a disposition, through the ledger, recorded as a ReturnLine against the order.
+"""Customer returns: find the order (by number, return authorization or the SSCC on one of its
+cartons), then receive each item with a disposition, through the ledger, recorded as a
+ReturnLine against the order.
 
 Dispositions: restock (received into a scanned storage or pick location), quarantine
 (received into the warehouse's quarantine location), scrap (received into quarantine and at
 once adjusted out with reason "scrap", so the ledger shows the unit arriving and leaving).
-A return may not exceed what was shipped (or, before shipping, picked) on the order.
+A return may not exceed what was shipped on the order (`quantity_shipped`, which the dock
+writes when a carton ships; units picked or packed but not shipped are still here).
 
 Return authorizations: `authorize_return` issues an RA number (`RA` + 7 digits) for an order
-that sent something (`floor returns authorize ORDER`). `find_return_order(authorization=...)`
-finds the order by an issued RA, else by an authorization recorded on one of its return lines,
-else by the order's external reference. Each return line records the authorization it came
-under.
+that sent something (`floor returns authorize ORDER`, or the SSCC of a carton it shipped).
+`find_return_order(authorization=...)` finds the order by an issued RA, else by an
+authorization recorded on one of its return lines, else by the order's external reference;
+`find_return_order(sscc=...)` by the carton (packed_cartons, read through floor.models:
+inbound does not import outbound). Each return line records the authorization it came under.
 """
 
 from __future__ import annotations
@@ -24,10 +27,13 @@ from sqlalchemy.orm import Session
 
 from floor import audit
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
+from floor.gs1 import sscc_in
 from floor.i18n import _
 from floor.inbound.receiving import first_location_in_zone
 from floor.models import (
+    CartonStatus,
     Item,
+    PackedCarton,
     ReturnAuthorization,
     ReturnLine,
     Role,
@@ -81,8 +87,9 @@ def returned_message(done: Returned) -> str:
 class ReturnOrder:
     order_id: int
     number: str
-    lines: list[dict]  # sku, description, returnable (shipped or picked), returned
+    lines: list[dict]  # sku, description, returnable (shipped), returned
     authorization: str = ""  # the RA it was found by, if any
+    carton: str = ""  # the SSCC of the shipped carton it was found by, if any
 
 
 @dataclass(frozen=True)
@@ -101,12 +108,37 @@ class Returned:
     location: str
 
 
+def _order_by_sscc(session: Session, sscc: str) -> SalesOrder:
+    row = session.execute(
+        select(PackedCarton.order_id, PackedCarton.status).where(PackedCarton.sscc == sscc)
+    ).first()
+    if row is None:
+        raise NotFound(
+            _("Unknown carton {sscc}", sscc=sscc),
+            expected=_("the SSCC on a shipped carton's label"),
+        )
+    if row.status != CartonStatus.SHIPPED.value:
+        raise Conflict(
+            _("Carton {sscc} has not shipped: it is still in the warehouse", sscc=sscc),
+            expected=_("the SSCC on a shipped carton's label"),
+        )
+    order = session.get(SalesOrder, row.order_id)
+    assert order is not None
+    return order
+
+
 def find_return_order(
-    session: Session, *, order_number: str | None = None, authorization: str | None = None
+    session: Session,
+    *,
+    order_number: str | None = None,
+    authorization: str | None = None,
+    sscc: str | None = None,
 ) -> ReturnOrder:
     order = None
     found_by = ""
-    if order_number:
+    if sscc:
+        order = _order_by_sscc(session, sscc)
+    elif order_number:
         order = session.scalars(
             select(SalesOrder).where(SalesOrder.number == order_number)
         ).one_or_none()
@@ -147,10 +179,10 @@ def find_return_order(
             line.item_id,
             {"sku": line.item.sku, "description": line.item.description, "returnable": 0},
         )
-        row["returnable"] += max(line.quantity_shipped, line.quantity_picked)
+        row["returnable"] += line.quantity_shipped
     for item_id, row in lines.items():
         row["returned"] = int(returned.get(item_id, 0))
-    return ReturnOrder(order.id, order.number, list(lines.values()), found_by)
+    return ReturnOrder(order.id, order.number, list(lines.values()), found_by, sscc or "")
 
 
 def authorize_return(
@@ -161,11 +193,16 @@ def authorize_return(
     reason: str = "",
     scan_id: str | None = None,
 ) -> Authorization:
-    """Issue a return authorization (RA number) for an order that sent something."""
+    """Issue a return authorization (RA number) for an order that sent something; the order
+    is given by its number or by the SSCC of a carton it shipped."""
     require_role(session, actor.operator_id, *AUTHORIZE_ROLES)
 
     def work() -> dict:
-        order = find_return_order(session, order_number=order_number)
+        sscc = sscc_in(order_number)
+        if sscc is not None:
+            order = find_return_order(session, sscc=sscc)
+        else:
+            order = find_return_order(session, order_number=order_number)
         if not any(line["returnable"] > line["returned"] for line in order.lines):
             raise Conflict(
                 _("Nothing left to return on order {number}", number=order.number),

@@ -13,4 +13,12 @@
 - `cartonization`: which cartons to pack an order in, and which units in each (pure; its
   geometry in `carton_fit`, the exact optimum of small orders in `cartonization_exact`).
 - `containers`: numbered carts, totes, pallets and cartons; carton types.
+- `packing`: the pack bench: an order from a tote, its open carton, verified unit scans;
+  `pack_verify` checks each unit (item, extra, lot, serial); `pack_close` closes a carton
+  (weight, SSCC from `sscc`, ledger, paperwork from `pack_paperwork`), reopens and unpacks;
+  `pack_settings` is `[packing]` (SSCC prefix, weight tolerance).
+- `shipping`: the dock: a closed carton onto the carrier's manifest with its tracking
+  number, its stock out through the ledger, quantity shipped and the order's status;
+  `manifests` closes a carrier's manifest and gives it as plain data for its PDF and CSV.
+- `order_view`: where an order is (lines, totes, cartons, tracking numbers), read-only.
 """

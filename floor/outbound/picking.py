@@ -5,7 +5,8 @@ led task by task in the cluster's pick-path sequence; every scan is checked here
 task and a wrong one raises WrongScan naming what was expected. A lot-tracked item may be
 picked from another lot of the same location when FEFO allows it (a substitute): the
 reservation is swapped to the scanned lot through the ledger. A pick can be skipped to the
-end of the cart; a short one is floor.outbound.short_picks.
+end of the cart; a short one is floor.outbound.short_picks. The order becomes `picking` with
+its first unit picked and `picked` once every line is picked or closed short.
 
 Where picked stock is: a confirmed pick moves the units through the ledger from the pick
 location into the tote container at the warehouse's pick drop location (the first pack
@@ -332,6 +333,9 @@ def _take(session: Session, task: Task, quantity: int, actor: Actor, scan_id: st
     line = session.get(SalesOrderLine, task.order_line_id, with_for_update=True)
     if line is not None:
         line.quantity_picked += quantity
+        order = session.get(SalesOrder, line.order_id)
+        if order is not None and order.status == OrderStatus.ALLOCATED.value:
+            order.status = OrderStatus.PICKING.value  # its first unit is in a tote
 
 
 def _close_task(session: Session, task: Task, status: str) -> bool:

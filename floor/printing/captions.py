@@ -38,4 +38,18 @@ def label_captions() -> dict[str, str]:
         "notes": _("Notes"),
         "page": _("Page {n} of {m}"),
         "continued": _("Continued on the next page"),
+        # i18n: title of the document a carrier's driver signs for the day's cartons
+        "manifest": _("Carrier manifest"),
+        "manifest_number": _("Manifest {number}"),
+        "opened_closed": _("Opened {opened}, closed {closed}"),
+        # i18n: column heading: the row number on a manifest
+        "line_no": _("#"),
+        # i18n: column heading: how many units a carton holds
+        "units": _("Units"),
+        # i18n: column heading: a carton's weight in kilograms
+        "weight_kg": _("kg"),
+        "manifest_totals": _("Cartons: {cartons}   Units: {units}   Weight: {kg} kg"),
+        "driver_signature": _("Driver's signature"),
+        "signed_at": _("Date and time"),
+        "shipper_signature": _("Shipper's signature"),
     }

@@ -184,6 +184,13 @@ class PrintService:
             self._schedule(job_id, 0.0)
         return job_id
 
+    def poll_now(self) -> None:
+        """Look in the store for this station's waiting jobs now, not at the next poll (a
+        service queued some in its own transaction, e.g. a closed carton's label)."""
+        with self._cond:
+            self._next_poll = 0.0
+            self._cond.notify_all()
+
     def counts(self) -> PrintCounts:
         """Jobs of this station waiting (or printing) and failed."""
         statuses = [JobStatus.WAITING, JobStatus.PRINTING, JobStatus.FAILED]

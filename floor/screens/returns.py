@@ -1,7 +1,7 @@
-"""Returns: scan the order or its return authorization (RA number), then each item (the
-quantity key `*`, digits and Enter first for a quantity), then choose its disposition: F2
-restock (then scan the location), F3 quarantine, F4 scrap. F5 ends the order; Esc goes back
-to the menu.
+"""Returns: scan the order, its return authorization (RA number) or the SSCC on the shipping
+label of a carton it shipped, then each item (the quantity key `*`, digits and Enter first
+for a quantity), then choose its disposition: F2 restock (then scan the location), F3
+quarantine, F4 scrap. F5 ends the order; Esc goes back to the menu.
 
 The step, order, RA and the item scanned are saved, so after a restart the screen resumes
 where it stopped (nothing is received before the disposition is chosen).
@@ -77,20 +77,25 @@ class ReturnsScreen(FlowScreen):
             self.find(
                 str(saved["order"]),
                 authorization=str(saved.get("authorization") or ""),
+                carton=str(saved.get("carton") or ""),
                 then=resumed,
             )
 
-    def find(self, number: str = "", authorization: str = "", then: Any = None) -> None:
+    def find(
+        self, number: str = "", authorization: str = "", then: Any = None, carton: str = ""
+    ) -> None:
         from floor.inbound import returns
 
         def work(session: Any) -> ReturnOrder:
+            if carton and not number:
+                return returns.find_return_order(session, sscc=carton)
             order = returns.find_return_order(
                 session,
                 order_number=number or None,
                 authorization=None if number else authorization,
             )
-            if number and authorization:  # resuming: keep the RA it was found by
-                order = replace(order, authorization=authorization)
+            if number:  # resuming: keep the RA or carton it was found by
+                order = replace(order, authorization=authorization, carton=carton)
             return order
 
         self.call_service(work, then or self.found)
@@ -100,6 +105,8 @@ class ReturnsScreen(FlowScreen):
         self.go(ITEM)
         if order.authorization:
             self.accept(_("{ra}: order {number}", ra=order.authorization, number=order.number))
+        elif order.carton:
+            self.accept(_("Carton {sscc}: order {number}", sscc=order.carton, number=order.number))
 
     def go(self, step: str) -> None:
         self.step = step
@@ -108,6 +115,7 @@ class ReturnsScreen(FlowScreen):
             state = {
                 "order": self.order.number,
                 "authorization": self.order.authorization,
+                "carton": self.order.carton,
                 "step": step,
                 "quantity": self.quantity,
             }
@@ -119,12 +127,14 @@ class ReturnsScreen(FlowScreen):
 
     def render_step(self) -> None:
         if self.order is None:
-            self.prompt(_("Scan the order"), _("or its return authorization (RA)"))
+            self.prompt(_("Scan the order"), _("or its RA number, or a carton's SSCC"))
             self.show_lines([])
             return
         head = self.order.number
         if self.order.authorization:
             head += f"  {self.order.authorization}"
+        elif self.order.carton:
+            head += f"  {self.order.carton}"
         lines = [head] + [
             f"{line['sku'][:16]:<16} {line['returned']}/{line['returnable']}"
             for line in self.order.lines
@@ -154,6 +164,8 @@ class ReturnsScreen(FlowScreen):
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         if self.step == ORDER and scan.kind is ScanKind.ORDER and scan.code:
             self.find(scan.code)
+        elif self.step == ORDER and scan.kind is ScanKind.SSCC and scan.sscc:
+            self.find(carton=scan.sscc)
         elif self.step == ITEM and scan.kind is ScanKind.PRODUCT and scan.gtin:
             self.item = {"gtin": scan.gtin, "lot": scan.lot or "", "expiry": scan.expiry}
             self.quantity = self.armed or 1
@@ -171,7 +183,7 @@ class ReturnsScreen(FlowScreen):
 
         assert self.order is not None and self.item is not None
         item, number, quantity = dict(self.item), self.order.number, self.quantity
-        authorization = self.order.authorization
+        authorization, carton = self.order.authorization, self.order.carton
         actor, warehouse = self.station.actor, self.station.warehouse_id
 
         def work(session: Any) -> tuple[Returned, ReturnOrder]:
@@ -190,9 +202,16 @@ class ReturnsScreen(FlowScreen):
                 scan_id=scan_id,
             )
             order = returns.find_return_order(session, order_number=number)
-            return done, replace(order, authorization=authorization)
+            return done, replace(order, authorization=authorization, carton=carton)
 
         self.call_service(work, self.returned, on_error=self.refused)
+
+    def handle_typed(self, text: str) -> None:
+        """An SSCC keyed from the label's human-readable line is a carton, not a quantity."""
+        if self.step == ORDER and len(text) == 18 and text.isdigit():
+            self.floor_app.inject_scan(text, source="keyboard")
+            return
+        super().handle_typed(text)
 
     def refused(self, error: FloorError) -> None:
         if self.step != LOCATION:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from floor.errors import NotFound
@@ -53,11 +53,14 @@ def stock_at_location(session: Session, warehouse_id: int, code: str) -> Lookup:
 
 
 def stock_in_container(session: Session, warehouse_id: int, code: str) -> Lookup:
-    container = session.scalar(select(Container).where(Container.code == code))
+    """What is in the container with this code (or this SSCC)."""
+    container = session.scalar(
+        select(Container).where(or_(Container.code == code, Container.sscc == code))
+    )
     if container is None:
         raise NotFound(_("Unknown container {code}", code=code), expected=_("a container label"))
     return Lookup(
-        _("Container {code}", code=code),
+        _("Container {code}", code=container.code),
         _lines(
             session, Balance.container_id == container.id, Location.warehouse_id == warehouse_id
         ),

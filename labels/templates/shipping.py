@@ -1,4 +1,8 @@
-"""Shipping label (4x6 inch or A6): addresses, carrier, tracking Code 128, SSCC GS1-128."""
+"""Shipping label (4x6 inch or A6): addresses, carrier, tracking Code 128, SSCC GS1-128.
+
+The tracking number may be empty (a carton labelled at packing, before the carrier gave
+one): its band then shows a dash and no barcode; the SSCC is always there.
+"""
 
 from __future__ import annotations
 
@@ -41,10 +45,19 @@ def layout(label: ShippingLabel, width: float, height: float, c: Captions) -> li
     y = 81.0
     add(Rule(0, y, width, 0.6))
     add(fit_text("tracking_number", c.get("tracking"), M, y + 1, inner, 3, 6, 5))
-    add(barcode("tracking_number", label.tracking_number, M, y + 4.5, inner, 18, module=0.42))
+    if label.tracking_number:  # none yet when the carton is labelled at packing
+        add(barcode("tracking_number", label.tracking_number, M, y + 4.5, inner, 18, module=0.42))
     add(
         fit_text(
-            "tracking_number", label.tracking_number, M, y + 23.5, inner, 4.5, 10, 6, align="center"
+            "tracking_number",
+            label.tracking_number or "—",
+            M,
+            y + 23.5,
+            inner,
+            4.5,
+            10,
+            6,
+            align="center",
         )
     )
     y = 110.0

@@ -45,7 +45,16 @@ def test_demo_builds_a_consistent_warehouse(engine: Engine) -> None:
             roles |= set(op.roles.split())
             operator = find_by_badge(s, op.badge)
             assert operator.name == op.name and verify_pin(op.pin, operator.pin_hash)
-        assert roles == {"picker", "receiver", "packer", "kitter", "counter", "supervisor", "admin"}
+        assert roles == {
+            "picker",
+            "receiver",
+            "packer",
+            "shipper",
+            "kitter",
+            "counter",
+            "supervisor",
+            "admin",
+        }
         assert s.scalar(select(func.count()).select_from(Operator)) == len(DEMO_OPERATORS)
         # picking can start: carts that scan as carts, and totes for their orders
         kinds = dict(s.execute(select(Container.code, Container.kind)).all())

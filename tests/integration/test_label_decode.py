@@ -127,6 +127,12 @@ def test_packing_slip_order_barcode_on_every_page(tmp_path: Path) -> None:
     assert found == Counter({c128(slip.order_reference): 2})
 
 
+def test_manifest_number_barcode_on_every_page(tmp_path: Path) -> None:
+    doc = SAMPLES["manifest"](40)
+    found = decode_pdf(render_pdf(doc), tmp_path, dpi=200)
+    assert found == Counter({c128(doc.manifest_number): 2})
+
+
 def test_demo_barcode_sheet(tmp_path: Path) -> None:
     sheet = SAMPLES["barcode-sheet"]()
     found = decode_pdf(render_pdf(sheet), tmp_path, dpi=300)

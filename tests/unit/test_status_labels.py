@@ -9,13 +9,24 @@ import pytest
 from floor.i18n import language, ngettext
 from floor.inbound.receiving import PURCHASE_ORDER_STATUSES, purchase_order_status_label
 from floor.inbound.returns import DISPOSITIONS, Returned, disposition_label, returned_message
-from floor.models import TaskStatus, WaveStatus, task_status_label, wave_status_label
+from floor.models import (
+    CartonStatus,
+    OrderStatus,
+    TaskStatus,
+    WaveStatus,
+    order_status_label,
+    task_status_label,
+    wave_status_label,
+)
+from floor.outbound.order_view import carton_status_label
 
 KINDS: list[tuple[str, Callable[[str], str], tuple[str, ...]]] = [
     ("wave", wave_status_label, tuple(WaveStatus)),
     ("task", task_status_label, tuple(TaskStatus)),
     ("purchase order", purchase_order_status_label, PURCHASE_ORDER_STATUSES),
     ("disposition", disposition_label, DISPOSITIONS),
+    ("order", order_status_label, tuple(OrderStatus)),
+    ("carton", carton_status_label, tuple(CartonStatus)),
 ]
 
 

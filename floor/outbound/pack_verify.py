@@ -1,0 +1,435 @@
+"""What an order still has to pack, and whether a scanned unit may go in its open carton.
+
+The units to pack are where picking left them: in the order's totes (the containers its
+pick tasks put units in) at the drop location, or loose at the pack bench after a
+supervisor unpacked a carton there. A line's units to pack are its picked units less those
+already in any carton of the order (open or closed). Each scan is checked here and a wrong
+one raises WrongScan naming what is expected:
+
+- an item that is not on the order (another order's item) names the order's items still to
+  pack, and the order it belongs to when it is in another order's tote;
+- an extra unit (all of the line's picked units are packed already) says how many there were;
+- a lot-tracked item must carry a lot the totes hold (a scan without a lot is taken when the
+  totes hold only one lot of it);
+- a serial-tracked item is packed one unit per serial scan. Picking does not record serials
+  (the picker scans the GTIN), so the pack bench is where a serial is tied to the order: it
+  must be a serial received for this item (`serial_numbers`), in stock (not packed or
+  shipped), and in no other carton. From then on it travels with the carton.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from floor.errors import Conflict, NotFound, WrongScan
+from floor.i18n import _, ngettext
+from floor.models import (
+    Balance,
+    CartonStatus,
+    Container,
+    ContainerKind,
+    Item,
+    OrderStatus,
+    PackedCarton,
+    PackedCartonLine,
+    SalesOrder,
+    SalesOrderLine,
+    SerialNumber,
+    Task,
+    TaskKind,
+)
+from floor.stock.catalog import find_item_for_barcode
+
+SERIAL_IN_STOCK = "in_stock"
+SERIAL_PACKED = "packed"
+PACKABLE = (OrderStatus.PICKING.value, OrderStatus.PICKED.value)
+
+
+class SerialNeeded(WrongScan):
+    """A serial-tracked item was scanned without its serial: scan the serial next."""
+
+    code = "serial_needed"
+
+    def __init__(self, message: str, *, sku: str, gtin: str, expected: str | None = None) -> None:
+        super().__init__(message, expected=expected)
+        self.sku = sku
+        self.gtin = gtin
+
+
+# --- the order -------------------------------------------------------------------------------
+
+
+def order_totes(session: Session, order_id: int) -> list[int]:
+    """The containers this order's picks went into."""
+    return list(
+        session.scalars(
+            select(Task.to_container_id)
+            .join(SalesOrderLine, SalesOrderLine.id == Task.order_line_id)
+            .where(
+                SalesOrderLine.order_id == order_id,
+                Task.kind == TaskKind.PICK.value,
+                Task.quantity_done > 0,
+                Task.to_container_id.is_not(None),
+            )
+            .distinct()
+        )
+    )
+
+
+def packed_by_line(session: Session, order_id: int) -> dict[int, int]:
+    """Units in any carton of the order, per order line id."""
+    rows = session.execute(
+        select(PackedCartonLine.order_line_id, func.sum(PackedCartonLine.quantity))
+        .join(PackedCarton, PackedCarton.id == PackedCartonLine.carton_id)
+        .where(PackedCarton.order_id == order_id)
+        .group_by(PackedCartonLine.order_line_id)
+    )
+    return {line_id: int(n) for line_id, n in rows}
+
+
+def units_to_pack(session: Session, order_id: int) -> int:
+    packed = packed_by_line(session, order_id)
+    lines = session.execute(
+        select(SalesOrderLine.id, SalesOrderLine.quantity_picked).where(
+            SalesOrderLine.order_id == order_id
+        )
+    )
+    return sum(max(picked - packed.get(line_id, 0), 0) for line_id, picked in lines)
+
+
+def _orders_in_tote(session: Session, tote: Container) -> list[SalesOrder]:
+    ids = session.scalars(
+        select(SalesOrderLine.order_id)
+        .join(Task, Task.order_line_id == SalesOrderLine.id)
+        .where(
+            Task.to_container_id == tote.id,
+            Task.kind == TaskKind.PICK.value,
+            Task.quantity_done > 0,
+        )
+        .distinct()
+    ).all()
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(SalesOrder).where(SalesOrder.id.in_(ids), SalesOrder.status.in_(PACKABLE))
+        )
+    )
+
+
+def order_for_code(session: Session, warehouse_id: int, code: str, *, is_order: bool) -> SalesOrder:
+    """The order to pack from a scanned tote or order number, locked for this transaction."""
+    code = code.strip()
+    if is_order:
+        order = session.scalars(select(SalesOrder).where(SalesOrder.number == code)).one_or_none()
+        if order is None or order.warehouse_id not in (None, warehouse_id):
+            raise NotFound(
+                _("Unknown order {order}", order=code), expected=_("a tote or an order number")
+            )
+    else:
+        tote = session.scalars(select(Container).where(Container.code == code)).one_or_none()
+        if tote is None or tote.kind != ContainerKind.TOTE.value:
+            raise NotFound(
+                _("Unknown tote {tote}", tote=code), expected=_("a tote or an order number")
+            )
+        candidates = [o for o in _orders_in_tote(session, tote) if units_to_pack(session, o.id)]
+        if not candidates:
+            raise NotFound(
+                _("Nothing to pack in tote {tote}", tote=code),
+                expected=_("a tote with picked units"),
+            )
+        if len(candidates) > 1:
+            raise Conflict(
+                _(
+                    "Tote {tote} holds units of {orders}: scan the order",
+                    tote=code,
+                    orders=", ".join(sorted(o.number for o in candidates)),
+                ),
+                expected=_("an order number"),
+            )
+        order = candidates[0]
+    order = session.get(SalesOrder, order.id, with_for_update=True)
+    assert order is not None
+    if order.status == OrderStatus.PACKED.value:
+        raise Conflict(_("Order {order} is packed", order=order.number), expected=_("another tote"))
+    if order.status not in PACKABLE:
+        raise Conflict(
+            _("Order {order} has nothing picked to pack", order=order.number),
+            expected=_("a tote with picked units"),
+        )
+    if not units_to_pack(session, order.id):
+        raise Conflict(
+            _("Every picked unit of order {order} is in a carton", order=order.number),
+            expected=_("another tote"),
+        )
+    return order
+
+
+# --- one unit --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A unit scan that may go in the carton: which line, what exactly, and from where."""
+
+    line: SalesOrderLine
+    item: Item
+    units: int
+    lot: str
+    expiry: dt.date | None
+    serial: str
+    serial_number_id: int | None
+    from_location_id: int
+    from_container_id: int | None
+
+
+def _pending(session: Session, balance: Balance) -> int:
+    """Units of this balance scanned into open cartons but still in it."""
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(PackedCartonLine.quantity), 0)).where(
+                PackedCartonLine.in_carton.is_(False),
+                PackedCartonLine.from_location_id == balance.location_id,
+                PackedCartonLine.item_id == balance.item_id,
+                PackedCartonLine.lot == balance.lot,
+                PackedCartonLine.expiry.is_(None)
+                if balance.expiry is None
+                else PackedCartonLine.expiry == balance.expiry,
+                PackedCartonLine.from_container_id.is_(None)
+                if balance.container_id is None
+                else PackedCartonLine.from_container_id == balance.container_id,
+            )
+        )
+        or 0
+    )
+
+
+def sources(
+    session: Session, order_id: int, item_id: int, bench_location_id: int | None
+) -> list[tuple[Balance, int]]:
+    """Balances of the item the order may pack from, with units free to pack: its totes
+    first, then units loose at the pack bench."""
+    totes = order_totes(session, order_id)
+    where = [Balance.container_id.in_(totes)] if totes else []
+    if bench_location_id is not None:
+        where.append(and_(Balance.container_id.is_(None), Balance.location_id == bench_location_id))
+    if not where:
+        return []
+    balances = session.scalars(
+        select(Balance)
+        .where(Balance.item_id == item_id, Balance.quantity > 0, or_(*where))
+        .order_by(Balance.container_id.is_(None), Balance.id)
+    ).all()
+    found = []
+    for balance in balances:
+        free = balance.quantity - balance.reserved - _pending(session, balance)
+        if free > 0:
+            found.append((balance, free))
+    return found
+
+
+def _other_order(session: Session, order_id: int, item_id: int) -> str | None:
+    """The number of another order being packed whose totes hold this item."""
+    return session.scalar(
+        select(SalesOrder.number)
+        .join(SalesOrderLine, SalesOrderLine.order_id == SalesOrder.id)
+        .join(Task, Task.order_line_id == SalesOrderLine.id)
+        .join(Balance, Balance.container_id == Task.to_container_id)
+        .where(
+            SalesOrder.id != order_id,
+            SalesOrder.status.in_(PACKABLE),
+            SalesOrderLine.item_id == item_id,
+            Task.kind == TaskKind.PICK.value,
+            Balance.item_id == item_id,
+            Balance.quantity > 0,
+        )
+        .limit(1)
+    )
+
+
+def _still_to_pack(lines: list[tuple[SalesOrderLine, Item, int]]) -> str:
+    left = [f"{item.sku} ×{n}" for _line, item, n in lines if n > 0]
+    return ", ".join(left) if left else _("nothing")
+
+
+def verify_unit(
+    session: Session,
+    order: SalesOrder,
+    bench_location_id: int | None,
+    barcode: str,
+    *,
+    lot: str | None = None,
+    serial: str | None = None,
+) -> Verified:
+    """The scanned unit, checked against the order (see the module docstring)."""
+    packed = packed_by_line(session, order.id)
+    lines = [
+        (line, line.item, line.quantity_picked - packed.get(line.id, 0)) for line in order.lines
+    ]
+    found = find_item_for_barcode(session, barcode)
+    expected = _still_to_pack(lines)
+    if found is None:
+        raise WrongScan(
+            _(
+                "Unknown item barcode {barcode}: expected {expected}",
+                barcode=barcode,
+                expected=expected,
+            ),
+            expected=expected,
+        )
+    item, units = found
+    mine = [(line, n) for line, line_item, n in lines if line_item.id == item.id]
+    if not mine:
+        other = _other_order(session, order.id, item.id)
+        if other:
+            message = _(
+                "{sku} belongs to order {other}, not {order}: expected {expected}",
+                sku=item.sku,
+                other=other,
+                order=order.number,
+                expected=expected,
+            )
+        else:
+            message = _(
+                "{sku} is not on order {order}: expected {expected}",
+                sku=item.sku,
+                order=order.number,
+                expected=expected,
+            )
+        raise WrongScan(message, expected=expected)
+    line, left = max(mine, key=lambda m: m[1])
+    if left < units:
+        picked = sum(m[0].quantity_picked for m in mine)
+        raise WrongScan(
+            ngettext(
+                "Extra unit: the {n} {sku} picked for order {order} are packed",
+                "Extra unit: the {n} {sku} picked for order {order} are packed",
+                picked,
+                sku=item.sku,
+                order=order.number,
+            )
+            if left <= 0
+            else _(
+                "Only {left} {sku} left to pack, the barcode holds {units}",
+                left=left,
+                sku=item.sku,
+                units=units,
+            ),
+            expected=expected,
+        )
+    serial_text = (serial or "").strip()
+    serial_id: int | None = None
+    if item.serial_tracked:
+        if not serial_text:
+            raise SerialNeeded(
+                _("{sku} is serial tracked: scan its serial number", sku=item.sku),
+                sku=item.sku,
+                gtin=item.gtin or barcode,
+                expected=_("a serial number of {sku}", sku=item.sku),
+            )
+        if units != 1:
+            raise WrongScan(
+                _("Serial-tracked {sku} is packed one unit per serial", sku=item.sku),
+                expected=_("the unit's own barcode"),
+            )
+        serial_id = _check_serial(session, item, serial_text)
+    available = sources(session, order.id, item.id, bench_location_id)
+    if item.lot_tracked:
+        lots = sorted({b.lot for b, _free in available})
+        if lot:
+            available = [(b, free) for b, free in available if b.lot == lot]
+            if not available:
+                raise WrongScan(
+                    _(
+                        "Wrong lot {lot} of {sku}: the order's totes hold lot {lots}",
+                        lot=lot,
+                        sku=item.sku,
+                        lots=", ".join(lots) or "—",
+                    ),
+                    expected=", ".join(lots) or None,
+                )
+        elif len(lots) > 1:
+            raise WrongScan(
+                _(
+                    "Scan the label with the lot: the totes hold {sku} of lots {lots}",
+                    sku=item.sku,
+                    lots=", ".join(lots),
+                ),
+                expected=", ".join(lots),
+            )
+    source = next(((b, free) for b, free in available if free >= units), None)
+    if source is None:
+        raise Conflict(
+            _("No {sku} left in the totes of order {order}", sku=item.sku, order=order.number),
+            expected=expected,
+        )
+    balance = source[0]
+    return Verified(
+        line=line,
+        item=item,
+        units=units,
+        lot=balance.lot,
+        expiry=balance.expiry,
+        serial=serial_text,
+        serial_number_id=serial_id,
+        from_location_id=balance.location_id,
+        from_container_id=balance.container_id,
+    )
+
+
+def _check_serial(session: Session, item: Item, serial: str) -> int:
+    row = session.scalars(
+        select(SerialNumber)
+        .where(SerialNumber.item_id == item.id, SerialNumber.serial == serial)
+        .with_for_update()
+    ).one_or_none()
+    if row is None:
+        raise WrongScan(
+            _("Serial {serial} of {sku} was never received", serial=serial, sku=item.sku),
+            expected=_("a serial number of {sku}", sku=item.sku),
+        )
+    carton = session.execute(
+        select(SalesOrder.number, PackedCarton.carton_no)
+        .join(PackedCarton, PackedCarton.order_id == SalesOrder.id)
+        .join(PackedCartonLine, PackedCartonLine.carton_id == PackedCarton.id)
+        .where(
+            PackedCartonLine.item_id == item.id,
+            PackedCartonLine.serial == serial,
+            PackedCarton.status != CartonStatus.SHIPPED.value,
+        )
+        .limit(1)
+    ).first()
+    if carton is not None:
+        raise WrongScan(
+            _(
+                "Serial {serial} is already in carton {n} of order {order}",
+                serial=serial,
+                n=carton.carton_no,
+                order=carton.number,
+            ),
+            expected=_("another serial number of {sku}", sku=item.sku),
+        )
+    if row.status != SERIAL_IN_STOCK:
+        raise WrongScan(
+            _("Serial {serial} of {sku} is not in stock", serial=serial, sku=item.sku),
+            expected=_("another serial number of {sku}", sku=item.sku),
+        )
+    return row.id
+
+
+__all__ = [
+    "SERIAL_IN_STOCK",
+    "SERIAL_PACKED",
+    "SerialNeeded",
+    "Verified",
+    "order_for_code",
+    "order_totes",
+    "packed_by_line",
+    "sources",
+    "units_to_pack",
+    "verify_unit",
+]
