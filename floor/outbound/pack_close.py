@@ -291,7 +291,8 @@ def close_carton(
             "next_carton_id": next_id,
         }
 
-    result, _replayed = once(session, scan_id, "pack.close", work)
+    stored, _replayed = once(session, scan_id, "pack.close", work)
+    result = dict(stored)  # the stored result stays as it was
     next_id = result.pop("next_carton_id")
     view = None
     if next_id is not None:
