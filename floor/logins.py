@@ -209,7 +209,8 @@ def unlock_badge(
     """Lift `badge`'s lock and forget its failed logins (admins; None is the system, e.g. the
     CLI, which names the account in `actor`). Recorded in the audit with who did it.
     Returns how many failures in a row were forgotten."""
-    admin = require_role(session, operator_id, Role.ADMIN.value)
+    require_role(session, operator_id, Role.ADMIN.value)
+    admin = session.get(Operator, operator_id) if operator_id is not None else None
     now = _utc(now or utcnow())
     key = badge[:BADGE_LENGTH]
     lockout = session.scalars(

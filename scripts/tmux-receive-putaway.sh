@@ -99,7 +99,8 @@ tm send-keys -t "$SESSION" "1002" Enter
 wait_for "Choose a task"
 capture menu
 
-# Receiving: the PO, a quantity on the keypad, the item, then F5 closes.
+# Receiving: the PO, a quantity on the keypad, the item, then F5 asks to close (showing the
+# discrepancies) and F2 closes.
 number="$(menu_number Receiving)"
 tm send-keys -t "$SESSION" "${number:?Receiving missing from the menu}"
 wait_for "Scan the purchase order"
@@ -115,6 +116,8 @@ tm send-keys -t "$SESSION" "$GTIN" Enter # a wedge scan: the whole GTIN in one b
 wait_for "received to"
 capture received
 tm send-keys -t "$SESSION" F5
+wait_for "discrepanc"
+tm send-keys -t "$SESSION" F2
 wait_for "closed"
 wait_for "Closed with"
 capture closed

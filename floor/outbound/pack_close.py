@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from floor.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from floor.i18n import N_, _
+from floor.logins import LoginRefused, check_login
 from floor.models import (
     CartonStatus,
     Container,
@@ -50,7 +51,7 @@ from floor.models import (
     SerialNumber,
     utcnow,
 )
-from floor.operators import authenticate, has_role, require_role
+from floor.operators import has_role, require_role
 from floor.outbound.pack_paperwork import CartonPrinter, carton_paperwork
 from floor.outbound.pack_settings import PackingSettings
 from floor.outbound.pack_verify import SERIAL_IN_STOCK, SERIAL_PACKED, order_totes, units_to_pack
@@ -126,11 +127,16 @@ class ClosedCarton:
     view: PackView | None  # the next carton of the order, if any is left to pack
 
 
-def _supervisor(session: Session, override: WeightOverride) -> int:
+def _supervisor(session: Session, override: WeightOverride, station: str) -> int:
     reason = override.reason.strip()
     if not reason:
         raise InvalidInput(_("An override needs a reason"), expected=_("a reason"))
-    operator = authenticate(session, override.badge.strip(), override.pin)
+    # the lockout-protected login: a locked badge is refused here too (a wrong PIN's count
+    # is rolled back with the refused close)
+    found = check_login(session, override.badge.strip(), override.pin, station=station)
+    if isinstance(found, LoginRefused):
+        raise found
+    operator = found
     if not has_role(operator, Role.SUPERVISOR.value):
         raise PermissionDenied(
             _("{name} may not override a weight: needs a supervisor", name=operator.name),
@@ -243,7 +249,7 @@ def close_carton(
                 raise WeightOutOfTolerance(
                     expected, measured_g, settings.tolerance_g(expected), complete
                 )
-            carton.weight_override_by = _supervisor(session, override)
+            carton.weight_override_by = _supervisor(session, override, actor.station)
             carton.weight_override_reason = override.reason.strip()[:200]
         if carton.container_id is None:
             sscc = next_sscc(session, settings.sscc_extension_digit, settings.gs1_company_prefix)
@@ -273,7 +279,8 @@ def close_carton(
             key = f"pack-{scan_id or uuid.uuid4().hex}"  # one set of documents per close
             jobs = printer.queue(session, carton_paperwork(session, carton, order, key))
         packed = order_packed(session, order)
-        if packed:
+        if packed and order.status != OrderStatus.PARTIALLY_SHIPPED.value:
+            # an order some of whose cartons have left stays partially shipped
             order.status = OrderStatus.PACKED.value
         next_id = None
         if not packed and units_to_pack(session, order.id) > 0:

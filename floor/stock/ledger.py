@@ -97,6 +97,9 @@ POSTING_ROLES: dict[str, tuple[str, ...]] = {
     "consume": (_R.KITTER.value, _R.PACKER.value),
     "produce": (_R.KITTER.value,),
     "assemble": (_R.KITTER.value,),
+    "pack": (_R.PACKER.value, _R.SUPERVISOR.value),  # tote into a carton at the pack bench
+    "unpack": (_R.SUPERVISOR.value,),  # a reopened carton back into a tote
+    "ship": (_R.SHIPPER.value, _R.PACKER.value, _R.SUPERVISOR.value),  # onto the truck
 }
 OTHER_POSTING_ROLES = (_R.SUPERVISOR.value,)
 

@@ -186,7 +186,7 @@ def test_weight_outside_tolerance_is_refused_unless_a_supervisor_overrides(
     )
     assert f"{expected} g" in str(err.value) and f"{expected + 51} g" in str(err.value)
     bad_pin = WeightOverride("OPSUPERVISOR", "0000", "Packing material added")
-    with pytest.raises(PermissionDenied, match="Wrong PIN"):
+    with pytest.raises(PermissionDenied, match="Wrong badge or PIN"):
         _close(warehouse, carton.carton_id, expected + 51, override=bad_pin)
     not_a_supervisor = WeightOverride("OPPACKER", PIN, "Packing material added")
     with pytest.raises(PermissionDenied, match="needs a supervisor"):

@@ -19,12 +19,12 @@ from floor.models import (
     SerialNumber,
     StockTransaction,
 )
-from floor.outbound import manifests, pack_close
+from floor.outbound import manifests, pack_close, packing
 from floor.outbound import shipping as sh
 from floor.stock import ledger
 from floor.stock.ledger import Actor
-from tests.pack_support import packer
-from tests.ship_support import order_state, packed_order, prepare_packing, ship
+from tests.pack_support import SETTINGS, packer
+from tests.ship_support import BARCODES, order_state, packed_order, prepare_packing, ship
 from tests.support import SmallWarehouse
 
 
@@ -206,3 +206,27 @@ def test_cartons_to_ship_by_order_and_carriers_waiting(wh: SmallWarehouse) -> No
     ship(wh, b, "T0000002")
     with session_scope(wh.engine) as s, pytest.raises(Conflict, match="2 shipped, 0 open"):
         sh.cartons_to_ship(s, wh.warehouse_id, "SO100")
+
+
+def test_a_carton_closed_after_another_shipped_keeps_the_order_partially_shipped(
+    wh: SmallWarehouse,
+) -> None:
+    [first] = packed_order(wh, "SO100", [("PLAIN", 2)], "TOTE01", cartons=[[("PLAIN", 1)]])
+    assert ship(wh, first, "1ZAAA0001").order_status == "partially_shipped"
+    actor = packer(wh, "PACK01")
+    with session_scope(wh.engine) as s:
+        carton = s.scalars(select(PackedCarton).where(PackedCarton.status == "open")).one()
+        carton_id = carton.id
+    transaction(
+        wh.engine,
+        lambda s: packing.pack_scan(s, carton_id, BARCODES["PLAIN"], actor=actor),
+    )
+
+    def close(s):  # type: ignore[no-untyped-def]
+        grams, _complete = packing.expected_weight(s, s.get(PackedCarton, carton_id))
+        return pack_close.close_carton(
+            s, carton_id, grams, settings=SETTINGS, printer=None, actor=actor
+        )
+
+    transaction(wh.engine, close)
+    assert order_state(wh, "SO100")[0] == "partially_shipped"
