@@ -433,6 +433,7 @@ def _stock(
     today = dt.date.today()
     serial_no = 0
     stocked = [i for i in items if not i.is_kit]
+    receipts: list[list[inv.Change]] = []
     for n, item in enumerate(stocked):
         face = pick_faces[n % len(pick_faces)]
         s.add(PickFace(location_id=face.id, item_id=item.id, min_qty=10, max_qty=120))
@@ -457,6 +458,10 @@ def _stock(
             if n % 3 == 0:
                 spot = reserve[n % len(reserve)]
                 changes.append(inv.Change(inv.StockKey(spot.id, item.id), rng.randint(48, 240)))
+        receipts.append(changes)
+    # one receipt per item, all in this transaction: their balances locked in the ledger's order
+    inv.lock_keys(s, [c.key for changes in receipts for c in changes])
+    for changes in receipts:
         inv.post(s, "receive", changes, reason="demo", reference="demo stock")
         summary.units_on_hand += sum(c.quantity for c in changes)
 

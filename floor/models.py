@@ -606,6 +606,36 @@ class Wave(Base):
     released_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class ClusterStatus(enum.StrEnum):
+    OPEN = "open"  # has open pick tasks, its wave released: a picker may claim it
+    CLAIMED = "claimed"
+    HELD = "held"  # its wave is held
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class PickCluster(Base):
+    """One cart's worth of pick tasks of a released wave: the row a picker's claim locks.
+
+    Written at wave release and kept in step with its tasks (claimed, given back, finished,
+    held, cancelled), so claiming a cart reads one row by index however many tasks are open.
+    """
+
+    __tablename__ = "pick_clusters"
+    __table_args__ = (
+        UniqueConstraint("wave_id", "code"),
+        Index("ix_pick_clusters_queue", "warehouse_id", "status", "released_at", "wave_id", "code"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"))
+    code: Mapped[str] = mapped_column(String(40))  # tasks.cluster
+    status: Mapped[str] = mapped_column(String(20), default=ClusterStatus.OPEN)
+    released_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class Task(Base):
     """Work directed to an operator: put away, pick, count, replenish or move."""
 
@@ -614,6 +644,7 @@ class Task(Base):
         CheckConstraint("quantity >= 0 AND quantity_done >= 0", name="quantities_not_negative"),
         Index("ix_tasks_queue", "kind", "status", "wave_id", "sequence"),
         Index("ix_tasks_assignee", "assignee_id", "status"),
+        Index("ix_tasks_cluster", "wave_id", "cluster", "status"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
@@ -780,3 +811,24 @@ class CartonType(Base):
     max_weight_g: Mapped[int] = mapped_column(Integer)
     tare_weight_g: Mapped[int] = mapped_column(Integer, default=0)
     barcode: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditEntry(Base):
+    """One supervisor or admin action: what, on what, who, at which station, when, details.
+
+    Written in the same transaction as the action (floor.audit), so an action rolled back
+    leaves no entry and an action done always has one.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_time", "created_at"),
+        Index("ix_audit_log_action", "action", "created_at"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    action: Mapped[str] = mapped_column(String(40))  # wave.release, count.approve, ...
+    subject: Mapped[str] = mapped_column(String(80), default="")  # a wave code, a task...
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    station: Mapped[str] = mapped_column(String(20), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -90,7 +90,10 @@ def find_by_badge(session: Session, badge: str) -> Operator:
 
 
 def effective_roles(operator: Operator) -> frozenset[str]:
-    roles = operator.role_set
+    return _effective(operator.role_set)
+
+
+def _effective(roles: frozenset[str]) -> frozenset[str]:
     if Role.ADMIN.value in roles:
         return frozenset(r.value for r in Role)
     if Role.SUPERVISOR.value in roles:
@@ -102,23 +105,46 @@ def has_role(operator: Operator, *roles: str) -> bool:
     return bool(effective_roles(operator) & set(roles))
 
 
-def require_role(session: Session, operator_id: int | None, *roles: str) -> Operator | None:
-    """The operator, if they hold one of `roles`; else PermissionDenied naming the role needed.
+_STANDING = "floor.operators.standing"
+
+
+def _standing(session: Session, operator_id: int) -> tuple[bool, frozenset[str], str] | None:
+    """(active, effective roles, name) of the operator as this transaction sees them: one
+    lookup by primary key per operator and database transaction, kept in `session.info`, so
+    every step of a flow checks the operator as they are now at the cost of a dict lookup."""
+    transaction = session.get_transaction()
+    held = session.info.get(_STANDING)
+    if held is None or held[0] is not transaction:
+        held = session.info[_STANDING] = (transaction, {})
+    cache: dict[int, tuple[bool, frozenset[str], str] | None] = held[1]
+    if operator_id not in cache:
+        row = session.execute(
+            select(Operator.active, Operator.roles, Operator.name).where(Operator.id == operator_id)
+        ).one_or_none()
+        cache[operator_id] = (
+            None if row is None else (bool(row[0]), _effective(frozenset(row[1].split())), row[2])
+        )
+    return cache[operator_id]
+
+
+def require_role(session: Session, operator_id: int | None, *roles: str) -> None:
+    """Refuse (PermissionDenied naming the role needed) unless the operator is active and
+    holds one of `roles` now. Called at every step that changes stock, not once per flow:
+    an operator deactivated or given another role is refused at their next scan.
 
     `operator_id` None is the system itself (CLI imports, the demo builder) and is allowed.
     """
     if operator_id is None:
-        return None
-    operator = session.get(Operator, operator_id)
-    if operator is None or not operator.active:
+        return
+    standing = _standing(session, operator_id)
+    if standing is None or not standing[0]:
         raise PermissionDenied(_("Not logged in"), expected=_("an operator badge"))
-    if not has_role(operator, *roles):
+    if not standing[1] & set(roles):
         raise PermissionDenied(
             _(
                 "{name} may not do this: needs the role {roles}",
-                name=operator.name,
+                name=standing[2],
                 roles=" / ".join(roles),
             ),
             expected=" / ".join(roles),
         )
-    return operator

@@ -27,6 +27,10 @@ _counter = itertools.count()
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from floor.stock import ledger_locks
+
+    # a transaction that locks balances out of the ledger's order fails at once, on SQLite too
+    ledger_locks.CHECK_ORDER = True
     if os.environ.get("CI") == "true" and not os.environ.get(PG_ENV):
         raise pytest.UsageError(f"CI=true but {PG_ENV} is not set: the PostgreSQL tests must run")
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from floor import audit
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.i18n import _
 from floor.inbound.receiving import first_location_in_zone
@@ -180,6 +181,9 @@ def authorize_return(
         session.flush()
         ra.number = f"{RA_PREFIX}{ra.id:0{RA_DIGITS}d}"
         session.flush()
+        audit.record(
+            session, audit.RETURN_AUTHORIZE, ra.number, actor, order=order.number, reason=ra.reason
+        )
         return {"number": ra.number, "order": order.number, "reason": ra.reason}
 
     result, _replayed = once(session, scan_id, "returns.authorize", work)

@@ -25,7 +25,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from floor.models import Balance, Container, ContainerKind, Location, LocationKind, Zone, ZoneKind
-from floor.stock.ledger import StockKey
+from floor.stock.ledger import StockKey, lock_order
 
 ALLOCATABLE_ZONES = (ZoneKind.STORAGE.value, ZoneKind.PICK.value)
 ALLOCATABLE_LOCATION_KINDS = (
@@ -140,13 +140,7 @@ def load_candidates(
             or_(Balance.expiry.is_(None), Balance.expiry >= today),
             Balance.quantity > Balance.reserved,
         )
-        .order_by(
-            Balance.location_id,
-            Balance.item_id,
-            Balance.lot,
-            Balance.expiry.nulls_first(),
-            Balance.container_id.nulls_first(),
-        )
+        .order_by(*lock_order(session))
     )
     # A long IN list makes SQLite probe every location for every item: above WHOLE_WAREHOUSE
     # items, read the warehouse's free stock once and keep the wanted items in Python.

@@ -1,13 +1,13 @@
 """Claiming a cart: a picker gets the next cluster of pick tasks and a tote per order slot.
 
 A picker scans a cart, which claims the next cluster of open pick tasks of a released wave
-(`claim_cart`: SELECT ... FOR UPDATE SKIP LOCKED on the cluster's first task, then every
-open task of that cluster is assigned in the same transaction, so two pickers never get the
-same task); the claimed cart is sequenced again along the exact pick path. One tote is
-scanned per order slot (`assign_tote`); the tote goes to the warehouse's pick drop location.
-A picker finds their cart again after a disconnect (`current_cart`) and gives untouched
-tasks back at the end of a shift (`release_cart`). The picks themselves are
-floor.outbound.picking.
+(`claim_cart`: SELECT ... FOR UPDATE SKIP LOCKED on the cluster's row in `pick_clusters`,
+floor.outbound.clusters, then every open task of that cluster is assigned in the same
+transaction, so two pickers never get the same task); the claimed cart is sequenced again
+along the exact pick path. One tote is scanned per order slot (`assign_tote`); the tote
+goes to the warehouse's pick drop location. A picker finds their cart again after a
+disconnect (`current_cart`) and gives untouched tasks back at the end of a shift
+(`release_cart`). The picks themselves are floor.outbound.picking.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.i18n import _, ngettext
@@ -32,13 +33,14 @@ from floor.models import (
     TaskKind,
     TaskStatus,
     Wave,
-    WaveStatus,
 )
 from floor.operators import require_role
-from floor.outbound.pick_sequence import location_places, sequence_cluster, warehouse_layout
+from floor.outbound import clusters
+from floor.outbound.pick_sequence import sequence_cluster, warehouse_layout
 from floor.stock.idempotency import once
 
 MINE = (TaskStatus.ASSIGNED.value, TaskStatus.IN_PROGRESS.value)
+_CLAIM_ATTEMPTS = 5
 CLAIM_ROUTE_METHOD = "auto"  # exact (Ratliff-Rosenthal) for one or two blocks
 
 
@@ -153,54 +155,45 @@ def claim_cart(
         if mine:
             return {"cluster": mine[0].cluster}
         cart = _container(session, cart_code, ContainerKind.CART.value)
-        other = aliased(Task)
-        first_open = (
-            select(func.min(other.sequence))
-            .where(
-                other.wave_id == Task.wave_id,
-                other.cluster == Task.cluster,
-                other.status == TaskStatus.OPEN.value,
+        for _attempt in range(_CLAIM_ATTEMPTS):
+            head = clusters.next_open(session, warehouse_id)
+            if head is None:
+                break
+            cluster_id, wave_id, cluster = head
+            tasks = list(
+                session.scalars(
+                    select(Task)
+                    .where(
+                        Task.wave_id == wave_id,
+                        Task.cluster == cluster,
+                        Task.status == TaskStatus.OPEN.value,
+                        Task.kind == TaskKind.PICK.value,
+                    )
+                    .order_by(Task.sequence, Task.id)
+                    .with_for_update(skip_locked=True)
+                )
             )
-            .scalar_subquery()
-        )
-        head = session.execute(
-            select(Task.id, Task.wave_id, Task.cluster)
-            .join(Wave, Wave.id == Task.wave_id)
-            .where(
-                Task.kind == TaskKind.PICK.value,
-                Task.status == TaskStatus.OPEN.value,
-                Task.warehouse_id == warehouse_id,
-                Wave.status == WaveStatus.RELEASED.value,
-                Task.sequence == first_open,
-            )
-            .order_by(Wave.released_at, Wave.id, Task.cluster, Task.sequence, Task.id)
-            .limit(1)
-            .with_for_update(of=Task, skip_locked=True)
-        ).one_or_none()
+            if tasks:
+                break
+            clusters.settle(session, wave_id, cluster)  # out of step: mend it, take the next
+        else:
+            head = None
         if head is None:
             raise NotFound(_("No picking work waiting"), expected=_("a released wave"))
-        _tid, wave_id, cluster = head
-        tasks = list(
-            session.scalars(
-                select(Task)
-                .where(
-                    Task.wave_id == wave_id,
-                    Task.cluster == cluster,
-                    Task.status == TaskStatus.OPEN.value,
-                )
-                .with_for_update(skip_locked=True)
-            )
-        )
-        for task in tasks:
+        _route_cart(session, tasks)  # first: its reads would flush the assignment early
+        for task in tasks:  # the same columns for every task: one batched UPDATE
             task.assignee_id = operator_id
             task.status = TaskStatus.ASSIGNED.value
             task.data = {**(task.data or {}), "cart": cart.code}
-        _route_cart(session, tasks)
+            flag_modified(task, "sequence")
         session.flush()
+        clusters.mark_claimed(session, cluster_id, operator_id)
+        claimed.extend(sorted(tasks, key=lambda t: (t.sequence, t.id)))
         return {"cluster": cluster}
 
+    claimed: list[Task] = []
     once(session, scan_id, "pick.claim_cart", work)
-    return _cart_view(session, _my_tasks(session, operator_id))
+    return _cart_view(session, claimed or _my_tasks(session, operator_id))
 
 
 def _route_cart(session: Session, tasks: list[Task]) -> None:
@@ -209,13 +202,16 @@ def _route_cart(session: Session, tasks: list[Task]) -> None:
         return
     layout, first_aisle = warehouse_layout(session, tasks[0].warehouse_id)
     ids = {t.from_location_id for t in tasks if t.from_location_id is not None}
-    places = location_places(session, ids)
-    codes = dict(
-        session.execute(select(Location.id, Location.code).where(Location.id.in_(ids))).all()
-    )
+    places = {
+        lid: (aisle, position, code)
+        for lid, aisle, position, code in session.execute(
+            select(Location.id, Location.aisle, Location.position, Location.code).where(
+                Location.id.in_(ids)
+            )
+        )
+    }
     stops = [
-        (i, *places.get(t.from_location_id or 0, (None, None)), codes.get(t.from_location_id, ""))
-        for i, t in enumerate(tasks)
+        (i, *places.get(t.from_location_id or 0, (None, None, ""))) for i, t in enumerate(tasks)
     ]
     base = min(t.sequence for t in tasks)
     for offset, index in enumerate(
@@ -306,6 +302,8 @@ def release_cart(session: Session, operator_id: int) -> int:
         task.status = TaskStatus.OPEN.value
         task.to_container_id = None
     session.flush()
+    for wave_id, cluster in {(t.wave_id, t.cluster) for t in tasks if t.wave_id is not None}:
+        clusters.settle(session, wave_id, cluster)  # claimable again
     return len(tasks)
 
 

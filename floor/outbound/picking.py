@@ -29,11 +29,14 @@ from floor.models import (
     Item,
     Location,
     OrderStatus,
+    Role,
     SalesOrder,
     SalesOrderLine,
     Task,
     TaskStatus,
 )
+from floor.operators import require_role
+from floor.outbound import clusters
 from floor.outbound.carts import MINE, _my_tasks
 from floor.outbound.wave_progress import complete_wave_if_done
 from floor.stock import ledger
@@ -80,6 +83,12 @@ class PickOutcome:
 
 
 # --- the current pick ------------------------------------------------------------------------
+
+
+def require_picker(session: Session, operator_id: int) -> None:
+    """Every pick step checks the picker as they are now (active, still a picker), not only
+    when the cart was claimed: one lookup per transaction (floor.operators)."""
+    require_role(session, operator_id, Role.PICKER.value)
 
 
 def _current_task(session: Session, operator_id: int, task_id: int | None = None) -> Task:
@@ -150,6 +159,7 @@ def confirm_location(
     scan_id: str | None = None,
 ) -> PickView:
     """The picker is at the task's location: its barcode or its check digits were scanned."""
+    require_picker(session, operator_id)
 
     def work() -> dict:
         task = _current_task(session, operator_id, task_id)
@@ -203,6 +213,7 @@ def confirm_item(
     """The item scanned is the task's: right GTIN, and the allocated lot or an allowed FEFO
     substitute (same location, not expired, expiring no later than the allocated lot, enough
     free units). A substitute swaps the reservation to the scanned lot through the ledger."""
+    require_picker(session, operator_id)
     actor = actor or Actor(operator_id)
 
     def work() -> dict:
@@ -259,7 +270,15 @@ def _substitute(
     )
     if expiry is not None:
         query = query.where(Balance.expiry == expiry)
-    balance = session.scalars(query.with_for_update()).first()
+    old = StockKey(task.from_location_id, task.item_id, task.lot, task.expiry, task.container_id)
+    found = session.scalars(query).first()
+    if found is None:
+        raise wrong
+    # both balances locked in the ledger's order before the swap reads the scanned lot
+    ledger.lock_keys(session, [old, ledger.key_of(found)])
+    balance = session.scalars(
+        query.where(Balance.id == found.id).execution_options(populate_existing=True)
+    ).first()
     remaining = task.quantity - task.quantity_done
     if (
         balance is None
@@ -268,7 +287,6 @@ def _substitute(
         or balance.quantity - balance.reserved < remaining
     ):
         raise wrong
-    old = StockKey(task.from_location_id, task.item_id, task.lot, task.expiry, task.container_id)
     new = ledger.key_of(balance)
     ledger.post(
         session,
@@ -344,7 +362,10 @@ def _close_task(session: Session, task: Task, status: str) -> bool:
     if task.wave_id is not None:
         complete_wave_if_done(session, task.wave_id)
     assert task.assignee_id is not None
-    return not _my_tasks(session, task.assignee_id)
+    cart_done = not _my_tasks(session, task.assignee_id)
+    if cart_done and task.wave_id is not None:
+        clusters.settle(session, task.wave_id, task.cluster)  # done, unless given back in part
+    return cart_done
 
 
 def confirm_pick(
@@ -358,6 +379,7 @@ def confirm_pick(
     scan_id: str | None = None,
 ) -> PickOutcome:
     """`quantity` units went into the tote. The task is done when all its units are picked."""
+    require_picker(session, operator_id)
     actor = actor or Actor(operator_id)
 
     def work() -> dict:
@@ -387,6 +409,7 @@ def skip_pick(
     session: Session, operator_id: int, task_id: int, *, scan_id: str | None = None
 ) -> PickView | None:
     """Come back to this pick later: it moves to the end of the cart's sequence."""
+    require_picker(session, operator_id)
 
     def work() -> dict:
         task = _current_task(session, operator_id, task_id)

@@ -17,8 +17,15 @@ from sqlalchemy.orm import Session
 from floor.errors import InvalidInput
 from floor.i18n import _
 from floor.models import Item, Location, SalesOrderLine, Task, TaskKind, TaskStatus
-from floor.outbound.allocation import allocate_line, load_candidates
-from floor.outbound.picking import PickOutcome, _close_task, _current_task, _take, _tote_check
+from floor.outbound.allocation import StockPool, allocate_line, load_candidates
+from floor.outbound.picking import (
+    PickOutcome,
+    _close_task,
+    _current_task,
+    _take,
+    _tote_check,
+    require_picker,
+)
 from floor.stock import ledger
 from floor.stock.idempotency import once
 from floor.stock.ledger import Actor, Change, StockKey
@@ -43,6 +50,7 @@ def short_pick(
     The found units go into the tote; the rest of the reservation here is released, then
     re-allocated elsewhere (a new task for this cart) or recorded short with a count task.
     """
+    require_picker(session, operator_id)
     actor = actor or Actor(operator_id)
 
     def work() -> dict:
@@ -55,12 +63,22 @@ def short_pick(
             )
         if quantity_found:
             _tote_check(session, task, tote_code or "")
-            _take(session, task, quantity_found, actor, scan_id)
         missing = remaining - quantity_found
         code = BIDP if quantity_found else BIDF
         source = StockKey(
             task.from_location_id, task.item_id, task.lot, task.expiry, task.container_id
         )
+        day = today or dt.date.today()
+        # Every balance this transaction may touch, locked first in the ledger's order: the
+        # pick, the release and the reservation elsewhere post one after the other.
+        pool = _candidates(session, task, day)
+        keys = {source, *(c.key for cs in pool.by_item.values() for c in cs)}
+        if quantity_found:
+            assert task.to_location_id is not None
+            keys.add(source.at(task.to_location_id, task.to_container_id))
+        ledger.lock_keys(session, keys)
+        if quantity_found:
+            _take(session, task, quantity_found, actor, scan_id)
         ledger.post(
             session,
             "release",
@@ -72,7 +90,7 @@ def short_pick(
         task.exception_code = code
         task.quantity = task.quantity_done
         task.reason = _("short {missing}", missing=missing)
-        new_tasks = _reallocate(session, task, missing, actor, today or dt.date.today())
+        new_tasks = _reallocate(session, task, missing, actor, day, keys)
         found_elsewhere = sum(t.quantity for t in new_tasks)
         shortage = missing - found_elsewhere
         line = session.get(SalesOrderLine, task.order_line_id, with_for_update=True)
@@ -101,21 +119,38 @@ def short_pick(
     return PickOutcome(**result)
 
 
-def _reallocate(
-    session: Session, task: Task, missing: int, actor: Actor, today: dt.date
-) -> list[Task]:
+def _candidates(session: Session, task: Task, today: dt.date) -> StockPool:
+    """Where the item could be reserved instead (read without locks: the caller locks)."""
     item = session.get(Item, task.item_id)
     assert item is not None
     fefo = {item.id} if item.allocation == "fefo" else set()
-    pool = load_candidates(
+    return load_candidates(
         session,
         task.warehouse_id,
         [item.id],
         fefo,
         today=today,
+        lock=False,
         exclude_location_ids=[task.from_location_id] if task.from_location_id else [],
     )
-    picks = allocate_line(pool, item.id, missing, bool(fefo))
+
+
+def _reallocate(
+    session: Session,
+    task: Task,
+    missing: int,
+    actor: Actor,
+    today: dt.date,
+    locked: set[StockKey],
+) -> list[Task]:
+    """Reserve `missing` units elsewhere, among the balances this transaction locked (read
+    again now that they are locked; one that appeared since is left for another time)."""
+    item = session.get(Item, task.item_id)
+    assert item is not None
+    pool = _candidates(session, task, today)
+    for candidates in pool.by_item.values():
+        candidates[:] = [c for c in candidates if c.key in locked]
+    picks = allocate_line(pool, item.id, missing, item.allocation == "fefo")
     if not picks:
         return []
     ledger.post(

@@ -36,9 +36,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from floor import audit
 from floor.errors import Conflict, InvalidInput
 from floor.i18n import N_, _
 from floor.models import (
+    ClusterStatus,
     Item,
     OrderStatus,
     Role,
@@ -52,6 +54,7 @@ from floor.models import (
     utcnow,
 )
 from floor.operators import require_role
+from floor.outbound import clusters
 from floor.outbound.allocation import Pick, allocate_line, give_back, load_candidates
 from floor.outbound.pick_sequence import location_places, sequence_cluster, warehouse_layout
 from floor.outbound.wave_progress import wave_status
@@ -260,8 +263,21 @@ def release_wave(
     found = _wave(session, wave)
     if found.status == WaveStatus.HELD.value and found.released_at is not None:
         found.status = WaveStatus.RELEASED.value
+        clusters.set_wave_clusters(
+            session, found.id, (ClusterStatus.HELD.value,), ClusterStatus.OPEN.value
+        )
         session.flush()
-        return ReleaseReport(found.code, **_resumed(session, found))
+        resumed = ReleaseReport(found.code, **_resumed(session, found))
+        audit.record(
+            session,
+            audit.WAVE_RELEASE,
+            found.code,
+            actor,
+            resumed=True,
+            tasks=resumed.tasks,
+            clusters=resumed.clusters,
+        )
+        return resumed
     if found.status not in (WaveStatus.PLANNED.value, WaveStatus.HELD.value):
         raise Conflict(
             _refusal(
@@ -350,6 +366,7 @@ def release_wave(
         for row in task_rows:
             del row["_order"], row["_code"]
         insert_tasks(session, task_rows)
+        clusters.add_clusters(session, found, (row["cluster"] for row in task_rows), now)
     found.status = WaveStatus.RELEASED.value if task_rows else WaveStatus.DONE.value
     found.released_at = now
     found.rules = {
@@ -366,6 +383,21 @@ def release_wave(
     }
     session.flush()
     _expire_stale(session)
+    audit.record(
+        session,
+        audit.WAVE_RELEASE,
+        found.code,
+        actor,
+        policy=shortage_policy,
+        cart_size=cart_size,
+        orders_allocated=report.orders_allocated,
+        units_allocated=report.units_allocated,
+        tasks=report.tasks,
+        clusters=report.clusters,
+        short_lines=len(report.short),
+        backordered=len(report.backordered),
+        held=len(report.held),
+    )
     return report
 
 

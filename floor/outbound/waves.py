@@ -18,10 +18,12 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from floor import audit
 from floor.errors import Conflict, NotFound
 from floor.i18n import N_, _, by_status
 from floor.models import (
     Balance,
+    ClusterStatus,
     Item,
     Location,
     OrderStatus,
@@ -38,6 +40,7 @@ from floor.models import (
     wave_status_label,
 )
 from floor.operators import require_role
+from floor.outbound import clusters
 from floor.stock import ledger
 from floor.stock.ledger import SYSTEM, Actor, Change, StockKey
 
@@ -223,6 +226,16 @@ def build_wave(
             .execution_options(synchronize_session=False)
         )
     _expire_stale(session)
+    audit.record(
+        session,
+        audit.WAVE_BUILD,
+        wave.code,
+        actor,
+        orders=len(chosen),
+        lines=total_lines,
+        volume_l=round(total_volume, 3),
+        rules=rules.to_json(),
+    )
     return wave
 
 
@@ -269,7 +282,11 @@ def hold_wave(session: Session, wave: int | str, actor: Actor = SYSTEM) -> Wave:
             ),
             expected=_("a planned or released wave"),
         )
+    audit.record(session, audit.WAVE_HOLD, found.code, actor, was=found.status)
     found.status = WaveStatus.HELD.value
+    clusters.set_wave_clusters(
+        session, found.id, (ClusterStatus.OPEN.value,), ClusterStatus.HELD.value
+    )
     session.flush()
     return found
 
@@ -333,7 +350,23 @@ def cancel_wave(session: Session, wave: int | str, actor: Actor = SYSTEM) -> Wav
             .values(wave_id=None, status=OrderStatus.OPEN.value)
             .execution_options(synchronize_session=False)
         )
+    audit.record(
+        session,
+        audit.WAVE_CANCEL,
+        found.code,
+        actor,
+        was=found.status,
+        tasks_cancelled=len(task_ids),
+        units_released=-sum(c.reserved for c in changes),
+        orders_reopened=len(order_ids),
+    )
     found.status = WaveStatus.CANCELLED.value
+    clusters.set_wave_clusters(
+        session,
+        found.id,
+        (ClusterStatus.OPEN.value, ClusterStatus.CLAIMED.value, ClusterStatus.HELD.value),
+        ClusterStatus.CANCELLED.value,
+    )
     session.flush()
     _expire_stale(session)
     return found

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from floor import audit
 from floor.errors import NotFound
 from floor.i18n import _
 from floor.models import (
@@ -76,10 +78,12 @@ def create_count_tasks_by_location(
 ) -> list[int]:
     require_role(session, actor.operator_id, *APPROVER_ROLES)
     ids = list(location_ids)
-    return [
+    created = [
         _new_count(session, loc, item, lot, reason)
         for loc, item, lot in _scopes(session, [Balance.location_id.in_(ids)])
     ]
+    _audit(session, actor, reason, created, location_ids=ids)
+    return created
 
 
 def create_count_tasks_by_item(
@@ -95,10 +99,25 @@ def create_count_tasks_by_item(
     in_warehouse = Balance.location_id.in_(
         select(Location.id).where(Location.warehouse_id == warehouse_id)
     )
-    return [
+    created = [
         _new_count(session, loc, item, lot, reason)
         for loc, item, lot in _scopes(session, [Balance.item_id.in_(ids), in_warehouse])
     ]
+    _audit(session, actor, reason, created, item_ids=ids)
+    return created
+
+
+def _audit(session: Session, actor: Actor, subject: str, created: list[int], **what: Any) -> None:
+    """Count tasks a supervisor asked for, in the audit log (the first 100 ids)."""
+    audit.record(
+        session,
+        audit.COUNT_CREATE,
+        subject,
+        actor,
+        tasks=len(created),
+        task_ids=created[:100],
+        **what,
+    )
 
 
 def create_count_task_for_short_pick(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from floor import audit
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.i18n import N_, _, by_status, ngettext
 from floor.models import (
@@ -179,7 +180,10 @@ def _scope_balances(session: Session, task: Task) -> list[Balance]:
     )
     if task.lot:
         stmt = stmt.where(Balance.lot == task.lot)
-    return list(session.scalars(stmt.order_by(Balance.id).with_for_update()))
+    stmt = stmt.order_by(Balance.id)
+    # locked in the ledger's order: the adjustments after it post largest balance first
+    inv.lock_keys(session, [inv.key_of(b) for b in session.scalars(stmt)])
+    return list(session.scalars(stmt.execution_options(populate_existing=True)))
 
 
 def submit_count(
@@ -377,6 +381,20 @@ def approve_count(
             task.status = TaskStatus.CANCELLED.value
         data["outcome"] = outcome
         task.data = data
+        view = _view(session, task)
+        audit.record(
+            session,
+            audit.COUNT_APPROVE if approve else audit.COUNT_REJECT,
+            f"count {task.id}",
+            actor,
+            location=view.location,
+            sku=view.sku,
+            lot=view.lot,
+            expected=data.get("expected"),
+            counted=data.get("counted"),
+            variance=data.get("variance"),
+            recount_task_id=next_id,
+        )
         session.flush()
         return {"task_id": task.id, "outcome": outcome, "next_task_id": next_id}
 

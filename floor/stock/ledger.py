@@ -5,10 +5,12 @@ reference, scan id) and one signed `movements` row per balance key touched, writ
 same database transaction as the balance update. For every key, the balance equals the
 sum of its movements; the database refuses negative stock or reservations above on-hand.
 
-Balances touched by one posting are locked (SELECT ... FOR UPDATE) in a stable order so
-concurrent postings cannot deadlock on each other; on SQLite the write transaction is
-BEGIN IMMEDIATE instead. Call these functions inside `floor.db.transaction()`, which retries
-on serialization failure, deadlock or a concurrent insert of the same key.
+Balances are locked in one global order of keys (floor.stock.ledger_locks): a posting locks
+its keys sorted, and a transaction that posts more than once calls `lock_keys` first with
+every key it will touch, so concurrent transactions cannot deadlock on each other; on SQLite
+the write transaction is BEGIN IMMEDIATE instead. Call these functions inside
+`floor.db.transaction()`, which retries on serialization failure, deadlock or a concurrent
+insert of the same key.
 
 A posting's per-key statements, built once and run on the driver, and its refusals are in
 floor.stock.ledger_sql; 32 keys or more (a wave's reservations) take the bulk path here.
@@ -26,8 +28,13 @@ from sqlalchemy.orm import Session
 from floor.driver_sql import cursor_of
 from floor.errors import InvalidInput
 from floor.i18n import _
-from floor.models import Balance, Movement, utcnow
+from floor.models import Balance, Movement, Role, utcnow
+from floor.operators import require_role
+from floor.stock import ledger_locks
 from floor.stock.idempotency import once
+from floor.stock.ledger_locks import LockOrderError as LockOrderError  # the ledger's API
+from floor.stock.ledger_locks import lock_keys as lock_keys
+from floor.stock.ledger_locks import lock_order
 from floor.stock.ledger_sql import (
     _BALANCES,
     _INSERT_MOVEMENT,
@@ -71,6 +78,27 @@ class Actor:
 
 
 SYSTEM = Actor(None, "system")
+
+
+# Who may post each kind of stock transaction. Checked at every posting, whoever calls the
+# ledger: the operator must be active and hold one of these roles now (supervisors hold every
+# floor role, admins every role). The system itself (operator None: imports, the demo, the
+# CLI) is allowed. A kind not listed needs a supervisor.
+_R = Role
+POSTING_ROLES: dict[str, tuple[str, ...]] = {
+    "receive": (_R.RECEIVER.value,),
+    "adjust": (_R.COUNTER.value, _R.RECEIVER.value),  # count variances; returns scrapped
+    "move": (_R.RECEIVER.value, _R.PICKER.value),
+    "putaway": (_R.RECEIVER.value,),
+    "replenish": (_R.PICKER.value, _R.RECEIVER.value),
+    "pick": (_R.PICKER.value,),
+    "reserve": (_R.PICKER.value,),  # reallocation after a short pick, lot substitution
+    "release": (_R.PICKER.value,),
+    "consume": (_R.KITTER.value, _R.PACKER.value),
+    "produce": (_R.KITTER.value,),
+    "assemble": (_R.KITTER.value,),
+}
+OTHER_POSTING_ROLES = (_R.SUPERVISOR.value,)
 
 
 @dataclass(frozen=True)
@@ -147,9 +175,15 @@ def post(
 ) -> Posting:
     """Apply `changes` as one ledger transaction. Idempotent by `scan_id`.
 
+    `actor`: an operator posting must be active and hold a role of POSTING_ROLES[kind] now
+    (PermissionDenied otherwise); SYSTEM (operator None) is the system's own work.
+
     `allow_reserved`: the quantity taken may come out of reserved units (a pick of stock
     that was allocated to it releases that reservation in the same change).
     """
+
+    if actor.operator_id is not None:
+        require_role(session, actor.operator_id, *POSTING_ROLES.get(kind, OTHER_POSTING_ROLES))
 
     def work() -> dict:
         return _post(session, kind, changes, actor, reason, reference, scan_id, allow_reserved)
@@ -171,6 +205,8 @@ def _post(
     merged = _merge(changes)
     if not merged:
         raise InvalidInput(_("Nothing to post: every quantity is zero"))
+    if ledger_locks.CHECK_ORDER:
+        ledger_locks.note(session, [change.key for change in merged])
     cursor, conn = cursor_of(session)
     now = utcnow()
     try:
@@ -248,7 +284,7 @@ def _apply_bulk(
             select(c.id, c.location_id, c.item_id, c.lot, c.expiry, c.container_id)
             .add_columns(c.quantity, c.reserved)
             .where(tuple_(c.location_id, c.item_id).in_(chunk))
-            .order_by(c.id)
+            .order_by(*lock_order(session))
             .with_for_update()
         ):
             rows[StockKey(r[1], r[2], r[3], r[4], r[5])] = (r[0], r[6], r[7])

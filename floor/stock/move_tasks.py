@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from floor import audit
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.i18n import N_, _, by_status
 from floor.models import (
@@ -279,6 +280,7 @@ def confirm_move_task(
             )
         if task.kind == TaskKind.PUTAWAY.value:
             require_role(session, actor.operator_id, *PUTAWAY_ROLES)
+        directed = session.scalar(select(Location.code).where(Location.id == task.to_location_id))
         target, overridden = _destination(
             session, task, location_code, check_digits, override_reason, actor
         )
@@ -341,6 +343,17 @@ def confirm_move_task(
         task.status = TaskStatus.DONE.value
         task.assignee_id = actor.operator_id
         if overridden:
+            audit.record(
+                session,
+                audit.PUTAWAY_OVERRIDE,
+                f"task {task.id}",
+                actor,
+                kind=task.kind,
+                directed=directed,
+                chosen=target.code,
+                reason=override_reason or "",
+                quantity=quantity,
+            )
             task.exception_code = OVERRIDE_CODE
             task.reason = override_reason or ""
         session.flush()

@@ -32,6 +32,7 @@ from floor.models import (
     ZoneKind,
 )
 from floor.operators import require_role
+from floor.stock import ledger
 from floor.stock.catalog import item_for_barcode
 from floor.stock.idempotency import once
 from floor.stock.ledger import SYSTEM, Actor
@@ -100,8 +101,11 @@ def _replenish_face(session: Session, face: PickFace, *, force: bool, reason: st
         reserve = reserve.order_by(Balance.expiry.is_(None), Balance.expiry, Balance.received_at)
     else:
         reserve = reserve.order_by(Balance.received_at, Balance.id)
+    # locked in the ledger's order (not the rotation order they are taken in), then read
+    # again now that nobody else can change them
+    ledger.lock_keys(session, [ledger.key_of(b) for b in session.scalars(reserve)])
     created: list[int] = []
-    for balance in session.scalars(reserve.with_for_update(of=Balance)):
+    for balance in session.scalars(reserve.execution_options(populate_existing=True)):
         if not item.allow_mixed_lots:
             if face_lots and balance.lot not in face_lots:
                 continue

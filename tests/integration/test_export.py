@@ -25,11 +25,13 @@ def stocked(warehouse: SmallWarehouse) -> SmallWarehouse:
     actor = Actor(warehouse.operators["receiver"], "ST01")
     with session_scope(warehouse.engine) as s:
         s.execute(update(Item).where(Item.sku == "LOT").values(description="Јогурт 500 г"))
-        inv.receive(s, warehouse.key("A01-01-1", "PLAIN"), 5, actor=actor, reference="PO-1")
         lot = warehouse.key("A01-02-1", "LOT", "L1", EXPIRY)
+        tote = warehouse.key("PACK-01", "PLAIN", container="TOTE01")
+        inv.lock_keys(s, [warehouse.key("A01-01-1", "PLAIN"), lot, tote])
+        inv.receive(s, warehouse.key("A01-01-1", "PLAIN"), 5, actor=actor, reference="PO-1")
         inv.receive(s, lot, 20, actor=actor, reference="PO-1")
         inv.reserve(s, lot, 3, reference="SO-1")
-        inv.receive(s, warehouse.key("PACK-01", "PLAIN", container="TOTE01"), 2, actor=actor)
+        inv.receive(s, tote, 2, actor=actor)
     return warehouse
 
 

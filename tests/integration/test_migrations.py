@@ -68,3 +68,72 @@ def test_fast_head_check_agrees_with_alembic(tmp_path) -> None:  # type: ignore[
     upgrade(engine)
     assert not needs_upgrade(engine)
     engine.dispose()
+
+
+def test_outbound_0001_writes_the_clusters_of_waves_released_before(empty_url: str) -> None:
+    """Waves released before pick_clusters existed get one row per cluster, its status from
+    its tasks: open, claimed (with the picker), done, held with its wave, cancelled."""
+    import datetime as dt
+
+    from sqlalchemy import insert, select
+
+    from floor.models import Operator, PickCluster, Task, Warehouse, Wave
+
+    engine = create_floor_engine(empty_url)
+    upgrade(engine, "core_0002")
+    now = dt.datetime(2026, 12, 1, 8, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        wh = conn.execute(
+            insert(Warehouse.__table__).values(code="W", name="W")
+        ).inserted_primary_key[0]
+        picker = conn.execute(
+            insert(Operator.__table__).values(badge="P1", name="P", pin_hash="x", roles="picker")
+        ).inserted_primary_key[0]
+        waves = {}
+        for code, status in (("R", "released"), ("H", "held"), ("X", "cancelled")):
+            waves[code] = conn.execute(
+                insert(Wave.__table__).values(
+                    code=code, warehouse_id=wh, status=status, rules={}, released_at=now
+                )
+            ).inserted_primary_key[0]
+        tasks = [
+            ("R", "R-C0001", "open", None),
+            ("R", "R-C0001", "open", None),
+            ("R", "R-C0002", "assigned", picker),
+            ("R", "R-C0002", "done", picker),
+            ("R", "R-C0003", "done", picker),
+            ("R", "R-C0003", "short", picker),
+            ("H", "H-C0001", "open", None),
+            ("X", "X-C0001", "cancelled", None),
+        ]
+        conn.execute(
+            insert(Task.__table__),
+            [
+                {
+                    "warehouse_id": wh,
+                    "kind": "pick",
+                    "status": status,
+                    "assignee_id": assignee,
+                    "wave_id": waves[wave],
+                    "cluster": cluster,
+                    "data": {},
+                }
+                for wave, cluster, status, assignee in tasks
+            ],
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = {
+            code: (status, assignee)
+            for code, status, assignee in conn.execute(
+                select(PickCluster.code, PickCluster.status, PickCluster.assignee_id)
+            )
+        }
+    assert rows == {
+        "R-C0001": ("open", None),
+        "R-C0002": ("claimed", picker),
+        "R-C0003": ("done", None),
+        "H-C0001": ("held", None),
+        "X-C0001": ("cancelled", None),
+    }
+    engine.dispose()

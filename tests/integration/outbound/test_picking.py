@@ -199,6 +199,32 @@ def test_short_pick_reallocates_elsewhere_else_records_shortage_and_count_task(
     assert tasks[-1] == (warehouse.locations["A02-03-2"], "assigned")
 
 
+@pytest.mark.parametrize("found", [0, 1])
+def test_a_short_pick_locks_its_balances_in_the_ledgers_order(
+    warehouse: SmallWarehouse, found: int
+) -> None:
+    """The pick is at A02-01-1 and the remainder goes to A01-01-1, a lower key: the short pick
+    locks both (and the tote) first, instead of posting at A02-01-1 and then locking A01-01-1
+    (two such short picks the other way round deadlocked). The tests run with the ledger's
+    lock-order check on, which refuses the out-of-order lock on both backends."""
+    wh = warehouse
+    add_stock(wh, "A02-01-1", "PLAIN", 10)  # received first: allocated first
+    add_stock(wh, "A01-01-1", "PLAIN", 10)
+    add_sales_order(wh, "SO1", [("PLAIN", 4)])
+    add_cart(wh, "CART01")
+    _wave(wh)
+    me = _picker(wh)
+    _do(wh, lambda s: carts.start_cart(s, me, wh.warehouse_id, "CART01", ["TOTE01"]))
+    view = _do(wh, lambda s: picking.next_pick(s, me))
+    assert view.location == "A02-01-1"
+    out = _do(wh, lambda s: short_picks.short_pick(s, me, view.task_id, found, view.tote))
+    assert out.reallocated_to == ("A01-01-1",) and out.picked == found
+    with session_scope(wh.engine) as s:
+        assert inv.balance_of(s, wh.key("A01-01-1", "PLAIN")) == (10, 4 - found)
+        assert inv.balance_of(s, wh.key("A02-01-1", "PLAIN")) == (10 - found, 0)
+        assert inv.invariant_violations(s) == []
+
+
 def test_partial_short_pick_picks_what_was_found(warehouse: SmallWarehouse) -> None:
     _setup(warehouse)
     me = _picker(warehouse)

@@ -179,6 +179,15 @@ def test_abc_schedule(warehouse: SmallWarehouse) -> None:
     add_stock(warehouse, "A01-01-1", "PLAIN", 100)
     add_stock(warehouse, "A01-02-1", "LOT", 10, lot="L", expiry=EXP)
     with session_scope(warehouse.engine) as s:
+        inv.lock_keys(  # two moves in one transaction: their balances locked in order first
+            s,
+            [
+                warehouse.key("A01-01-1", "PLAIN"),
+                warehouse.key("PACK-01", "PLAIN"),
+                warehouse.key("A01-02-1", "LOT", "L", EXP),
+                warehouse.key("PACK-01", "LOT", "L", EXP),
+            ],
+        )
         inv.move(s, warehouse.key("A01-01-1", "PLAIN"), 90, warehouse.locations["PACK-01"])
         inv.move(s, warehouse.key("A01-02-1", "LOT", "L", EXP), 10, warehouse.locations["PACK-01"])
         classes = cs.abc_classes(s, warehouse.warehouse_id)
