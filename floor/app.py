@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from textual.app import App
+from textual.binding import Binding
 from textual.message import Message
 
 from floor.config import Settings
@@ -110,6 +111,7 @@ class FloorApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "floor"
     ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("ctrl+c", "ask_quit", show=False, priority=True)]  # Ctrl+Q quits
 
     def __init__(
         self,
@@ -134,6 +136,7 @@ class FloorApp(App[None]):
         self.compact = False
         self.current_ticket: ScanTicket | None = None
         self.wedge = BurstDetector(WedgeSettings.from_section(station.settings.section("wedge")))
+        self.clock: Callable[[], float] | None = None  # the wedge's clock; tests inject one
         self.last_activity = time.monotonic()
         self._scan_queue: deque[RawScan] = deque()
         self._pumping = False
@@ -170,6 +173,23 @@ class FloorApp(App[None]):
                 log.warning("scan parser warm-up failed: %s", exc)
 
         threading.Thread(target=load, name="floor-warm-up", daemon=True).start()
+
+    def action_ask_quit(self) -> None:
+        """Ctrl+C: ask whether to quit (floor.screens.dialogs); Ctrl+C again quits."""
+        from floor.screens.dialogs import QuitDialog
+
+        screen = self.screen
+        if isinstance(screen, QuitDialog):
+            screen.dismiss(True)
+            return
+
+        def answered(quit: bool | None) -> None:
+            if quit:
+                self.exit()
+            else:
+                self.pump_scans()
+
+        self.push_screen(QuitDialog(), answered)
 
     def on_unmount(self) -> None:
         if self.scan_source is not None:
@@ -424,14 +444,19 @@ class FloorApp(App[None]):
         self.pump_scans()
 
     def pump_scans(self) -> None:
-        """Hand waiting scans to the active screen, in order, while it is free."""
+        """Hand waiting scans to the active screen, in order, while it is free (and while a
+        dialog is shown over it, they wait)."""
+        from floor.screens.base import StationScreen
+
         if self._pumping:
             return
         self._pumping = True
         try:
             while self._scan_queue:
                 screen = self.screen
-                if not screen.is_mounted or getattr(screen, "busy", False):
+                if not isinstance(screen, StationScreen):
+                    return
+                if not screen.is_mounted or screen.busy:
                     return
                 self._route(screen, self._scan_queue.popleft())
         finally:
@@ -439,17 +464,22 @@ class FloorApp(App[None]):
 
     def _route(self, screen: Any, raw: RawScan) -> None:
         from floor.scanning import parse_scan
-        from floor.screens.base import StationScreen
+        from floor.screens.base import KEYBOARD, StationScreen
 
         station = self.station
         with language(station.language):
             expect = bool(getattr(screen, "EXPECT_CHECK_DIGIT", False))
+            scan_language = station.scan_language
+            gs = station.scanner_sends_gs
             scan = parse_scan(
-                raw.raw,
-                station.scan_language,
-                expect_check_digit=expect,
-                scanner_sends_gs=station.scanner_sends_gs,
+                raw.raw, scan_language, expect_check_digit=expect, scanner_sends_gs=gs
             )
+            if not scan.ok and raw.source == KEYBOARD:  # keyed in lower case: a01-03-2
+                upper = parse_scan(
+                    raw.raw.upper(), scan_language, expect_check_digit=expect, scanner_sends_gs=gs
+                )
+                if upper.ok:
+                    scan = upper
             name = getattr(screen, "FLOW", "") or getattr(screen, "SCREEN_NAME", "")
             ticket = ScanTicket(raw, scan, name, station.operator_id)
             with self.handling(ticket):
@@ -507,13 +537,27 @@ class FloorApp(App[None]):
 
     # The keyboard wedge.
 
+    def key_time(self, event: Any) -> float:
+        """When a key arrived, for the wedge: the key event's time, or the injected clock."""
+        return event.time if self.clock is None else self.clock()
+
     def feed_wedge(self, char: str, at: float | None = None) -> None:
-        now = time.monotonic() if at is None else at
+        """One key's character to the wedge detector; what it decides goes to the screen.
+
+        Keys the screen shows as keyed text belong to the entry in progress until Enter:
+        a burst that follows them is not a scan of its own. When the screen holds no keyed
+        text (Esc, a menu choice, another screen), the next key starts a new entry."""
+        now = self._now() if at is None else at
+        if self.wedge.typing and not getattr(self.screen, "entry", ""):
+            self.wedge.reset()
         for event in self.wedge.feed(char, now):
             self._wedge_event(event)
 
-    def _flush_typing(self) -> None:
-        typed = self.wedge.flush(time.monotonic())
+    def _now(self) -> float:
+        return time.monotonic() if self.clock is None else self.clock()
+
+    def _flush_typing(self, now: float | None = None) -> None:
+        typed = self.wedge.flush(self._now() if now is None else now)
         if typed is not None:
             self._wedge_event(typed)
 
@@ -530,7 +574,7 @@ class FloorApp(App[None]):
             return
         with language(self.station.language):
             if isinstance(event, WedgeScan):
-                if screen.TYPED_ONLY:
+                if screen.takes_burst_as_typed(event.text):
                     screen.add_typed(event.text)
                     screen.submit_typed()
                 else:

@@ -20,7 +20,7 @@ PY="${PYTHON:-$ROOT/.venv/bin/python}"
 SESSION="floor-rp-$$"
 SOCKET="floor-rp-$$" # a tmux server of its own: other tmux sessions are left alone
 PO="PO00001"
-PACKS=12 # keyed before the item scan: the next scan counts 12 packs (each barcode: 12 units)
+PACKS=12 # keyed after the quantity key (*) before the item scan: the next scan counts 12 packs
 
 rm -rf "$OUT" && mkdir -p "$OUT/data"
 export FLOOR_DATABASE_URL="sqlite:///$OUT/demo.db"
@@ -108,7 +108,7 @@ tm send-keys -t "$SESSION" "$PO" Enter
 wait_for "Scan an item"
 wait_for "$SKU"
 capture receipt-open
-tm send-keys -t "$SESSION" "$PACKS" Enter # keyed: fewer keys than a scan, so a quantity
+tm send-keys -t "$SESSION" "*$PACKS" Enter # the quantity key (*), then the packs
 wait_for "next scan x$PACKS"
 capture quantity
 tm send-keys -t "$SESSION" "$GTIN" Enter # a wedge scan: the whole GTIN in one burst

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SHELL_MODULES = frozenset({"base", "flow", "login", "menu", "widgets", "scan_capture"})
+SHELL_MODULES = frozenset(
+    {"base", "dialogs", "flow", "keys", "login", "menu", "widgets", "scan_capture"}
+)
 
 
 @cache

@@ -1,14 +1,15 @@
 """The shell's screen base: one layout for every station screen, and the keys it answers to.
 
 Layout, top to bottom: status bar, title, prompt (what to scan next), detail, body (task
-lines), feedback (green/red), key entry line, function-key hints. No widget takes focus;
-every key reaches the screen, which hands it to the app's keyboard-wedge detector.
+lines), feedback (green/red), key entry line, the footer with the keys this screen answers
+to (`keys()`, see floor/screens/keys.py). No widget takes focus; every key reaches the
+screen, which hands it to the app's keyboard-wedge detector.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -21,18 +22,22 @@ from textual.widgets import Static
 from floor.db import is_database_failure
 from floor.errors import FloorError
 from floor.i18n import N_, _, language
-from floor.screens.widgets import Feedback, KeyEntry, KeyHints, StatusBar
+from floor.screens.widgets import Body, Feedback, KeyEntry, KeyHints, StatusBar
 
 if TYPE_CHECKING:
     from floor.app import FloorApp, ScanTicket
     from floor.db import Session
     from floor.devices import RawScan
     from floor.scanning import Scan
+    from floor.screens.keys import Key
     from floor.station import StationSession
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+KEYBOARD = "keyboard"  # the device of a code keyed by hand, in the scan journal
+QUANTITY_KEYS = frozenset({"asterisk", "f6"})  # the quantity key: `*` (numeric keypad) or F6
 
 FUNCTION_KEYS = {
     "f2": "confirm",
@@ -42,22 +47,6 @@ FUNCTION_KEYS = {
     "f10": "cancel",
     "escape": "cancel",
 }
-
-HINTS_FULL: list[tuple[str, str]] = [
-    ("F2", N_("Confirm")),
-    ("F3", N_("Short")),
-    ("F4", N_("Skip")),
-    ("F5", N_("Done")),
-    ("Esc", N_("Cancel")),
-]
-
-HINTS_COMPACT: list[tuple[str, str]] = [
-    ("F2", N_("OK")),
-    ("F3", N_("Short")),
-    ("F4", N_("Skip")),
-    ("F5", N_("Done")),
-    ("Esc", N_("Back")),
-]
 
 
 class StationScreen(Screen[None]):
@@ -71,6 +60,8 @@ class StationScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.entry = ""
+        self.quantity_entry = False  # the quantity key was pressed: the entry is a quantity
+        self._keyed_note = ""  # what the last keyed entry was taken as
         self._services_running = 0
         self._prompt = ("", "")
         self._lines: list[str] = []
@@ -100,7 +91,7 @@ class StationScreen(Screen[None]):
             yield Static("", id="title")
             yield Static("", id="prompt")
             yield Static("", id="detail")
-            yield Static("", id="body")
+            yield Body("", id="body")
         yield Feedback("", id="feedback")
         yield KeyEntry("", id="entry")
         yield KeyHints("", id="hints")
@@ -114,27 +105,42 @@ class StationScreen(Screen[None]):
     def screen_title(self) -> str:
         return ""
 
-    def key_hints(self) -> list[tuple[str, str]]:
-        hints = HINTS_COMPACT if self.floor_app.compact else HINTS_FULL
-        return [(key, _(label)) for key, label in hints]
+    def keys(self) -> Sequence[Key]:
+        """The keys this screen answers to now, for the footer (see floor.screens.keys)."""
+        return ()
+
+    def show_keys(self) -> None:
+        """Redraw the footer (done on every prompt change, so it follows the step)."""
+        compact = self.floor_app.compact
+        with self.in_language():
+            self.query_one(KeyHints).show([key.shown(compact) for key in self.keys()], compact)
 
     def refresh_texts(self) -> None:
         """Re-render everything translated: on mount, language switch, compact layout."""
         self.query_one("#title", Static).update(self.screen_title())
         self.query_one(StatusBar).refresh()
-        self.query_one(KeyHints).show(self.key_hints(), self.floor_app.compact)
+        self.show_keys()
         self._show_entry()
 
     # What the screen shows.
 
     def prompt(self, text: str, detail: str = "") -> None:
+        """Ask for what comes next. A new question means the operator moved on: a red
+        refusal of the step before goes (a refusal shown after this call stays)."""
+        if text != self._prompt[0]:
+            feedback = self.query_one(Feedback)
+            if feedback.kind == "rejected":
+                feedback.clear()
         self._prompt = (text, detail)
         self.query_one("#prompt", Static).update(text)
         self.query_one("#detail", Static).update(detail)
+        self.show_keys()
 
-    def show_lines(self, lines: list[str]) -> None:
+    def show_lines(self, lines: list[str], *, selected: int | None = None, head: int = 0) -> None:
+        """The body: `head` fixed lines, then rows; rows that do not fit scroll, and the
+        row `selected` (an index into the rows) stays in view (floor.screens.widgets.Body)."""
         self._lines = list(lines)
-        self.query_one("#body", Static).update("\n".join(lines))
+        self.query_one(Body).show(list(lines), selected, head)
 
     def feedback(self, text: str, kind: str, expected: str | None = None) -> None:
         self.query_one(Feedback).show(text, kind, expected)
@@ -261,20 +267,47 @@ class StationScreen(Screen[None]):
 
     def add_typed(self, text: str) -> None:
         self.entry += text
+        self._keyed_note = ""
         self._show_entry()
 
     def submit_typed(self) -> None:
         text, self.entry = self.entry, ""
+        quantity, self.quantity_entry = self.quantity_entry, False
         self._show_entry()
-        if text:
+        if quantity and text.strip():
+            self.handle_quantity(text.strip())
+        elif text:
             self.handle_typed(text)
 
     def handle_typed(self, text: str) -> None:
         """The operator keyed `text` and pressed Enter."""
 
+    def handle_quantity(self, text: str) -> None:
+        """The operator pressed the quantity key, keyed `text` and pressed Enter."""
+
+    def takes_quantity_key(self) -> bool:
+        """The quantity key (`*`, F6) starts a quantity here."""
+        return False
+
+    def takes_burst_as_typed(self, text: str) -> bool:
+        """A scanner-fast burst that is to be read as keyed text here (the PIN, say)."""
+        return self.TYPED_ONLY
+
+    def note_keyed(self, what: str) -> None:
+        """Say on the entry line what the keyed entry was taken as ("keyed: SKU-0281")."""
+        self._keyed_note = _("keyed: {what}", what=what)
+        self._show_entry()
+
+    def clear_entry(self) -> None:
+        self.entry = ""
+        self.quantity_entry = False
+        self._show_entry()
+
     def _show_entry(self) -> None:
         with self.in_language():
-            self.query_one(KeyEntry).show(_(self.ENTRY_LABEL), self.entry, self.MASK_ENTRY)
+            label = _("Qty:") if self.quantity_entry else _(self.ENTRY_LABEL)
+            note = "" if self.entry or self.quantity_entry else self._keyed_note
+            self.query_one(KeyEntry).show(label, self.entry, self.MASK_ENTRY, note)
 
     async def on_key(self, event: events.Key) -> None:
         event.stop()
@@ -282,10 +315,17 @@ class StationScreen(Screen[None]):
         self.floor_app.note_activity()
         key = event.key
         with self.in_language():
-            if key in FUNCTION_KEYS:
-                if key == "escape" and self.entry:
-                    self.entry = ""
+            if key in QUANTITY_KEYS and self.takes_quantity_key():
+                app = self.floor_app
+                if key == "f6" or not (self.entry or app.wedge.pending or app.wedge.typing):
+                    app.take_pending_typing()
+                    self.quantity_entry = True
+                    self._keyed_note = ""
                     self._show_entry()
+                    return
+            if key in FUNCTION_KEYS:
+                if key == "escape" and (self.entry or self.quantity_entry):
+                    self.clear_entry()
                     return
                 self.floor_app.take_pending_typing()
                 self.handle_command(FUNCTION_KEYS[key])
@@ -304,7 +344,10 @@ class StationScreen(Screen[None]):
                 if not char or (not char.isprintable() and char != "\x1d"):
                     self.handle_other_key(key)
                     return
-            self.floor_app.feed_wedge(char, event.time)
+            self.floor_app.feed_wedge(char, self.floor_app.key_time(event))
 
     def handle_other_key(self, key: str) -> None:
-        """Arrows and other keys without a character."""
+        """Arrows and other keys without a character. Default: arrows scroll the body."""
+        step = {"up": -1, "down": 1, "pageup": -5, "pagedown": 5}.get(key)
+        if step is not None:
+            self.query_one(Body).scroll_rows(step)

@@ -9,19 +9,16 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _
 from floor.scanning import Command, ScanKind
-from floor.screens.flow import FlowScreen
+from floor.screens import keys
+from floor.screens.flow import FlowScreen, Keyed
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
     from floor.scanning import Scan
     from floor.stock.counting import CountOutcome
 
-HINTS: list[tuple[str, str]] = [
-    ("F2", N_("Approve")),
-    ("F3", N_("Reject")),
-    ("F5", N_("Refresh")),
-    ("Esc", N_("Back")),
-]
+KEYS = (Key("F2", N_("Approve")), Key("F3", N_("Reject")), keys.REFRESH, keys.CHOOSE, keys.BACK)
 
 
 class CountApprovalScreen(FlowScreen):
@@ -29,14 +26,13 @@ class CountApprovalScreen(FlowScreen):
     TITLE: ClassVar[str] = N_("Count approval")
     ROLES: ClassVar[tuple[str, ...]] = ("supervisor", "admin")
     MENU_ORDER: ClassVar[int] = 410
+    KEYED: ClassVar[dict[str, Keyed]] = {"": Keyed.NUMBER}  # digits choose a row
+    KEYS: ClassVar[dict[str, tuple[Key, ...]]] = {"": KEYS}
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[dict[str, Any]] = []
         self.selected = 0
-
-    def key_hints(self) -> list[tuple[str, str]]:
-        return [(key, _(label)) for key, label in HINTS]
 
     def on_mount(self) -> None:
         with self.in_language():
@@ -77,9 +73,8 @@ class CountApprovalScreen(FlowScreen):
             if compact
             else [f"  {_('Location'):<12} {_('Item'):<14} {'±':>6}  {_('expected/counted')}"]
         )
-        visible = 6 if compact else 14
-        first = max(0, self.selected - visible + 1)
-        for n, r in enumerate(self.rows[first : first + visible], start=first):
+        head = len(lines)
+        for n, r in enumerate(self.rows):
             mark = ">" if n == self.selected else " "
             what = f"{r['sku']} {r['lot']}".strip() + (" ADPR" if r.get("extra") else "")
             variance = f"{r['variance']:+d}" if isinstance(r["variance"], int) else "?"
@@ -90,7 +85,7 @@ class CountApprovalScreen(FlowScreen):
                     f"{mark} {r['location']:<12} {what[:14]:<14} {variance:>6}  "
                     f"({r['expected']}/{r['counted']})"
                 )
-        self.show_lines(lines)
+        self.show_lines(lines, selected=self.selected, head=head)
 
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         if scan.kind is ScanKind.LOCATION and scan.code:

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _
 from floor.scanning import Command, ScanKind
-from floor.screens.flow import FlowScreen
+from floor.screens import keys
+from floor.screens.flow import FlowScreen, Keyed
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
@@ -37,6 +39,11 @@ class CountingScreen(FlowScreen):
     TITLE: ClassVar[str] = N_("Cycle count")
     ROLES: ClassVar[tuple[str, ...]] = ("counter",)
     MENU_ORDER: ClassVar[int] = 400
+    KEYED: ClassVar[dict[str, Keyed]] = {QUANTITY: Keyed.NUMBER}
+    KEYS: ClassVar[dict[str, tuple[Key, ...]]] = {
+        "": (keys.BACK,),
+        IDLE: (Key("F5", N_("Look again")), keys.BACK),
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -69,6 +76,11 @@ class CountingScreen(FlowScreen):
         self.EXPECT_CHECK_DIGIT = False
         self.save_state({"step": self.step} if self.count else {})
         self.render_step()
+
+    def keys(self) -> tuple[Key, ...]:
+        if self.step == ITEM and self.extra:  # F2 counts the unexpected item (ADPR)
+            return (Key("F2", N_("Extra item")), keys.BACK)
+        return tuple(super().keys())
 
     def render_step(self) -> None:
         task = self.count

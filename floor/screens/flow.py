@@ -5,17 +5,28 @@ A flow screen is thin: it shows a prompt, reacts to scans (`on_scan`) and comman
 service at a time with `call_service`, which runs it in a thread worker inside
 `floor.db.transaction`. Scans that arrive while a service runs wait in order; none is lost.
 
-Keys: F2 confirm, F3 short, F4 skip, F5 done, Esc/F10 cancel, digits + Enter a quantity.
-Text keyed and entered that is not a number is handled as a scan from the keyboard.
+Keys: F2 confirm, F3 short, F4 skip, F5 done, Esc/F10 cancel. What keyed text + Enter is
+depends on what the step asks for (`KEYED`, by step): a code by default (a GTIN, a SKU, a
+location, a container: read as if scanned, source "keyboard"), a number where the step asks
+for one (a quantity, a count, a reason), or text the screen reads itself (a lot, a date).
+Elsewhere a quantity is keyed after the quantity key (`*` or F6). The entry line says what
+the keyed text was taken as ("keyed: ..."). A code the scan language does not know (a SKU,
+a SKU label) is looked up in the catalog before it is refused.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
 
 from floor.i18n import _
 from floor.scanning import Command, ScanKind
-from floor.screens.base import StationScreen
+from floor.screens import keys
+from floor.screens.base import KEYBOARD, StationScreen
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.app import ScanTicket
@@ -23,6 +34,22 @@ if TYPE_CHECKING:
     from floor.scanning import Scan
 
 COMMANDS_BY_NAME = {c.value: c for c in Command}
+AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
+MAX_KEYED_NUMBER = 7  # digits; a GTIN has 8 or more, so a longer burst is a scan
+
+
+class Keyed(StrEnum):
+    """What keyed text + Enter is at a step."""
+
+    CODE = "code"  # a code, read as if scanned (digits too: a GTIN, check digits, a SKU)
+    NUMBER = "number"  # digits are a number (quantity, count, reason); other text a code
+    TEXT = "text"  # the screen reads the text itself (handle_typed): a lot, a date
+
+
+def plain_text(raw: str) -> str:
+    """A scanned lot or date as text: without the AIM symbology prefix and GS separators."""
+    text = raw.strip().strip("\x1d")
+    return AIM_PREFIX.sub("", text, count=1).strip("\x1d").strip()
 
 
 class FlowScreen(StationScreen):
@@ -32,6 +59,10 @@ class FlowScreen(StationScreen):
     TITLE: ClassVar[str] = ""
     ROLES: ClassVar[tuple[str, ...]] = ()
     MENU_ORDER: ClassVar[int] = 100
+    KEYED: ClassVar[Mapping[str, Keyed]] = {}
+    """What keyed text is, by step (`self.step`); a step not named takes a code."""
+    KEYS: ClassVar[Mapping[str, Sequence[Key]]] = {}
+    """The footer's keys, by step; "" for the steps not named; none at all: Esc Back."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -39,6 +70,14 @@ class FlowScreen(StationScreen):
 
     def screen_title(self) -> str:
         return _(self.TITLE)
+
+    def keys(self) -> Sequence[Key]:
+        step = str(getattr(self, "step", ""))
+        return self.KEYS.get(step, self.KEYS.get("", (keys.BACK,)))
+
+    def keyed_as(self) -> Keyed:
+        """What keyed text + Enter is now (from KEYED and the current step)."""
+        return self.KEYED.get(str(getattr(self, "step", "")), Keyed.CODE)
 
     # To override.
 
@@ -84,9 +123,18 @@ class FlowScreen(StationScreen):
     # Routing from the app.
 
     def handle_scan(self, scan: Scan, raw: RawScan, ticket: ScanTicket) -> None:
+        if raw.source == KEYBOARD:
+            self.note_keyed(scan.describe() if scan.ok else plain_text(scan.raw))
         if not scan.ok:
-            self.reject(scan.describe(), self.expected_text or None)
+            if scan.kind is ScanKind.UNKNOWN and _could_be_item(scan):
+                self.find_item(scan, raw, ticket)
+            else:
+                self.refuse_unreadable(scan, raw)
             return
+        self.dispatch(scan, raw, ticket)
+
+    def dispatch(self, scan: Scan, raw: RawScan, ticket: ScanTicket) -> None:
+        """A readable scan (or a keyed code) to on_command / on_scan."""
         if scan.kind is ScanKind.COMMAND and scan.command is not None:
             self.on_command(scan.command, scan.quantity)
         elif scan.is_logistic_unit and self.product_expected():
@@ -117,14 +165,91 @@ class FlowScreen(StationScreen):
         ):
             self.accept(scan.describe())
 
+    def find_item(self, scan: Scan, raw: RawScan, ticket: ScanTicket) -> None:
+        """A code the scan language does not know may be an item's SKU (keyed, or read from
+        a SKU label): looked up in the catalog, it goes on as that item; else it is refused."""
+        from floor.stock.catalog import item_named
+
+        text = plain_text(scan.raw)
+
+        def found(item: tuple[str, str] | None) -> None:
+            if item is None:
+                self.refuse_unreadable(scan, raw)
+                return
+            sku, barcode = item
+            resolved = replace(
+                scan,
+                kind=ScanKind.PRODUCT,
+                gtin=barcode,
+                code=sku,
+                reason=None,
+                reason_params=(),
+                suggestion=None,
+            )
+            ticket.scan = resolved  # journaled as the item it named
+            if raw.source == KEYBOARD:
+                self.note_keyed(_("item {sku}", sku=sku))
+            self.dispatch(resolved, raw, ticket)
+
+        self.call_service(lambda session: item_named(session, text), found)
+
+    def refuse_unreadable(self, scan: Scan, raw: RawScan) -> None:
+        text = plain_text(scan.raw)
+        if raw.source == KEYBOARD and text.isdigit() and len(text) <= MAX_KEYED_NUMBER:
+            self.reject(
+                _("{text} is not a code here; to key a quantity, press * first", text=text),
+                self.expected_text or None,
+            )
+        else:
+            self.reject(scan.describe(), self.expected_text or None)
+
     def handle_command(self, name: str, quantity: int | None = None) -> None:
         self.on_command(COMMANDS_BY_NAME[name], quantity)
 
     def handle_typed(self, text: str) -> None:
-        if text.isdigit() and not self.EXPECT_CHECK_DIGIT:
-            self.on_command(Command.QUANTITY, int(text))
+        text = text.strip()
+        if not text:
+            return
+        keyed = self.keyed_as()
+        if keyed is Keyed.NUMBER and text.isascii() and text.isdigit():
+            self.handle_quantity(text)
+        elif keyed is Keyed.TEXT:
+            self.note_keyed(text)
+            self.on_keyed_text(text)
         else:
-            self.floor_app.inject_scan(text, source="keyboard")
+            self.floor_app.inject_scan(text, source=KEYBOARD)
+
+    def handle_quantity(self, text: str) -> None:
+        """Digits keyed where a number is asked, or after the quantity key."""
+        if not (text.isascii() and text.isdigit()):
+            self.reject(
+                _("A quantity is a whole number, not {text}", text=text),
+                self.expected_text or None,
+            )
+            return
+        self.note_keyed(_("quantity {n}", n=int(text)))
+        self.on_command(Command.QUANTITY, int(text))
+
+    def on_keyed_text(self, text: str) -> None:
+        """Text keyed at a Keyed.TEXT step. Default: read as a code."""
+        self.floor_app.inject_scan(text, source=KEYBOARD)
+
+    def takes_quantity_key(self) -> bool:
+        return self.keyed_as() is not Keyed.TEXT
+
+    def takes_burst_as_typed(self, text: str) -> bool:
+        """A burst of a few digits where a number is asked is a number keyed on a busy
+        station (its keys read in one batch), not a barcode: no barcode is that short."""
+        if super().takes_burst_as_typed(text):
+            return True
+        number = text.isascii() and text.isdigit() and len(text) <= MAX_KEYED_NUMBER
+        return number and (self.quantity_entry or self.keyed_as() is Keyed.NUMBER)
+
+
+def _could_be_item(scan: Scan) -> bool:
+    """Plain text a SKU or an item's own barcode could be (no GS1 data, no spaces)."""
+    text = plain_text(scan.raw)
+    return 0 < len(text) <= 64 and "\x1d" not in text and not any(c.isspace() for c in text)
 
 
 def _command_word(command: Command) -> str:

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from floor.i18n import LANGUAGES, N_, _
 from floor.scanning import ScanKind
+from floor.screens import keys
 from floor.screens.base import StationScreen
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.app import ScanTicket
@@ -48,9 +50,9 @@ class LoginScreen(StationScreen):
     def screen_title(self) -> str:
         return _("floor · Station {station}", station=self.station.station_code)
 
-    def key_hints(self) -> list[tuple[str, str]]:
-        hints = [("Enter", _("OK")), ("Esc", _("Back"))]
-        return [*hints, ("F9", LANGUAGES[self.station.language])]
+    def keys(self) -> list[Key]:
+        back = [keys.BACK] if self.badge is not None else []
+        return [keys.ENTER_OK, *back, Key("F9", LANGUAGES[self.station.language]), keys.QUIT]
 
     def refresh_texts(self) -> None:
         super().refresh_texts()

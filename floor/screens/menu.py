@@ -1,5 +1,8 @@
 """The menu: the flows the operator's roles allow, numbered; a digit opens one.
 
+A number opens its task as soon as it is keyed, unless another task's number starts with
+it: with ten tasks, 2 to 9 open at once, 1 waits (Enter opens 1, 0 makes it 10).
+
 Scans alone work too: a quantity barcode (CMD:QTY:n) opens flow n, confirm opens the
 highlighted one, cancel logs out. Keys: digits, arrows and Enter, Esc/F10 to log out.
 
@@ -15,8 +18,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
-from floor.screens import flows_for
+from floor.screens import flows_for, keys
 from floor.screens.base import StationScreen
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.app import ScanTicket
@@ -53,8 +57,11 @@ class MenuScreen(StationScreen):
     def screen_title(self) -> str:
         return _("Menu · {name}", name=self.station.operator_name)
 
-    def key_hints(self) -> list[tuple[str, str]]:
-        return [("1-9", _("Open")), ("Enter", _("Open")), ("Esc", _("Log out"))]
+    def keys(self) -> list[Key]:
+        count = len(self.flows)
+        numbers = Key("1" if count == 1 else f"1-{count}", N_("Open")) if count else None
+        shown = [numbers, keys.CHOOSE if len(self.flows) > 1 else None]
+        return [k for k in shown if k] + [Key(keys.ENTER, N_("Open")), keys.LOG_OUT, keys.QUIT]
 
     def refresh_texts(self) -> None:
         super().refresh_texts()
@@ -156,10 +163,11 @@ class MenuScreen(StationScreen):
 
     def _show_flows(self) -> None:
         lines = []
+        wide = 2 if len(self.flows) > 9 else 1
         for number, flow in enumerate(self.flows, start=1):
             mark = "▶" if number - 1 == self.highlighted else " "
-            lines.append(f"{mark} {number}  {_(flow.TITLE)}")
-        self.show_lines(lines)
+            lines.append(f"{mark} {number:>{wide}}  {_(flow.TITLE)}")
+        self.show_lines(lines, selected=self.highlighted)
 
     def open_number(self, number: int) -> None:
         if not 1 <= number <= len(self.flows):
@@ -194,11 +202,23 @@ class MenuScreen(StationScreen):
             self.open_number(self.highlighted + 1)
 
     def add_typed(self, text: str) -> None:
-        # Up to nine flows a single digit opens at once; more need Enter.
-        if len(self.flows) <= 9 and not self.entry and len(text) == 1 and text.isdigit():
-            self.open_number(int(text))
+        """Digits open a task as soon as they name one and no other task's number starts
+        with them: with ten tasks, 2 to 9 open at once, 1 waits for Enter or a 0 (10)."""
+        entry = self.entry + text
+        if not (entry.isascii() and entry.isdigit()):
+            super().add_typed(text)
             return
-        super().add_typed(text)
+        number, count = int(entry), len(self.flows)
+        longer = any(str(n).startswith(entry) for n in range(1, count + 1) if n != number)
+        if longer:
+            super().add_typed(text)
+            self.feedback(
+                _("{number}: Enter opens it, or key the next digit", number=entry), "info"
+            )
+            return
+        self.entry = ""
+        self._show_entry()
+        self.open_number(number)
 
     def handle_typed(self, text: str) -> None:
         if text.isdigit():

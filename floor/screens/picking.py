@@ -4,6 +4,9 @@ Thin: every scan goes to one service (floor.outbound.carts, picking or short_pic
 checks it against the task; this screen only shows the step and what the service answered.
 The location's check digits are never shown. F3 short pick, F4 skip (come back later), F2 all
 units, Esc back to the menu (the cart stays yours and resumes where it stopped).
+
+A lot-tracked item scanned from a label without its lot asks for the lot: key it (the lot
+the screen shows) or scan the label that has it; Esc goes back to the item.
 """
 
 from __future__ import annotations
@@ -12,10 +15,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
-from floor.screens.flow import FlowScreen
+from floor.screens import keys
+from floor.screens.flow import FlowScreen, Keyed, plain_text
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
+    from floor.app import ScanTicket
     from floor.devices import RawScan
+    from floor.errors import FloorError
     from floor.outbound.carts import CartView
     from floor.outbound.picking import PickOutcome, PickView
     from floor.scanning import Scan
@@ -27,10 +34,15 @@ CART = "cart"
 TOTE = "tote"
 LOCATION = "location"
 ITEM = "item"
+LOT = "lot"
 QUANTITY = "quantity"
 DROP = "drop"
 SHORT_QUANTITY = "short_quantity"
 SHORT_DROP = "short_drop"
+
+
+SHORT_KEY = Key("F3", N_("Short"))
+SKIP_KEY = Key("F4", N_("Skip"))
 
 
 class PickingScreen(FlowScreen):
@@ -38,6 +50,19 @@ class PickingScreen(FlowScreen):
     TITLE: ClassVar[str] = N_("Picking")
     ROLES: ClassVar[tuple[str, ...]] = ("picker",)
     MENU_ORDER: ClassVar[int] = 300
+    KEYED: ClassVar[dict[str, Keyed]] = {
+        QUANTITY: Keyed.NUMBER,
+        SHORT_QUANTITY: Keyed.NUMBER,
+        LOT: Keyed.TEXT,
+    }
+    KEYS: ClassVar[dict[str, tuple[Key, ...]]] = {
+        "": (keys.BACK,),
+        CART: (Key("F5", N_("Done")), keys.BACK),
+        LOCATION: (SHORT_KEY, SKIP_KEY, keys.BACK),
+        ITEM: (SHORT_KEY, SKIP_KEY, keys.BACK),
+        LOT: (SHORT_KEY, SKIP_KEY, keys.BACK),
+        QUANTITY: (Key("F2", N_("All")), SHORT_KEY, SKIP_KEY, keys.BACK),
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -45,6 +70,8 @@ class PickingScreen(FlowScreen):
         self.cart: CartView | None = None
         self.pick: PickView | None = None
         self.quantity = 0
+        self.item_barcode: str | None = None  # the item scanned, at the lot step
+        self.item_scan_id: str | None = None  # its scan, completed by the lot
 
     # --- state ---------------------------------------------------------------------------
 
@@ -70,7 +97,9 @@ class PickingScreen(FlowScreen):
                 self.go(TOTE)
             elif pick is not None and saved.get("task_id") == pick.task_id:
                 self.quantity = int(saved.get("quantity", 0))
-                self.go(str(saved.get("step", LOCATION)))
+                self.item_barcode = saved.get("item")
+                step = str(saved.get("step", LOCATION))
+                self.go(ITEM if step == LOT and not self.item_barcode else step)
             else:
                 self.go(LOCATION)
 
@@ -80,8 +109,13 @@ class PickingScreen(FlowScreen):
         self.step = step
         self.EXPECT_CHECK_DIGIT = step == LOCATION
         pick = self.pick
+        if step != LOT:
+            self.item_barcode = None
         if pick is not None and step not in (CART, TOTE):
-            self.save_state({"step": step, "task_id": pick.task_id, "quantity": self.quantity})
+            state = {"step": step, "task_id": pick.task_id, "quantity": self.quantity}
+            if self.item_barcode:
+                state["item"] = self.item_barcode
+            self.save_state(state)
         self.render_step()
 
     def render_step(self) -> None:
@@ -111,6 +145,11 @@ class PickingScreen(FlowScreen):
             self.prompt(_("Go to {location}, scan the location", location=pick.location))
         elif step == ITEM:
             self.prompt(_("Scan the item {sku}", sku=pick.sku))
+        elif step == LOT:
+            self.prompt(
+                _("Key or scan the lot of {sku}", sku=pick.sku),
+                _("Lot {lot}", lot=pick.lot) if pick.lot else "",
+            )
         elif step == QUANTITY:
             self.prompt(
                 _("Key the quantity picked"),
@@ -158,6 +197,42 @@ class PickingScreen(FlowScreen):
     def product_expected(self) -> bool:
         return self.step == ITEM
 
+    def handle_scan(self, scan: Scan, raw: RawScan, ticket: ScanTicket) -> None:
+        """At the lot step a scan that is not a command or an item label is the lot itself
+        (a plain lot barcode is an unknown code elsewhere)."""
+        if self.step == LOT and scan.kind not in (ScanKind.COMMAND, ScanKind.PRODUCT):
+            self.confirm_item(self.item_barcode or "", plain_text(scan.raw), None, raw.scan_id)
+            return
+        super().handle_scan(scan, raw, ticket)
+
+    def on_keyed_text(self, text: str) -> None:
+        """The lot, keyed at the lot step."""
+        self.confirm_item(self.item_barcode or "", text, None, self.item_scan_id)
+
+    def confirm_item(self, gtin: str, lot: str | None, expiry: Any, scan_id: str | None) -> None:
+        from floor.outbound import picking
+
+        pick = self.pick
+        assert pick is not None
+        operator, task_id, actor = self.station.operator_id, pick.task_id, self.station.actor
+
+        def refused(error: FloorError) -> None:
+            if not lot and pick.lot_tracked and pick.lot and error.expected == pick.lot:
+                self.item_barcode = gtin  # the right item, without its lot: ask for it
+                self.item_scan_id = scan_id
+                self.go(LOT)
+                self.feedback(str(error), "info")
+                return
+            self.reject(str(error), error.expected)
+
+        self.call_service(
+            lambda s: picking.confirm_item(
+                s, operator, task_id, gtin, lot, expiry, actor=actor, scan_id=scan_id
+            ),
+            lambda view: self.advance(view, QUANTITY),
+            on_error=refused,
+        )
+
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         from floor.outbound import carts, picking
 
@@ -185,15 +260,8 @@ class PickingScreen(FlowScreen):
                 ),
                 lambda view: self.advance(view, ITEM),
             )
-        elif step == ITEM and pick and scan.kind is ScanKind.PRODUCT and scan.gtin:
-            gtin, lot, expiry, task_id = scan.gtin, scan.lot, scan.expiry, pick.task_id
-            actor = self.station.actor
-            self.call_service(
-                lambda s: picking.confirm_item(
-                    s, operator, task_id, gtin, lot, expiry, actor=actor, scan_id=scan_id
-                ),
-                lambda view: self.advance(view, QUANTITY),
-            )
+        elif step in (ITEM, LOT) and pick and scan.kind is ScanKind.PRODUCT and scan.gtin:
+            self.confirm_item(scan.gtin, scan.lot, scan.expiry, scan_id)
         elif step in (DROP, SHORT_DROP) and pick and scan.kind is ScanKind.TOTE and scan.code:
             self.drop(scan.code, scan_id)
         else:
@@ -224,7 +292,9 @@ class PickingScreen(FlowScreen):
 
     def on_command(self, command: Command, quantity: int | None) -> None:
         step, pick = self.step, self.pick
-        if command is Command.CANCEL:
+        if command is Command.CANCEL and step == LOT:
+            self.go(ITEM)
+        elif command is Command.CANCEL:
             self.leave()
         elif command is Command.DONE and step == CART:
             self.clear_state()
@@ -246,9 +316,9 @@ class PickingScreen(FlowScreen):
         elif command is Command.CONFIRM and pick and step == QUANTITY:
             self.quantity = pick.remaining
             self.go(DROP)
-        elif command is Command.SHORT and pick and step in (LOCATION, ITEM, QUANTITY):
+        elif command is Command.SHORT and pick and step in (LOCATION, ITEM, LOT, QUANTITY):
             self.go(SHORT_QUANTITY)
-        elif command is Command.SKIP and pick and step in (LOCATION, ITEM, QUANTITY):
+        elif command is Command.SKIP and pick and step in (LOCATION, ITEM, LOT, QUANTITY):
             from floor.outbound import picking
 
             operator, task_id = self.station.operator_id, pick.task_id

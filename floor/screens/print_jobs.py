@@ -22,7 +22,9 @@ from floor.i18n import N_, _, language
 from floor.models import Role
 from floor.printing.jobs import JobStatus, PrintJob
 from floor.scanning import Command, ScanKind
+from floor.screens import keys
 from floor.screens.flow import FlowScreen
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
@@ -57,6 +59,9 @@ class PrintJobsScreen(FlowScreen):
     MENU_ORDER: ClassVar[int] = 950
     LIMIT: ClassVar[int] = 30
     RELOAD_SECONDS: ClassVar[float] = 5.0
+    KEYS: ClassVar[dict[str, tuple[Key, ...]]] = {
+        "": (Key("F2", N_("Retry")), keys.CHOOSE, keys.BACK)
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -93,9 +98,6 @@ class PrintJobsScreen(FlowScreen):
             _("Scan an order, carton or LPN to reprint its label"),
             _("F2 retry a failed job · arrows choose · Esc back"),
         )
-
-    def key_hints(self) -> list[tuple[str, str]]:
-        return [("F2", _("Retry")), ("↑↓", _("Choose")), ("Esc", _("Back"))]
 
     # The list.
 
@@ -148,10 +150,13 @@ class PrintJobsScreen(FlowScreen):
             every = self.all_stations
             target = self.target()
             lines: list[str] = []
+            chosen_row: int | None = None
             if not self.jobs:
                 lines.append(_("No print jobs yet"))
-            for index, job in enumerate(self.jobs[: 6 if compact else 12]):
+            for index, job in enumerate(self.jobs):
                 mark = "▶" if index == self.selected else " "
+                if index == self.selected:
+                    chosen_row = len(lines)
                 refs = ", ".join(job.references) or "-"
                 status = job.status.label
                 if job.status is JobStatus.FAILED:
@@ -166,12 +171,12 @@ class PrintJobsScreen(FlowScreen):
                     )
                 if target is not None and job.id == target.id and job.error:
                     lines.append(f"   {job.error[: 34 if compact else 70]}")
-            self.show_lines(lines)
+            self.show_lines(lines, selected=chosen_row)
 
     def handle_other_key(self, key: str) -> None:
         if not self.jobs or key not in ("up", "down"):
             return
-        last = min(len(self.jobs), 6 if self.floor_app.compact else 12) - 1
+        last = len(self.jobs) - 1
         if self.selected is None:
             self.selected = 0 if key == "down" else last
         else:

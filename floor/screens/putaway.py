@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
-from floor.screens.flow import FlowScreen
+from floor.screens import keys
+from floor.screens.flow import FlowScreen, Keyed
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
@@ -42,6 +44,12 @@ class PutawayScreen(FlowScreen):
     TITLE: ClassVar[str] = N_("Put-away")
     ROLES: ClassVar[tuple[str, ...]] = ("receiver",)
     MENU_ORDER: ClassVar[int] = 110
+    KEYED: ClassVar[dict[str, Keyed]] = {REASON: Keyed.NUMBER}
+    KEYS: ClassVar[dict[str, tuple[Key, ...]]] = {
+        "": (keys.BACK,),
+        DESTINATION: (Key("F3", N_("Change location"), N_("Change")), keys.BACK),
+        REASON: (Key(f"1-{len(REASONS)}", N_("Reason")), keys.BACK),
+    }
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,6 +1,7 @@
 """Receiving: scan the PO/ASN (or F2 for a blind receipt), then items; F5 closes the receipt.
 
-Keys at the item step: digits + Enter (or a CMD:QTY barcode) set the packs of the next scan,
+Keys at the item step: the quantity key (`*` or F6), digits and Enter (or a CMD:QTY barcode)
+set the packs of the next scan (digits alone are a GTIN or SKU keyed by hand),
 an LPN label receives onto that LPN, F4 makes a new LPN (its label goes to the station's
 printer when it has one), F3 marks the next scan damaged and asks for the damage reason
 (F3 again: not damaged), F5 closes and shows the discrepancies, Esc goes back to the menu
@@ -16,12 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
-from floor.screens.flow import FlowScreen
+from floor.screens import keys
+from floor.screens.flow import FlowScreen, Keyed, plain_text
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
@@ -56,20 +58,25 @@ KEYED_STEPS = (LOT, EXPIRY)
 DAMAGE_CHOICES = {1: "transit", 2: "wet", 3: "crushed", 4: "wrong_item", 5: "other"}
 
 
-AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
-
-
-def plain_text(raw: str) -> str:
-    """A scanned lot or date as text: without the AIM symbology prefix and GS separators."""
-    text = raw.strip().strip("\x1d")
-    return AIM_PREFIX.sub("", text, count=1).strip("\x1d").strip()
-
-
 class ReceivingScreen(FlowScreen):
     FLOW: ClassVar[str] = "receiving"
     TITLE: ClassVar[str] = N_("Receiving")
     ROLES: ClassVar[tuple[str, ...]] = ("receiver",)
     MENU_ORDER: ClassVar[int] = 100
+    KEYED: ClassVar[dict[str, Keyed]] = {LOT: Keyed.TEXT, EXPIRY: Keyed.TEXT, DAMAGE: Keyed.NUMBER}
+    KEYS: ClassVar[dict[str, tuple[Key, ...]]] = {
+        DOCUMENT: (Key("F2", N_("Blind receipt"), N_("Blind")), keys.BACK),
+        ITEM: (
+            keys.QUANTITY,
+            Key("F3", N_("Damaged")),
+            Key("F4", N_("New LPN"), N_("LPN")),
+            Key("F5", N_("Close")),
+            keys.BACK,
+        ),
+        LOT: (keys.ENTER_OK, Key(keys.ESC, N_("Drop item"), N_("Drop"), keep=True)),
+        EXPIRY: (keys.ENTER_OK, Key(keys.ESC, N_("Drop item"), N_("Drop"), keep=True)),
+        DAMAGE: (Key("1-5", N_("Reason")), Key(keys.ESC, N_("Not damaged"), keep=True)),
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -141,10 +148,10 @@ class ReceivingScreen(FlowScreen):
         doc = self.receipt.purchase_order or _("blind")
         lines = [f"{self.receipt.number}  {doc}"]
         width = 12 if self.floor_app.compact else 24
-        for line in self.receipt.lines[: 5 if self.floor_app.compact else 12]:
+        for line in self.receipt.lines:
             ordered = "" if line["ordered"] is None else f"/{line['ordered']}"
             lines.append(f"{line['sku'][:width]:<{width}} {line['received']}{ordered}")
-        self.show_lines(lines)
+        self.show_lines(lines, head=1)
 
     # Scans.
 
@@ -175,11 +182,8 @@ class ReceivingScreen(FlowScreen):
             return
         super().handle_scan(scan, raw, ticket)
 
-    def handle_typed(self, text: str) -> None:
-        if self.step in KEYED_STEPS:
-            self.keyed(text)
-        else:
-            super().handle_typed(text)
+    def on_keyed_text(self, text: str) -> None:
+        self.keyed(text)  # the lot or the expiry (KEYED)
 
     def product_expected(self) -> bool:
         return self.step == ITEM

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
+from floor.screens import keys
 from floor.screens.flow import FlowScreen
+from floor.screens.keys import Key
 from floor.screens.putaway import task_lines
 
 if TYPE_CHECKING:
@@ -28,6 +30,10 @@ class ReplenishmentScreen(FlowScreen):
     TITLE: ClassVar[str] = N_("Replenishment")
     ROLES: ClassVar[tuple[str, ...]] = ("picker", "receiver")
     MENU_ORDER: ClassVar[int] = 200
+    KEYS: ClassVar[dict[str, tuple[Key, ...]]] = {
+        "": (keys.BACK,),
+        IDLE: (Key("F5", N_("Look again")), keys.BACK),
+    }
 
     def __init__(self) -> None:
         super().__init__()

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _
 from floor.scanning import Command, ScanKind
+from floor.screens import keys
 from floor.screens.flow import FlowScreen
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.app import ScanTicket
@@ -35,6 +37,16 @@ class ReturnsScreen(FlowScreen):
     TITLE: ClassVar[str] = N_("Returns")
     ROLES: ClassVar[tuple[str, ...]] = ("receiver",)
     MENU_ORDER: ClassVar[int] = 120
+    KEYS: ClassVar[dict[str, tuple[Key, ...]]] = {
+        "": (keys.BACK,),
+        ITEM: (keys.QUANTITY, Key("F5", N_("Done")), keys.BACK),
+        DISPOSITION: (
+            Key("F2", N_("Restock")),
+            Key("F3", N_("Quarantine")),
+            Key("F4", N_("Scrap")),
+            keys.BACK,
+        ),
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -112,9 +124,9 @@ class ReturnsScreen(FlowScreen):
             head += f"  {self.order.authorization}"
         lines = [head] + [
             f"{line['sku'][:16]:<16} {line['returned']}/{line['returnable']}"
-            for line in self.order.lines[:6]
+            for line in self.order.lines
         ]
-        self.show_lines(lines)
+        self.show_lines(lines, head=1)
         if self.step == ITEM:
             self.prompt(_("Scan a returned item"), _("x{n}, F5 done", n=self.quantity))
         elif self.step == DISPOSITION:

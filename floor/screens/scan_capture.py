@@ -3,7 +3,9 @@
 `ScanInput` is an Input that watches key timing. A fast burst ending in Enter or Tab is a
 scan: it posts `ScanReceived(RawScan)` and leaves the field alone. Slower keys are typing:
 they land in the field (held for at most the burst interval while undecided) and Enter
-submits as usual. ctrl+] (GS, 0x1D) is kept inside a scan; the stock Input drops it.
+submits as usual. Keys typed into the field and a burst after them, before Enter, are one
+typed entry: a decision never cuts an entry in two (see floor.devices.wedge). ctrl+] (GS,
+0x1D) is kept inside a scan; the stock Input drops it.
 
 `ScanCapture` does the same for a screen with no text field focused: mix it into a Screen
 and keys that reach the screen are turned into `ScanReceived` and `TypedEntry` messages.
@@ -65,11 +67,13 @@ class _Wedge:
         settings: WedgeSettings | None,
         clock: Callable[[], float],
         apply: Callable[[WedgeEvent], Any],
+        has_entry: Callable[[], bool],
     ) -> None:
         self.detector = BurstDetector(settings)
         self.clock = clock
         self.owner = owner
         self.apply = apply
+        self.has_entry = has_entry  # typed text is shown: later keys continue that entry
         self.timer: Timer | None = None
         self.hold = self.detector.settings.max_interval_ms / 1000 * 1.5
 
@@ -83,6 +87,8 @@ class _Wedge:
             return False
         event.stop()
         event.prevent_default()
+        if self.detector.typing and not self.has_entry():
+            self.detector.reset()  # what was typed is gone: a new entry begins
         for outcome in self.detector.feed(char, self.clock()):
             await self.apply(outcome)
         if self.timer is not None:
@@ -113,7 +119,7 @@ class ScanInput(Input):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self._wedge = _Wedge(self, wedge, clock, self._apply)
+        self._wedge = _Wedge(self, wedge, clock, self._apply, lambda: bool(self.value))
 
     async def _on_key(self, event: events.Key) -> None:
         await self._wedge.key(event)
@@ -140,7 +146,13 @@ class ScanCapture:
     def _scan_wedge(self) -> _Wedge:
         wedge = self.__dict__.get("_scan_capture_wedge")
         if wedge is None:
-            wedge = _Wedge(self, self.wedge_settings, self.wedge_clock, self._scan_capture_apply)
+            wedge = _Wedge(
+                self,
+                self.wedge_settings,
+                self.wedge_clock,
+                self._scan_capture_apply,
+                lambda: bool(self.__dict__.get("_scan_capture_typed")),
+            )
             self.__dict__["_scan_capture_wedge"] = wedge
         return wedge
 

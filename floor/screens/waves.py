@@ -23,7 +23,9 @@ from floor.i18n import N_, _, ngettext
 from floor.models import wave_status_label
 from floor.outbound.wave_rules import FIELDS, parse_field, rules_from, shown
 from floor.scanning import Command, ScanKind
-from floor.screens.flow import FlowScreen
+from floor.screens import keys
+from floor.screens.flow import FlowScreen, Keyed
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.app import ScanTicket
@@ -33,7 +35,21 @@ if TYPE_CHECKING:
     from floor.scanning import Scan
 
 REFRESH_SECONDS = 3.0
-COMPACT_FORM_ROWS = 7
+SHORT_CODE = 14  # a longer wave code is shortened in the middle on a 40-column screen
+LIST_KEYS = (
+    Key("F2", N_("Release")),
+    Key("F3", N_("Hold")),
+    Key("F4", N_("Rules")),
+    keys.REFRESH,
+    keys.CHOOSE,
+    keys.BACK,
+)
+FORM_KEYS = (
+    Key("F2", N_("Build")),
+    Key(keys.DEL, N_("Clear")),
+    Key("F5", N_("Clear all")),
+    keys.BACK,
+)
 
 
 class WavesScreen(FlowScreen):
@@ -114,9 +130,12 @@ class WavesScreen(FlowScreen):
             self.chosen = codes.index(chosen_code)
         self.chosen = min(self.chosen, max(len(waves) - 1, 0))
         if not self.editing:
-            self.show_lines(self.wave_lines())
+            self.show_wave_lines()
         if message:
             self.accept(message)
+
+    def show_wave_lines(self) -> None:
+        self.show_lines(self.wave_lines(), selected=self.chosen if self.waves else None)
 
     def wave_lines(self) -> list[str]:
         compact = self.floor_app.compact
@@ -127,9 +146,8 @@ class WavesScreen(FlowScreen):
             mark = ">" if index == self.chosen else " "
             status = wave_status_label(wave.status)
             if compact:
-                lines.append(
-                    f"{mark}{wave.code[-10:]} {status[:8]:<8} {wave.lines_picked}/{wave.lines}"
-                )
+                progress = f"{wave.lines_picked}/{wave.lines}"
+                lines.append(f"{mark}{short_code(wave.code)} {status[:8]:<8} {progress}")
             else:
                 counts = (
                     ngettext("{n} order", "{n} orders", wave.orders),
@@ -163,7 +181,7 @@ class WavesScreen(FlowScreen):
         self.entry = ""
         self._show_entry()
         self.show_list_prompt()
-        self.show_lines(self.wave_lines())
+        self.show_wave_lines()
 
     def show_form(self) -> None:
         field = FIELDS[self.field]
@@ -183,13 +201,10 @@ class WavesScreen(FlowScreen):
             if not value:
                 value = f"<{_(f.placeholder)}>" if chosen and f.placeholder else "-"
             rows.append(f"{'>' if chosen else ' '}{_(f.label)[: width - 1]:<{width}}{value}")
-        if compact:
-            first = min(max(self.field - COMPACT_FORM_ROWS // 2, 0), len(rows) - COMPACT_FORM_ROWS)
-            rows = rows[first : first + COMPACT_FORM_ROWS]
-        else:
+        if not compact:
             rows.append("")
             rows.append(_("Enter sets  Del clears  F5 clears all  F2 builds  Esc back to the list"))
-        self.show_lines(rows)
+        self.show_lines(rows, selected=self.field)
 
     def set_field(self, text: str) -> None:
         field = FIELDS[self.field]
@@ -236,6 +251,12 @@ class WavesScreen(FlowScreen):
 
     # --- keys, scans, commands -----------------------------------------------------------
 
+    def keys(self) -> tuple[Key, ...]:
+        return FORM_KEYS if self.editing else LIST_KEYS
+
+    def keyed_as(self) -> Keyed:
+        return Keyed.TEXT if self.editing else Keyed.CODE
+
     def handle_other_key(self, key: str) -> None:
         if self.editing:
             if key in ("up", "down"):
@@ -250,7 +271,7 @@ class WavesScreen(FlowScreen):
             step = -1 if key == "up" else 1
             self.chosen = (self.chosen + step) % len(self.waves)
             self.cancel_armed = ""
-            self.show_lines(self.wave_lines())
+            self.show_wave_lines()
 
     def handle_typed(self, text: str) -> None:
         if self.editing:
@@ -330,3 +351,11 @@ class WavesScreen(FlowScreen):
 
     def done(self, text: Any) -> None:
         self.reload(str(text))
+
+
+def short_code(code: str) -> str:
+    """A wave code for a 40-column list: whole up to SHORT_CODE characters (W250101-001),
+    else its start and its end (the sequence number), never without its first letter."""
+    if len(code) <= SHORT_CODE:
+        return code
+    return code[:6] + "…" + code[-(SHORT_CODE - 7) :]

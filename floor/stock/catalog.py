@@ -40,6 +40,23 @@ def find_item_for_barcode(session: Session, barcode: str) -> tuple[Item, int] | 
     return (item, 1) if item is not None else None
 
 
+def item_named(session: Session, text: str) -> tuple[str, str] | None:
+    """(SKU, barcode to scan it by) of the item `text` names: its SKU, keyed by hand (in
+    lower case too) or read from a SKU label, or one of its barcodes. None if none has it.
+
+    The barcode is the item's GTIN when `text` is its SKU (so services see the item as if
+    its label had been scanned), else `text` itself (a pack barcode keeps its units)."""
+    code = text.strip()
+    for candidate in dict.fromkeys((code, code.upper())):
+        found = find_item_for_barcode(session, candidate)
+        if found is not None:
+            item, units = found
+            if item.sku == candidate and units == 1 and item.gtin:
+                return item.sku, item.gtin.zfill(14)
+            return item.sku, candidate
+    return None
+
+
 def item_for_barcode(session: Session, barcode: str) -> tuple[Item, int]:
     """As find_item_for_barcode, but an unknown barcode is a NotFound naming it."""
     found = find_item_for_barcode(session, barcode)

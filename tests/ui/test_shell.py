@@ -286,6 +286,7 @@ async def test_command_barcodes_and_keys_reach_on_command(make_app: Callable) ->
         app.inject_scan("CMD:QTY:7")
         await settle(pilot)
         await pilot.press("f2", "f3", "f4", "f5")
+        await pilot.press("asterisk")  # the quantity key: this step asks for a code
         await pilot.press("1")
         await pilot.pause(0.2)
         await pilot.press("2")

@@ -110,16 +110,30 @@ async def test_a_short_fast_burst_is_typing_not_a_scan() -> None:
         assert app.submitted == ["ab"]
 
 
-async def test_typing_then_a_scan_keeps_both_apart() -> None:
+async def test_typing_then_a_burst_before_enter_stays_one_typed_entry() -> None:
+    """Keys in the field and a fast run after them, before Enter, are one entry: timing
+    never cuts an entry in two (a loaded station reads typed keys in a batch too)."""
     clock = Clock()
     app = WedgeApp(clock)
     async with app.run_test() as pilot:
         await press_keys(pilot, clock, chars("12"), TYPING_GAP)
         clock.now += TYPING_GAP
+        await press_keys(pilot, clock, [*chars("TOTE0042"), "enter"], BURST_GAP)
+        await pilot.pause()
+        assert app.scans == []
+        assert app.submitted == ["12TOTE0042"]
+
+
+async def test_a_burst_after_the_field_was_emptied_is_a_scan() -> None:
+    clock = Clock()
+    app = WedgeApp(clock)
+    async with app.run_test() as pilot:
+        await press_keys(pilot, clock, [*chars("12"), "backspace", "backspace"], TYPING_GAP)
+        clock.now += TYPING_GAP
         await press_keys(pilot, clock, [*chars("TOTE0042"), "tab"], BURST_GAP)
         await pilot.pause()
         assert app.scans == [b"TOTE0042"]
-        assert app.query_one("#entry", ScanInput).value == "12"
+        assert app.query_one("#entry", ScanInput).value == ""
 
 
 async def test_held_keys_reach_the_field_after_the_hold_time() -> None:

@@ -44,14 +44,65 @@ def test_a_pause_before_enter_makes_it_typing() -> None:
     detector = BurstDetector(WedgeSettings(max_interval_ms=30))
     events = feed(detector, "ABCDEF", 0.0, 0.001)
     events += detector.feed("\r", 1.0)
-    assert events == [TypedText("ABCDEF"), TypedText("", "\r")]
+    assert events == [TypedText("ABCDEF", "\r")]
 
 
-def test_typing_then_a_burst_splits_cleanly() -> None:
+def entries(events: list) -> list[tuple[str, str]]:
+    """The entries the events make: ("scan" or "typed", text), as a screen would get them."""
+    found, typed = [], ""
+    for event in events:
+        if isinstance(event, WedgeScan):
+            found.append(("scan", event.text))
+            continue
+        typed += event.text
+        if event.terminator is not None:
+            found.append(("typed", typed))
+            typed = ""
+    return found
+
+
+def test_typing_then_a_burst_before_enter_is_one_typed_entry() -> None:
     detector = BurstDetector(WedgeSettings(max_interval_ms=30))
     events = feed(detector, "12", 0.0, 0.5)
     events += feed(detector, "TOTE0042\r", 2.0, 0.003)
-    assert events == [TypedText("1"), TypedText("2"), WedgeScan("TOTE0042", "\r")]
+    assert entries(events) == [("typed", "12TOTE0042")]  # never cut in two
+
+
+def test_a_date_read_partly_in_one_batch_on_a_loaded_station_stays_one_entry() -> None:
+    # Typed by hand; the station was busy, so the last keys were read in one batch (one
+    # timestamp): a fast run of 7 keys ending in Enter, which alone would look like a scan.
+    detector = BurstDetector(WedgeSettings(max_interval_ms=50, min_length=4))
+    events = feed(detector, "2027", 0.0, 0.2)
+    events += feed(detector, "-06-30\r", 1.0, 0.0)
+    assert entries(events) == [("typed", "2027-06-30")]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_slow_irregular_typist_around_the_burst_threshold_is_never_cut(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    detector = BurstDetector(WedgeSettings(max_interval_ms=50, min_length=4))
+    events: list = []
+    now, tick = 0.0, 0.0
+    for char in "2027-06-30\r":
+        now += rng.choice([0.0, 0.01, 0.03, 0.049, 0.051, 0.07, 0.12])
+        while tick + 0.1 <= now:  # the app's flush timer ticks every 0.1 s meanwhile
+            tick += 0.1
+            flushed = detector.flush(tick)
+            events += [flushed] if flushed else []
+        events += detector.feed(char, now)
+    got = entries(events)
+    assert len(got) == 1 and got[0][1] == "2027-06-30"
+
+
+def test_after_a_reset_a_burst_is_a_scan_again() -> None:
+    detector = BurstDetector(WedgeSettings(max_interval_ms=30))
+    events = feed(detector, "12", 0.0, 0.5)
+    assert detector.typing
+    detector.reset()  # the screen dropped "12" (Esc)
+    events = feed(detector, "TOTE0042\r", 2.0, 0.003)
+    assert events == [WedgeScan("TOTE0042", "\r")]
 
 
 def test_flush_hands_over_typing_only_after_the_interval() -> None:
@@ -60,6 +111,8 @@ def test_flush_hands_over_typing_only_after_the_interval() -> None:
     assert detector.flush(0.01) is None
     assert detector.flush(0.05) == TypedText("7")
     assert detector.pending == ""
+    assert detector.typing  # the rest of the entry is typing too
+    assert detector.feed("1", 0.051) == [TypedText("1")]
 
 
 def test_only_configured_terminators_end_a_scan() -> None:
