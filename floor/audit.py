@@ -28,6 +28,9 @@ COUNT_REJECT = "count.reject"
 COUNT_CREATE = "count.create"
 PUTAWAY_OVERRIDE = "putaway.override"
 RETURN_AUTHORIZE = "return.authorize"
+KIT_ORDER_RELEASE = "kit_order.release"
+KIT_ORDER_CANCEL = "kit_order.cancel"
+KIT_ORDER_PARK = "kit_order.park"
 
 ACTIONS = (
     WAVE_BUILD,
@@ -39,6 +42,9 @@ ACTIONS = (
     COUNT_CREATE,
     PUTAWAY_OVERRIDE,
     RETURN_AUTHORIZE,
+    KIT_ORDER_RELEASE,
+    KIT_ORDER_CANCEL,
+    KIT_ORDER_PARK,
 )
 
 

@@ -124,9 +124,8 @@ def _cart_view(session: Session, tasks: list[Task]) -> CartView:
     )
     for task in tasks:
         slot = int((task.data or {}).get("slot", 1))
-        slots.setdefault(
-            slot, Slot(slot, orders.get(task.order_line_id, ""), totes.get(task.to_container_id))
-        )
+        order = orders.get(task.order_line_id) or str((task.data or {}).get("order", ""))
+        slots.setdefault(slot, Slot(slot, order, totes.get(task.to_container_id)))
     cart = str((first.data or {}).get("cart", ""))
     return CartView(
         first.cluster, wave_code, cart, tuple(slots[k] for k in sorted(slots)), len(tasks)
@@ -255,12 +254,13 @@ def assign_tote(
                 _("Tote {tote} is not empty or is on another cart", tote=tote.code),
                 expected=_("an empty tote"),
             )
-        drop = drop_location_id(session, tasks[0].warehouse_id)
+        slot_tasks = [t for t in tasks if int((t.data or {}).get("slot", 1)) == slot.slot]
+        # a task made with its destination (a kit work order's, the kitting bench) keeps it
+        drop = slot_tasks[0].to_location_id or drop_location_id(session, tasks[0].warehouse_id)
         tote.location_id = drop
-        for task in tasks:
-            if int((task.data or {}).get("slot", 1)) == slot.slot:
-                task.to_container_id = tote.id
-                task.to_location_id = drop
+        for task in slot_tasks:
+            task.to_container_id = tote.id
+            task.to_location_id = drop
         session.flush()
         return {"slot": slot.slot, "tote": tote.code}
 
