@@ -7,6 +7,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
+import floor.kitting  # noqa: F401  (registers assemble to order with wave release)
 from floor.commands import CommandContext, CommandError, run_service
 from floor.i18n import _
 
