@@ -17,7 +17,8 @@ from floor.db import session_scope, transaction
 from floor.imports.runner import run_import
 from floor.inbound import returns as rt
 from floor.models import SalesOrderLine
-from floor.outbound.waves import WaveRules, build_wave, release_wave
+from floor.outbound.wave_release import release_wave
+from floor.outbound.waves import WaveRules, build_wave
 from floor.screens.lookup import LookupScreen
 from floor.screens.picking import PickingScreen
 from floor.screens.receiving import ReceivingScreen
