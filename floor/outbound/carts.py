@@ -88,14 +88,18 @@ def _not_a(code: str, kind: str) -> tuple[str, str]:
     )
 
 
-def _my_tasks(session: Session, operator_id: int, *, lock: bool = False) -> list[Task]:
-    query = (
+def _my_tasks_query(operator_id: int):  # type: ignore[no-untyped-def]
+    return (
         select(Task)
         .where(
             Task.assignee_id == operator_id, Task.kind == TaskKind.PICK.value, Task.status.in_(MINE)
         )
         .order_by(Task.sequence, Task.id)
     )
+
+
+def _my_tasks(session: Session, operator_id: int, *, lock: bool = False) -> list[Task]:
+    query = _my_tasks_query(operator_id)
     if lock:
         query = query.with_for_update()
     return list(session.scalars(query))
