@@ -111,7 +111,7 @@ def _cart_view(session: Session, tasks: list[Task]) -> CartView:
     first = tasks[0]
     wave_code = session.scalar(select(Wave.code).where(Wave.id == first.wave_id)) or ""
     slots: dict[int, Slot] = {}
-    line_ids = {t.order_line_id for t in tasks}
+    line_ids = {t.order_line_id for t in tasks if t.order_line_id is not None}
     orders = dict(
         session.execute(
             select(SalesOrderLine.id, SalesOrder.number)
@@ -119,12 +119,15 @@ def _cart_view(session: Session, tasks: list[Task]) -> CartView:
             .where(SalesOrderLine.id.in_(line_ids))
         ).all()
     )
-    totes = dict(
-        session.execute(
-            select(Container.id, Container.code).where(
-                Container.id.in_({t.to_container_id for t in tasks if t.to_container_id})
-            )
-        ).all()
+    tote_ids = {t.to_container_id for t in tasks if t.to_container_id}
+    totes = (  # none yet when the cart was just claimed
+        dict(
+            session.execute(
+                select(Container.id, Container.code).where(Container.id.in_(tote_ids))
+            ).all()
+        )
+        if tote_ids
+        else {}
     )
     for task in tasks:
         slot = int((task.data or {}).get("slot", 1))
