@@ -643,7 +643,15 @@ class Task(Base):
     __table_args__ = (
         CheckConstraint("quantity >= 0 AND quantity_done >= 0", name="quantities_not_negative"),
         Index("ix_tasks_queue", "kind", "status", "wave_id", "sequence"),
-        Index("ix_tasks_assignee", "assignee_id", "status"),
+        # only tasks given to someone: with statistics (ANALYZE), SQLite judges an index
+        # whose rows are mostly NULL useless and scanned every task for a picker's own
+        Index(
+            "ix_tasks_assignee",
+            "assignee_id",
+            "status",
+            sqlite_where=text("assignee_id IS NOT NULL"),
+            postgresql_where=text("assignee_id IS NOT NULL"),
+        ),
         Index("ix_tasks_cluster", "wave_id", "cluster", "status"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
