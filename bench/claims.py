@@ -184,9 +184,12 @@ def seed(engine: Engine, tasks: int, pickers: int) -> tuple[int, list[int]]:
             )
 
     transaction(engine, work)
-    with engine.connect() as conn:
-        conn.execute(text("ANALYZE"))  # what autovacuum (PostgreSQL) or the app would have
-        conn.commit()
+    with engine.connect() as conn:  # the statistics autovacuum would have by now
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+        else:
+            conn.execute(text("ANALYZE"))
+            conn.commit()
 
     def ids(session: Session) -> list[int]:
         return list(session.scalars(select(Operator.id).order_by(Operator.id)))

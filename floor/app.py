@@ -22,6 +22,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 
+import floor.kitting  # noqa: F401  (registers assemble to order with wave release)
 from floor.config import Settings
 from floor.devices.base import DeviceState, DeviceStatus, RawScan
 from floor.devices.wedge import BurstDetector, TypedText, WedgeScan, WedgeSettings

@@ -32,6 +32,9 @@ RETURN_AUTHORIZE = "return.authorize"
 RECEIVING_UNEXPECTED = "receiving.unexpected"
 RECEIVING_EXPIRED = "receiving.expired"
 STOCK_ADJUST = "stock.adjust"
+KIT_ORDER_RELEASE = "kit_order.release"
+KIT_ORDER_CANCEL = "kit_order.cancel"
+KIT_ORDER_PARK = "kit_order.park"
 
 ACTIONS = (
     WAVE_BUILD,
@@ -46,6 +49,9 @@ ACTIONS = (
     RECEIVING_UNEXPECTED,
     RECEIVING_EXPIRED,
     STOCK_ADJUST,
+    KIT_ORDER_RELEASE,
+    KIT_ORDER_CANCEL,
+    KIT_ORDER_PARK,
 )
 
 

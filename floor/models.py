@@ -695,7 +695,15 @@ class Task(Base):
     __table_args__ = (
         CheckConstraint("quantity >= 0 AND quantity_done >= 0", name="quantities_not_negative"),
         Index("ix_tasks_queue", "kind", "status", "wave_id", "sequence"),
-        Index("ix_tasks_assignee", "assignee_id", "status"),
+        # only tasks given to someone: with statistics (ANALYZE), SQLite judges an index
+        # whose rows are mostly NULL useless and scanned every task for a picker's own
+        Index(
+            "ix_tasks_assignee",
+            "assignee_id",
+            "status",
+            sqlite_where=text("assignee_id IS NOT NULL"),
+            postgresql_where=text("assignee_id IS NOT NULL"),
+        ),
         Index("ix_tasks_cluster", "wave_id", "cluster", "status"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -1023,3 +1031,74 @@ class SsccCounter(Base):
     extension_digit: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     company_prefix: Mapped[str] = mapped_column(String(12), primary_key=True)
     last_serial_reference: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class KitWorkOrderKind(enum.StrEnum):
+    KIT = "kit"  # build kits from components
+    DEKIT = "dekit"  # take kits apart into their components
+
+
+class KitWorkOrderStatus(enum.StrEnum):
+    PLANNED = "planned"  # made, or parked between two days: nothing reserved for it
+    RELEASED = "released"  # components (or kits) reserved and on pick tasks to the bench
+    DONE = "done"
+    CLOSED_SHORT = "closed_short"
+    CANCELLED = "cancelled"
+
+
+class KitRule(Base):
+    """What a kit's bill of materials does not say: whether a wave short of finished kits
+    orders them built (assemble to order), and which component's lot a lot-tracked kit
+    takes (none: a lot is generated)."""
+
+    __tablename__ = "kit_rules"
+    kit_item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    assemble_to_order: Mapped[bool] = mapped_column(Boolean, default=False)
+    lot_from_item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
+
+
+class KitWorkOrder(Base):
+    """Build (kind kit) or take apart (kind dekit) `quantity` kits at the kitting bench.
+
+    Each release makes a wave of its own (`wave_id`, the latest) whose pick tasks bring the
+    components (or the kits) to the bench; `progress` holds the kit on the bench right now
+    (components scanned so far)."""
+
+    __tablename__ = "kit_work_orders"
+    __table_args__ = (
+        CheckConstraint("quantity > 0 AND quantity_done >= 0", name="quantities"),
+        Index("ix_kit_work_orders_status", "status", "due"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    kind: Mapped[str] = mapped_column(String(10), default=KitWorkOrderKind.KIT)
+    kit_item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    quantity_done: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default=KitWorkOrderStatus.PLANNED)
+    due: Mapped[dt.date | None] = mapped_column(Date)
+    bench_location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id"))
+    releases: Mapped[int] = mapped_column(Integer, default=0)
+    source_order_id: Mapped[int | None] = mapped_column(ForeignKey("sales_orders.id"))
+    progress: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class KitBuild(Base):
+    """One kit produced at the bench: its lot, expiry, LPN and the component lots it holds
+    (so taking it apart gives the components their lots back)."""
+
+    __tablename__ = "kit_builds"
+    __table_args__ = (Index("ix_kit_builds_lot", "kit_item_id", "lot"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    work_order_id: Mapped[int] = mapped_column(ForeignKey("kit_work_orders.id"), index=True)
+    kit_item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    lot: Mapped[str] = mapped_column(String(40), default="")
+    expiry: Mapped[dt.date | None] = mapped_column(Date)
+    container_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"))
+    components: Mapped[list] = mapped_column(JSON, default=list)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -13,11 +13,12 @@ from floor.i18n import _
 if TYPE_CHECKING:
     from floor.commands import CommandContext
 
-KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types")
+KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types", "kits")
 FORMATS = ("csv", "json", "shopify")
 
 DESCRIPTION = """\
-Import items, locations, sales orders, purchase orders or carton types from a CSV or JSON
+Import items, locations, sales orders, purchase orders, carton types or kits (bills of
+materials: kit_sku, component_sku, quantity) from a CSV or JSON
 file, or sales orders from a Shopify orders export (CSV, found by its header or --format
 shopify).
 

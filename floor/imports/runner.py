@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from floor.db import transaction
 from floor.errors import InvalidInput
 from floor.i18n import _, ngettext
-from floor.imports import carton_types, items, locations, orders, purchase_orders, shopify
+from floor.imports import carton_types, items, kits, locations, orders, purchase_orders, shopify
 from floor.imports.limits import text_length
 from floor.imports.problems import ImportProblem, ImportRejected, Problems, show
 from floor.imports.progress import Progress
@@ -30,7 +30,7 @@ from floor.imports.source_csv import CsvSource
 from floor.models import SalesOrder
 from floor.stock.stock_report import find_warehouse
 
-KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types")
+KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types", "kits")
 FORMATS = ("csv", "json", "shopify")
 
 
@@ -52,7 +52,16 @@ class ImportOutcome:
             _("Order {number} already imported, unchanged", number=number)
             for number in self.unchanged
         )
-        if self.kind in ("items", "locations", "carton-types"):
+        if self.kind == "kits":
+            lines.append(
+                _(
+                    "{file}: {kits} kits, {components} components (bills of materials)",
+                    file=self.file,
+                    kits=self.created,
+                    components=self.updated,
+                )
+            )
+        elif self.kind in ("items", "locations", "carton-types"):
             lines.append(
                 _(
                     "{file}: {created} created, {updated} updated ({kind})",
@@ -141,6 +150,8 @@ def run_import(
                 locations.check(source, spool, read.batch)
             elif kind == "carton-types":
                 records = carton_types.parse(source, read.row)
+            elif kind == "kits":
+                records = kits.parse(source, read.row)
             elif kind == "orders":
                 parser = {"shopify": shopify.parse, "json": orders.parse_json}.get(
                     fmt, orders.parse_csv
@@ -158,7 +169,7 @@ def run_import(
 
         def work(session: Session) -> ImportOutcome:
             found = Problems()
-            global_kind = kind in ("items", "carton-types")  # not tied to a warehouse
+            global_kind = kind in ("items", "carton-types", "kits")  # not tied to a warehouse
             warehouse_id = 0 if global_kind else find_warehouse(session, warehouse)
             bar.start(_("Writing {kind}", kind=kind), total)
             result = replace(outcome, unchanged=[])
@@ -171,6 +182,9 @@ def run_import(
             elif kind == "carton-types":
                 made = carton_types.apply(session, file, records, found, bar.advance)
                 result.created, result.updated = made.created, made.updated
+            elif kind == "kits":
+                bills = kits.apply(session, file, records, found, bar.advance)
+                result.created, result.updated = bills.kits, bills.components
             elif kind == "orders":
                 placed = orders.apply(
                     session, file, warehouse_id, channel, records, found, bar.advance

@@ -88,14 +88,18 @@ def _not_a(code: str, kind: str) -> tuple[str, str]:
     )
 
 
-def _my_tasks(session: Session, operator_id: int, *, lock: bool = False) -> list[Task]:
-    query = (
+def _my_tasks_query(operator_id: int):  # type: ignore[no-untyped-def]
+    return (
         select(Task)
         .where(
             Task.assignee_id == operator_id, Task.kind == TaskKind.PICK.value, Task.status.in_(MINE)
         )
         .order_by(Task.sequence, Task.id)
     )
+
+
+def _my_tasks(session: Session, operator_id: int, *, lock: bool = False) -> list[Task]:
+    query = _my_tasks_query(operator_id)
     if lock:
         query = query.with_for_update()
     return list(session.scalars(query))
@@ -107,7 +111,7 @@ def _cart_view(session: Session, tasks: list[Task]) -> CartView:
     first = tasks[0]
     wave_code = session.scalar(select(Wave.code).where(Wave.id == first.wave_id)) or ""
     slots: dict[int, Slot] = {}
-    line_ids = {t.order_line_id for t in tasks}
+    line_ids = {t.order_line_id for t in tasks if t.order_line_id is not None}
     orders = dict(
         session.execute(
             select(SalesOrderLine.id, SalesOrder.number)
@@ -115,18 +119,20 @@ def _cart_view(session: Session, tasks: list[Task]) -> CartView:
             .where(SalesOrderLine.id.in_(line_ids))
         ).all()
     )
-    totes = dict(
-        session.execute(
-            select(Container.id, Container.code).where(
-                Container.id.in_({t.to_container_id for t in tasks if t.to_container_id})
-            )
-        ).all()
+    tote_ids = {t.to_container_id for t in tasks if t.to_container_id}
+    totes = (  # none yet when the cart was just claimed
+        dict(
+            session.execute(
+                select(Container.id, Container.code).where(Container.id.in_(tote_ids))
+            ).all()
+        )
+        if tote_ids
+        else {}
     )
     for task in tasks:
         slot = int((task.data or {}).get("slot", 1))
-        slots.setdefault(
-            slot, Slot(slot, orders.get(task.order_line_id, ""), totes.get(task.to_container_id))
-        )
+        order = orders.get(task.order_line_id) or str((task.data or {}).get("order", ""))
+        slots.setdefault(slot, Slot(slot, order, totes.get(task.to_container_id)))
     cart = str((first.data or {}).get("cart", ""))
     return CartView(
         first.cluster, wave_code, cart, tuple(slots[k] for k in sorted(slots)), len(tasks)
@@ -255,12 +261,13 @@ def assign_tote(
                 _("Tote {tote} is not empty or is on another cart", tote=tote.code),
                 expected=_("an empty tote"),
             )
-        drop = drop_location_id(session, tasks[0].warehouse_id)
+        slot_tasks = [t for t in tasks if int((t.data or {}).get("slot", 1)) == slot.slot]
+        # a task made with its destination (a kit work order's, the kitting bench) keeps it
+        drop = slot_tasks[0].to_location_id or drop_location_id(session, tasks[0].warehouse_id)
         tote.location_id = drop
-        for task in tasks:
-            if int((task.data or {}).get("slot", 1)) == slot.slot:
-                task.to_container_id = tote.id
-                task.to_location_id = drop
+        for task in slot_tasks:
+            task.to_container_id = tote.id
+            task.to_location_id = drop
         session.flush()
         return {"slot": slot.slot, "tote": tote.code}
 

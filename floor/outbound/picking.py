@@ -143,7 +143,7 @@ def next_pick(session: Session, operator_id: int) -> PickView | None:
         expiry=task.expiry,
         tote=tote.code if tote else "",
         slot=int((task.data or {}).get("slot", 1)),
-        order=order or "",
+        order=order or str((task.data or {}).get("order", "")),
         position=int(finished or 0) + 1,
         remaining_tasks=len(tasks),
         lot_tracked=item.lot_tracked,
@@ -330,6 +330,8 @@ def _take(session: Session, task: Task, quantity: int, actor: Actor, scan_id: st
         kind="pick",
     )
     task.quantity_done += quantity
+    if task.order_line_id is None:  # a kit work order's component pick has no order line
+        return
     line = session.get(SalesOrderLine, task.order_line_id, with_for_update=True)
     if line is not None:
         line.quantity_picked += quantity
@@ -342,7 +344,7 @@ def _close_task(session: Session, task: Task, status: str) -> bool:
     """Finish a task; update its order line and order; True when the picker's cart is done."""
     task.status = status
     session.flush()
-    line = session.get(SalesOrderLine, task.order_line_id)
+    line = session.get(SalesOrderLine, task.order_line_id) if task.order_line_id else None
     if line is not None:
         live = session.scalar(
             select(func.count())

@@ -93,7 +93,11 @@ def short_pick(
         new_tasks = _reallocate(session, task, missing, actor, day, keys)
         found_elsewhere = sum(t.quantity for t in new_tasks)
         shortage = missing - found_elsewhere
-        line = session.get(SalesOrderLine, task.order_line_id, with_for_update=True)
+        line = (
+            session.get(SalesOrderLine, task.order_line_id, with_for_update=True)
+            if task.order_line_id is not None
+            else None
+        )
         if line is not None and shortage:
             line.quantity_allocated -= shortage
         count_id = _count_and_replenish(session, task, code)

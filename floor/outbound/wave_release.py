@@ -54,7 +54,7 @@ from floor.models import (
     utcnow,
 )
 from floor.operators import require_role
-from floor.outbound import clusters
+from floor.outbound import clusters, make_to_order
 from floor.outbound.allocation import Pick, allocate_line, give_back, load_candidates
 from floor.outbound.pick_sequence import location_places, sequence_cluster, warehouse_layout
 from floor.outbound.wave_progress import wave_status
@@ -88,7 +88,7 @@ class ShortLine:
     sku: str
     ordered: int
     allocated: int
-    outcome: str  # short | backordered | held
+    outcome: str  # short | backordered | held | awaiting_kit
 
 
 @dataclass
@@ -196,6 +196,23 @@ def _allocate_orders(
             if got < wanted:
                 short.append((line, got))
         nothing = not any(picks for _line, picks in order_picks)
+        if short and _made_to_order(session, wave.warehouse_id, order, short):
+            for _line, picks in order_picks:  # it waits for what is being made
+                give_back(picks)
+            leaving["backordered"].append(order.id)
+            report.backordered.append(order.number)
+            for line, _got in short:
+                report.short.append(
+                    ShortLine(
+                        order.number,
+                        line.line_no,
+                        items[line.item_id],
+                        line.ordered,
+                        0,
+                        "awaiting_kit",
+                    )
+                )
+            continue
         if short and (policy != "partial" or nothing):
             for _line, picks in order_picks:
                 give_back(picks)
@@ -222,6 +239,18 @@ def _allocate_orders(
             )
         allocated.append((order, order_picks))
     return allocated, leaving
+
+
+def _made_to_order(
+    session: Session, warehouse_id: int, order: _Order, short: list[tuple[_Line, int]]
+) -> bool:
+    """Whether a maker (floor.outbound.make_to_order) takes on every short line's shortfall."""
+    return all(
+        make_to_order.will_make(
+            session, warehouse_id, line.item_id, line.ordered - line.allocated - got, order.id
+        )
+        for line, got in short
+    )
 
 
 def _set_order_status(session: Session, ids: list[int], **values: object) -> None:

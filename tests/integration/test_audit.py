@@ -193,3 +193,17 @@ def test_since_reads_dates_times_and_ages() -> None:
     assert parse_since("7d", now) == now - dt.timedelta(days=7)
     assert parse_since("2026-12-01", now) == dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     assert parse_since("2026-12-01T08:00+01:00", now) == dt.datetime(2026, 12, 1, 7, tzinfo=dt.UTC)
+
+
+def test_a_return_authorization_is_recorded(warehouse: SmallWarehouse) -> None:
+    from floor.inbound import returns as rt
+    from tests.support import add_shipped_order
+
+    wh = warehouse
+    add_shipped_order(wh, "SO9", [("PLAIN", 2)])
+    ra = transaction(
+        wh.engine, lambda s: rt.authorize_return(s, "SO9", actor=_boss(wh), reason="broken")
+    )
+    [entry] = _entries(wh)
+    assert (entry.action, entry.subject, entry.station) == ("return.authorize", ra.number, "ST07")
+    assert entry.details == {"order": "SO9", "reason": "broken"}

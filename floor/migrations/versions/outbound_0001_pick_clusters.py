@@ -1,5 +1,9 @@
 """pick clusters: one claimable row per cart of a released wave; tasks indexed by cluster
 
+A picker's own tasks were found by an index on (assignee, status) that SQLite, once it has
+statistics, judged useless (nearly every row NULL) and replaced by a scan of every task: it
+now indexes only the tasks given to someone.
+
 Claiming a cart used to find the first open task of every cluster with a correlated
 subquery per open task (quadratic in the open pick tasks). A `pick_clusters` row per cart,
 indexed by warehouse, status and release order, is claimed instead. Clusters of waves
@@ -55,6 +59,15 @@ def upgrade() -> None:
         ["warehouse_id", "status", "released_at", "wave_id", "code"],
     )
     op.create_index("ix_tasks_cluster", "tasks", ["wave_id", "cluster", "status"])
+    # a picker's own tasks: index only the tasks given to someone (see models.Task)
+    op.drop_index("ix_tasks_assignee", table_name="tasks")
+    op.create_index(
+        "ix_tasks_assignee",
+        "tasks",
+        ["assignee_id", "status"],
+        sqlite_where=sa.text("assignee_id IS NOT NULL"),
+        postgresql_where=sa.text("assignee_id IS NOT NULL"),
+    )
     _clusters_of_released_waves()
 
 
@@ -134,6 +147,8 @@ def _clusters_of_released_waves() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_tasks_assignee", table_name="tasks")
+    op.create_index("ix_tasks_assignee", "tasks", ["assignee_id", "status"])
     op.drop_index("ix_tasks_cluster", table_name="tasks")
     op.drop_index("ix_pick_clusters_queue", table_name="pick_clusters")
     op.drop_table("pick_clusters")
