@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(VENV)/bin/python -m bench.scan
 	$(VENV)/bin/python -m bench.routing
 	$(VENV)/bin/python -m bench.labels
+	$(VENV)/bin/python -m bench.claims --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
