@@ -14,7 +14,8 @@ carries only its code (the digits are printed beside it, to key), and the demo s
 carries `code*digits`. A bare location code is not enough at a directed prompt: it is
 refused with `CheckDigitsMissing` (the screen then takes the digits keyed for that code),
 unless the site turns the check off (`[putaway] require_check_digits = false`, `CheckPolicy`),
-for put-away, replenishment and moves alike.
+for every directed move task (put-away, replenishment) alike; free moves (floor.stock.moves)
+are not directed and take the scanned code.
 
 Put-away (floor.inbound.putaway) proposes the destination; replenishment
 (floor.stock.replenishment) makes the tasks from reserve; both confirm here.
@@ -68,7 +69,7 @@ ACTIVE = (TaskStatus.OPEN.value, TaskStatus.ASSIGNED.value, TaskStatus.IN_PROGRE
 @dataclass(frozen=True)
 class CheckPolicy:
     """The site's `[putaway]` table: `require_check_digits` (default true) makes every
-    directed location prompt (put-away, replenishment, moves) ask for the check digits."""
+    directed location prompt (put-away, replenishment) ask for the check digits."""
 
     require_check_digits: bool = True
 
