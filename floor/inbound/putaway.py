@@ -9,6 +9,9 @@ Rules, in order (`propose_location`):
 5. else the nearest empty storage location (aisle, then position, then level).
 Units already planned into a location by open tasks count as occupying it.
 
+What waits at the dock to be put away (`waiting_at_dock`): the open put-away tasks, an LPN
+with what it holds, a loose item with its quantity and lot.
+
 Confirming is `floor.stock.move_tasks.confirm_move_task`, shared with replenishment:
 scanning another location than the proposal is refused naming the expected one; overriding
 it (exception CHBD, change destination bin) needs a reason and a supervisor.
@@ -44,10 +47,12 @@ from floor.stock.move_tasks import (
     ACTIVE,
     PUTAWAY_ROLES,
     STOCK_ZONES,
+    LpnContent,
     MoveDone,
     MoveTaskView,
     confirm_move_task,
     fits,
+    lpn_contents,
     view_task,
 )
 
@@ -137,6 +142,67 @@ def propose_location(
     )
 
 
+# --- what waits at the dock ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DockLine:
+    """One LPN (with its contents) or one loose item waiting to be put away."""
+
+    task_id: int
+    location: str
+    lpn: str | None
+    sku: str
+    lot: str
+    quantity: int
+    contents: tuple[LpnContent, ...] = ()
+
+
+def waiting_at_dock(session: Session, warehouse_id: int, limit: int = 50) -> list[DockLine]:
+    """The put-away tasks nobody has started yet, oldest first: what waits at the dock."""
+    tasks = session.scalars(
+        select(Task)
+        .where(
+            Task.warehouse_id == warehouse_id,
+            Task.kind == TaskKind.PUTAWAY.value,
+            Task.status.in_((TaskStatus.OPEN.value, TaskStatus.ASSIGNED.value)),
+        )
+        .order_by(Task.id)
+        .limit(limit)
+    ).all()
+    lines = []
+    for task in tasks:
+        source = session.get(Location, task.from_location_id) if task.from_location_id else None
+        where = source.code if source else ""
+        if task.container_id is not None:
+            container = session.get(Container, task.container_id)
+            contents = tuple(lpn_contents(session, task.container_id, task.from_location_id))
+            lines.append(
+                DockLine(
+                    task.id,
+                    where,
+                    container.code if container else "",
+                    "",
+                    "",
+                    sum(c.quantity for c in contents),
+                    contents,
+                )
+            )
+        else:
+            item = session.get(Item, task.item_id) if task.item_id else None
+            lines.append(
+                DockLine(
+                    task.id,
+                    where,
+                    None,
+                    item.sku if item else "",
+                    task.lot,
+                    task.quantity - task.quantity_done,
+                )
+            )
+    return lines
+
+
 # --- starting a put-away --------------------------------------------------------------------
 
 
@@ -203,6 +269,7 @@ def confirm_putaway(
     check_digits: str | None = None,
     override_reason: str | None = None,
     scan_id: str | None = None,
+    require_check_digits: bool = True,
 ) -> MoveDone:
     return confirm_move_task(
         session,
@@ -212,4 +279,5 @@ def confirm_putaway(
         check_digits=check_digits,
         override_reason=override_reason,
         scan_id=scan_id,
+        require_check_digits=require_check_digits,
     )

@@ -1,5 +1,7 @@
-"""Put-away: scan an LPN or item at the dock, go to the proposed location, scan it (or its
-check digits). F3 changes the destination (CHBD): key a reason number, scan the new location;
+"""Put-away: the first step lists what waits at the dock (LPNs with their contents, loose
+items); scan an LPN or item there, go to the proposed location, scan it and key its check
+digits (or scan a label carrying them; `[putaway] require_check_digits = false` takes the
+bare code). F3 changes the destination (CHBD): key a reason number, scan the new location;
 the service allows it only for supervisors. Esc goes back; the task stays yours and resumes.
 """
 
@@ -12,9 +14,12 @@ from floor.scanning import Command, ScanKind
 from floor.screens import keys
 from floor.screens.flow import FlowScreen, Keyed
 from floor.screens.keys import Key
+from floor.screens.locations import LOCATION_SCANS, LocationPrompt, require_check_digits
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
+    from floor.errors import FloorError
+    from floor.inbound.putaway import DockLine
     from floor.scanning import Scan
     from floor.stock.move_tasks import MoveDone, MoveTaskView
 
@@ -24,15 +29,54 @@ REASON = "reason"
 OVERRIDE = "override"
 REASONS = {1: N_("bin full"), 2: N_("bin damaged"), 3: N_("bin too small")}
 CONTAINERS = (ScanKind.LPN, ScanKind.TOTE, ScanKind.CARTON)
+DOCK_LINES = 8
+
+
+def content_line(sku: str, quantity: int, lot: str) -> str:
+    """One SKU of an LPN, or a loose item: `SKU × quantity  lot L`."""
+    text = f"{sku} × {quantity}"
+    return f"{text}  {_('lot {lot}', lot=lot)}" if lot else text
+
+
+def lpn_lines(task: MoveTaskView, compact: bool) -> list[str]:
+    """An LPN's task: its code, what it holds (SKU × quantity, lot), from and to."""
+    contents = [content_line(c.sku, c.quantity, c.lot) for c in task.contents]
+    if compact:
+        return [task.lpn or "", *contents, f"{task.from_location} → {task.to_location}"]
+    return [
+        f"{_('LPN'):<10} {task.lpn}  " + ngettext("{n} unit", "{n} units", task.quantity),
+        *(f"{'':<10} {line}" for line in contents),
+        f"{_('From'):<10} {task.from_location}",
+        f"{_('To'):<10} {task.to_location}",
+    ]
+
+
+def dock_lines(waiting: list[DockLine], compact: bool) -> list[str]:
+    """What waits at the dock to be put away: LPNs with their contents, loose items."""
+    if not waiting:
+        return [_("Nothing waits at the dock")]
+    shown = waiting[: DOCK_LINES // 2 if compact else DOCK_LINES]
+    lines = [_("Waiting at the dock:")]
+    for line in shown:
+        if line.lpn:
+            inside = ", ".join(content_line(c.sku, c.quantity, c.lot) for c in line.contents)
+            lines.append(f"{line.lpn} {inside}"[: 38 if compact else 76])
+        else:
+            lines.append(content_line(line.sku, line.quantity, line.lot))
+    if len(waiting) > len(shown):
+        lines.append(_("and {n} more", n=len(waiting) - len(shown)))
+    return lines
 
 
 def task_lines(task: MoveTaskView, compact: bool) -> list[str]:
-    what = task.lpn or task.sku
+    if task.lpn:
+        return lpn_lines(task, compact)
+    what = task.sku
     lot = _("lot {lot}", lot=task.lot) if task.lot else ""
     if compact:
         return [f"{what[:24]} x{task.quantity}", lot, f"{task.from_location} → {task.to_location}"]
     return [
-        f"{_('Item'):<10} {what}  {task.description[:40] if not task.lpn else ''}",
+        f"{_('Item'):<10} {what}  {task.description[:40]}",
         f"{_('Quantity'):<10} {task.quantity}  {lot}",
         f"{_('From'):<10} {task.from_location}",
         f"{_('To'):<10} {task.to_location}",
@@ -56,6 +100,8 @@ class PutawayScreen(FlowScreen):
         self.step = SOURCE
         self.current: MoveTaskView | None = None
         self.reason = ""
+        self.waiting: list[DockLine] = []
+        self.where = LocationPrompt()
 
     def on_mount(self) -> None:
         from floor.stock import move_tasks
@@ -69,10 +115,25 @@ class PutawayScreen(FlowScreen):
         if task is not None:
             self.current = task
             self.go(DESTINATION)
+        else:
+            self.look_at_dock()
+
+    def look_at_dock(self) -> None:
+        """Fetch what waits at the dock, for the first step's list."""
+        from floor.inbound import putaway
+
+        warehouse = self.station.warehouse_id
+        self.call_service(lambda s: putaway.waiting_at_dock(s, warehouse), self.dock_seen)
+
+    def dock_seen(self, waiting: list[DockLine]) -> None:
+        self.waiting = waiting
+        if self.step == SOURCE:
+            self.render_step()
 
     def go(self, step: str) -> None:
+        self.where.clear()
         self.step = step
-        self.EXPECT_CHECK_DIGIT = step == DESTINATION
+        self.EXPECT_CHECK_DIGIT = step in (DESTINATION, OVERRIDE)
         self.save_state({"step": step, "task_id": self.current.task_id} if self.current else {})
         self.render_step()
 
@@ -80,7 +141,7 @@ class PutawayScreen(FlowScreen):
         task = self.current
         if self.step == SOURCE or task is None:
             self.prompt(_("Scan an LPN or item at the dock"))
-            self.show_lines([])
+            self.show_lines(dock_lines(self.waiting, self.floor_app.compact))
             return
         self.show_lines(task_lines(task, self.floor_app.compact))
         if self.step == DESTINATION:
@@ -113,19 +174,11 @@ class PutawayScreen(FlowScreen):
                 ),
                 self.started,
             )
-        elif (
-            self.step in (DESTINATION, OVERRIDE)
-            and self.current
-            and scan.kind
-            in (
-                ScanKind.LOCATION,
-                ScanKind.CHECK_DIGIT,
-            )
-        ):
+        elif self.step in (DESTINATION, OVERRIDE) and self.current and scan.kind in LOCATION_SCANS:
             task_id = self.current.task_id
-            code = scan.code if scan.kind is ScanKind.LOCATION else None
-            digits = scan.check_digits
+            code, digits = self.where.scanned(scan)
             reason = self.reason if self.step == OVERRIDE else None
+            required = require_check_digits(self.station.settings)
             self.call_service(
                 lambda s: putaway.confirm_putaway(
                     s,
@@ -135,13 +188,19 @@ class PutawayScreen(FlowScreen):
                     check_digits=digits,
                     override_reason=reason,
                     scan_id=scan_id,
+                    require_check_digits=required,
                 ),
                 self.done,
+                on_error=self.location_refused,
             )
         else:
             self.reject(
                 _("{scan}: not expected here", scan=scan.describe()), self.expected_text or None
             )
+
+    def location_refused(self, error: FloorError) -> None:
+        self.where.refused(error)
+        self.reject(str(error), error.expected)
 
     def started(self, task: MoveTaskView) -> None:
         self.current = task
@@ -151,6 +210,7 @@ class PutawayScreen(FlowScreen):
     def done(self, result: MoveDone) -> None:
         self.current, self.reason = None, ""
         self.go(SOURCE)
+        self.look_at_dock()
         text = ngettext(
             "{n} put away at {location}",
             "{n} put away at {location}",

@@ -1,5 +1,7 @@
 """Replenishment: go to the reserve location, scan it, scan the item, take the quantity to the
-pick face and scan it (like a put-away). F5 looks for new work (below-min faces).
+pick face and scan it (like a put-away). At both locations the check digits are keyed after
+the scanned code, or scanned with it (`[putaway] require_check_digits`). F5 looks for new
+work (below-min faces).
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from floor.scanning import Command, ScanKind
 from floor.screens import keys
 from floor.screens.flow import FlowScreen
 from floor.screens.keys import Key
+from floor.screens.locations import LocationPrompt, require_check_digits
 from floor.screens.putaway import task_lines
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
+    from floor.errors import FloorError
     from floor.scanning import Scan
     from floor.stock.move_tasks import MoveDone, MoveTaskView
 
@@ -39,6 +43,7 @@ class ReplenishmentScreen(FlowScreen):
         super().__init__()
         self.step = IDLE
         self.current: MoveTaskView | None = None
+        self.where = LocationPrompt()
 
     def on_mount(self) -> None:
         saved = self.resume_state() or {}
@@ -63,6 +68,7 @@ class ReplenishmentScreen(FlowScreen):
         self.call_service(work, got)
 
     def go(self, step: str) -> None:
+        self.where.clear()
         self.step = step if self.current else IDLE
         self.EXPECT_CHECK_DIGIT = self.step in (SOURCE, DESTINATION)
         self.save_state({"step": self.step} if self.current else {})
@@ -89,14 +95,20 @@ class ReplenishmentScreen(FlowScreen):
         from floor.stock import move_tasks, replenishment
 
         task = self.current
-        code = scan.code if scan.kind is ScanKind.LOCATION else None
+        required = require_check_digits(self.station.settings)
+        code, digits = self.where.scanned(scan) if scan.kind in LOCATIONS else (None, None)
         if task and self.step == SOURCE and scan.kind in LOCATIONS:
-            digits, task_id = scan.check_digits, task.task_id
+            task_id = task.task_id
             self.call_service(
                 lambda s: replenishment.check_source(
-                    s, task_id, location_code=code, check_digits=digits
+                    s,
+                    task_id,
+                    location_code=code,
+                    check_digits=digits,
+                    require_check_digits=required,
                 ),
                 lambda _none: self.go(ITEM),
+                on_error=self.location_refused,
             )
         elif task and self.step == ITEM and scan.kind is ScanKind.PRODUCT and scan.gtin:
             gtin, task_id = scan.gtin, task.task_id
@@ -105,8 +117,7 @@ class ReplenishmentScreen(FlowScreen):
                 lambda _none: self.go(DESTINATION),
             )
         elif task and self.step == DESTINATION and scan.kind in LOCATIONS:
-            digits, task_id, actor = scan.check_digits, task.task_id, self.station.actor
-            scan_id = raw.scan_id
+            task_id, actor, scan_id = task.task_id, self.station.actor, raw.scan_id
             self.call_service(
                 lambda s: move_tasks.confirm_move_task(
                     s,
@@ -115,13 +126,19 @@ class ReplenishmentScreen(FlowScreen):
                     location_code=code,
                     check_digits=digits,
                     scan_id=scan_id,
+                    require_check_digits=required,
                 ),
                 self.done,
+                on_error=self.location_refused,
             )
         else:
             self.reject(
                 _("{scan}: not expected here", scan=scan.describe()), self.expected_text or None
             )
+
+    def location_refused(self, error: FloorError) -> None:
+        self.where.refused(error)
+        self.reject(str(error), error.expected)
 
     def done(self, result: MoveDone) -> None:
         self.current = None

@@ -9,6 +9,14 @@ OVERRIDE_ROLES, and a storage or pick location where the stock `fits` by capacit
 and the item's lot-mixing rule. Units already planned into a location by open tasks count
 as occupying it.
 
+The check digits prove the operator stands at the bin: a location's rack label barcode
+carries only its code (the digits are printed beside it, to key), and the demo sheet's
+carries `code*digits`. A bare location code is not enough at a directed prompt: it is
+refused with `CheckDigitsMissing` (the screen then takes the digits keyed for that code),
+unless the site turns the check off (`[putaway] require_check_digits = false`, `CheckPolicy`),
+for every directed move task (put-away, replenishment) alike; free moves (floor.stock.moves)
+are not directed and take the scanned code.
+
 Put-away (floor.inbound.putaway) proposes the destination; replenishment
 (floor.stock.replenishment) makes the tasks from reserve; both confirm here.
 """
@@ -16,11 +24,13 @@ Put-away (floor.inbound.putaway) proposes the destination; replenishment
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from floor import audit
+from floor.config import ConfigError
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.i18n import N_, _, by_status
 from floor.models import (
@@ -57,8 +67,80 @@ ACTIVE = (TaskStatus.OPEN.value, TaskStatus.ASSIGNED.value, TaskStatus.IN_PROGRE
 
 
 @dataclass(frozen=True)
+class CheckPolicy:
+    """The site's `[putaway]` table: `require_check_digits` (default true) makes every
+    directed location prompt (put-away, replenishment) ask for the check digits."""
+
+    require_check_digits: bool = True
+
+    @classmethod
+    def from_section(cls, section: dict[str, Any]) -> CheckPolicy:
+        required = section.get("require_check_digits", True)
+        if not isinstance(required, bool):
+            raise ConfigError(
+                f"putaway.require_check_digits: expected true or false, got {required!r}"
+            )
+        return cls(require_check_digits=required)
+
+
+class CheckDigitsMissing(InvalidInput):
+    """A bare location code where its check digits are required; `location` is the code."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(
+            _("Key the check digits of {location}", location=location),
+            expected=_("the check digits on the label of {location}", location=location),
+        )
+        self.location = location
+
+
+def check_location(
+    location: Location, location_code: str | None, check_digits: str | None, required: bool
+) -> None:
+    """Refuse wrong check digits for `location`, and a bare code where they are required."""
+    if check_digits is not None and check_digits != location.check_digit:
+        raise WrongScan(
+            _(
+                "Wrong check digits {digits} for {location}",
+                digits=check_digits,
+                location=location.code,
+            ),
+            expected=location.code,
+        )
+    if check_digits is None and location_code is not None and required:
+        raise CheckDigitsMissing(location.code)
+
+
+@dataclass(frozen=True)
+class LpnContent:
+    """One item and lot inside an LPN."""
+
+    sku: str
+    description: str
+    lot: str
+    quantity: int
+
+
+def lpn_contents(session: Session, container_id: int, location_id: int | None) -> list[LpnContent]:
+    """What the LPN holds (at `location_id`, when given), by SKU and lot."""
+    stmt = (
+        select(Item.sku, Item.description, Balance.lot, func.sum(Balance.quantity))
+        .join(Item, Item.id == Balance.item_id)
+        .where(Balance.container_id == container_id, Balance.quantity > 0)
+        .group_by(Item.sku, Item.description, Balance.lot)
+        .order_by(Item.sku, Balance.lot)
+    )
+    if location_id is not None:
+        stmt = stmt.where(Balance.location_id == location_id)
+    return [
+        LpnContent(sku, description, lot, int(quantity))
+        for sku, description, lot, quantity in session.execute(stmt)
+    ]
+
+
+@dataclass(frozen=True)
 class MoveTaskView:
-    """A put-away or replenishment task as the screen shows it."""
+    """A put-away or replenishment task as the screen shows it; an LPN's with its contents."""
 
     task_id: int
     kind: str
@@ -70,10 +152,12 @@ class MoveTaskView:
     to_location: str | None
     lpn: str | None
     rule: str = ""
+    contents: tuple[LpnContent, ...] = ()
 
     @classmethod
     def from_json(cls, data: dict) -> MoveTaskView:
-        return cls(**data)
+        contents = tuple(LpnContent(**c) for c in data.get("contents", ()))
+        return cls(**{**data, "contents": contents})
 
 
 @dataclass(frozen=True)
@@ -141,17 +225,22 @@ def view_task(session: Session, task: Task, rule: str = "") -> MoveTaskView:
     source = session.get(Location, task.from_location_id) if task.from_location_id else None
     target = session.get(Location, task.to_location_id) if task.to_location_id else None
     lpn = session.get(Container, task.container_id) if task.container_id else None
+    contents = lpn_contents(session, lpn.id, task.from_location_id) if lpn else []
+    quantity = task.quantity - task.quantity_done
+    if lpn is not None and contents:
+        quantity = sum(c.quantity for c in contents)
     return MoveTaskView(
         task_id=task.id,
         kind=task.kind,
         sku=item.sku if item else "",
         description=item.description if item else "",
         lot=task.lot,
-        quantity=task.quantity - task.quantity_done,
+        quantity=quantity,
         from_location=source.code if source else "",
         to_location=target.code if target else None,
         lpn=lpn.code if lpn else None,
         rule=rule or str((task.data or {}).get("rule", "")),
+        contents=tuple(contents),
     )
 
 
@@ -185,22 +274,15 @@ def _destination(
     check_digits: str | None,
     override_reason: str | None,
     actor: Actor,
+    require_check_digits: bool = True,
 ) -> tuple[Location, bool]:
     expected = session.get(Location, task.to_location_id) if task.to_location_id else None
     if expected is None:
         raise Conflict(_("This task has no destination yet"), expected=_("a task to start"))
     if location_code is None or location_code == expected.code:
-        if check_digits is not None and check_digits != expected.check_digit:
-            raise WrongScan(
-                _(
-                    "Wrong check digits {digits} for {location}",
-                    digits=check_digits,
-                    location=expected.code,
-                ),
-                expected=expected.code,
-            )
         if location_code is None and check_digits is None:
             raise InvalidInput(_("Scan the location"), expected=expected.code)
+        check_location(expected, location_code, check_digits, require_check_digits)
         return expected, False
     if not override_reason:
         raise WrongScan(
@@ -220,15 +302,6 @@ def _destination(
             _("{location} is not a storage location", location=chosen.code),
             expected=_("a storage or pick location"),
         )
-    if check_digits is not None and check_digits != chosen.check_digit:
-        raise WrongScan(
-            _(
-                "Wrong check digits {digits} for {location}",
-                digits=check_digits,
-                location=chosen.code,
-            ),
-            expected=chosen.code,
-        )
     if not fits(
         session, chosen, item, task.lot, task.quantity - task.quantity_done, exclude_task=task.id
     ):
@@ -236,6 +309,7 @@ def _destination(
             _("{location} has no room for this, or holds another lot", location=chosen.code),
             expected=expected.code,
         )
+    check_location(chosen, location_code, check_digits, require_check_digits)
     return chosen, True
 
 
@@ -266,9 +340,11 @@ def confirm_move_task(
     check_digits: str | None = None,
     override_reason: str | None = None,
     scan_id: str | None = None,
+    require_check_digits: bool = True,
 ) -> MoveDone:
     """Confirm a put-away or replenishment at the scanned location (or its check digits)
-    and move the stock there through the ledger; an LPN moves whole."""
+    and move the stock there through the ledger; an LPN moves whole. A bare location code
+    is refused (`CheckDigitsMissing`) unless `require_check_digits` is off."""
     require_role(session, actor.operator_id, *PUTAWAY_ROLES, Role.PICKER.value)
 
     def work() -> dict:
@@ -282,7 +358,7 @@ def confirm_move_task(
             require_role(session, actor.operator_id, *PUTAWAY_ROLES)
         directed = session.scalar(select(Location.code).where(Location.id == task.to_location_id))
         target, overridden = _destination(
-            session, task, location_code, check_digits, override_reason, actor
+            session, task, location_code, check_digits, override_reason, actor, require_check_digits
         )
         quantity = task.quantity - task.quantity_done
         reference = f"task {task.id}"

@@ -36,7 +36,7 @@ from floor.stock import ledger
 from floor.stock.catalog import item_for_barcode
 from floor.stock.idempotency import once
 from floor.stock.ledger import SYSTEM, Actor
-from floor.stock.move_tasks import ACTIVE, MoveTaskView, view_task
+from floor.stock.move_tasks import ACTIVE, MoveTaskView, check_location, view_task
 
 REPLENISH_ROLES = (Role.PICKER.value, Role.RECEIVER.value, Role.SUPERVISOR.value)
 
@@ -202,8 +202,10 @@ def check_source(
     location_code: str | None = None,
     check_digits: str | None = None,
     barcode: str | None = None,
+    require_check_digits: bool = True,
 ) -> None:
-    """Refuse a wrong source location (or check digits) or a wrong item; changes nothing."""
+    """Refuse a wrong source location (or check digits), a bare location code where its
+    check digits are required, or a wrong item; changes nothing."""
     task = session.get(Task, task_id)
     if task is None:
         raise NotFound(_("Unknown task {id}", id=task_id))
@@ -218,11 +220,8 @@ def check_source(
             ),
             expected=code,
         )
-    if check_digits is not None and source is not None and check_digits != source.check_digit:
-        raise WrongScan(
-            _("Wrong check digits {digits} for {location}", digits=check_digits, location=code),
-            expected=code,
-        )
+    if source is not None:
+        check_location(source, location_code, check_digits, require_check_digits)
     if barcode is not None:
         item, _units = item_for_barcode(session, barcode)
         if item.id != task.item_id:

@@ -12,6 +12,7 @@ from floor import audit
 from floor.commands.audit import parse_since
 from floor.db import session_scope, transaction
 from floor.errors import Conflict
+from floor.gs1 import location_check_digits
 from floor.inbound import putaway as pa
 from floor.inbound import receiving as rc
 from floor.models import AuditEntry
@@ -141,6 +142,7 @@ def test_a_put_away_override_is_recorded(warehouse: SmallWarehouse) -> None:
             task.task_id,
             actor=_boss(wh),
             location_code="A02-02-2",
+            check_digits=location_check_digits("A02-02-2"),
             override_reason="full",
         ),
     )

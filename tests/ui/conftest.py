@@ -114,6 +114,13 @@ def speaks(wh: SmallWarehouse, badge: str, language: str) -> None:
         s.execute(update(Operator).where(Operator.badge == badge).values(language=language))
 
 
+def label(location: str) -> str:
+    """A location's barcode carrying its check digits (`code*digits`, as on the demo sheet)."""
+    from floor.gs1 import location_check_digits
+
+    return f"{location}*{location_check_digits(location)}"
+
+
 def gs1(wh: SmallWarehouse, sku: str, lot: str, expiry: dt.date) -> str:
     """The GS1-128 label of `sku` with its expiry and lot, as a scanner reads it."""
     return f"]C101{barcode(wh, sku)}17{expiry:%y%m%d}10{lot}"

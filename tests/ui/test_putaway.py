@@ -15,7 +15,7 @@ from floor.screens.putaway import PutawayScreen
 from floor.stock import ledger as inv
 from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, barcode
-from tests.ui.conftest import SIZES, open_flow, resume_flow, scan, speaks, text_of
+from tests.ui.conftest import SIZES, label, open_flow, resume_flow, scan, speaks, text_of
 
 
 def _received(wh: SmallWarehouse, quantity: int = 6) -> str:
@@ -80,7 +80,7 @@ async def test_override_without_permission_then_with(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _start(pilot, code, "OPSUPERVISOR")
-        assert "(CHBD)" in await _override_to(pilot, screen, "A02-02-2")
+        assert "(CHBD)" in await _override_to(pilot, screen, label("A02-02-2"))
     with session_scope(ui_warehouse.engine) as s:
         assert inv.balance_of(s, ui_warehouse.key("A02-02-2", "PLAIN")) == (6, 0)
 
@@ -98,7 +98,7 @@ async def test_putaway_resumes_after_restart(
         screen = await resume_flow(pilot, PutawayScreen, "OPRECEIVER")
         assert screen.step == "destination"
         assert screen.current is not None and screen.current.task_id == task_id
-        assert "put away" in await scan(pilot, "A01-01-2")
+        assert "put away" in await scan(pilot, label("A01-01-2"))
 
 
 async def test_french_receiver_puts_away_in_french(
@@ -115,7 +115,7 @@ async def test_french_receiver_puts_away_in_french(
         assert "Allez en A01-01-2, scannez l'emplacement" in text_of(app, "#prompt")
         assert "F3 changer de destination" in text_of(app, "#detail")
         assert "Mauvais emplacement A02-01-2 : A01-01-2 attendu" in await scan(pilot, "A02-01-2")
-        assert "6 rangés en A01-01-2" in await scan(pilot, "A01-01-2")
+        assert "6 rangés en A01-01-2" in await scan(pilot, label("A01-01-2"))
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -13,7 +13,7 @@ from floor.gs1 import location_check_digits
 from floor.screens.replenishment import ReplenishmentScreen
 from floor.stock import ledger as inv
 from tests.support import SmallWarehouse, add_pick_face, add_stock, barcode
-from tests.ui.conftest import SIZES, open_flow, press, resume_flow, scan, speaks, text_of
+from tests.ui.conftest import SIZES, label, open_flow, press, resume_flow, scan, speaks, text_of
 
 
 def _setup(wh: SmallWarehouse) -> None:
@@ -35,7 +35,7 @@ async def test_replenish_a_face(make_app: Callable, ui_warehouse: SmallWarehouse
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot)
         assert "expected A02-01-2" in await scan(pilot, "A02-02-2")
-        await scan(pilot, "A02-01-2")
+        await scan(pilot, label("A02-01-2"))
         assert "expected PLAIN" in await scan(pilot, barcode(ui_warehouse, "LOT"))
         await scan(pilot, barcode(ui_warehouse, "PLAIN"))
         assert screen.step == "destination"
@@ -52,7 +52,7 @@ async def test_replenishment_resumes_after_restart(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot)
-        await scan(pilot, "A02-01-2")
+        await scan(pilot, label("A02-01-2"))
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:
         screen = await resume_flow(pilot, ReplenishmentScreen, "OPPICKER")
@@ -66,7 +66,7 @@ async def test_replenishment_has_no_destination_override(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot)
-        await scan(pilot, "A02-01-2")
+        await scan(pilot, label("A02-01-2"))
         await scan(pilot, barcode(ui_warehouse, "PLAIN"))
         # F3 changes the destination in put-away; not here
         assert "not possible here" in await press(pilot, "f3")
@@ -89,11 +89,11 @@ async def test_serbian_picker_replenishes_in_serbian(
         assert "Нема допуне на чекању" in text_of(app, "#prompt")
         await press(pilot, "f5")
         assert "Идите на A02-01-2, скенирајте локацију" in text_of(app, "#prompt")
-        await scan(pilot, "A02-01-2")
+        await scan(pilot, label("A02-01-2"))
         assert "Скенирајте артикал PLAIN" in text_of(app, "#prompt")
         assert "узмите 30" in text_of(app, "#detail")
         await scan(pilot, barcode(ui_warehouse, "PLAIN"))
-        assert "30 допуњено на A01-01-1" in await scan(pilot, "A01-01-1")
+        assert "30 допуњено на A01-01-1" in await scan(pilot, label("A01-01-1"))
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -148,7 +148,8 @@ def test_lpn_moves_whole(warehouse: SmallWarehouse) -> None:
     _receive(warehouse, "LOT", 2, lpn_code="LPN0001", lot="L1", expiry=EXP)
     task = _start(warehouse, "LPN0001")
     assert task.lpn == "LPN0001" and task.quantity == 5
-    done = _confirm(warehouse, task.task_id, location_code=task.to_location)
+    digits = location_check_digits(task.to_location or "")
+    done = _confirm(warehouse, task.task_id, location_code=task.to_location, check_digits=digits)
     assert done.quantity == 5
     with session_scope(warehouse.engine) as s:
         target = warehouse.locations[task.to_location]  # type: ignore[index]
@@ -169,7 +170,12 @@ def test_override_needs_reason_and_supervisor(warehouse: SmallWarehouse) -> None
     with pytest.raises(WrongScan, match="not a storage"):
         _confirm(warehouse, task.task_id, "supervisor", location_code="QUA-01", override_reason="x")
     done = _confirm(
-        warehouse, task.task_id, "supervisor", location_code="A02-02-2", override_reason="full"
+        warehouse,
+        task.task_id,
+        "supervisor",
+        location_code="A02-02-2",
+        check_digits=location_check_digits("A02-02-2"),
+        override_reason="full",
     )
     assert done.overridden and done.location == "A02-02-2"
     with session_scope(warehouse.engine) as s:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from floor.db import session_scope, transaction
 from floor.errors import WrongScan
+from floor.gs1 import location_check_digits
 from floor.models import Task
 from floor.stock import ledger as inv
 from floor.stock import move_tasks as mt
@@ -85,7 +86,13 @@ def test_replenishment_done_by_scanning_like_putaway(warehouse: SmallWarehouse) 
         )
     transaction(
         warehouse.engine,
-        lambda s: mt.confirm_move_task(s, task.task_id, actor=picker, location_code="A01-01-1"),
+        lambda s: mt.confirm_move_task(
+            s,
+            task.task_id,
+            actor=picker,
+            location_code="A01-01-1",
+            check_digits=location_check_digits("A01-01-1"),
+        ),
     )
     with session_scope(warehouse.engine) as s:
         assert inv.balance_of(s, warehouse.key("A01-01-1", "PLAIN")) == (20, 0)
