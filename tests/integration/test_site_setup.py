@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 
 from floor.cli import main
 from floor.db import session_scope, transaction
+from floor.gs1 import location_check_digits
 from floor.inbound import putaway, receipt_closing, receiving
 from floor.logins import LoginRefused
 from floor.models import AdminAuditEntry, Location, SalesOrder, Warehouse
@@ -124,7 +125,11 @@ def test_an_empty_database_to_a_first_receipt_and_a_first_pick(engine: Engine, f
         transaction(
             engine,
             lambda s, t=task: putaway.confirm_putaway(
-                s, t.task_id, actor=receiver, location_code=t.to_location
+                s,
+                t.task_id,
+                actor=receiver,
+                location_code=t.to_location,
+                check_digits=location_check_digits(t.to_location),  # from the rack label
             ),
         )
     assert "A01-01-2  MUG-WHITE" in floor("stock")

@@ -105,7 +105,9 @@ async def test_an_admin_disables_sets_roles_language_and_pin(
         assert "4 Enable" in text_of(app, "#body")
         await scan(pilot, "CMD:QTY:2")
         assert screen.step == "roles" and "1 ✔ picker" in text_of(app, "#body")
-        await scan(pilot, "CMD:QTY:5")  # counter on
+        await scan(
+            pilot, "CMD:QTY:6"
+        )  # counter on (picker, receiver, packer, shipper, kitter, counter)
         await scan(pilot, "CMD:QTY:1")  # picker off
         assert "Roles of Picker Tester: counter" in await press(pilot, "f2")
         await scan(pilot, "CMD:QTY:3")
