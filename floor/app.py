@@ -8,6 +8,7 @@ a screen's service runs, scans wait). Each is journaled with its outcome once se
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -139,6 +140,9 @@ class FloorApp(App[None]):
         self._pumping = False
         self._state_lock = threading.Lock()
         self._latest_states: dict[tuple[int, str], dict[str, Any]] = {}
+        self.started_at = dt.datetime.now(dt.UTC)
+        self.last_scan_at: dt.datetime | None = None
+        self.forget_heartbeat_on_exit = False  # a browser session (floor serve) leaves no trace
 
     # Start and stop.
 
@@ -153,6 +157,9 @@ class FloorApp(App[None]):
         self._update_compact(self.size.width, self.size.height)
         self.set_interval(0.1, self._flush_typing)
         self.set_interval(1.0, self.check_idle_logout)
+        beat = float(self.station.settings.section("board").get("heartbeat_seconds", 5))
+        self.set_interval(max(beat, 0.5), self.send_heartbeat)
+        self.send_heartbeat()
         if self.print_jobs_waiting is not None or self._print_factory is not None:
             self.set_interval(5.0, self._poll_print_jobs)
             self._poll_print_jobs()
@@ -172,6 +179,13 @@ class FloorApp(App[None]):
         threading.Thread(target=load, name="floor-warm-up", daemon=True).start()
 
     def on_unmount(self) -> None:
+        if self.forget_heartbeat_on_exit:
+            from floor.db import transaction
+            from floor.station import forget_heartbeat
+
+            code = self.station.station_code
+            with suppress(Exception):
+                transaction(self.station.engine, lambda s: forget_heartbeat(s, code))
         if self.scan_source is not None:
             self.scan_source.stop()
         self.journal.flush(2.0)
@@ -353,6 +367,33 @@ class FloorApp(App[None]):
         self.log_out(reason)
         return True
 
+    # Heartbeat: the supervisor board shows the station, and offline when it stops.
+
+    def send_heartbeat(self) -> None:
+        from floor import __version__
+        from floor.db import transaction
+        from floor.station import Heartbeat, report_heartbeat
+
+        station, screen = self.station, self.screen
+        beat = Heartbeat(
+            station=station.station_code,
+            operator_id=station.operator_id,
+            flow=getattr(screen, "FLOW", "") or getattr(screen, "SCREEN_NAME", ""),
+            scanner=self.health.scanner,
+            database=self.health.database is not False,
+            app_version=__version__,
+            last_scan_at=self.last_scan_at,
+            started_at=self.started_at,
+        )
+
+        def work() -> None:
+            try:
+                transaction(station.engine, lambda s: report_heartbeat(s, beat), attempts=2)
+            except Exception as exc:  # the board shows the station offline; the journal probes
+                log.debug("heartbeat not sent: %s", exc)
+
+        self.run_worker(work, thread=True, group="heartbeat", exclusive=True, exit_on_error=False)
+
     # Flow state.
 
     def save_flow_state(self, flow: str, state: dict[str, Any]) -> None:
@@ -407,6 +448,7 @@ class FloorApp(App[None]):
 
     def receive_scan(self, raw: RawScan) -> None:
         self.note_activity()
+        self.last_scan_at = raw.received_at
         # journaled on arrival, so a crash before it is handled still leaves its row
         self.journal.record(
             journal_entry(
