@@ -16,14 +16,16 @@ from floor.station import Heartbeat, report_heartbeat
 from tests.support import SmallWarehouse, add_cart, add_sales_order, add_stock
 
 
-def released_wave(wh: SmallWarehouse, orders: int = 2, cart_size: int = 4) -> str:
+def released_wave(
+    wh: SmallWarehouse, orders: int = 2, cart_size: int = 4, code: str | None = None
+) -> str:
     """`orders` orders of 2 PLAIN each from A01-01-1, released in one wave; CART01 exists."""
     add_stock(wh, "A01-01-1", "PLAIN", 2 * orders + 10)
     for n in range(1, orders + 1):
         add_sales_order(wh, f"SO{n}", [("PLAIN", 2)])
     add_cart(wh, "CART01", tuple(f"TOTE{n:02d}" for n in range(3, 3 + orders)))
     with session_scope(wh.engine) as s:
-        wave = build_wave(s, wh.warehouse_id, WaveRules())
+        wave = build_wave(s, wh.warehouse_id, WaveRules(), code=code)
         release_wave(s, wave.id, cart_size=cart_size)
         return wave.code
 
