@@ -307,6 +307,7 @@ class FloorApp(App[None]):
 
         self.station.begin(login)
         set_default_language(login.language)
+        self.send_heartbeat()  # the board shows who is in at once
         if not self._print_opened:
             self.run_worker(
                 self._open_printing, thread=True, group="print-open", exit_on_error=False
@@ -328,6 +329,7 @@ class FloorApp(App[None]):
         operator_id = station.operator_id
         station.end()
         set_default_language(station.default_language)
+        self.send_heartbeat()
         if operator_id is not None:
             code = station.station_code
 

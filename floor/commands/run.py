@@ -75,5 +75,10 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
             "Run `floor demo` to create the demo warehouse (or `floor demo --if-missing`), "
             "or set FLOOR_WAREHOUSE to an existing warehouse code."
         ) from None
+    import os
+
+    from floor.commands.serve import SESSION_ENV
+
+    app.forget_heartbeat_on_exit = bool(os.environ.get(SESSION_ENV))  # a browser tab (floor serve)
     app.run()
     return 0
