@@ -61,15 +61,29 @@ async def test_picks_at_another_station_show_within_2_s(
 async def test_a_station_that_stops_reporting_shows_offline(
     make_app: Callable, ui_warehouse: SmallWarehouse
 ) -> None:
-    beat(ui_warehouse, "ST09", ui_warehouse.operators["picker"])
-    app = make_app(sections={"board": {"offline_after_seconds": 1.0}})
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_flow(pilot, BoardScreen, "OPSUPERVISOR")
-        assert await until(pilot, lambda: "●ST09" in board_text(app))
-        assert "offline" not in board_text(app)
-        # ST09 sends no more heartbeats: within a few refreshes it is offline
-        assert await until(pilot, lambda: "Station ST09 offline" in board_text(app), 4.0)
-        assert "○ST09" in board_text(app)
+    stop = threading.Event()
+
+    def station_st09() -> None:  # another station, reporting in until it stops
+        while not stop.is_set():
+            beat(ui_warehouse, "ST09", ui_warehouse.operators["picker"])
+            stop.wait(0.2)
+
+    reporting = threading.Thread(target=station_st09)
+    reporting.start()
+    try:
+        app = make_app(sections={"board": {"offline_after_seconds": 1.0}})
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_flow(pilot, BoardScreen, "OPSUPERVISOR")
+            assert await until(pilot, lambda: "●ST09" in board_text(app))
+            assert "offline" not in board_text(app)
+            stop.set()
+            reporting.join()
+            # ST09 sends no more heartbeats: within a few refreshes it is offline
+            assert await until(pilot, lambda: "Station ST09 offline" in board_text(app), 4.0)
+            assert "○ST09" in board_text(app)
+    finally:
+        stop.set()
+        reporting.join()
 
 
 async def test_release_hold_and_cancel_from_the_board(
