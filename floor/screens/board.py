@@ -70,7 +70,7 @@ def duration_text(seconds: float | None) -> str:
         # i18n: a short duration in minutes, in a table column
         return _("{n} min", n=seconds // 60)
     # i18n: a duration in hours and minutes, in a table column, like "2 h 05"
-    return _("{h} h {m:02d}", h=seconds // 3600, m=seconds % 3600 // 60)
+    return _("{h} h {m}", h=seconds // 3600, m=f"{seconds % 3600 // 60:02d}")
 
 
 def bar(share: float, width: int = BAR_WIDTH) -> str:

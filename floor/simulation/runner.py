@@ -314,7 +314,7 @@ def run_stations(
 def _child(
     url: str, plan: Plan, part: list[tuple[str, str, int]], options: dict, queue: Any, counter: Any
 ) -> None:
-    engine = create_floor_engine(url, pool_size=min(20, max(len(part), 2)))
+    engine = create_floor_engine(url, pool_size=min(12, max(len(part), 2)))
 
     def report(tally: Tally) -> None:
         counter.value = tally.scans
