@@ -26,7 +26,7 @@ import statistics
 import time
 import uuid
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from bench.ledger import Database
 from floor.board.model import BoardReader
@@ -151,6 +151,9 @@ def seed(db: Database, rng: random.Random) -> tuple[int, list[str], list[int], l
             )
     balance_ids = [b for _l, _i, b in faces]
     history(db, pickers, clusters, balance_ids, now, rng)
+    with db.engine.connect() as c:  # statistics, as autovacuum (PostgreSQL) would have them
+        c.execute(text("ANALYZE"))
+        c.commit()
     return warehouse, clusters, pickers, balance_ids
 
 

@@ -10,7 +10,8 @@ it has its outcome.
 From the journal, per station: scans, accepted and rejected, rejected in a row, last scan.
 From the ledger, per operator: lines (ledger transactions) and units, first and last at;
 per station: the time from a scan's reading to the ledger transaction it confirmed;
-per wave: units picked lately (the picking rate); per chart bucket: lines picked.
+per wave (a pick's reference is its cart, `<wave>-C0001`): units picked lately (the
+rate); per chart bucket: lines picked.
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from floor.models import Movement, ScanJournalEntry, StockTransaction
+
+
+def wave_of_reference(reference: str) -> str:
+    """The wave code of a ledger reference: a cart `W260101-003-C0002` or the wave itself."""
+    head, sep, tail = reference.rpartition("-C")
+    return head if sep and tail.isdigit() else reference
+
 
 RECHECK_SECONDS = 30.0
 MAX_RECHECK = 5000
@@ -128,7 +136,9 @@ class Activity:
         self.ledger = IdTail()
         self.stations: dict[str, StationActivity] = defaultdict(StationActivity)
         self.operators: dict[int, OperatorActivity] = defaultdict(OperatorActivity)
+        # units picked per wave within the rate window: the picks, and their running sum
         self.recent_picks: dict[str, deque[tuple[dt.datetime, int]]] = defaultdict(deque)
+        self.recent_units: dict[str, int] = defaultdict(int)
         self.lines_per_bucket: dict[int, int] = defaultdict(int)
         self.scan_times: OrderedDict[str, tuple[str, dt.datetime]] = OrderedDict()
         self.changed_references: set[str] = set()
@@ -196,9 +206,6 @@ class Activity:
             self.scan_times.popitem(last=False)
 
     def _read_ledger(self, session: Session, clock: float) -> None:
-        units = func.coalesce(
-            func.sum(case((Movement.quantity_delta > 0, Movement.quantity_delta), else_=0)), 0
-        )
         columns = (
             StockTransaction.id,
             StockTransaction.kind,
@@ -207,17 +214,24 @@ class Activity:
             StockTransaction.reference,
             StockTransaction.scan_id,
             StockTransaction.created_at,
-            units,
         )
         unmatched: list[tuple[str, str, dt.datetime]] = []
-        for rows in _batches(
-            session,
-            columns,
-            StockTransaction.id,
-            self.ledger,
-            join=(Movement, Movement.transaction_id == StockTransaction.id),
-            group_by=StockTransaction.id,
-        ):
+        for batch in _batches(session, columns, StockTransaction.id, self.ledger):
+            # units moved in (positive deltas), by the movements' index on transaction_id
+            ids = [row[0] for row in batch]
+            units: dict[int, int] = {}
+            moved_in = func.sum(
+                case((Movement.quantity_delta > 0, Movement.quantity_delta), else_=0)
+            )
+            for start in range(0, len(ids), 1000):
+                units.update(
+                    session.execute(
+                        select(Movement.transaction_id, moved_in)
+                        .where(Movement.transaction_id.in_(ids[start : start + 1000]))
+                        .group_by(Movement.transaction_id)
+                    ).all()
+                )
+            rows = [(*row, units.get(row[0], 0)) for row in batch]
             for row_id, kind, operator_id, station, reference, scan_id, at, moved in rows:
                 at = aware(at)
                 self.ledger.seen(row_id, clock)
@@ -231,7 +245,9 @@ class Activity:
                     if kind == "pick":
                         person.picks += 1
                 if kind == "pick" and at is not None:
-                    self.recent_picks[reference or ""].append((at, int(moved or 0)))
+                    wave = wave_of_reference(reference or "")
+                    self.recent_picks[wave].append((at, int(moved or 0)))
+                    self.recent_units[wave] += int(moved or 0)
                     self.lines_per_bucket[self.bucket_of(at)] += 1
                 if scan_id and at is not None:
                     known = self.scan_times.get(scan_id)
@@ -275,18 +291,16 @@ class Activity:
         return [self.lines_per_bucket.get(n, 0) for n in range(last + 1)]
 
     def picked_lately(self, now: dt.datetime) -> dict[str, int]:
-        """Units picked within the rate window, per ledger reference (a cart); older picks
-        are dropped as they leave the window."""
+        """Units picked within the rate window, per wave code; older picks are dropped as they
+        leave the window (a running sum per wave: the cost is the picks that come and go)."""
         since = now - self.window
-        found: dict[str, int] = {}
-        for reference, picks in list(self.recent_picks.items()):
+        for wave, picks in list(self.recent_picks.items()):
             while picks and picks[0][0] < since:
-                picks.popleft()
-            if picks:
-                found[reference] = sum(units for _at, units in picks)
-            else:
-                del self.recent_picks[reference]
-        return found
+                self.recent_units[wave] -= picks.popleft()[1]
+            if not picks:
+                del self.recent_picks[wave]
+                self.recent_units.pop(wave, None)
+        return dict(self.recent_units)
 
 
 def _first_id(session: Session, id_column, time_column, since: dt.datetime) -> int:  # type: ignore[no-untyped-def]
@@ -299,14 +313,10 @@ def _first_id(session: Session, id_column, time_column, since: dt.datetime) -> i
     return int(session.scalar(select(func.max(id_column))) or 0)
 
 
-def _batches(session: Session, columns, id_column, tail: IdTail, *, join=None, group_by=None):  # type: ignore[no-untyped-def]
+def _batches(session: Session, columns, id_column, tail: IdTail):  # type: ignore[no-untyped-def]
     """Rows above the tail's high id (in batches), then the ids to read again."""
     while True:
         query = select(*columns).where(id_column > (tail.high or 0))
-        if join is not None:
-            query = query.outerjoin(*join)
-        if group_by is not None:
-            query = query.group_by(group_by)
         rows = session.execute(query.order_by(id_column).limit(BATCH)).all()
         if rows:
             yield rows
@@ -316,10 +326,6 @@ def _batches(session: Session, columns, id_column, tail: IdTail, *, join=None, g
         ids = sorted(tail.recheck)
         for start in range(0, len(ids), 500):
             query = select(*columns).where(id_column.in_(ids[start : start + 500]))
-            if join is not None:
-                query = query.outerjoin(*join)
-            if group_by is not None:
-                query = query.group_by(group_by)
             rows = session.execute(query.order_by(id_column)).all()
             if rows:
                 yield rows

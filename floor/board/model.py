@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session
 from floor.board import floor_state as fs
 from floor.board.activity import Activity
 from floor.board.settings import BoardSettings
-from floor.board.waves import ShortPick, WaveBoard, WaveRow, wave_of_reference
+from floor.board.waves import ShortPick, WaveBoard, WaveRow
 
 SHORT_PICK = "short_pick"
 VARIANCE = "variance"
@@ -142,9 +141,7 @@ class BoardReader:
             self._names.update(fs.operator_names(session, unknown))
 
         window = activity.window
-        per_wave: dict[str, int] = defaultdict(int)
-        for reference, units in activity.picked_lately(now).items():
-            per_wave[wave_of_reference(reference)] += units
+        per_wave = activity.picked_lately(now)
         waves = self.waves.views(per_wave, window, now)
         people = self._people(beats, held, now)
         exceptions = self._exceptions(beats, variances, prints, self.waves.short_picks(), now)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from floor.board.activity import aware
+from floor.board.activity import aware, wave_of_reference
 from floor.models import (
     Item,
     Location,
@@ -93,6 +93,7 @@ class WaveBoard:
         self.shorts: dict[int, list[ShortPick]] = {}
         self.finished: dict[int, WaveRow] = {}
         self._last_recount = float("-inf")
+        self._shown: dict[int, tuple[WaveRow, float | None, WaveRow]] = {}
 
     def read(
         self,
@@ -166,25 +167,27 @@ class WaveBoard:
         done = sorted(self.finished.values(), key=lambda r: -r.id)
         rows = []
         hours = window.total_seconds() / 3600
+        shown: dict[int, tuple[WaveRow, float | None, WaveRow]] = {}
         for row in active:
             picked = rates.get(row.code, 0)
             per_hour = picked / hours if picked else None
-            finish = None
-            if per_hour and row.status == WaveStatus.RELEASED.value:
-                finish = now + dt.timedelta(hours=row.units_left / per_hour)
-            rows.append(_with(row, units_per_hour=per_hour, finish_at=finish))
+            last = self._shown.get(row.id)
+            if per_hour is None and last is not None and last[0] is row and last[1] is None:
+                view = last[2]  # nothing changed: no new row
+            else:
+                finish = None
+                if per_hour and row.status == WaveStatus.RELEASED.value:
+                    finish = now + dt.timedelta(hours=row.units_left / per_hour)
+                view = _with(row, units_per_hour=per_hour, finish_at=finish)
+            shown[row.id] = (row, per_hour, view)
+            rows.append(view)
+        self._shown = shown
         return rows + done
 
     def short_picks(self) -> list[ShortPick]:
         shown = set(self.rows) | set(self.finished)
         found = [s for wave_id, shorts in self.shorts.items() if wave_id in shown for s in shorts]
         return sorted(found, key=lambda s: s.at or dt.datetime.min.replace(tzinfo=dt.UTC))
-
-
-def wave_of_reference(reference: str) -> str:
-    """The wave code of a ledger reference: a cart `W260101-003-C0002` or the wave itself."""
-    head, sep, tail = reference.rpartition("-C")
-    return head if sep and tail.isdigit() else reference
 
 
 def _with(row: WaveRow, **changes: object) -> WaveRow:
