@@ -1,11 +1,12 @@
 """The board's waves: orders, lines and units picked and packed of total, rate, finish time.
 
 Each refresh reads the waves that are planned, released or held (an index on status) and
-recounts only those that changed: a new wave, a status change, or a ledger row of one of its
-carts since the last refresh (a pick's reference is its cart, `<wave>-C0001`); every
-`recount_seconds` all of them, which catches what moves no stock (a cart claimed, a location
-confirmed). Waves finished this shift are read at that slower pace and kept: a finished wave
-no longer changes.
+recounts those that changed: a new wave, a status change, or a ledger row of one of its carts
+since the last refresh (a pick's reference is its cart, `<wave>-C0001`); and, in rotation, a
+slice of the others, so that each is recounted every `recount_seconds`, which catches what
+moves no stock (a cart claimed, a location confirmed) without one refresh recounting them
+all. Waves finished this shift are read every `recount_seconds` and kept: a finished wave no
+longer changes.
 
 Packed: orders the packing flow marked packed or shipped, and their picked units. (Packing is
 built on its own branch; until then these stay at zero.)
@@ -93,6 +94,8 @@ class WaveBoard:
         self.shorts: dict[int, list[ShortPick]] = {}
         self.finished: dict[int, WaveRow] = {}
         self._last_recount = float("-inf")
+        self._last_read: float | None = None
+        self._rotation = 0
         self._shown: dict[int, tuple[WaveRow, float | None, WaveRow]] = {}
 
     def read(
@@ -104,6 +107,8 @@ class WaveBoard:
     ) -> None:
         clock = time.monotonic() if clock is None else clock
         full = clock - self._last_recount >= self.recount_seconds
+        elapsed = clock - self._last_read if self._last_read is not None else 0.0
+        self._last_read = clock
         active = {
             wave_id: (code, status)
             for wave_id, code, status in session.execute(
@@ -120,11 +125,17 @@ class WaveBoard:
         recount = [
             wave_id
             for wave_id, (code, status) in active.items()
-            if full
-            or wave_id in touched
+            if wave_id in touched
             or wave_id not in self.rows
             or self.rows[wave_id].status != status
         ]
+        # the rest in rotation: every wave once per recount_seconds, a slice each refresh
+        ids = sorted(active)
+        if ids and elapsed > 0:
+            n = min(len(ids), max(1, round(len(ids) * elapsed / self.recount_seconds)))
+            start = self._rotation % len(ids)
+            recount += [w for w in (ids[start:] + ids[:start])[:n] if w not in recount]
+            self._rotation = start + n
         for wave_id in gone:
             self.rows.pop(wave_id, None)
             self.shorts.pop(wave_id, None)
