@@ -82,7 +82,7 @@ class BoardScreen(FlowScreen):
     FLOW: ClassVar[str] = "board"
     TITLE: ClassVar[str] = N_("Supervisor board")
     ROLES: ClassVar[tuple[str, ...]] = ("supervisor",)
-    MENU_ORDER: ClassVar[int] = 790
+    MENU_ORDER: ClassVar[int] = 960  # last: the other flows keep their numbers
 
     CSS = """
     BoardScreen #prompt, BoardScreen #detail, BoardScreen #body { display: none; }

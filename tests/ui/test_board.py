@@ -71,15 +71,15 @@ async def test_a_station_that_stops_reporting_shows_offline(
     reporting = threading.Thread(target=station_st09)
     reporting.start()
     try:
-        app = make_app(sections={"board": {"offline_after_seconds": 1.0}})
+        app = make_app(sections={"board": {"offline_after_seconds": 3.0}})
         async with app.run_test(size=(80, 24)) as pilot:
             await open_flow(pilot, BoardScreen, "OPSUPERVISOR")
-            assert await until(pilot, lambda: "●ST09" in board_text(app))
+            assert await until(pilot, lambda: "●ST09" in board_text(app), 4.0)
             assert "offline" not in board_text(app)
             stop.set()
             reporting.join()
             # ST09 sends no more heartbeats: within a few refreshes it is offline
-            assert await until(pilot, lambda: "Station ST09 offline" in board_text(app), 4.0)
+            assert await until(pilot, lambda: "Station ST09 offline" in board_text(app), 10.0)
             assert "○ST09" in board_text(app)
     finally:
         stop.set()
