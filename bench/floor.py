@@ -46,6 +46,8 @@ def run(db: Database, stations: int, seconds: float, processes: int) -> Report:
     )
     for kind, sample in report.error_samples.items():
         print(f"         {kind}: {sample}")
+    slowest = sorted(report.latency_by_step_ms.items(), key=lambda kv: -kv[1]["p95"])[:4]
+    print("         slowest p95: " + ", ".join(f"{k} {v['p95']:.0f} ms" for k, v in slowest))
     return report
 
 

@@ -125,9 +125,7 @@ class WaveBoard:
         recount = [
             wave_id
             for wave_id, (code, status) in active.items()
-            if wave_id in touched
-            or wave_id not in self.rows
-            or self.rows[wave_id].status != status
+            if wave_id in touched or wave_id not in self.rows or self.rows[wave_id].status != status
         ]
         # the rest in rotation: every wave once per recount_seconds, a slice each refresh
         ids = sorted(active)

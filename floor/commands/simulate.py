@@ -172,6 +172,14 @@ def _print_report(report, ctx: CommandContext) -> None:  # type: ignore[no-untyp
         print(_("Errors: none"), file=out)
     steps = ", ".join(f"{step} {n}" for step, n in sorted(report.steps.items()))
     print(_("Steps: {steps}", steps=steps), file=out)
+    slowest = sorted(report.latency_by_step_ms.items(), key=lambda kv: -kv[1]["p95"])[:5]
+    print(
+        _(
+            "Slowest steps (p95): {steps}",
+            steps=", ".join(f"{step} {v['p95']} ms" for step, v in slowest),
+        ),
+        file=out,
+    )
     if report.invariant_violations:
         print(_("Ledger invariants: {n} VIOLATED", n=len(report.invariant_violations)), file=out)
         for line in report.invariant_violations:

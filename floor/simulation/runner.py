@@ -47,6 +47,7 @@ class Tally:
     errors: Counter[str] = field(default_factory=Counter)
     error_samples: dict[str, str] = field(default_factory=dict)
     latencies_ms: list[float] = field(default_factory=list)
+    by_step_ms: dict[str, list[float]] = field(default_factory=dict)
 
     def add(self, other: Tally) -> None:
         self.scans += other.scans
@@ -56,6 +57,8 @@ class Tally:
         for kind, sample in other.error_samples.items():
             self.error_samples.setdefault(kind, sample)
         self.latencies_ms.extend(other.latencies_ms)
+        for step, values in other.by_step_ms.items():
+            self.by_step_ms.setdefault(step, []).extend(values)
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class Report:
     steps: dict[str, int]
     invariant_violations: list[str]
     processes: int = 1
+    latency_by_step_ms: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -196,6 +200,7 @@ class StationThread(threading.Thread):
             with self.lock:
                 self.tally.scans += 1
                 self.tally.latencies_ms.append(elapsed)
+                self.tally.by_step_ms.setdefault(what, []).append(elapsed)
             self._journal(scan_id, what, outcome, message, read_at)
 
     def _journal(
@@ -401,4 +406,12 @@ def simulate(
         steps=dict(total.steps),
         invariant_violations=violations,
         processes=processes,
+        latency_by_step_ms={
+            step: {
+                "n": len(values),
+                "p50": round(percentile(values, 0.50), 2),
+                "p95": round(percentile(values, 0.95), 2),
+            }
+            for step, values in sorted(total.by_step_ms.items())
+        },
     )
