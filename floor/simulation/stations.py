@@ -401,14 +401,19 @@ def supervisor_step(ctx: StationContext) -> str:
     )
     if (open_picks or 0) < OPEN_PICKS_WANTED:
         _new_orders(ctx, 24)
-        code = ctx.timed(
-            "wave.build",
-            lambda s: (
-                waves.build_wave(
-                    s, ctx.warehouse_id, waves.WaveRules(max_orders=24), ctx.actor
-                ).code
-            ),
-        )
+        try:
+            code = ctx.timed(
+                "wave.build",
+                lambda s: (
+                    waves.build_wave(
+                        s, ctx.warehouse_id, waves.WaveRules(max_orders=24), ctx.actor
+                    ).code
+                ),
+            )
+        except Exception as exc:
+            if type(exc).__name__ == "NotFound":  # another supervisor waved them meanwhile
+                return "wave.none"
+            raise
         ctx.timed(
             "wave.release",
             lambda s: wave_release.release_wave(s, code, ctx.actor, cart_size=4),
