@@ -288,9 +288,7 @@ class BoardScreen(FlowScreen):
         task = self.task_text(p)
         rate = f"{round(p.lines_per_hour)}/h" if p.lines_per_hour is not None else "-"
         rejected = f"{p.rejected_rate:.0%}" if p.rejected_rate is not None else "-"
-        confirm = (
-            f"{p.median_confirm_seconds:.1f}s" if p.median_confirm_seconds is not None else "-"
-        )
+        confirm = _seconds_text(p.median_confirm_seconds)
         idle = duration_text(p.idle_seconds)
         if not self.wide:
             return (
@@ -559,3 +557,10 @@ def _task_kind(kind: str) -> str:
         "move": _("move"),
     }
     return words.get(kind, kind)
+
+
+def _seconds_text(seconds: float | None) -> str:
+    """A short time from scan to confirmation: 45ms, 1.5s."""
+    if seconds is None:
+        return "-"
+    return f"{seconds * 1000:.0f}ms" if seconds < 1 else f"{seconds:.1f}s"
