@@ -125,3 +125,36 @@ async def _drive(port: int, shot: Path) -> None:
         await browser.screenshot(shot)
     finally:
         await browser.close()
+
+
+def test_floor_serve_listens_on_localhost_and_warns_for_another_host(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import textual_serve.server
+
+    from floor.cli import main
+    from floor.commands.serve import app_command
+
+    served: list[dict] = []
+
+    class FakeServer:
+        def __init__(self, command: str, **options: object) -> None:
+            served.append({"command": command, **options})
+
+        def serve(self) -> None:
+            pass
+
+    monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("FLOOR_")}
+    monkeypatch.setattr(os, "environ", environment)  # what serve sets stays in this test
+    url = f"sqlite:///{tmp_path / 'floor.db'}"
+    assert main(["--database-url", url, "serve"]) == 0
+    assert served[0]["host"] == "127.0.0.1" and served[0]["port"] == 8000
+    assert "warning" not in capsys.readouterr().err
+    assert main(["--database-url", url, "serve", "--host", "0.0.0.0", "--port", "9000"]) == 0
+    assert "reverse proxy with TLS" in capsys.readouterr().err
+    assert served[1]["host"] == "0.0.0.0" and served[1]["port"] == 9000
+    # each browser tab: its own keyboard-only station; the URL goes by the environment
+    assert served[0]["command"].endswith("run --scanner none --station WEB-$$")
+    assert url not in served[0]["command"] and environment["FLOOR_DATABASE_URL"] == url
+    assert "--config /etc/floor.toml" in app_command("/etc/floor.toml", "WEB")
