@@ -8,6 +8,7 @@ a screen's service runs, scans wait). Each is journaled with its outcome once se
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -143,6 +144,9 @@ class FloorApp(App[None]):
         self._pumping = False
         self._state_lock = threading.Lock()
         self._latest_states: dict[tuple[int, str], dict[str, Any]] = {}
+        self.started_at = dt.datetime.now(dt.UTC)
+        self.last_scan_at: dt.datetime | None = None
+        self.forget_heartbeat_on_exit = False  # a browser session (floor serve) leaves no trace
 
     # Start and stop.
 
@@ -157,6 +161,9 @@ class FloorApp(App[None]):
         self._update_compact(self.size.width, self.size.height)
         self.set_interval(0.1, self._flush_typing)
         self.set_interval(1.0, self.check_idle_logout)
+        beat = float(self.station.settings.section("board").get("heartbeat_seconds", 5))
+        self.set_interval(max(beat, 0.5), self.send_heartbeat)
+        self.send_heartbeat()
         if self.print_jobs_waiting is not None or self._print_factory is not None:
             self.set_interval(5.0, self._poll_print_jobs)
             self._poll_print_jobs()
@@ -193,6 +200,13 @@ class FloorApp(App[None]):
         self.push_screen(QuitDialog(), answered)
 
     def on_unmount(self) -> None:
+        if self.forget_heartbeat_on_exit:
+            from floor.db import transaction
+            from floor.station import forget_heartbeat
+
+            code = self.station.station_code
+            with suppress(Exception):
+                transaction(self.station.engine, lambda s: forget_heartbeat(s, code))
         if self.scan_source is not None:
             self.scan_source.stop()
         self.journal.flush(2.0)
@@ -314,6 +328,7 @@ class FloorApp(App[None]):
 
         self.station.begin(login)
         set_default_language(login.language)
+        self.send_heartbeat()  # the board shows who is in at once
         if not self._print_opened:
             self.run_worker(
                 self._open_printing, thread=True, group="print-open", exit_on_error=False
@@ -335,6 +350,7 @@ class FloorApp(App[None]):
         operator_id = station.operator_id
         station.end()
         set_default_language(station.default_language)
+        self.send_heartbeat()
         if operator_id is not None:
             code = station.station_code
 
@@ -373,6 +389,33 @@ class FloorApp(App[None]):
             reason = _("Logged out after {minutes} min without activity", minutes=_minutes(limit))
         self.log_out(reason)
         return True
+
+    # Heartbeat: the supervisor board shows the station, and offline when it stops.
+
+    def send_heartbeat(self) -> None:
+        from floor import __version__
+        from floor.db import transaction
+        from floor.station import Heartbeat, report_heartbeat
+
+        station, screen = self.station, self.screen
+        beat = Heartbeat(
+            station=station.station_code,
+            operator_id=station.operator_id,
+            flow=getattr(screen, "FLOW", "") or getattr(screen, "SCREEN_NAME", ""),
+            scanner=self.health.scanner,
+            database=self.health.database is not False,
+            app_version=__version__,
+            last_scan_at=self.last_scan_at,
+            started_at=self.started_at,
+        )
+
+        def work() -> None:
+            try:
+                transaction(station.engine, lambda s: report_heartbeat(s, beat), attempts=2)
+            except Exception as exc:  # the board shows the station offline; the journal probes
+                log.debug("heartbeat not sent: %s", exc)
+
+        self.run_worker(work, thread=True, group="heartbeat", exclusive=True, exit_on_error=False)
 
     # Flow state.
 
@@ -428,6 +471,7 @@ class FloorApp(App[None]):
 
     def receive_scan(self, raw: RawScan) -> None:
         self.note_activity()
+        self.last_scan_at = raw.received_at
         # journaled on arrival, so a crash before it is handled still leaves its row
         self.journal.record(
             journal_entry(

@@ -355,7 +355,9 @@ class StockTransaction(Base):
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     station: Mapped[str] = mapped_column(String(20), default="")
     scan_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
     movements: Mapped[list[Movement]] = relationship(back_populates="transaction")
 
 
@@ -629,6 +631,23 @@ class Station(Base):
     last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class StationHeartbeat(Base):
+    """A running station's latest report, upserted every few seconds: who is logged in, which
+    flow, scanner and database state, app version, last scan. A station whose `beat_at` is
+    older than a few beats is offline (floor/board/)."""
+
+    __tablename__ = "station_heartbeats"
+    station: Mapped[str] = mapped_column(String(20), primary_key=True)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    flow: Mapped[str] = mapped_column(String(40), default="")
+    scanner: Mapped[bool | None] = mapped_column(Boolean)  # None: keyboard wedge only
+    database: Mapped[bool] = mapped_column(Boolean, default=True)
+    app_version: Mapped[str] = mapped_column(String(40), default="")
+    last_scan_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    beat_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class ScanJournalEntry(Base):
     """Every raw scan read at a station, with what it was understood as and its outcome."""
 
@@ -643,7 +662,7 @@ class ScanJournalEntry(Base):
     outcome: Mapped[str] = mapped_column(String(20), default="")
     message: Mapped[str] = mapped_column(Text, default="")
     screen: Mapped[str] = mapped_column(String(40), default="")
-    read_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

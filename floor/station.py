@@ -18,7 +18,7 @@ from floor.config import Settings
 from floor.errors import NotFound
 from floor.i18n import _, normalise_language
 from floor.logins import LockoutPolicy, LoginRefused, check_login
-from floor.models import FlowState, Station, Warehouse
+from floor.models import FlowState, Station, StationHeartbeat, Warehouse
 from floor.operators import effective_roles
 from floor.scanning import ScanLanguage
 from floor.stock.ledger import Actor
@@ -206,3 +206,47 @@ def load_flow_state(session: Session, operator_id: int, flow: str) -> dict[str, 
         select(FlowState).where(FlowState.operator_id == operator_id, FlowState.flow == flow)
     )
     return dict(row.state) if row is not None and row.state else None
+
+
+# --- heartbeats -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    """What a running station reports every few seconds (the supervisor board reads it)."""
+
+    station: str
+    operator_id: int | None
+    flow: str
+    scanner: bool | None  # None: no scanner device, keyboard wedge only
+    database: bool
+    app_version: str
+    last_scan_at: dt.datetime | None
+    started_at: dt.datetime
+
+
+def report_heartbeat(session: Session, beat: Heartbeat, at: dt.datetime | None = None) -> None:
+    """Upsert the station's one heartbeat row (INSERT ... ON CONFLICT DO UPDATE)."""
+    values = {
+        "station": beat.station[:20],
+        "operator_id": beat.operator_id,
+        "flow": beat.flow[:40],
+        "scanner": beat.scanner,
+        "database": beat.database,
+        "app_version": beat.app_version[:40],
+        "last_scan_at": beat.last_scan_at,
+        "started_at": beat.started_at,
+        "beat_at": at or dt.datetime.now(dt.UTC),
+    }
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    statement = insert(StationHeartbeat).values(**values)
+    changed = {k: v for k, v in values.items() if k != "station"}
+    session.execute(statement.on_conflict_do_update(index_elements=["station"], set_=changed))
+
+
+def forget_heartbeat(session: Session, station_code: str) -> None:
+    """A station that is gone for good (a browser session that ended) stops showing."""
+    session.execute(delete(StationHeartbeat).where(StationHeartbeat.station == station_code))

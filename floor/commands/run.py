@@ -76,5 +76,10 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
             "operators (docs/setup.md). To try floor: `floor demo` builds the demo warehouse. "
             "Or set FLOOR_WAREHOUSE to an existing warehouse code (`floor warehouses list`)."
         ) from None
+    import os
+
+    from floor.commands.serve import SESSION_ENV
+
+    app.forget_heartbeat_on_exit = bool(os.environ.get(SESSION_ENV))  # a browser tab (floor serve)
     app.run()
     return 0

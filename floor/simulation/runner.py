@@ -1,0 +1,417 @@
+"""Running a simulation: N virtual stations (floor/simulation/stations.py), each a thread that
+makes one scan's service call every `scan_every` seconds for `seconds`, against the configured
+database; optionally spread over several processes (one Python process cannot use more than
+a core's worth of CPU). Each scan is journaled like a real station's (so the supervisor board
+shows the simulation live) and each station sends its heartbeat.
+
+Measured: scans applied (service calls), errors by kind, service latency (the transaction,
+retries included) p50/p95/p99, transactions per second; at the end the ledger invariants
+(`ledger.invariant_violations()`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import random
+import statistics
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from floor.db import create_floor_engine, read_only, transaction
+from floor.journal import ACCEPTED, REJECTED, journal_entry, write_entries
+from floor.models import Operator, Station, Warehouse
+from floor.simulation.stations import KINDS, Idle, StationContext
+from floor.station import Heartbeat, report_heartbeat
+
+HEARTBEAT_SECONDS = 5.0
+SIM_PIN = "0000"
+KEEP_ON_ERROR = ("cart", "totes")  # what a station keeps after a refused scan
+
+
+@dataclass
+class Tally:
+    """What one process's stations did; tallies of several processes add up."""
+
+    scans: int = 0
+    idle: int = 0
+    steps: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    error_samples: dict[str, str] = field(default_factory=dict)
+    latencies_ms: list[float] = field(default_factory=list)
+    by_step_ms: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, other: Tally) -> None:
+        self.scans += other.scans
+        self.idle += other.idle
+        self.steps.update(other.steps)
+        self.errors.update(other.errors)
+        for kind, sample in other.error_samples.items():
+            self.error_samples.setdefault(kind, sample)
+        self.latencies_ms.extend(other.latencies_ms)
+        for step, values in other.by_step_ms.items():
+            self.by_step_ms.setdefault(step, []).extend(values)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which stations run: (kind, station code, operator id) each."""
+
+    warehouse_id: int
+    stations: list[tuple[str, str, int]]
+
+
+@dataclass
+class Report:
+    stations: dict[str, int]
+    seconds: float
+    scans: int
+    idle: int
+    errors: dict[str, int]
+    error_samples: dict[str, str]
+    latency_ms: dict[str, float]
+    transactions_per_second: float
+    steps: dict[str, int]
+    invariant_violations: list[str]
+    processes: int = 1
+    latency_by_step_ms: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def mix_for(stations: int, mix: dict[str, int] | None = None) -> list[str]:
+    """The kind of each of `stations` virtual stations, by `mix` weights (default: each kind's
+    weight): one of each kind first when there are enough stations, the rest by weight
+    (largest remainder)."""
+    weights = dict(mix) if mix else {k.name: k.weight for k in KINDS.values() if k.weight}
+    unknown = [name for name in weights if name not in KINDS]
+    if unknown:
+        raise KeyError(", ".join(unknown))
+    names = sorted((n for n in weights if weights[n] > 0), key=lambda n: -weights[n])
+    counts = dict.fromkeys(names, 1 if stations >= len(names) else 0)
+    left = stations - sum(counts.values())
+    total = sum(weights[n] for n in names)
+    shares = {n: left * weights[n] / total for n in names}
+    for n in names:
+        counts[n] += int(shares[n])
+    by_remainder = sorted(names, key=lambda n: -(shares[n] - int(shares[n])))
+    for n in by_remainder[: stations - sum(counts.values())]:
+        counts[n] += 1
+    return [n for n in names for _ in range(counts[n])]
+
+
+def prepare(engine: Engine, warehouse_code: str, kinds: list[str]) -> Plan:
+    """Simulated operators (SIM-<KIND>-<n>, PIN 0000) and stations, made once and reused."""
+    from floor.operators import hash_pin
+
+    pin_hash = hash_pin(SIM_PIN)
+
+    def work(s: Session) -> Plan:
+        warehouse_id = s.scalar(select(Warehouse.id).where(Warehouse.code == warehouse_code))
+        if warehouse_id is None:
+            raise LookupError(warehouse_code)
+        stations = []
+        seen: Counter[str] = Counter()
+        for kind in kinds:
+            seen[kind] += 1
+            tag = f"{kind[:4].upper()}{seen[kind]:03d}"
+            badge, code = f"SIM-{tag}", f"SIM-{tag}"
+            operator = s.scalar(select(Operator).where(Operator.badge == badge))
+            if operator is None:
+                operator = Operator(
+                    badge=badge,
+                    name=f"Sim {kind} {seen[kind]}",
+                    pin_hash=pin_hash,
+                    roles=KINDS[kind].roles,
+                )
+                s.add(operator)
+                s.flush()
+            if s.scalar(select(Station.id).where(Station.code == code)) is None:
+                s.add(Station(code=code, name=code, warehouse_id=warehouse_id, kind=kind))
+            stations.append((kind, code, operator.id))
+        return Plan(int(warehouse_id), stations)
+
+    return transaction(engine, work)
+
+
+class StationThread(threading.Thread):
+    def __init__(
+        self,
+        engine: Engine,
+        plan: Plan,
+        station: tuple[str, str, int],
+        every: float,
+        deadline: float,
+        tally: Tally,
+        lock: threading.Lock,
+        stop: threading.Event,
+        seed: int,
+        run_tag: str,
+    ) -> None:
+        kind, code, operator_id = station
+        super().__init__(name=f"sim-{code}", daemon=True)
+        self.engine, self.kind, self.every, self.deadline = engine, KINDS[kind], every, deadline
+        self.tally, self.lock, self.stop = tally, lock, stop
+        self.started_at = dt.datetime.now(dt.UTC)
+        self.last_scan_at: dt.datetime | None = None
+        self.ctx = StationContext(
+            engine=engine,
+            warehouse_id=plan.warehouse_id,
+            station=code,
+            operator_id=operator_id,
+            rng=random.Random(seed),
+            run_tag=run_tag,
+            timed=self.timed,
+        )
+        self.current_scan = ""
+
+    def timed(self, what: str, work: Callable[[Session], Any]) -> Any:
+        """One scan: its service call in one transaction, timed, then journaled."""
+        scan_id = uuid.uuid4().hex
+        self.ctx.scan_id = lambda: scan_id  # type: ignore[method-assign]
+        read_at = dt.datetime.now(dt.UTC)
+        self.last_scan_at = read_at
+        started = time.perf_counter()
+        outcome, message = ACCEPTED, what
+        try:
+            return transaction(self.engine, work)
+        except Exception as exc:
+            outcome, message = REJECTED, f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            with self.lock:
+                self.tally.scans += 1
+                self.tally.latencies_ms.append(elapsed)
+                self.tally.by_step_ms.setdefault(what, []).append(elapsed)
+            self._journal(scan_id, what, outcome, message, read_at)
+
+    def _journal(
+        self, scan_id: str, what: str, outcome: str, message: str, at: dt.datetime
+    ) -> None:
+        entry = journal_entry(
+            scan_id=scan_id,
+            station=self.ctx.station,
+            operator_id=self.ctx.operator_id,
+            device="simulator",
+            raw=what.encode(),
+            kind="simulated",
+            outcome=outcome,
+            message=message[:500],
+            read_at=at,
+        )
+        try:
+            transaction(self.engine, lambda s: write_entries(s, [entry]))
+        except Exception as exc:  # counted: the journal must take every scan
+            self._error("journal", exc)
+
+    def _beat(self) -> None:
+        beat = Heartbeat(
+            self.ctx.station,
+            self.ctx.operator_id,
+            self.kind.name,
+            True,
+            True,
+            "simulator",
+            self.last_scan_at,
+            self.started_at,
+        )
+        try:
+            transaction(self.engine, lambda s: report_heartbeat(s, beat))
+        except Exception as exc:
+            self._error("heartbeat", exc)
+
+    def _error(self, kind: str, exc: BaseException) -> None:
+        with self.lock:
+            self.tally.errors[kind] += 1
+            self.tally.error_samples.setdefault(kind, f"{type(exc).__name__}: {exc}"[:300])
+
+    def run(self) -> None:
+        rng = self.ctx.rng
+        next_at = time.monotonic() + rng.uniform(0, self.every)
+        next_beat = 0.0
+        while not self.stop.is_set():
+            now = time.monotonic()
+            if now >= next_beat:
+                self._beat()
+                next_beat = now + HEARTBEAT_SECONDS
+            if next_at > now:
+                self.stop.wait(min(next_at, next_beat) - now)
+                continue
+            if now >= self.deadline:
+                break
+            try:
+                done = self.kind.step(self.ctx)
+                with self.lock:
+                    self.tally.steps[done] += 1
+            except Idle:
+                with self.lock:
+                    self.tally.idle += 1
+            except Exception as exc:
+                from floor.errors import FloorError
+
+                kind = type(exc).__name__ if isinstance(exc, FloorError) else "crash"
+                if kind == "crash" and _is_database(exc):
+                    kind = "database"
+                self._error(kind, exc)
+                self.ctx.state = {k: v for k, v in self.ctx.state.items() if k in KEEP_ON_ERROR}
+            next_at = max(next_at + self.every, time.monotonic())
+
+
+def _is_database(exc: BaseException) -> bool:
+    from floor.db import is_database_failure
+
+    return is_database_failure(exc)
+
+
+def run_stations(
+    engine: Engine,
+    plan: Plan,
+    stations: list[tuple[str, str, int]],
+    *,
+    every: float,
+    seconds: float,
+    seed: int,
+    run_tag: str,
+    progress: Callable[[Tally], None] | None = None,
+) -> Tally:
+    """Run `stations` as threads of this process until `seconds` have passed."""
+    tally, lock, stop = Tally(), threading.Lock(), threading.Event()
+    deadline = time.monotonic() + seconds
+    threads = [
+        StationThread(
+            engine, plan, station, every, deadline, tally, lock, stop, seed * 1000 + n, run_tag
+        )
+        for n, station in enumerate(stations)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        while time.monotonic() < deadline:
+            time.sleep(min(0.5, max(deadline - time.monotonic(), 0)))
+            if progress is not None:
+                with lock:
+                    progress(tally)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    return tally
+
+
+def _child(
+    url: str, plan: Plan, part: list[tuple[str, str, int]], options: dict, queue: Any, counter: Any
+) -> None:
+    engine = create_floor_engine(url, pool_size=min(12, max(len(part), 2)))
+
+    def report(tally: Tally) -> None:
+        counter.value = tally.scans
+
+    tally = run_stations(engine, plan, part, progress=report, **options)
+    engine.dispose()
+    queue.put(tally)
+
+
+def simulate(
+    url: str,
+    warehouse_code: str,
+    *,
+    stations: int,
+    every: float,
+    seconds: float,
+    mix: dict[str, int] | None = None,
+    processes: int = 1,
+    seed: int = 1,
+    progress: Callable[[float, int], None] | None = None,
+) -> Report:
+    """Run the simulation against the database at `url`; `progress(share done, scans)`."""
+    engine = create_floor_engine(url, pool_size=min(20, max(stations, 2)))
+    kinds = mix_for(stations, mix)
+    plan = prepare(engine, warehouse_code, kinds)
+    run_tag = dt.datetime.now(dt.UTC).strftime("%H%M%S")
+    options = {"every": every, "seconds": seconds, "seed": seed, "run_tag": run_tag}
+    started = time.monotonic()
+    processes = max(1, min(processes, stations))
+    total = Tally()
+    if processes == 1:
+
+        def report(tally: Tally) -> None:
+            if progress is not None:
+                progress(min((time.monotonic() - started) / seconds, 1.0), tally.scans)
+
+        total = run_stations(engine, plan, plan.stations, progress=report, **options)
+    else:
+        context = multiprocessing.get_context("spawn")
+        queue = context.Queue()
+        parts = [plan.stations[n::processes] for n in range(processes)]
+        counters = [context.Value("i", 0) for _ in parts]
+        children = [
+            context.Process(target=_child, args=(url, plan, part, options, queue, counter))
+            for part, counter in zip(parts, counters, strict=True)
+        ]
+        for child in children:
+            child.start()
+        results: list[Tally] = []
+        while len(results) < len(children):
+            try:
+                results.append(queue.get(timeout=0.5))
+            except Exception:
+                if all(not c.is_alive() for c in children) and queue.empty():
+                    break
+            if progress is not None:
+                share = min((time.monotonic() - started) / seconds, 1.0)
+                progress(share, sum(c.value for c in counters))
+        for child in children:
+            child.join(30)
+        for result in results:
+            total.add(result)
+    elapsed = time.monotonic() - started
+    from floor.stock import ledger
+
+    with read_only(engine) as session:
+        violations = ledger.invariant_violations(session)
+    engine.dispose()
+    latencies = total.latencies_ms
+    return Report(
+        stations=dict(Counter(kinds)),
+        seconds=round(elapsed, 2),
+        scans=total.scans,
+        idle=total.idle,
+        errors=dict(total.errors),
+        error_samples=total.error_samples,
+        latency_ms={
+            "p50": round(percentile(latencies, 0.50), 2),
+            "p95": round(percentile(latencies, 0.95), 2),
+            "p99": round(percentile(latencies, 0.99), 2),
+            "mean": round(statistics.fmean(latencies), 2) if latencies else 0.0,
+        },
+        transactions_per_second=round(total.scans / elapsed, 2) if elapsed else 0.0,
+        steps=dict(total.steps),
+        invariant_violations=violations,
+        processes=processes,
+        latency_by_step_ms={
+            step: {
+                "n": len(values),
+                "p50": round(percentile(values, 0.50), 2),
+                "p95": round(percentile(values, 0.95), 2),
+            }
+            for step, values in sorted(total.by_step_ms.items())
+        },
+    )
