@@ -19,7 +19,16 @@ from sqlalchemy.orm import Session
 
 from floor.errors import Conflict, NotFound
 from floor.i18n import _, ngettext
-from floor.models import Operator, Role, Task, TaskKind, TaskStatus
+from floor.models import (
+    ClusterStatus,
+    Operator,
+    PickCluster,
+    Role,
+    Task,
+    TaskKind,
+    TaskStatus,
+    utcnow,
+)
 from floor.operators import find_by_badge, has_role, require_role
 from floor.stock.ledger import Actor
 
@@ -132,5 +141,15 @@ def _give_cart(session: Session, task: Task, target: Operator) -> int:
     for t in tasks:
         t.assignee_id = target.id
         t.status = TaskStatus.ASSIGNED.value
+    # the cart's claim row follows, so no one else claims it and it shows whose it is
+    cluster = session.scalars(
+        select(PickCluster)
+        .where(PickCluster.wave_id == task.wave_id, PickCluster.code == task.cluster)
+        .with_for_update()
+    ).one_or_none()
+    if cluster is not None:
+        cluster.status = ClusterStatus.CLAIMED.value
+        cluster.assignee_id = target.id
+        cluster.claimed_at = utcnow()
     session.flush()
     return len(tasks)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from floor.board import actions
 from floor.db import session_scope, transaction
 from floor.errors import Conflict, PermissionDenied
-from floor.models import PrintJob, Task, Wave
+from floor.models import PickCluster, PrintJob, Task, Wave
 from floor.outbound import carts
 from floor.outbound.waves import WaveRules, build_wave
 from floor.stock import counting
@@ -78,6 +78,22 @@ def test_reassign_a_cart_to_another_picker(warehouse: SmallWarehouse) -> None:
     assert _do(warehouse, lambda s: carts.current_cart(s, picker)) is None
     with pytest.raises(Conflict, match="has this cart already"):
         _do(warehouse, lambda s: actions.reassign_task(s, task_id, "OPADMIN", sup))
+    with session_scope(warehouse.engine) as s:  # the cart's claim row follows the tasks
+        cluster = s.scalars(select(PickCluster).where(PickCluster.assignee_id == admin)).one()
+        assert cluster.status == "claimed"
+
+
+def test_a_cart_given_before_anyone_claimed_it_is_not_claimed_again(
+    warehouse: SmallWarehouse,
+) -> None:
+    released_wave(warehouse, orders=1)
+    with session_scope(warehouse.engine) as s:
+        task_id = s.scalars(select(Task.id).where(Task.kind == "pick")).first()
+    sup = _as(warehouse, "supervisor")
+    _do(warehouse, lambda s: actions.reassign_task(s, task_id, "OPADMIN", sup))
+    with session_scope(warehouse.engine) as s:
+        cluster = s.scalars(select(PickCluster)).one()
+        assert (cluster.status, cluster.assignee_id) == ("claimed", warehouse.operators["admin"])
 
 
 def test_approve_and_reject_a_variance(warehouse: SmallWarehouse) -> None:
