@@ -44,7 +44,7 @@ class LookupScreen(FlowScreen):
         self.prompt(_("Scan location, container, item or order"), _("Esc back to the menu"))
 
     def product_expected(self) -> bool:
-        return True
+        return False  # a carton's or pallet's SSCC is looked up too (its order or its stock)
 
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         from floor.stock import lookup

@@ -10,12 +10,15 @@ journaled, and the operator changes it at their next login. Esc goes back one st
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import LANGUAGES, N_, _
 from floor.models import Role
 from floor.scanning import Command, ScanKind
+from floor.screens import keys
 from floor.screens.flow import FlowScreen
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.admin_audit import ChangedBy
@@ -95,14 +98,14 @@ class OperatorAdminScreen(FlowScreen):
         super().refresh_texts()
         self.render_step()
 
-    def key_hints(self) -> list[tuple[str, str]]:
+    def keys(self) -> Sequence[Key]:
         if self.step == LIST:
-            return [("F2", _("Open")), ("F3", _("Add")), ("↑↓", _("Choose")), ("Esc", _("Back"))]
+            return (Key("F2", N_("Open")), Key("F3", N_("Add")), keys.CHOOSE, keys.BACK)
         if self.step in (ROLES, NEW_ROLES):
-            return [("1-7", _("On/off")), ("F2", _("Save")), ("Esc", _("Back"))]
+            return (Key("1-7", N_("On/off")), Key("F2", N_("Save")), keys.BACK)
         if self.step == ACTIVE:
-            return [("F2", _("Confirm")), ("Esc", _("Back"))]
-        return [("Enter", _("OK")), ("Esc", _("Back"))]
+            return (Key("F2", N_("Confirm")), keys.BACK)
+        return (keys.ENTER_OK, keys.BACK)
 
     def render_step(self) -> None:
         render = getattr(self, f"_render_{self.step}", None)

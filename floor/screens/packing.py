@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
-from floor.screens.flow import FlowScreen
+from floor.screens import keys
+from floor.screens.flow import FlowScreen, Keyed
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.app import ScanTicket
@@ -53,6 +56,8 @@ HINTS: dict[str, list[tuple[str, str]]] = {
 
 
 class PackingScreen(FlowScreen):
+    # keyed digits are grams at the scale and a reason's number; a code everywhere else
+    KEYED: ClassVar[Mapping[str, Keyed]] = {WEIGH: Keyed.NUMBER, OVERRIDE_REASON: Keyed.NUMBER}
     FLOW: ClassVar[str] = "packing"
     TITLE: ClassVar[str] = N_("Packing")
     ROLES: ClassVar[tuple[str, ...]] = ("packer", "supervisor")
@@ -96,8 +101,11 @@ class PackingScreen(FlowScreen):
             self._scale.stop(0.5)
             self._scale = None
 
-    def key_hints(self) -> list[tuple[str, str]]:
-        return [(key, _(label)) for key, label in HINTS.get(self.step, HINTS[START])]
+    def keys(self) -> Sequence[Key]:
+        return [
+            Key(name, label, keep=name == keys.ESC)
+            for name, label in HINTS.get(self.step, HINTS[START])
+        ]
 
     def go(self, step: str) -> None:
         self.step = step

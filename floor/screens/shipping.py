@@ -15,11 +15,14 @@ carton back); Esc goes back to the menu, and the screen resumes where it stopped
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
+from floor.screens import keys
 from floor.screens.flow import FlowScreen
+from floor.screens.keys import Key
 
 if TYPE_CHECKING:
     from floor.app import ScanTicket
@@ -84,8 +87,11 @@ class ShippingScreen(FlowScreen):
         elif not self.carrier:
             self.load_carriers()
 
-    def key_hints(self) -> list[tuple[str, str]]:
-        return [(key, _(label)) for key, label in HINTS.get(self.step, HINTS[CARRIER])]
+    def keys(self) -> Sequence[Key]:
+        return [
+            Key(name, label, keep=name == keys.ESC)
+            for name, label in HINTS.get(self.step, HINTS[CARRIER])
+        ]
 
     def go(self, step: str) -> None:
         self.step = step

@@ -31,6 +31,7 @@ from floor.demo import build_demo
 from floor.devices.scale import ScaleSettings, SerialScale, Weight
 from floor.devices.simulator import PtySimulator
 from floor.errors import InvalidInput, WrongScan
+from floor.gs1 import location_check_digits
 from floor.inbound import putaway, receiving
 from floor.inbound import returns as rt
 from floor.models import (
@@ -137,7 +138,11 @@ def _receive_and_put_away(f: Floor, po: str, gtin: str, quantity: int) -> str:
     assert task.to_location
     f.do(
         lambda s: putaway.confirm_putaway(
-            s, task.task_id, actor=receiver, location_code=task.to_location
+            s,
+            task.task_id,
+            actor=receiver,
+            location_code=task.to_location,
+            check_digits=location_check_digits(task.to_location or ""),  # the rack label's
         )
     )
     return task.to_location
