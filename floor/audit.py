@@ -35,6 +35,8 @@ STOCK_ADJUST = "stock.adjust"
 KIT_ORDER_RELEASE = "kit_order.release"
 KIT_ORDER_CANCEL = "kit_order.cancel"
 KIT_ORDER_PARK = "kit_order.park"
+TASK_REASSIGN = "task.reassign"
+LABEL_REPRINT = "label.reprint"
 
 ACTIONS = (
     WAVE_BUILD,
@@ -52,6 +54,8 @@ ACTIONS = (
     KIT_ORDER_RELEASE,
     KIT_ORDER_CANCEL,
     KIT_ORDER_PARK,
+    TASK_REASSIGN,
+    LABEL_REPRINT,
 )
 
 

@@ -18,6 +18,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from floor import audit
 from floor.errors import Conflict, NotFound
 from floor.i18n import _, ngettext
 from floor.models import PrintJob, Role
@@ -63,7 +64,9 @@ def reassign_task(session: Session, task_id: int, badge: str, actor: Actor) -> s
     from floor.stock.task_assignment import reassign_task as reassign
 
     _supervisor(session, actor)
-    return reassign(session, task_id, badge, actor).message()
+    done = reassign(session, task_id, badge, actor)
+    audit.record(session, audit.TASK_REASSIGN, f"task {task_id}", actor, to=badge)
+    return done.message()
 
 
 def decide_variance(session: Session, task_id: int, approve: bool, actor: Actor) -> str:
@@ -91,6 +94,9 @@ def reprint_label(session: Session, job_key: str, actor: Actor) -> str:
     job.status = "waiting"  # floor.printing.JobStatus.WAITING: its station prints it again
     job.attempts = 0
     job.updated_at = dt.datetime.now(dt.UTC)
+    audit.record(
+        session, audit.LABEL_REPRINT, job_key, actor, template=job.template, station=job.station
+    )
     session.flush()
     return _(
         "Label {template} {reference} sent again to station {station}",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from floor.board import actions
 from floor.db import session_scope, transaction
 from floor.errors import Conflict, PermissionDenied
-from floor.models import PickCluster, PrintJob, Task, Wave
+from floor.models import AuditEntry, PickCluster, PrintJob, Task, Wave
 from floor.outbound import carts
 from floor.outbound.waves import WaveRules, build_wave
 from floor.stock import counting
@@ -81,6 +81,12 @@ def test_reassign_a_cart_to_another_picker(warehouse: SmallWarehouse) -> None:
     with session_scope(warehouse.engine) as s:  # the cart's claim row follows the tasks
         cluster = s.scalars(select(PickCluster).where(PickCluster.assignee_id == admin)).one()
         assert cluster.status == "claimed"
+        audited = s.scalars(select(AuditEntry).where(AuditEntry.action == "task.reassign")).one()
+        assert (audited.subject, audited.operator_id, audited.station) == (
+            f"task {task_id}",
+            warehouse.operators["supervisor"],
+            "SUP01",
+        )
 
 
 def test_a_cart_given_before_anyone_claimed_it_is_not_claimed_again(
@@ -148,6 +154,9 @@ def test_reprint_a_failed_label(warehouse: SmallWarehouse) -> None:
     sup = _as(warehouse, "supervisor")
     said = _do(warehouse, lambda s: actions.reprint_label(s, "J1", sup))
     assert said == "Label carton SO1 sent again to station PACK01"
+    with session_scope(warehouse.engine) as s:
+        audited = s.scalars(select(AuditEntry).where(AuditEntry.action == "label.reprint")).one()
+        assert (audited.subject, audited.operator_id) == ("J1", warehouse.operators["supervisor"])
     with session_scope(warehouse.engine) as s:
         job = s.scalars(select(PrintJob).where(PrintJob.job_key == "J1")).one()
         assert (job.status, job.attempts) == ("waiting", 0)
