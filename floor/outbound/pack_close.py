@@ -5,7 +5,8 @@ returns the first close and changes nothing):
 
 1. the weight: measured (scale or keyed) against the expected weight (tare plus units) with
    the `[packing]` tolerance; outside it the close is refused with both weights
-   (WeightOutOfTolerance), unless a supervisor's badge and PIN and a reason come with it;
+   (WeightOutOfTolerance), unless a supervisor's approval comes with it (their badge, PIN
+   and reason, checked first by `approve_override` in a transaction of its own);
 2. the SSCC: the carton's first close takes the next one from the database counter
    (floor.outbound.sscc) and makes the carton container, whose code and SSCC it is;
 3. the stock: every unit scanned into the carton moves from its tote into the carton
@@ -42,6 +43,7 @@ from floor.models import (
     CartonStatus,
     Container,
     ContainerKind,
+    Operator,
     OrderStatus,
     PackedCarton,
     PackedCartonLine,
@@ -127,20 +129,43 @@ class ClosedCarton:
     view: PackView | None  # the next carton of the order, if any is left to pack
 
 
-def _supervisor(session: Session, override: WeightOverride, station: str) -> int:
+@dataclass(frozen=True)
+class OverrideApproval:
+    """A supervisor's approval of a weight outside the tolerance, given by approve_override."""
+
+    supervisor_id: int
+    reason: str
+
+
+def approve_override(
+    session: Session, override: WeightOverride, station: str
+) -> OverrideApproval | LoginRefused:
+    """Check the supervisor's badge and PIN for a weight override, in a transaction of its own.
+
+    The lockout-protected login does the check, so a locked badge is refused here too. A
+    wrong PIN is *returned* (not raised), like at the login screen: its count, the lock it
+    may cause and the audit row are committed. Checked inside the close instead, they were
+    rolled back with the refused close, and a PIN could be guessed at a bench without limit.
+    """
     reason = override.reason.strip()
     if not reason:
         raise InvalidInput(_("An override needs a reason"), expected=_("a reason"))
-    # the lockout-protected login: a locked badge is refused here too (a wrong PIN's count
-    # is rolled back with the refused close)
     found = check_login(session, override.badge.strip(), override.pin, station=station)
     if isinstance(found, LoginRefused):
-        raise found
-    operator = found
-    if not has_role(operator, Role.SUPERVISOR.value):
+        return found
+    if not has_role(found, Role.SUPERVISOR.value):
         raise PermissionDenied(
-            _("{name} may not override a weight: needs a supervisor", name=operator.name),
+            _("{name} may not override a weight: needs a supervisor", name=found.name),
             expected=_("a supervisor's badge"),
+        )
+    return OverrideApproval(found.id, reason[:200])
+
+
+def _approving_supervisor(session: Session, approval: OverrideApproval) -> int:
+    operator = session.get(Operator, approval.supervisor_id)
+    if operator is None or not operator.active or not has_role(operator, Role.SUPERVISOR.value):
+        raise PermissionDenied(
+            _("Only a supervisor may override a weight"), expected=_("a supervisor's badge")
         )
     return operator.id
 
@@ -219,7 +244,7 @@ def close_carton(
     printer: CartonPrinter | None,
     actor: Actor,
     scan_id: str | None = None,
-    override: WeightOverride | None = None,
+    override: OverrideApproval | None = None,
 ) -> ClosedCarton:
     """Close the station's open carton (see the module docstring)."""
     require_role(session, actor.operator_id, *PACK_ROLES)
@@ -249,8 +274,8 @@ def close_carton(
                 raise WeightOutOfTolerance(
                     expected, measured_g, settings.tolerance_g(expected), complete
                 )
-            carton.weight_override_by = _supervisor(session, override, actor.station)
-            carton.weight_override_reason = override.reason.strip()[:200]
+            carton.weight_override_by = _approving_supervisor(session, override)
+            carton.weight_override_reason = override.reason
         if carton.container_id is None:
             sscc = next_sscc(session, settings.sscc_extension_digit, settings.gs1_company_prefix)
             containers = Container.__table__
@@ -446,8 +471,10 @@ def unpack_carton(
 __all__ = [
     "OVERRIDE_REASONS",
     "ClosedCarton",
+    "OverrideApproval",
     "WeightOutOfTolerance",
     "WeightOverride",
+    "approve_override",
     "close_carton",
     "order_packed",
     "reopen_carton",

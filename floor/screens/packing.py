@@ -425,7 +425,8 @@ class PackingScreen(FlowScreen):
         )
 
     def override_reason(self, number: int) -> None:
-        from floor.outbound.pack_close import OVERRIDE_REASONS, WeightOverride
+        from floor.logins import LoginRefused
+        from floor.outbound.pack_close import OVERRIDE_REASONS, WeightOverride, approve_override
 
         if not 1 <= number <= len(OVERRIDE_REASONS):
             self.reject(
@@ -434,8 +435,17 @@ class PackingScreen(FlowScreen):
             return
         override = WeightOverride(self.badge, self.pin, OVERRIDE_REASONS[number - 1])
         self.pin = ""
+        station = self.station.station_code
         grams, source = self.measured
-        self.close(grams, source, override)
+
+        def approved(found: Any) -> None:
+            if isinstance(found, LoginRefused):  # its count and audit row are committed
+                self.go(OVERRIDE_BADGE)
+                self.reject(str(found), found.expected)
+                return
+            self.close(grams, source, found)
+
+        self.call_service(lambda s: approve_override(s, override, station), approved)
 
     def unpack(self, tote: str | None, scan_id: str | None) -> None:
         from floor.outbound import pack_close

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from floor.db import session_scope
 from floor.errors import Conflict, PermissionDenied, WrongScan
 from floor.gs1 import is_valid_gs1_number
+from floor.logins import LoginRefused
 from floor.models import (
+    BadgeLockout,
     Balance,
     CartonType,
     Container,
@@ -19,7 +21,7 @@ from floor.models import (
     SerialNumber,
 )
 from floor.outbound import pack_close, packing
-from floor.outbound.pack_close import WeightOutOfTolerance, WeightOverride
+from floor.outbound.pack_close import OverrideApproval, WeightOutOfTolerance, WeightOverride
 from floor.outbound.pack_verify import SerialNeeded
 from floor.stock import ledger
 from tests.pack_support import (
@@ -67,6 +69,26 @@ def _close(wh: SmallWarehouse, carton_id: int, grams: int, actor=None, printer=N
             s, carton_id, grams, settings=SETTINGS, printer=printer, actor=actor, **kw
         ),
     )
+
+
+def _approve(wh: SmallWarehouse, override: WeightOverride):  # type: ignore[no-untyped-def]
+    return do(wh, lambda s: pack_close.approve_override(s, override, "PACK1"))
+
+
+def test_wrong_override_pins_count_and_lock_the_badge(warehouse: SmallWarehouse) -> None:
+    """A wrong supervisor PIN at the pack bench is committed like one at the login screen,
+    so guessing it locks the badge (it was rolled back with the refused close before)."""
+    bad_pin = WeightOverride("OPSUPERVISOR", "0000", "Packing material added")
+    outcomes = [_approve(warehouse, bad_pin) for _ in range(6)]
+    assert all(isinstance(o, LoginRefused) for o in outcomes)
+    assert "Too many failed logins" in str(outcomes[-1])
+    with session_scope(warehouse.engine) as s:
+        row = s.scalars(
+            select(BadgeLockout).where(BadgeLockout.badge == "OPSUPERVISOR")
+        ).one_or_none()
+        assert row is not None and row.failures >= 5 and row.locked_until is not None
+    right_pin_while_locked = _approve(warehouse, WeightOverride("OPSUPERVISOR", PIN, "x"))
+    assert isinstance(right_pin_while_locked, LoginRefused)
 
 
 def test_scans_are_verified_naming_what_is_expected(warehouse: SmallWarehouse) -> None:
@@ -186,12 +208,20 @@ def test_weight_outside_tolerance_is_refused_unless_a_supervisor_overrides(
     )
     assert f"{expected} g" in str(err.value) and f"{expected + 51} g" in str(err.value)
     bad_pin = WeightOverride("OPSUPERVISOR", "0000", "Packing material added")
-    with pytest.raises(PermissionDenied, match="Wrong badge or PIN"):
-        _close(warehouse, carton.carton_id, expected + 51, override=bad_pin)
+    refused = _approve(warehouse, bad_pin)
+    assert isinstance(refused, LoginRefused) and "Wrong badge or PIN" in str(refused)
     not_a_supervisor = WeightOverride("OPPACKER", PIN, "Packing material added")
     with pytest.raises(PermissionDenied, match="needs a supervisor"):
-        _close(warehouse, carton.carton_id, expected + 51, override=not_a_supervisor)
-    ok = WeightOverride("OPSUPERVISOR", PIN, "Packing material added")
+        _approve(warehouse, not_a_supervisor)
+    with pytest.raises(PermissionDenied, match="Only a supervisor"):  # an approval made up
+        _close(
+            warehouse,
+            carton.carton_id,
+            expected + 51,
+            override=OverrideApproval(warehouse.operators["packer"], "Packing material added"),
+        )
+    ok = _approve(warehouse, WeightOverride("OPSUPERVISOR", PIN, "Packing material added"))
+    assert isinstance(ok, OverrideApproval)
     closed = _close(warehouse, carton.carton_id, expected + 51, override=ok, scan_id="c1")
     assert closed.overridden and closed.measured_weight_g == expected + 51
     with session_scope(warehouse.engine) as s:
