@@ -6,10 +6,12 @@ since the last refresh (a pick's reference is its cart, `<wave>-C0001`); and, in
 slice of the others, so that each is recounted every `recount_seconds`, which catches what
 moves no stock (a cart claimed, a location confirmed) without one refresh recounting them
 all. Waves finished this shift are read every `recount_seconds` and kept: a finished wave no
-longer changes.
+longer changes, except its packed counts while its orders are at the pack benches, so one
+whose picking is done but not its packing is recounted every `recount_seconds` too.
 
-Packed: orders the packing flow marked packed or shipped, and their picked units. (Packing is
-built on its own branch; until then these stay at zero.)
+Packed: orders the pack bench marked packed (or shipped since); units in closed cartons,
+counted from the cartons' rows as each carton closes, so a wave's packed units grow carton
+by carton, not only when a whole order is packed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from floor.models import (
     Item,
     Location,
     OrderStatus,
+    PackedCartonLine,
     SalesOrder,
     SalesOrderLine,
     Task,
@@ -160,6 +163,14 @@ class WaveBoard:
             if wave_id not in active
         }
         new = {k: v for k, v in found.items() if k not in self.finished}
+        # picking done, packing not: its packed counts still move
+        new.update(
+            (k, v)
+            for k, v in found.items()
+            if k in self.finished
+            and v[1] == WaveStatus.DONE.value
+            and self.finished[k].orders_packed < self.finished[k].orders
+        )
         if new:
             for row in _count(session, new):
                 self.finished[row.id] = row
@@ -233,7 +244,6 @@ def _count(session: Session, waves: dict[int, tuple[str, str]]) -> list[WaveRow]
                 func.sum(SalesOrderLine.quantity_ordered),
                 func.sum(SalesOrderLine.quantity_allocated),
                 func.sum(SalesOrderLine.quantity_picked),
-                func.sum(case((packed, SalesOrderLine.quantity_picked), else_=0)),
             )
             .join(SalesOrderLine, SalesOrderLine.order_id == SalesOrder.id)
             .where(SalesOrder.wave_id.in_(chunk))
@@ -249,9 +259,16 @@ def _count(session: Session, waves: dict[int, tuple[str, str]]) -> list[WaveRow]
                 "units",
                 "units_allocated",
                 "units_picked",
-                "units_packed",
             )
             counts[wave_id] = {n: int(v or 0) for n, v in zip(names, values, strict=True)}
+        for wave_id, units in session.execute(
+            select(SalesOrder.wave_id, func.sum(PackedCartonLine.quantity))
+            .join(SalesOrderLine, SalesOrderLine.order_id == SalesOrder.id)
+            .join(PackedCartonLine, PackedCartonLine.order_line_id == SalesOrderLine.id)
+            .where(SalesOrder.wave_id.in_(chunk), PackedCartonLine.in_carton.is_(True))
+            .group_by(SalesOrder.wave_id)
+        ):
+            counts.setdefault(wave_id, {})["units_packed"] = int(units or 0)
         for wave_id, status, n in session.execute(
             select(Task.wave_id, Task.status, func.count())
             .where(Task.kind == TaskKind.PICK.value, Task.wave_id.in_(chunk))

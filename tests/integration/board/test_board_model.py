@@ -19,13 +19,13 @@ from floor.board.model import (
 from floor.board.settings import BoardSettings
 from floor.db import read_only, session_scope, transaction
 from floor.journal import REJECTED
-from floor.models import PrintJob, StationHeartbeat, Task
+from floor.models import PackedCarton, PrintJob, StationHeartbeat, Task
 from floor.outbound import picking, short_picks
 from floor.stock import counting
 from floor.stock.count_scheduling import create_count_tasks_by_location
 from floor.stock.ledger import Actor
 from tests.board_support import beat, journal, pick_next, released_wave, start_cart
-from tests.support import SmallWarehouse, add_stock
+from tests.support import SmallWarehouse, add_stock, gtin
 
 SETTINGS = BoardSettings(shift_starts=(dt.time(0),), offline_after_seconds=15)
 
@@ -183,3 +183,47 @@ def test_a_picker_holding_a_cart_at_no_station_shows(warehouse: SmallWarehouse) 
     assert row.station == "" and row.online is None and row.task is not None
     with session_scope(warehouse.engine) as s:
         s.execute(update(Task).values(assignee_id=None, status="open"))
+
+
+def test_packed_units_count_carton_by_carton(warehouse: SmallWarehouse) -> None:
+    """A wave's packed units grow as each carton closes, before the whole order is packed."""
+    from floor.outbound import pack_close, packing
+    from floor.outbound.pack_settings import PackingSettings
+    from tests.pack_support import add_order, do, packer, pick_everything, prepare_packing
+
+    prepare_packing(warehouse)
+    add_order(warehouse, "SO1", [("PLAIN", 2)])
+    pick_everything(warehouse, ("TOTE01",))
+    reader = BoardReader(warehouse.warehouse_id, SETTINGS)
+    reader.waves.recount_seconds = 0  # every refresh is the periodic one (10 s on a floor)
+    (wave,) = _refresh(reader, warehouse).waves
+    assert wave.status == "done"  # picking is done: packing still moves its counts
+    assert (wave.units_picked, wave.units_packed, wave.orders_packed) == (2, 0, 0)
+
+    actor = packer(warehouse)
+    settings = PackingSettings()
+    plain = gtin(1)
+
+    def close(carton_id: int) -> pack_close.ClosedCarton:
+        def work(s):  # type: ignore[no-untyped-def]
+            carton = s.get(PackedCarton, carton_id)
+            grams, _complete = packing.expected_weight(s, carton)
+            return pack_close.close_carton(
+                s, carton_id, grams, settings=settings, printer=None, actor=actor
+            )
+
+        return do(warehouse, work)
+
+    view = do(warehouse, lambda s: packing.start(s, warehouse.warehouse_id, "TOTE01", actor=actor))
+    first = view.carton.carton_id
+    do(warehouse, lambda s: packing.pack_scan(s, first, plain, actor=actor))
+    closed = close(first)
+    assert not closed.order_packed and closed.view is not None
+    (wave,) = _refresh(reader, warehouse).waves
+    assert (wave.units_packed, wave.orders_packed) == (1, 0)
+
+    second = closed.view.carton.carton_id
+    do(warehouse, lambda s: packing.pack_scan(s, second, plain, actor=actor))
+    assert close(second).order_packed
+    (wave,) = _refresh(reader, warehouse).waves
+    assert (wave.units_packed, wave.orders_packed) == (2, 1)
