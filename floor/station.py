@@ -21,6 +21,7 @@ from floor.logins import LockoutPolicy, LoginRefused, check_login
 from floor.models import FlowState, Station, StationHeartbeat, Warehouse
 from floor.operators import effective_roles
 from floor.scanning import ScanLanguage
+from floor.station_settings import check_station_settings
 from floor.stock.ledger import Actor
 
 
@@ -98,8 +99,9 @@ def open_station(
     engine: Engine, settings: Settings, station_code: str | None = None
 ) -> StationSession:
     """The station session for `settings`; WarehouseMissing when the warehouse is not there,
-    ConfigError when the `[login]` settings are wrong."""
+    ConfigError naming every setting a flow would refuse (floor.station_settings)."""
     code = station_code or settings.station
+    check_station_settings(settings, code)
     lockout = LockoutPolicy.from_settings(settings)
 
     def work(session: Session) -> tuple[int, str]:

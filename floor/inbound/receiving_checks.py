@@ -39,6 +39,12 @@ class ReceivingPolicy:
 
     @classmethod
     def from_section(cls, section: dict[str, Any]) -> ReceivingPolicy:
+        known = ("unexpected_needs_supervisor", "min_shelf_life_days")
+        unknown = sorted(set(section) - set(known))
+        if unknown:
+            raise ConfigError(
+                f"receiving: unknown setting {unknown[0]!r} (known: {', '.join(known)})"
+            )
         needs = section.get("unexpected_needs_supervisor", False)
         if not isinstance(needs, bool):
             raise ConfigError(
