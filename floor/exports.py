@@ -36,9 +36,11 @@ from floor.models import (
     StockTransaction,
 )
 from floor.stock.stock_report import stock_lines
+from floor.tracking_exports import CHANNELS as TRACKING_CHANNELS
+from floor.tracking_exports import write_tracking
 
 EXPORTS = ("stock", "movements", "orders", "shipments")
-FORMATS = ("csv", "json")
+FORMATS = ("csv", "json", *TRACKING_CHANNELS)
 
 STOCK_COLUMNS = [
     "location",
@@ -349,7 +351,10 @@ def export(
     since: dt.datetime | None = None,
     status: str | None = None,
 ) -> int:
-    """Write export `what` to `stream` as `fmt`; the number of records written."""
+    """Write export `what` to `stream` as `fmt`; the number of records written. `fmt` a
+    channel's name (shipments only): its tracking upload (floor.tracking_exports)."""
+    if what == "shipments" and fmt in TRACKING_CHANNELS:
+        return write_tracking(session, fmt, stream, warehouse_id, since)
     if what == "stock":
         rows, columns = stock_rows(session, warehouse_id), STOCK_COLUMNS
     elif what == "movements":
