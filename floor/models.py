@@ -1000,7 +1000,7 @@ class PackedCarton(Base):
     # filled by shipping
     tracking_number: Mapped[str] = mapped_column(String(60), default="")
     carrier: Mapped[str] = mapped_column(String(40), default="")
-    service: Mapped[str] = mapped_column(String(40), default="")
+    service: Mapped[str] = mapped_column(String(255), default="")  # as the order's (chan_0001)
     manifest_id: Mapped[int | None] = mapped_column(ForeignKey("manifests.id"), index=True)
     shipped_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     shipped_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))

@@ -259,18 +259,22 @@ def _row(channel: str, line: ShippedLine) -> dict[str, object]:
 
 def write_tracking(
     session: Session,
-    channel: str,
+    layout: str,
     stream: TextIO,
     warehouse_id: int,
     since: dt.datetime | None = None,
+    *,
+    channel: str | None = None,
 ) -> int:
-    """Write `channel`'s tracking upload to `stream`; the number of rows written."""
-    columns = COLUMNS[channel]
-    if channel == "amazon":  # a tab-separated flat file, plain cells
+    """Write the tracking upload of `layout` (a channel's name) to `stream`, for the orders
+    of `channel` (default: the same name, as imports write it); the number of rows written."""
+    columns = COLUMNS[layout]
+    orders_of = channel or layout
+    if layout == "amazon":  # a tab-separated flat file, plain cells
         stream.write("\t".join(columns) + "\n")
         written = 0
-        for line in shipped_lines(session, warehouse_id, channel, since):
-            row = _row(channel, line)
+        for line in shipped_lines(session, warehouse_id, orders_of, since):
+            row = _row(layout, line)
             cells = (str(row[name]).replace("\t", " ").replace("\n", " ") for name in columns)
             stream.write("\t".join(cells) + "\n")
             written += 1
@@ -278,7 +282,7 @@ def write_tracking(
     writer = CsvWriter(stream, columns)
     writer.writeheader()
     written = 0
-    for line in shipped_lines(session, warehouse_id, channel, since):
-        writer.writerow(_row(channel, line))
+    for line in shipped_lines(session, warehouse_id, orders_of, since):
+        writer.writerow(_row(layout, line))
         written += 1
     return written

@@ -63,6 +63,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=_("movements and shipments: only those at or after DATE (YYYY-MM-DD)"),
     )
     p.add_argument("--status", metavar="STATUS", help=_("orders: only those with this status"))
+    p.add_argument(
+        "--channel",
+        metavar="NAME",
+        help=_("tracking uploads: the orders of this sales channel (default: the format's name)"),
+    )
     p.set_defaults(handler=handle)
 
 
@@ -110,6 +115,7 @@ def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
                         warehouse_id,
                         since=since,
                         status=args.status,
+                        channel=args.channel,
                     )
             except OSError as exc:
                 raise CommandError(
@@ -129,6 +135,7 @@ def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
                     warehouse_id,
                     since=since,
                     status=args.status,
+                    channel=args.channel,
                 )
             except BrokenPipeError:
                 _quiet_closed_stdout(ctx)

@@ -81,7 +81,7 @@ def _order_values(f: Fields) -> dict[str, Any]:
         if f.given(name):
             values[name] = f.text(name, column)
     if f.given("notes"):
-        values["notes"] = f.text("notes", SalesOrder.notes)
+        values["notes"] = f.notes("notes", SalesOrder.notes)
     if f.given("priority"):
         values["priority"] = f.integer("priority", SalesOrder.priority, minimum=0)
     if f.given("ship_by"):

@@ -2,7 +2,8 @@
 
 Real exports carry shipping methods of 51 characters and more, long recipient names, cities
 and provinces; the columns an order import writes are widened to hold them (a value still too
-long is refused by the import, naming the column and its limit). Each order line keeps the
+long is refused by the import, naming the column and its limit); a shipped carton keeps the
+order's shipping method whole. Each order line keeps the
 channel's reference for it (Amazon's order-item-id, Walmart's line number, BigCommerce's
 product line), so a tracking upload can name the line it confirms.
 
@@ -35,11 +36,13 @@ WIDENED = [
     ("addresses", "province", 60, 255),
     ("addresses", "phone", 40, 64),
     ("addresses", "email", 200, 320),
+    ("packed_cartons", "service", 40, 255),  # the order's shipping method, whole
 ]
+TABLES = ("sales_orders", "addresses", "packed_cartons")
 
 
 def upgrade() -> None:
-    for table in ("sales_orders", "addresses"):
+    for table in TABLES:
         with op.batch_alter_table(table) as batch:
             for name, column, old, new in WIDENED:
                 if name == table and old != new:
@@ -58,7 +61,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("sales_order_lines") as batch:
         batch.drop_column("external_ref")
-    for table in ("sales_orders", "addresses"):
+    for table in TABLES:
         with op.batch_alter_table(table) as batch:
             for name, column, old, new in WIDENED:
                 if name == table and old != new:

@@ -153,3 +153,39 @@ def test_a_tracking_format_is_for_shipments_only(
     )
     assert code == 2
     assert "--format amazon: expected csv or json for stock" in err
+
+
+def test_a_long_shipping_method_goes_back_whole(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str]
+) -> None:
+    method = "UPS® Ground (3–5 business days, signature required)!"  # 51 characters
+    prepare_packing(warehouse)
+    [sscc] = packed_order(warehouse, "SO400", [("PLAIN", 1)], "TOTE04")
+    _as_channel(warehouse, "SO400", "bigcommerce", "101", ["11"])
+    with session_scope(warehouse.engine) as s:
+        s.execute(update(SalesOrder).where(SalesOrder.number == "SO400").values(service=method))
+    ship(warehouse, sscc, "1Z0000000004")
+    args = ("export", "shipments", "--warehouse", "TST", "--format", "bigcommerce")
+    code, out, _err = floor_cli(warehouse.engine, capsys, *args)
+    assert code == 0
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert (row["Order ID"], row["Shipping Provider"], row["Shipping Method"]) == (
+        "101",
+        "ups",
+        method,
+    )
+    assert (row["Product SKU"], row["Product Qty"]) == ("PLAIN", "1")
+
+
+def test_channel_option_names_whose_orders_go_in_the_upload(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _shipped(warehouse)
+    args = ("export", "shipments", "--warehouse", "TST", "--format", "walmart")
+    code, out, _err = floor_cli(warehouse.engine, capsys, *args, "--channel", "amazon")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["PO#"], r["Line#"], r["Update Qty"]) for r in rows] == [
+        ("111-0000001-0000001", "5001", "2"),
+        ("111-0000001-0000001", "5002", "1"),
+    ]
