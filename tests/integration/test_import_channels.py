@@ -92,15 +92,13 @@ def test_shopify_fulfilled_orders_skipped_by_option(
 def test_shopify_fulfilled_orders_are_not_waved(
     warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from floor.db import session_scope
-    from floor.outbound.waves import WAVEABLE_STATUSES
-
     _import(warehouse, capsys, DATA / "shopify_real.csv")
-    with session_scope(warehouse.engine) as s:
-        waveable = s.scalars(
-            select(SalesOrder.number).where(SalesOrder.status.in_(WAVEABLE_STATUSES))
-        ).all()
-    assert sorted(waveable) == ["#2001", "#2003"]
+    code, _out, err = floor_cli(
+        warehouse.engine, capsys, "wave", "build", "--warehouse", "TST", "--max-orders", "20"
+    )
+    assert code == 0, err
+    waved = {number for number, order in _orders(warehouse).items() if order.wave_id}
+    assert waved == {"#2001", "#2003"}
 
 
 def test_shopify_too_long_is_named_with_its_limit_never_cut(
