@@ -309,3 +309,34 @@ def test_channel_import_is_all_or_nothing(
     assert err.splitlines()[0] == f'{path}:3: column SKU: expected the SKU of an item, got "NOSUCH"'
     assert count(warehouse.engine, SalesOrder) == 0
     assert count(warehouse.engine, SalesOrderLine) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "expected"),
+    [
+        (
+            "Order ID,Order Status,Customer Name,Product SKU,Product Qty\n"
+            "7,Partially Shipped,Ann,PLAIN,2\n",
+            "Order Status",
+            "an order shipped in full or not at all",
+        ),
+        (
+            "Name,Fulfillment Status,Lineitem sku,Lineitem quantity\n#9,partial,PLAIN,2\n",
+            "Fulfillment Status",
+            "fulfilled or unfulfilled (a partly fulfilled order needs the column",
+        ),
+    ],
+)
+def test_what_an_export_cannot_tell_is_a_problem_not_a_guess(
+    warehouse: SmallWarehouse,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    text: str,
+    where: str,
+    expected: str,
+) -> None:
+    path = write(tmp_path, "export.csv", text)
+    code, _out, err = _import(warehouse, capsys, path)
+    assert code == 1
+    assert err.splitlines()[0].startswith(f"{path}:2: column {where}: expected {expected}")
+    assert count(warehouse.engine, SalesOrder) == 0
