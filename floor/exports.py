@@ -36,9 +36,11 @@ from floor.models import (
     StockTransaction,
 )
 from floor.stock.stock_report import stock_lines
+from floor.tracking_exports import CHANNELS as TRACKING_CHANNELS
+from floor.tracking_exports import write_tracking
 
 EXPORTS = ("stock", "movements", "orders", "shipments")
-FORMATS = ("csv", "json")
+FORMATS = ("csv", "json", *TRACKING_CHANNELS)
 
 STOCK_COLUMNS = [
     "location",
@@ -348,8 +350,13 @@ def export(
     *,
     since: dt.datetime | None = None,
     status: str | None = None,
+    channel: str | None = None,
 ) -> int:
-    """Write export `what` to `stream` as `fmt`; the number of records written."""
+    """Write export `what` to `stream` as `fmt`; the number of records written. `fmt` a
+    channel's name (shipments only): its tracking upload (floor.tracking_exports), for the
+    orders of `channel` (default: that name)."""
+    if what == "shipments" and fmt in TRACKING_CHANNELS:
+        return write_tracking(session, fmt, stream, warehouse_id, since, channel=channel)
     if what == "stock":
         rows, columns = stock_rows(session, warehouse_id), STOCK_COLUMNS
     elif what == "movements":

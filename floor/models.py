@@ -407,16 +407,17 @@ class AppliedScan(Base):
 class Address(Base):
     __tablename__ = "addresses"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), default="")
-    company: Mapped[str] = mapped_column(String(200), default="")
+    # widths fit what stores export (chan_0001)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    company: Mapped[str] = mapped_column(String(255), default="")
     line1: Mapped[str] = mapped_column(String(300), default="")
     line2: Mapped[str] = mapped_column(String(300), default="")
-    city: Mapped[str] = mapped_column(String(120), default="")
-    postcode: Mapped[str] = mapped_column(String(20), default="")
-    province: Mapped[str] = mapped_column(String(60), default="")
+    city: Mapped[str] = mapped_column(String(255), default="")
+    postcode: Mapped[str] = mapped_column(String(32), default="")
+    province: Mapped[str] = mapped_column(String(255), default="")
     country: Mapped[str] = mapped_column(String(2), default="")
-    phone: Mapped[str] = mapped_column(String(40), default="")
-    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    email: Mapped[str] = mapped_column(String(320), default="")
 
 
 class Supplier(Base):
@@ -481,14 +482,14 @@ class SalesOrder(Base):
         Index("ix_sales_orders_status", "status", "ship_by"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    number: Mapped[str] = mapped_column(String(40), unique=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
     channel: Mapped[str] = mapped_column(String(30), default="manual")
-    external_ref: Mapped[str] = mapped_column(String(80))
+    external_ref: Mapped[str] = mapped_column(String(255))
     warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     ship_to_id: Mapped[int | None] = mapped_column(ForeignKey("addresses.id"))
-    carrier: Mapped[str] = mapped_column(String(40), default="")
-    service: Mapped[str] = mapped_column(String(40), default="")
+    carrier: Mapped[str] = mapped_column(String(100), default="")
+    service: Mapped[str] = mapped_column(String(255), default="")  # widths: chan_0001
     priority: Mapped[int] = mapped_column(Integer, default=5)
     ship_by: Mapped[dt.date | None] = mapped_column(Date)
     cutoff_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -522,6 +523,8 @@ class SalesOrderLine(Base):
     quantity_picked: Mapped[int] = mapped_column(Integer, default=0)
     quantity_shipped: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(20), default="open")
+    # the channel's reference for the line (Amazon order-item-id, Walmart Line#): chan_0001
+    external_ref: Mapped[str] = mapped_column(String(80), default="", server_default="")
     order: Mapped[SalesOrder] = relationship(back_populates="lines")
     item: Mapped[Item] = relationship()
 
@@ -997,7 +1000,7 @@ class PackedCarton(Base):
     # filled by shipping
     tracking_number: Mapped[str] = mapped_column(String(60), default="")
     carrier: Mapped[str] = mapped_column(String(40), default="")
-    service: Mapped[str] = mapped_column(String(40), default="")
+    service: Mapped[str] = mapped_column(String(255), default="")  # as the order's (chan_0001)
     manifest_id: Mapped[int | None] = mapped_column(ForeignKey("manifests.id"), index=True)
     shipped_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     shipped_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from floor.commands import CommandContext
 
 EXPORTS = ("stock", "movements", "orders", "shipments")
-FORMATS = ("csv", "json")
+FORMATS = ("csv", "json", "shopify", "bigcommerce", "amazon", "walmart")
+TRACKING = FORMATS[2:]  # a channel's tracking upload: shipments only
 
 DESCRIPTION = """\
 Export stock balances, stock movements, sales orders or shipments of one warehouse as CSV
@@ -28,6 +29,11 @@ shipments: shipped cartons: order, sscc, tracking_number, carrier, service, mani
            contents (sku, quantity, lot, expiry, serials); CSV one row per sku, lot and
            expiry of a carton (serials space-separated), JSON one record per carton
 
+shipments --format shopify|bigcommerce|amazon|walmart: the tracking upload of that channel,
+           for the orders imported from it: order id, line, quantity, carrier, tracking
+           number, ship date in the channel's own columns (amazon: its tab-separated
+           shipping confirmation file); see docs/imports.md
+
 In CSV, a text cell starting with = + - @ tab or CR gets a leading apostrophe, so a
 spreadsheet shows it as text instead of running it (plain numbers such as -5 are kept);
 floor's import reads it back without. JSON is written exactly."""
@@ -41,7 +47,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("what", choices=EXPORTS, help=_("what to export"))
-    p.add_argument("--format", choices=FORMATS, default="csv", help=_("csv (default) or json"))
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="csv",
+        help=_("csv (default) or json; for shipments also a channel's tracking upload"),
+    )
     p.add_argument("--output", "-o", metavar="FILE", help=_("write here instead of stdout"))
     p.add_argument(
         "--warehouse", metavar="CODE", help=_("warehouse code (default: the configured one)")
@@ -52,6 +63,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=_("movements and shipments: only those at or after DATE (YYYY-MM-DD)"),
     )
     p.add_argument("--status", metavar="STATUS", help=_("orders: only those with this status"))
+    p.add_argument(
+        "--channel",
+        metavar="NAME",
+        help=_("tracking uploads: the orders of this sales channel (default: the format's name)"),
+    )
     p.set_defaults(handler=handle)
 
 
@@ -73,6 +89,16 @@ def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
             ) from None
         if since.tzinfo is None:
             since = since.replace(tzinfo=dt.UTC)
+    if args.format in TRACKING and args.what != "shipments":
+        raise CommandError(
+            _(
+                "--format {fmt}: expected csv or json for {what} (a channel's tracking upload "
+                "is of shipments)",
+                fmt=args.format,
+                what=args.what,
+            ),
+            2,
+        )
     with read_only(ctx.engine) as session:
         try:
             warehouse_id = find_warehouse(session, args.warehouse or ctx.settings.warehouse)
@@ -89,6 +115,7 @@ def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
                         warehouse_id,
                         since=since,
                         status=args.status,
+                        channel=args.channel,
                     )
             except OSError as exc:
                 raise CommandError(
@@ -108,6 +135,7 @@ def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
                     warehouse_id,
                     since=since,
                     status=args.status,
+                    channel=args.channel,
                 )
             except BrokenPipeError:
                 _quiet_closed_stdout(ctx)

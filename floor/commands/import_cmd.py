@@ -14,13 +14,18 @@ if TYPE_CHECKING:
     from floor.commands import CommandContext
 
 KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types", "kits")
-FORMATS = ("csv", "json", "shopify")
+FORMATS = ("csv", "json", "shopify", "bigcommerce", "amazon", "walmart")
 
 DESCRIPTION = """\
 Import items, locations, sales orders, purchase orders, carton types or kits (bills of
 materials: kit_sku, component_sku, quantity) from a CSV or JSON
-file, or sales orders from a Shopify orders export (CSV, found by its header or --format
-shopify).
+file, or sales orders from a store's or marketplace's order export: Shopify or BigCommerce
+(CSV), Amazon Seller Central's unshipped-orders report (tab-separated .txt) or Walmart
+Marketplace's order export (CSV), each found by its header or named with --format.
+
+Orders the channel already shipped are never picked again: recorded as shipped, or with
+--fulfilled skip left out with a note; an order partly shipped brings only what is left.
+A country may be a two-letter code or a name ("France", "États-Unis", "Србија").
 
 All or nothing: when any row is wrong, nothing is imported and every problem is listed as
 FILE:LINE: column COLUMN: expected ..., got ...; the exit status is 1. Items, locations and
@@ -31,19 +36,23 @@ external reference) is left unchanged and reported. See docs/imports.md for the 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "import",
-        help=_(
-            "import items, locations, orders, purchase orders or carton types (CSV, JSON, Shopify)"
-        ),
+        help=_("import items, locations, orders, purchase orders, carton types or kits"),
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("kind", choices=KINDS, help=_("what the file holds"))
-    p.add_argument("file", help=_("the file to import (.csv or .json)"))
+    p.add_argument("file", help=_("the file to import (.csv, .txt, .tsv or .json)"))
     p.add_argument("--format", choices=FORMATS, help=_("file format (default: from the extension)"))
     p.add_argument(
         "--channel",
         metavar="NAME",
-        help=_("sales channel of the orders (default: manual; shopify for Shopify exports)"),
+        help=_("sales channel of the orders (default: manual; the channel of a store export)"),
+    )
+    p.add_argument(
+        "--fulfilled",
+        choices=("record", "skip"),
+        default="record",
+        help=_("an order the channel already shipped: record it as shipped (default) or skip it"),
     )
     p.add_argument(
         "--warehouse", metavar="CODE", help=_("warehouse code (default: the configured one)")
@@ -75,6 +84,7 @@ def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
             fmt=args.format,
             progress=progress,
             file_name=args.file,
+            fulfilled=args.fulfilled,
         )
     except ImportRejected as exc:
         progress.finish()

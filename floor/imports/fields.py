@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from floor.gs1 import is_valid_gs1_number
 from floor.i18n import _
+from floor.imports.countries import country_code
 from floor.imports.limits import has_lone_surrogate, has_nul, integer_range, text_length
 from floor.imports.problems import ImportProblem, Problems, preview
 from floor.imports.source import SourceRow
@@ -20,6 +22,7 @@ from floor.imports.source import SourceRow
 TRUE = {"1", "true", "yes", "y", "t", "on", "x"}
 FALSE = {"0", "false", "no", "n", "f", "off"}
 GTIN_LENGTHS = (8, 12, 13, 14)
+_TRAILING_SPACE = re.compile(r"[ \t\u00a0\u3000]+(?=\r?\n|\r|$)")
 
 
 class Fields:
@@ -71,6 +74,9 @@ class Fields:
         else:
             self.problem(name, _("text"), value)
             return ""
+        return self._text(name, text, column)
+
+    def _text(self, name: str, text: str, column: Any) -> str:
         max_length = None if column is None else text_length(column)
         if max_length is not None and len(text) > max_length:
             self.problem(name, _("at most {n} characters", n=max_length), text)
@@ -82,6 +88,19 @@ class Fields:
             self.problem(name, _("Unicode text (a lone surrogate is not a character)"), text)
             return ""
         return text
+
+    def notes(self, name: str, column: Any = None) -> str:
+        """Free text such as an order's notes: spaces at the end of each line and blank lines
+        at either end are trimmed; everything else is kept as written (leading spaces, line
+        breaks, the characters' own bytes)."""
+        value = self.row.values.get(name)
+        if isinstance(value, str):
+            trimmed = _TRAILING_SPACE.sub("", value).strip("\r\n")
+            if trimmed.strip():
+                row = SourceRow(self.row.line, {name: trimmed}, self.row.path)
+                return Fields(self.file, row, self.problems)._text(name, trimmed, column)
+            return ""
+        return self.text(name, column)
 
     def integer(
         self, name: str, column: Any, *, required: bool = False, minimum: int | None = None
@@ -186,11 +205,15 @@ class Fields:
         return text.zfill(14)
 
     def country(self, name: str) -> str:
+        """A two-letter ISO code, from a code or a country's name (floor.imports.countries)."""
         value = self.text(name)
-        if value and not (len(value) == 2 and value.isascii() and value.isalpha()):
-            self.problem(name, _("a two-letter country code"), value)
+        if not value:
             return ""
-        return value.upper()
+        code = country_code(value)
+        if code is None:
+            self.problem(name, _("a country: a two-letter ISO code or a country's name"), value)
+            return ""
+        return code
 
 
 def check_barcode(fields: Fields, name: str, barcode: str) -> bool:

@@ -17,7 +17,7 @@ from floor.i18n import _
 from floor.imports.fields import Fields
 from floor.imports.problems import ImportProblem, Problems
 from floor.imports.source import Source, SourceRow
-from floor.models import Address, Item, SalesOrder, SalesOrderLine
+from floor.models import Address, Item, OrderStatus, SalesOrder, SalesOrderLine
 
 REQUIRED_CSV = ("order", "sku", "quantity")
 ADDRESS = {
@@ -39,6 +39,7 @@ class OrderLineRecord:
     sku_column: str
     sku: str
     quantity: int
+    external_ref: str = ""  # the channel's reference for the line (Amazon order-item-id)
 
 
 @dataclass
@@ -49,6 +50,7 @@ class OrderRecord:
     values: dict[str, Any] = field(default_factory=dict)
     ship_to: dict[str, str] | None = None
     lines: list[OrderLineRecord] = field(default_factory=list)
+    shipped: bool = False  # fulfilled in the store: recorded as shipped, never picked
 
 
 @dataclass
@@ -79,7 +81,7 @@ def _order_values(f: Fields) -> dict[str, Any]:
         if f.given(name):
             values[name] = f.text(name, column)
     if f.given("notes"):
-        values["notes"] = f.text("notes", SalesOrder.notes)
+        values["notes"] = f.notes("notes", SalesOrder.notes)
     if f.given("priority"):
         values["priority"] = f.integer("priority", SalesOrder.priority, minimum=0)
     if f.given("ship_by"):
@@ -173,6 +175,7 @@ def parse_json(table: Source, advance: Callable[[], None] = lambda: None) -> Par
 class OrdersApplied:
     created: int = 0
     unchanged: list[str] = field(default_factory=list)
+    shipped: list[str] = field(default_factory=list)  # created as already shipped
 
 
 def apply(
@@ -243,9 +246,18 @@ def apply(
         for line_no, line in enumerate(record.lines, start=1):
             order.lines.append(
                 SalesOrderLine(
-                    line_no=line_no, item_id=items[line.sku], quantity_ordered=line.quantity
+                    line_no=line_no,
+                    item_id=items[line.sku],
+                    quantity_ordered=line.quantity,
+                    external_ref=line.external_ref,
                 )
             )
+        if record.shipped:
+            order.status = OrderStatus.SHIPPED.value
+            for order_line in order.lines:
+                order_line.quantity_shipped = order_line.quantity_ordered
+                order_line.status = OrderStatus.SHIPPED.value
+            applied.shipped.append(record.number)
         session.add(order)
         applied.created += 1
     session.flush()

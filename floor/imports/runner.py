@@ -20,7 +20,16 @@ from sqlalchemy.orm import Session
 from floor.db import transaction
 from floor.errors import InvalidInput
 from floor.i18n import _, ngettext
-from floor.imports import carton_types, items, kits, locations, orders, purchase_orders, shopify
+from floor.imports import (
+    carton_types,
+    channels,
+    items,
+    kits,
+    locations,
+    orders,
+    purchase_orders,
+    shopify,
+)
 from floor.imports.limits import text_length
 from floor.imports.problems import ImportProblem, ImportRejected, Problems, show
 from floor.imports.progress import Progress
@@ -31,7 +40,9 @@ from floor.models import SalesOrder
 from floor.stock.stock_report import find_warehouse
 
 KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types", "kits")
-FORMATS = ("csv", "json", "shopify")
+CHANNEL_FORMATS = ("shopify", "bigcommerce", "amazon", "walmart")
+FORMATS = ("csv", "json", *CHANNEL_FORMATS)
+FULFILLED = shopify.FULFILLED_CHOICES
 
 
 @dataclass
@@ -45,9 +56,14 @@ class ImportOutcome:
     updated: int = 0
     unchanged: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    shipped: list[str] = field(default_factory=list)  # orders recorded as already shipped
 
     def report(self) -> list[str]:
         lines = list(self.notes)
+        lines.extend(
+            _("Order {number} recorded as shipped: already fulfilled", number=number)
+            for number in self.shipped
+        )
         lines.extend(
             _("Order {number} already imported, unchanged", number=number)
             for number in self.unchanged
@@ -91,9 +107,15 @@ def detect_format(file: str, path: Path, fmt: str | None) -> str:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".json"):
         return suffix[1:]
+    if suffix in (".txt", ".tsv"):  # tab-separated text, as Amazon's reports download
+        return "csv"
     raise ImportRejected(
         file,
-        [ImportProblem(file, 1, "", _("a .csv or .json file (or --format)"), path.suffix or "")],
+        [
+            ImportProblem(
+                file, 1, "", _("a .csv, .txt, .tsv or .json file (or --format)"), path.suffix or ""
+            )
+        ],
     )
 
 
@@ -107,6 +129,7 @@ def run_import(
     fmt: str | None = None,
     progress: Progress | None = None,
     file_name: str | None = None,
+    fulfilled: str = "record",
 ) -> ImportOutcome:
     """Import `path` as `kind`; raises ImportRejected (nothing written) when it has problems.
 
@@ -114,7 +137,9 @@ def run_import(
     when the first found no problem: in one transaction, references are resolved and the
     records written. Items and locations go a batch at a time, their checked records
     waiting in a scratch file; orders and purchase orders are grouped by number, so their
-    records are kept in memory.
+    records are kept in memory. A store's or marketplace's order export is found by its
+    header; `fulfilled` says what becomes of an order the channel already shipped: "record"
+    (as shipped) or "skip".
     """
     file = file_name or str(path)
     bar = progress or Progress(io.StringIO(), enabled=False)
@@ -130,13 +155,19 @@ def run_import(
                 raise ImportRejected(file, source.problems)
             if fmt == "csv" and kind == "orders" and shopify.looks_like_shopify(source.columns):
                 fmt = "shopify"
-            if fmt == "shopify" and kind != "orders":
+            if fmt == "csv" and kind == "orders":
+                fmt = channels.detect(source.columns) or fmt
+            if fmt in CHANNEL_FORMATS and kind != "orders":
                 raise ImportRejected(
                     file,
-                    [ImportProblem(file, 1, "", _("--format shopify only with orders"), kind)],
+                    [
+                        ImportProblem(
+                            file, 1, "", _("--format {fmt} only with orders", fmt=fmt), kind
+                        )
+                    ],
                 )
             if channel is None:
-                channel = shopify.CHANNEL if fmt == "shopify" else "manual"
+                channel = fmt if fmt in CHANNEL_FORMATS else "manual"
             check_channel(channel)
             if isinstance(source, CsvSource) and fmt == "csv":
                 source.lower_columns()
@@ -153,10 +184,14 @@ def run_import(
             elif kind == "kits":
                 records = kits.parse(source, read.row)
             elif kind == "orders":
-                parser = {"shopify": shopify.parse, "json": orders.parse_json}.get(
-                    fmt, orders.parse_csv
-                )
-                parsed = parser(source, read.row)
+                if fmt == "shopify":
+                    parsed = shopify.parse(source, read.row, fulfilled)
+                elif fmt in channels.CHANNELS:
+                    parsed = channels.parse(channels.CHANNELS[fmt], source, read.row, fulfilled)
+                elif fmt == "json":
+                    parsed = orders.parse_json(source, read.row)
+                else:
+                    parsed = orders.parse_csv(source, read.row)
                 records, outcome.notes = parsed.records, parsed.notes
             else:
                 parse = purchase_orders.parse_json if fmt == "json" else purchase_orders.parse_csv
@@ -172,7 +207,7 @@ def run_import(
             global_kind = kind in ("items", "carton-types", "kits")  # not tied to a warehouse
             warehouse_id = 0 if global_kind else find_warehouse(session, warehouse)
             bar.start(_("Writing {kind}", kind=kind), total)
-            result = replace(outcome, unchanged=[])
+            result = replace(outcome, unchanged=[], shipped=[])
             if kind == "items":
                 done = items.write(session, file, spool, found, bar.advance)
                 result.created, result.updated = done.created, done.updated
@@ -190,6 +225,7 @@ def run_import(
                     session, file, warehouse_id, channel, records, found, bar.advance
                 )
                 result.created, result.unchanged = placed.created, placed.unchanged
+                result.shipped = placed.shipped
             else:
                 bought = purchase_orders.apply(
                     session, file, warehouse_id, records, found, bar.advance

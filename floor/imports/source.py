@@ -126,13 +126,16 @@ def _last_boundary(data: bytes) -> int:
 
 
 def open_source(file: str, path: Path, fmt: str, list_key: str) -> Source:
-    """The rows of `path`: CSV (also the Shopify export) or JSON (its list under `list_key`)."""
+    """The rows of `path`: CSV (also the store exports), tab-separated text when its header
+    has more tabs than commas (Amazon's reports), or JSON (its list under `list_key`)."""
     from floor.imports.source_csv import CsvSource
     from floor.imports.source_json import JsonSource
 
     if fmt == "json":
         return JsonSource(file, path, list_key)
-    return CsvSource(file, path)
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as stream:
+        first = stream.readline(1 << 16)
+    return CsvSource(file, path, "\t" if first.count("\t") > first.count(",") else ",")
 
 
 def batches(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:

@@ -38,7 +38,7 @@ class _Lines:
         return taken
 
 
-def unclosed_quote(lines: list[str]) -> tuple[int, int] | None:
+def unclosed_quote(lines: list[str], delimiter: str = ",") -> tuple[int, int] | None:
     """(line index, cell index) of a quote the record's lines open and never close, or None.
 
     Follows the CSV reader's rules: a quote opens a quoted cell only at the start of a cell,
@@ -59,7 +59,7 @@ def unclosed_quote(lines: list[str]) -> tuple[int, int] | None:
                     else:
                         in_quotes = False
                         at_start = False
-            elif char == ",":
+            elif char == delimiter:
                 cell += 1
                 at_start = True
             elif char in "\r\n":
@@ -77,11 +77,12 @@ def unclosed_quote(lines: list[str]) -> tuple[int, int] | None:
 class CsvSource(Source):
     """A CSV file: `columns` from its header (read when opened), then `rows`."""
 
-    def __init__(self, file: str, path: Path) -> None:
+    def __init__(self, file: str, path: Path, delimiter: str = ",") -> None:
         super().__init__(file, path)
+        self.delimiter = delimiter  # "\t" for tab-separated text (Amazon's reports)
         self._stream = path.open(encoding="utf-8-sig", newline="")
         self._lines = _Lines(self._stream)
-        self._reader = csv.reader(self._lines)
+        self._reader = csv.reader(self._lines, delimiter=delimiter)
         self._previous_end = 0  # line the last record ended on
         self._start = 1  # line the record being handed out started on
         self._done = False
@@ -172,7 +173,7 @@ class CsvSource(Source):
             self.problems.append(problem)
 
     def _quote_problem(self, first_line: int, lines: list[str], got: str) -> ImportProblem | None:
-        found = unclosed_quote(lines)
+        found = unclosed_quote(lines, self.delimiter)
         if found is None:
             return None
         index, cell = found

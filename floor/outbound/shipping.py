@@ -497,7 +497,8 @@ def confirm_shipment(
             container.status = CONTAINER_SHIPPED
         carton.status = CartonStatus.SHIPPED.value
         carton.carrier = carrier
-        carton.service = ((service if service is not None else order.service) or "").strip()[:40]
+        # the order's service whole (both columns hold 255: chan_0001); a keyed one is cut to fit
+        carton.service = ((service if service is not None else order.service) or "").strip()[:255]
         carton.tracking_number = tracking
         carton.manifest_id = manifest.id
         carton.shipped_at = now

@@ -439,7 +439,7 @@ def test_shopify_missing_sku_is_a_problem(
         tmp_path,
         "export.txt",
         "Name,Lineitem quantity,Lineitem sku,Lineitem requires shipping,Shipping Country\n"
-        "#1,1,PLAIN,true,France\n#1,x,,true,\n",
+        "#1,1,PLAIN,true,Narnia\n#1,x,,true,\n",
     )
     code, _out, err = floor_cli(
         warehouse.engine,
@@ -454,8 +454,9 @@ def test_shopify_missing_sku_is_a_problem(
     )
     assert code == 1
     assert err.splitlines()[:3] == [
-        f'{path}:2: column Shipping Country: expected a two-letter country code, got "France"',
-        f"{path}:3: column Lineitem sku: expected a value, got nothing",
+        f"{path}:2: column Shipping Country: expected a country: a two-letter ISO code or a "
+        'country\'s name, got "Narnia"',
+        f"{path}:3: column Lineitem sku: expected the SKU of the line item, got nothing",
         f'{path}:3: column Lineitem quantity: expected a whole number, got "x"',
     ]
 
