@@ -164,3 +164,21 @@ def test_the_sheet_command_names_a_path_it_cannot_write(tmp_path: Path, capsys) 
 def test_a_bad_gap_is_refused(gap: str, capsys) -> None:
     assert main(["scanner", "test", "--gap", gap, "--keyboard"]) == 1
     assert "--gap" in capsys.readouterr().err
+
+
+def test_a_new_test_replaces_the_last_one_on_both_databases(engine: Engine) -> None:
+    from floor.db import transaction
+    from floor.scanning.selftest import Capture, infer_profile
+    from floor.station import save_scanner_profile, scanner_sends_gs
+
+    sends = infer_profile([Capture(code.sent.encode() + b"\r") for code in SHEET])
+    drops = infer_profile([Capture(code.sent.replace(GS, "").encode()) for code in SHEET])
+    transaction(engine, lambda s: save_scanner_profile(s, "ST-1", sends))
+    with read_only(engine) as s:
+        assert scanner_sends_gs(s, "ST-1") is True
+        assert scanner_sends_gs(s, "ST-2") is False
+    transaction(engine, lambda s: save_scanner_profile(s, "ST-1", drops))
+    with read_only(engine) as s:
+        kept = scanner_profile(s, "ST-1")
+        assert scanner_sends_gs(s, "ST-1") is False
+    assert kept is not None and kept["terminator"] == "NONE" and kept["gs_substitute"] == ""

@@ -1,0 +1,82 @@
+"""The station's scanner self-test: reached from the menu by a supervisor, the sheet scanned,
+the profile kept for the station and used for the next scans; a scanner that drops GS is
+told how to fix it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from floor.db import read_only
+from floor.scanning.selftest import GS, SHEET
+from floor.screens.menu import MenuScreen
+from floor.screens.scanner_test import ScannerTestScreen
+from floor.station import scanner_profile
+from tests.ui.conftest import log_in, open_flow, settle, text_of
+
+
+async def scan_sheet(pilot, gs: str = GS, aim: bool = True) -> None:  # type: ignore[no-untyped-def]
+    for code in SHEET:
+        data = (code.aim if aim else "") + code.sent.replace(GS, gs)
+        pilot.app.inject_scan(data.encode(), source="wedge")
+        await settle(pilot)
+
+
+async def test_a_supervisor_opens_it_from_the_menu_and_the_station_keeps_the_profile(
+    make_app: Callable,
+) -> None:
+    app = make_app()
+    assert app.station.scanner_sends_gs is False
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, "OPSUPERVISOR")
+        menu = app.screen
+        assert isinstance(menu, MenuScreen)
+        number = [flow.FLOW for flow in menu.flows].index("scanner-test") + 1
+        assert number == len(menu.flows)  # last: the other flows keep their numbers
+        await pilot.press("up")  # to the last line
+        await settle(pilot)
+        assert f"▶ {number}  Scanner self-test" in text_of(app, "#body")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ScannerTestScreen)
+        assert "To scan: 1. GS1-128, 2. GS1 DataMatrix, 3. EAN-13, 4. Code 128" in text_of(
+            app, "#detail"
+        )
+        pilot.app.inject_scan(b"LPN000123", source="wedge")
+        await settle(pilot)
+        assert "Not a barcode of the test sheet: LPN000123" in text_of(app, "#feedback")
+        await scan_sheet(pilot)
+        assert "Scanner profile kept for this station" in text_of(app, "#feedback")
+        body = text_of(app, "#body")
+        assert "GS separator: sent" in body and "AIM symbology identifiers: sent" in body
+        assert app.station.scanner_sends_gs is True
+    with read_only(app.station.engine) as s:
+        kept = scanner_profile(s, "ST01")
+    assert kept is not None and kept["sends_gs"] is True and kept["terminator"] is None
+
+
+async def test_a_scanner_that_drops_gs_is_told_how_to_fix_it(make_app: Callable) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_flow(pilot, ScannerTestScreen, "OPSUPERVISOR")
+        await scan_sheet(pilot, gs="", aim=False)
+        body = text_of(app, "#body")
+        assert "GS separator: dropped" in body
+        assert "transmit FNC1 as GS" in body
+        assert app.station.scanner_sends_gs is False
+
+
+async def test_keyed_text_tests_nothing(make_app: Callable) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_flow(pilot, ScannerTestScreen, "OPSUPERVISOR")
+        app.inject_scan("5901234123457", source="keyboard")  # as a code keyed + Enter comes
+        await settle(pilot)
+        assert "keyed text tests nothing" in text_of(app, "#feedback")
+        assert app.screen.readings == []
+
+
+async def test_a_picker_does_not_see_it(make_app: Callable) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, "OPPICKER")
+        assert "scanner-test" not in [flow.FLOW for flow in app.screen.flows]
