@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from floor.db import read_only
 from floor.scanning.selftest import GS, SHEET
 from floor.screens.menu import MenuScreen
 from floor.screens.scanner_test import ScannerTestScreen
 from floor.station import scanner_profile
-from tests.ui.conftest import log_in, open_flow, settle, text_of
+from tests.support import SmallWarehouse
+from tests.ui.conftest import log_in, open_flow, settle, speaks, text_of
 
 
 async def scan_sheet(pilot, gs: str = GS, aim: bool = True) -> None:  # type: ignore[no-untyped-def]
@@ -80,3 +83,22 @@ async def test_a_picker_does_not_see_it(make_app: Callable) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, "OPPICKER")
         assert "scanner-test" not in [flow.FLOW for flow in app.screen.flows]
+
+
+@pytest.mark.parametrize(
+    ("language", "asked", "kept"),
+    [
+        ("fr", "À lire : 1. GS1-128", "Séparateur GS : envoyé"),
+        ("sr", "За очитавање: 1. GS1-128", "GS сепаратор: шаље се"),
+    ],
+)
+async def test_it_speaks_the_operators_language(
+    make_app: Callable, ui_warehouse: SmallWarehouse, language: str, asked: str, kept: str
+) -> None:
+    speaks(ui_warehouse, "OPSUPERVISOR", language)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_flow(pilot, ScannerTestScreen, "OPSUPERVISOR")
+        assert asked in text_of(app, "#detail")
+        await scan_sheet(pilot)
+        assert kept in text_of(app, "#body")
