@@ -108,6 +108,7 @@ class Reading:
     gs: str | None = None  # GS1 codes: "\x1d" sent, "" dropped, else the substitute
     leading_gs: bool = False
     layout: str = ""  # "", "AZERTY", "QWERTZ", "caps lock"
+    check_digit: bool = True  # EAN-13: False when it came as its first 12 digits
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class ScannerProfile:
     layout: str  # "" or AZERTY, QWERTZ, caps lock
     readings: tuple[Reading, ...] = ()
     missing: tuple[str, ...] = ()  # sheet codes not read
+    ean_check_digit: bool | None = None  # the EAN-13 came with its check digit (None: not read)
     wrong_aim: tuple[tuple[str, str], ...] = field(default=())  # (code, identifier sent)
 
     def as_dict(self) -> dict[str, Any]:
@@ -130,6 +132,7 @@ class ScannerProfile:
             "aim": self.aim,
             "terminator": self.terminator,
             "layout": self.layout,
+            "ean_check_digit": self.ean_check_digit,
             "missing": list(self.missing),
             "wrong_aim": [list(pair) for pair in self.wrong_aim],
             "readings": [
@@ -154,8 +157,11 @@ def show(text: str) -> str:
 
 def _match(text: str, code: SheetCode) -> str | None:
     """What stands where the code has its GS ("\\x1d", "" or a substitute), or "-" for a code
-    without GS that matched; None when `text` is not this code."""
+    without GS that matched ("." for an EAN-13 without its check digit); None when `text` is
+    not this code."""
     parts = code.sent.split(GS)
+    if code.key == "ean13" and text == code.sent[:-1]:
+        return "."
     if len(parts) == 1:
         return "-" if text == code.sent else None
     head, tail = parts[0], parts[-1]
@@ -191,9 +197,10 @@ def read_capture(capture: Capture) -> Reading:
                 code=code.key,
                 aim=aim,
                 terminator=terminator,
-                gs=None if between == "-" else between,
+                gs=None if between in ("-", ".") else between,
                 leading_gs=leading,
                 layout=layout,
+                check_digit=between != ".",
             )
     return Reading(raw=show(capture.raw.decode("utf-8", "replace")), terminator=terminator)
 
@@ -223,6 +230,7 @@ def infer_profile(captures: Sequence[Capture | Reading]) -> ScannerProfile:
         readings=readings,
         missing=tuple(code.key for code in SHEET if code.key not in by_code),
         wrong_aim=wrong,
+        ean_check_digit=by_code["ean13"].check_digit if "ean13" in by_code else None,
     )
 
 
@@ -260,6 +268,8 @@ def summary(profile: ScannerProfile) -> list[str]:
         else _("Keyboard: characters arrive as printed")
     )  # fmt: skip
     lines = [gs, aim, end, layout]
+    if profile.ean_check_digit is False:
+        lines.append(_("EAN-13: sent without its check digit"))
     if profile.missing:
         names = ", ".join(code_name(key) for key in profile.missing)
         lines.append(_("Not read: {names}", names=names))
@@ -322,6 +332,14 @@ def advice(profile: ScannerProfile, expected_terminator: str | None = None) -> l
                 'terminator = "{sent}" in [scanner] or change the scanner\'s suffix.',
                 sent=profile.terminator,
                 expected=expected_terminator.upper(),
+            )
+        )
+    if profile.ean_check_digit is False:
+        out.append(
+            _(
+                'Turn on "transmit EAN-13 check digit" (and UPC-A\'s): 12 digits could be a '
+                "UPC-A or an EAN-13 without its check digit, two different products, so floor "
+                "refuses them."
             )
         )
     if profile.layout == "caps lock":

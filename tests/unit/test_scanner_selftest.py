@@ -150,3 +150,14 @@ def test_no_gs1_barcode_read_leaves_gs_unknown():
     profile = infer_profile(sheet_scans()[2:])
     assert profile.sends_gs is None
     assert "GS separator: not tested (no GS1 barcode read)" in summary(profile)
+
+
+def test_an_ean_13_without_its_check_digit_is_named():
+    scans = sheet_scans(aim=True)
+    scans[2] = Capture(b"]E0" + SENT["ean13"][:-1].encode() + b"\r")
+    profile = infer_profile(scans)
+    assert profile.missing == ()
+    assert profile.ean_check_digit is False
+    assert "EAN-13: sent without its check digit" in summary(profile)
+    assert any("transmit EAN-13 check digit" in line for line in advice(profile))
+    assert infer_profile(sheet_scans()).ean_check_digit is True
