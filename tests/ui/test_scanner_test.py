@@ -17,6 +17,9 @@ from tests.support import SmallWarehouse
 from tests.ui.conftest import log_in, open_flow, settle, speaks, text_of
 
 
+AMBIGUOUS = "0109501101530003" + "10ABC1231725010121XYZ"  # (17)250101 (21)XYZ, or one lot
+
+
 async def scan_sheet(pilot, gs: str = GS, aim: bool = True) -> None:  # type: ignore[no-untyped-def]
     for code in SHEET:
         data = (code.aim if aim else "") + code.sent.replace(GS, gs)
@@ -52,6 +55,14 @@ async def test_a_supervisor_opens_it_from_the_menu_and_the_station_keeps_the_pro
         body = text_of(app, "#body")
         assert "GS separator: sent" in body and "AIM symbology identifiers: sent" in body
         assert app.station.scanner_sends_gs is True
+        # the station reads by it at once: a lot that also reads as a date and a serial
+        # (ambiguous without GS) is one lot now
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MenuScreen)
+        pilot.app.inject_scan(AMBIGUOUS, source="wedge")
+        await settle(pilot)
+        assert "lot ABC1231725010121XYZ" in text_of(app, "#feedback")
     with read_only(app.station.engine) as s:
         kept = scanner_profile(s, "ST01")
     assert kept is not None and kept["sends_gs"] is True and kept["terminator"] is None
@@ -66,6 +77,11 @@ async def test_a_scanner_that_drops_gs_is_told_how_to_fix_it(make_app: Callable)
         assert "GS separator: dropped" in body
         assert "transmit FNC1 as GS" in body
         assert app.station.scanner_sends_gs is False
+        await pilot.press("escape")
+        await settle(pilot)
+        pilot.app.inject_scan(AMBIGUOUS, source="wedge")
+        await settle(pilot)
+        assert "GS separator missing after lot (10)" in text_of(app, "#feedback")
 
 
 async def test_keyed_text_tests_nothing(make_app: Callable) -> None:
