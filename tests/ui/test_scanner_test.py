@@ -16,7 +16,6 @@ from floor.station import scanner_profile
 from tests.support import SmallWarehouse
 from tests.ui.conftest import log_in, open_flow, settle, speaks, text_of
 
-
 AMBIGUOUS = "0109501101530003" + "10ABC1231725010121XYZ"  # (17)250101 (21)XYZ, or one lot
 
 
