@@ -81,3 +81,31 @@ def test_the_gs1_datamatrix_decodes_with_fnc1_first_and_as_separator(page_png: P
     assert codewords.split()[0] == "d:232"  # FNC1 first: a GS1 DataMatrix
     data = subprocess.run([*base, "-G", "29"], capture_output=True, check=True).stdout
     assert data.decode() == GS + SHEET_BY_KEY["gs1-datamatrix"].sent
+
+
+def _pbm(matrix, path: Path, scale: int = 6, quiet: int = 2) -> None:  # type: ignore[no-untyped-def]
+    side = (matrix.size + 2 * quiet) * scale
+    rows = []
+    for r in range(matrix.size + 2 * quiet):
+        row = []
+        for c in range(matrix.size + 2 * quiet):
+            rr, cc = r - quiet, c - quiet
+            inside = 0 <= rr < matrix.size and 0 <= cc < matrix.size
+            row += ["1" if inside and matrix.rows[rr][cc] else "0"] * scale
+        rows += [" ".join(row)] * scale
+    path.write_text(f"P1\n{side} {side}\n" + "\n".join(rows) + "\n", encoding="ascii")
+
+
+@pytest.mark.skipif(shutil.which("dmtxread") is None, reason="needs dmtxread (Debian: dmtx-utils)")
+@pytest.mark.parametrize("size", [10, 12, 14, 16, 18, 20, 22, 24, 26])
+def test_every_size_drawn_decodes(size: int, tmp_path: Path) -> None:
+    """Each size has its own corner cases in the module placement: fill each one exactly."""
+    from labels.datamatrix import SIZES, encode
+
+    capacity = next(data for s, data, _ in SIZES if s == size)
+    text = "Ab" * (capacity // 2) + "x" * (capacity % 2)  # one codeword per letter
+    matrix = encode(text)
+    assert matrix.size == size
+    _pbm(matrix, tmp_path / "dm.pbm")
+    out = subprocess.run(["dmtxread", "-N1", str(tmp_path / "dm.pbm")], capture_output=True)
+    assert out.stdout.decode() == text
