@@ -106,7 +106,7 @@ def _terminal_raw(fd: int) -> Iterator[None]:
     saved = termios.tcgetattr(fd)
     mode = termios.tcgetattr(fd)
     mode[0] &= ~(termios.ICRNL | termios.INLCR | termios.IGNCR | termios.IXON)
-    mode[3] &= ~(termios.ICANON | termios.ECHO)
+    mode[3] &= ~(termios.ICANON | termios.ECHO | termios.IEXTEN)
     mode[6][termios.VMIN] = 1
     mode[6][termios.VTIME] = 0
     termios.tcsetattr(fd, termios.TCSANOW, mode)
