@@ -1124,3 +1124,22 @@ class KitBuild(Base):
     components: Mapped[list] = mapped_column(JSON, default=list)
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- scanner self-test ----------------------------------------------------------------------
+
+
+class ScannerProfileRow(Base):
+    """What a station's scanner sends, from its last self-test (`floor scanner test`, or the
+    station's *Scanner self-test*): GS or not, AIM identifiers, suffix, keyboard layout. Read
+    when the station opens: a scanner known to send GS gets no ambiguity refusal."""
+
+    __tablename__ = "scanner_profiles"
+    station: Mapped[str] = mapped_column(String(20), primary_key=True)
+    sends_gs: Mapped[bool | None] = mapped_column(Boolean)
+    aim: Mapped[str] = mapped_column(String(10), default="")
+    terminator: Mapped[str] = mapped_column(String(10), default="")
+    layout: Mapped[str] = mapped_column(String(20), default="")
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    tested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -18,9 +18,10 @@ from floor.config import Settings
 from floor.errors import NotFound
 from floor.i18n import _, normalise_language
 from floor.logins import LockoutPolicy, LoginRefused, check_login
-from floor.models import FlowState, Station, StationHeartbeat, Warehouse
+from floor.models import FlowState, ScannerProfileRow, Station, StationHeartbeat, Warehouse
 from floor.operators import effective_roles
 from floor.scanning import ScanLanguage
+from floor.scanning.selftest import ScannerProfile
 from floor.station_settings import check_station_settings
 from floor.stock.ledger import Actor
 
@@ -104,7 +105,7 @@ def open_station(
     check_station_settings(settings, code)
     lockout = LockoutPolicy.from_settings(settings)
 
-    def work(session: Session) -> tuple[int, str]:
+    def work(session: Session) -> tuple[int, str, bool]:
         warehouse = session.scalar(select(Warehouse).where(Warehouse.code == settings.warehouse))
         if warehouse is None:
             raise WarehouseMissing(
@@ -119,11 +120,11 @@ def open_station(
         station = session.scalar(select(Station).where(Station.code == code))
         if station is None:
             session.add(Station(code=code, name=code, warehouse_id=warehouse.id))
-        return warehouse.id, warehouse.code
+        return warehouse.id, warehouse.code, scanner_sends_gs(session, code)
 
     from floor.db import transaction
 
-    warehouse_id, warehouse_code = transaction(engine, work)
+    warehouse_id, warehouse_code, sends_gs = transaction(engine, work)
     return StationSession(
         engine=engine,
         settings=settings,
@@ -131,6 +132,7 @@ def open_station(
         warehouse_id=warehouse_id,
         warehouse_code=warehouse_code,
         scan_language=ScanLanguage.from_settings(settings),
+        scanner_sends_gs=sends_gs,
         language=normalise_language(settings.language),
         lockout=lockout,
     )
@@ -252,3 +254,37 @@ def report_heartbeat(session: Session, beat: Heartbeat, at: dt.datetime | None =
 def forget_heartbeat(session: Session, station_code: str) -> None:
     """A station that is gone for good (a browser session that ended) stops showing."""
     session.execute(delete(StationHeartbeat).where(StationHeartbeat.station == station_code))
+
+
+# --- the scanner's profile (self-test) --------------------------------------------------------
+
+
+def save_scanner_profile(
+    session: Session, station_code: str, profile: ScannerProfile, operator_id: int | None = None
+) -> None:
+    """Keep what the self-test found for this station's scanner (replacing the last test)."""
+    row = session.get(ScannerProfileRow, station_code)
+    if row is None:
+        row = ScannerProfileRow(station=station_code)
+        session.add(row)
+    row.sends_gs = profile.sends_gs
+    row.aim = profile.aim
+    row.terminator = profile.terminator or ""
+    row.layout = profile.layout
+    row.detail = profile.as_dict()
+    row.operator_id = operator_id
+    row.tested_at = dt.datetime.now(dt.UTC)
+
+
+def scanner_profile(session: Session, station_code: str) -> dict[str, Any] | None:
+    """The station's last self-test (ScannerProfile.as_dict() and tested_at), or None."""
+    row = session.get(ScannerProfileRow, station_code)
+    if row is None:
+        return None
+    return dict(row.detail) | {"tested_at": row.tested_at}
+
+
+def scanner_sends_gs(session: Session, station_code: str) -> bool:
+    """The station's scanner was tested and sends GS for every GS1 barcode."""
+    row = session.get(ScannerProfileRow, station_code)
+    return bool(row is not None and row.sends_gs)

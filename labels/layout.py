@@ -13,6 +13,8 @@ from typing import Literal
 
 from labels import gs1
 from labels.code128 import QUIET_MODULES, Code128Error, Symbols, encode
+from labels.datamatrix import Matrix
+from labels.ean13 import Ean13Symbols
 from labels.errors import LabelDataError
 from labels.fonts import text_width
 
@@ -47,14 +49,14 @@ class Text:
 
 @dataclass(frozen=True)
 class Bar:
-    """A Code 128 barcode centred in the box (x, width); module width in mm."""
+    """A Code 128 (or EAN-13) barcode centred in the box (x, width); module width in mm."""
 
     x: float
     y: float
     width: float
     height: float
     data: str
-    symbols: Symbols
+    symbols: Symbols | Ean13Symbols
     module: float
 
     @property
@@ -75,6 +77,21 @@ class Qr:
 
 
 @dataclass(frozen=True)
+class Grid2D:
+    """A Data Matrix: its modules drawn `module` mm wide from (x, y)."""
+
+    x: float
+    y: float
+    module: float
+    matrix: Matrix
+    data: str
+
+    @property
+    def size(self) -> float:
+        return self.matrix.size * self.module
+
+
+@dataclass(frozen=True)
 class Rule:
     x: float
     y: float
@@ -91,7 +108,7 @@ class Frame:
     thickness: float = 0.5
 
 
-Element = Text | Bar | Qr | Rule | Frame
+Element = Text | Bar | Qr | Grid2D | Rule | Frame
 
 
 @dataclass

@@ -411,6 +411,65 @@ class BarcodeSheet:
                     )
 
 
+TestSymbology = Literal["gs1-128", "gs1-datamatrix", "ean13", "code128"]
+
+
+@dataclass(frozen=True)
+class TestBarcode:
+    """One barcode of the scanner test sheet. GS1 symbologies take an HRI string
+    "(01)...(10)..."; EAN-13 its 13 digits; Code 128 plain ASCII text."""
+
+    symbology: TestSymbology
+    data: str
+    caption: str = ""
+
+    def elements(self) -> list[tuple[str, str]]:
+        return SheetBarcode(self.data, symbology="gs1-128").elements()
+
+
+@dataclass(frozen=True)
+class ScannerTestSheet:
+    """The scanner self-test sheet: a few barcodes with known content, then paragraphs
+    (heading, text) on the scanner settings they test. All text comes translated."""
+
+    title: str
+    intro: str
+    barcodes: tuple[TestBarcode, ...]
+    notes: tuple[tuple[str, str], ...] = ()
+
+    def validate(self) -> None:
+        from labels import datamatrix, ean13
+
+        _required("title", self.title)
+        if not self.barcodes:
+            raise LabelDataError("barcodes", "the sheet has no barcodes")
+        for i, entry in enumerate(self.barcodes):
+            where = f"barcodes[{i}].data"
+            if entry.symbology in ("gs1-128", "gs1-datamatrix"):
+                elements = entry.elements()
+                if "".join(f"({a}){v}" for a, v in elements) != entry.data.replace(" ", ""):
+                    raise LabelDataError(
+                        where, f"expected GS1 HRI like (01)...(10)..., got {entry.data!r}"
+                    )
+                gs1.validate(elements, where)
+                if entry.symbology == "gs1-datamatrix":
+                    try:
+                        datamatrix.encode(gs1.transmitted(elements)[3:], gs1=True)
+                    except datamatrix.DataMatrixError as exc:
+                        raise LabelDataError(where, str(exc)) from None
+            elif entry.symbology == "ean13":
+                try:
+                    ean13.encode(entry.data)
+                except ean13.Ean13Error as exc:
+                    raise LabelDataError(where, str(exc)) from None
+            elif entry.symbology == "code128":
+                _code128(where, entry.data, 40)
+            else:
+                raise LabelDataError(
+                    f"barcodes[{i}].symbology", f"unknown symbology {entry.symbology!r}"
+                )
+
+
 Label = (
     ShippingLabel
     | LogisticLabel
@@ -421,6 +480,7 @@ Label = (
     | PackingSlip
     | CarrierManifest
     | BarcodeSheet
+    | ScannerTestSheet
 )
 
 __all__ = [
@@ -438,6 +498,8 @@ __all__ = [
     "ManifestLine",
     "PackingSlip",
     "PackingSlipLine",
+    "ScannerTestSheet",
     "SheetBarcode",
     "ShippingLabel",
+    "TestBarcode",
 ]

@@ -9,7 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from labels import fonts
-from labels.layout import LEADING, PT, Bar, Frame, Page, Qr, Rule, Text
+from labels.layout import LEADING, PT, Bar, Frame, Grid2D, Page, Qr, Rule, Text
 
 ASCENT = 0.93  # DejaVu Sans ascent, in em
 
@@ -47,6 +47,17 @@ def _qr(c: Canvas, page_h: float, q: Qr) -> None:
     draw(drawing, c, q.x * mm, (page_h - q.y - q.size) * mm)
 
 
+def _grid(c: Canvas, page_h: float, g: Grid2D) -> None:
+    path = c.beginPath()
+    for r, row in enumerate(g.matrix.rows):
+        for col, dark in enumerate(row):
+            if dark:
+                x = (g.x + col * g.module) * mm
+                y = (page_h - g.y - (r + 1) * g.module) * mm
+                path.rect(x, y, g.module * mm, g.module * mm)
+    c.drawPath(path, stroke=0, fill=1)
+
+
 def draw_page(c: Canvas, page: Page) -> None:
     c.setPageSize((page.width * mm, page.height * mm))
     h = page.height
@@ -57,6 +68,8 @@ def draw_page(c: Canvas, page: Page) -> None:
             _bars(c, h, el)
         elif isinstance(el, Qr):
             _qr(c, h, el)
+        elif isinstance(el, Grid2D):
+            _grid(c, h, el)
         elif isinstance(el, Rule):
             c.setLineWidth(el.thickness * mm)
             y = (h - el.y) * mm

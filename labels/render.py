@@ -27,6 +27,7 @@ from labels.templates import (
     lpn,
     manifest,
     packing_slip,
+    scanner_test,
     shipping,
 )
 
@@ -115,6 +116,14 @@ TEMPLATES: dict[str, Template] = {
             ("a4", "letter"),
             "4x6",
             "demo barcode sheet: badges, locations, items, commands",
+        ),
+        Template(
+            "scanner-test",
+            model.ScannerTestSheet,
+            scanner_test.layout,
+            ("a4", "letter"),
+            "a4",
+            "scanner self-test sheet: GS1-128, GS1 DataMatrix, EAN-13, Code 128; settings in words",
         ),
     )
 }

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from labels.code128 import plan
-from labels.layout import PT, Bar, Frame, Page, Qr, Rule, Text
+from labels.ean13 import Ean13Symbols
+from labels.errors import LabelDataError
+from labels.layout import PT, Bar, Frame, Grid2D, Page, Qr, Rule, Text
 
 _ALIGN = {"left": "L", "center": "C", "right": "R"}
 _B_ESCAPES = {"^": "><", ">": ">0", "~": ">="}
@@ -57,6 +59,14 @@ def _page(page: Page, d: _Dots) -> str:
                     f"^FO{d(el.x)},{y}^A0N,{h},{h}^FB{d(el.width)},1,0,{_ALIGN[el.align]}"
                     f"^FH\\^FD{_escape_text(line)}^FS"
                 )
+        elif isinstance(el, Bar) and isinstance(el.symbols, Ean13Symbols):
+            module = max(1, int(el.module * d.per_mm))
+            left = el.x + (el.width - 95 * module / d.per_mm) / 2
+            out.append(
+                f"^FO{d(left)},{d(el.y)}^BY{module}^BEN,{d(el.height)},N,N^FD{el.data[:12]}^FS"
+            )
+        elif isinstance(el, Grid2D):
+            raise LabelDataError("barcodes", "a Data Matrix is drawn in PDF only")
         elif isinstance(el, Bar):
             module = max(1, int(el.module * d.per_mm))
             width_mm = el.symbols.modules * module / d.per_mm

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian tools the tests use: pdftoppm and zbarimg to check labels as a scanner
-# would, tmux for the flow scripts, chromium for `floor serve` in a headless browser.
+# Installs the Debian tools the tests use: pdftoppm, zbarimg and dmtxread (Data Matrix) to
+# check labels as a scanner would, tmux for the flow scripts, chromium for `floor serve` in a headless browser.
 # Needs root or sudo; elsewhere it says what is missing.
 set -u
 need=()
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+command -v dmtxread >/dev/null 2>&1 || need+=(dmtx-utils)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -1,4 +1,5 @@
-"""`floor scanner`: list serial ports, watch a scanner's scans live, simulate a scanner on a pty."""
+"""`floor scanner`: list serial ports, watch a scanner's scans live, simulate a scanner on a pty;
+the self-test sheet and test (floor/commands/scanner_selftest.py)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ TERMINATOR_CHOICES = ["CR", "LF", "CRLF", "TAB", "NONE"]
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "scanner",
-        help="list, test and simulate barcode scanners",
-        description="Barcode scanners: list serial ports, print scans as parsed, or simulate "
-        "a serial scanner on a pseudo-terminal so a station runs with no hardware.",
+        help="list, watch, test and simulate barcode scanners",
+        description="Barcode scanners: list serial ports, print scans as parsed, print a test "
+        "sheet and find out what a scanner sends (GS, AIM identifiers, suffix, keyboard "
+        "layout), or simulate a serial scanner on a pseudo-terminal so a station runs with no "
+        "hardware.",
     )
 
     def show_help(args: argparse.Namespace, ctx: CommandContext) -> int:
@@ -41,8 +44,8 @@ def register(sub: Any) -> None:
     lst.set_defaults(handler=cmd_list)
 
     test = actions.add_parser(
-        "test",
-        help="print each scan from a scanner as parsed, live, until Ctrl+C",
+        "watch",
+        help="print each scan from a serial scanner as parsed, live, until Ctrl+C",
         description="Open a serial scanner (PORT, or the one in [scanner]) and print every scan "
         "as floor understands it, with its raw bytes (GS shown as <GS>).",
     )
@@ -64,7 +67,11 @@ def register(sub: Any) -> None:
     test.add_argument(
         "--timeout", type=float, metavar="SECONDS", help="stop after SECONDS without waiting more"
     )
-    test.set_defaults(handler=cmd_test)
+    test.set_defaults(handler=cmd_watch)
+
+    from floor.commands.scanner_selftest import add_parsers
+
+    add_parsers(actions)
 
     sim = actions.add_parser(
         "simulate",
@@ -162,7 +169,7 @@ def show_raw(raw: bytes) -> str:
     return text.replace("\x1d", "<GS>")
 
 
-def cmd_test(args: argparse.Namespace, ctx: CommandContext) -> int:
+def cmd_watch(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.config import ConfigError
     from floor.devices.serial_source import SerialScanSource
     from floor.scanning import ScanLanguage, parse_scan

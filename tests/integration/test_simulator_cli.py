@@ -1,4 +1,4 @@
-"""`floor scanner simulate` and `floor scanner test`: a station driven with no hardware."""
+"""`floor scanner simulate` and `floor scanner watch`: a station driven with no hardware."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_simulate_prints_a_path_a_station_reads_every_scan_from(tmp_path: Path) 
     assert any(status.state is DeviceState.CONNECTED for status in statuses)
 
 
-def test_scanner_test_prints_each_scan_as_parsed(tmp_path: Path, capsys) -> None:
+def test_scanner_watch_prints_each_scan_as_parsed(tmp_path: Path, capsys) -> None:
     with PtySimulator(tmp_path / "scanner") as simulator:
 
         def send_later() -> None:
@@ -72,7 +72,7 @@ def test_scanner_test_prints_each_scan_as_parsed(tmp_path: Path, capsys) -> None
             simulator.send("TOTE0042")
 
         threading.Thread(target=send_later, daemon=True).start()
-        code = main(["scanner", "test", simulator.path, "--count", "2", "--timeout", "8"])
+        code = main(["scanner", "watch", simulator.path, "--count", "2", "--timeout", "8"])
     out = capsys.readouterr().out
     assert code == 0
     assert "[connected]" in out
@@ -81,14 +81,14 @@ def test_scanner_test_prints_each_scan_as_parsed(tmp_path: Path, capsys) -> None
     assert "Tote TOTE0042" in out
 
 
-def test_scanner_test_without_a_port_names_what_is_expected(
+def test_scanner_watch_without_a_port_names_what_is_expected(
     tmp_path: Path, capsys, monkeypatch
 ) -> None:
     empty = tmp_path / "floor.toml"
     empty.write_text("", encoding="utf-8")
     monkeypatch.setenv("FLOOR_CONFIG", str(empty))
     monkeypatch.delenv("FLOOR_SCANNER__PORT", raising=False)
-    code = main(["scanner", "test"])
+    code = main(["scanner", "watch"])
     assert code == 1
     assert "give PORT or set port in [scanner]" in capsys.readouterr().err
 

@@ -74,3 +74,26 @@ def test_code128_rejects_control_characters() -> None:
 def test_zpl_field_data_has_start_c_and_fnc1_codes() -> None:
     data = gs1.barcode_data([("02", "10614141000194"), ("37", "48"), ("10", "L>1")])
     assert code128_field(data) == ">;>80210614141000194" + "3748>8>6" + "10L>01"
+
+
+def test_datamatrix_refuses_what_it_cannot_draw() -> None:
+    from labels.datamatrix import DataMatrixError, encode
+
+    with pytest.raises(DataMatrixError, match="too long: 45 codewords"):
+        encode("x" * 45)
+    with pytest.raises(DataMatrixError, match="only ASCII"):
+        encode("Entrepôt")
+    assert encode("12" * 44).size == 26  # 88 digits: a codeword per digit pair
+
+
+def test_ean13_bars_and_refusals() -> None:
+    from labels.ean13 import Ean13Error, encode
+
+    symbols = encode("5901234123457")
+    assert symbols.pattern().startswith("101") and symbols.pattern().endswith("101")
+    assert len(symbols.pattern()) == symbols.modules == 95
+    assert sum(width for _, width in symbols.bars()) == symbols.pattern().count("1")
+    with pytest.raises(Ean13Error, match="check digit"):
+        encode("5901234123458")
+    with pytest.raises(Ean13Error, match="13 digits"):
+        encode("590123412345")

@@ -108,3 +108,15 @@ def test_a_trailing_gs_makes_digits_gs1_element_strings_not_a_gtin() -> None:
         scan = parse_scan(raw)
         assert scan.gtin is None
         assert scan.elements == (("17", "250101"), ("30", "1234"))
+
+
+def test_twelve_digits_after_e0_stay_refused_as_two_products_could_be_meant() -> None:
+    """A scanner set not to send the EAN-13 check digit sends ]E0 + 12 digits; so does one
+    that sends UPC-A as 12 digits. 614141000036 is then GTIN 00614141000036 (a UPC-A with its
+    check digit 6) or 06141410000366 (an EAN-13 missing its check digit 6): two products.
+    Neither is guessed (the scanner self-test names the setting to fix)."""
+    digits = "614141000036"
+    assert with_check_digit(digits[:11]) == digits  # a valid UPC-A
+    assert with_check_digit(digits) != "0" + digits  # and an EAN-13 of another product
+    scan = parse_scan("]E0" + digits)
+    assert not scan.ok and scan.gtin is None
