@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from floor.errors import InvalidInput, NotFound, WrongScan
-from floor.i18n import _
+from floor.i18n import N_, _
 from floor.kitting import work_orders
 from floor.kitting.bench import _bench_stock, _released, require_kitter
 from floor.kitting.bom import bom_of
@@ -35,6 +35,15 @@ from floor.stock import ledger
 from floor.stock.catalog import item_for_barcode
 from floor.stock.idempotency import once
 from floor.stock.ledger import Actor, Change, StockKey
+
+DAMAGE_REASONS: dict[str, str] = {
+    "broken": N_("broken"),
+    "crushed": N_("crushed"),
+    "wet": N_("wet"),
+    "incomplete": N_("parts missing"),
+    "other": N_("other"),
+}
+"""The reasons the kitting bench offers for a damaged component (any text is taken)."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,7 @@ def dekit(
                 _("Wrong item: expected kit {sku}", sku=kit.sku), expected=kit.gtin or kit.sku
             )
         stock = _bench_stock(session, order, kit.id)
-        if lot:
+        if lot and kit.lot_tracked:  # the kit label's id is the lot of a lot-tracked kit
             stock = [b for b in stock if b.lot == lot]
         if not stock:
             raise NotFound(
@@ -216,4 +225,4 @@ def dekit(
     )
 
 
-__all__ = ["Dekitted", "dekit", "quarantine_location"]
+__all__ = ["DAMAGE_REASONS", "Dekitted", "dekit", "quarantine_location"]
