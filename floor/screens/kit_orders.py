@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
-from floor.i18n import N_, _
+from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
 from floor.screens import keys
 from floor.screens.flow import FlowScreen, Keyed, plain_text
@@ -213,10 +213,11 @@ class KitOrdersScreen(FlowScreen):
                 self.call_service(
                     lambda s: work_orders.cancel_work_order(s, number, actor=actor),
                     lambda view: self.reload(
-                        _(
-                            "{number} cancelled: {done} kits built",
+                        ngettext(
+                            "{number} cancelled: {n} kit built",
+                            "{number} cancelled: {n} kits built",
+                            view.done,
                             number=view.number,
-                            done=view.done,
                         )
                     ),
                 )

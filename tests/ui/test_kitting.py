@@ -265,7 +265,7 @@ async def test_a_french_and_a_serbian_kitter(
         await scan(pilot, "TOTE09")
         assert "Kit 1 sur 2" in text_of(app, "#prompt")
         feedback = await scan(pilot, barcode(wh, "SER"))
-        assert "SER ne fait pas partie du kit KIT" in feedback
+        assert "SER n'est pas dans le kit KIT" in feedback
         await _build_one(pilot, wh)
         assert f"Kit {number}-001 produit" in text_of(app, "#feedback")
         assert "Produire" in text_of(app, "#hints")
@@ -275,7 +275,7 @@ async def test_a_french_and_a_serbian_kitter(
         await open_flow(pilot, KittingScreen, "OPKITTER")  # the work order opens again
         assert "Комплет 2 од 2" in text_of(app, "#prompt")
         feedback = await scan(pilot, barcode(wh, "SER"))
-        assert "SER није део комплета KIT" in feedback
+        assert "SER није у комплету KIT" in feedback
         assert "Направи" in text_of(app, "#hints")
 
 
