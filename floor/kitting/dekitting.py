@@ -25,6 +25,7 @@ from floor.kitting.bom import bom_of
 from floor.models import (
     Item,
     KitBuild,
+    KitWorkOrder,
     KitWorkOrderKind,
     KitWorkOrderStatus,
     Location,
@@ -75,6 +76,23 @@ def quarantine_location(session: Session, warehouse_id: int) -> int:
     return found
 
 
+def _check_kit_label(session: Session, kit: Item, kit_id: str) -> None:
+    """`kit_id` (KWO-00001-003) names a kit of this item that its work order built."""
+    number, _sep, serial = kit_id.strip().upper().rpartition("-")
+    built = session.scalar(
+        select(KitWorkOrder.quantity_done).where(
+            KitWorkOrder.number == number,
+            KitWorkOrder.kit_item_id == kit.id,
+            KitWorkOrder.kind == KitWorkOrderKind.KIT.value,
+        )
+    )
+    if built is None or not serial.isdigit() or not 1 <= int(serial) <= built:
+        raise WrongScan(
+            _("{code} is not the label of a kit {sku}", code=kit_id.strip(), sku=kit.sku),
+            expected=_("kit {sku}: its barcode or its kit label", sku=kit.sku),
+        )
+
+
 def dekit(
     session: Session,
     operator_id: int | None,
@@ -112,6 +130,8 @@ def dekit(
         stock = _bench_stock(session, order, kit.id)
         if lot and kit.lot_tracked:  # the kit label's id is the lot of a lot-tracked kit
             stock = [b for b in stock if b.lot == lot]
+        elif lot:  # a kit without lots: its label's id is its work order and number
+            _check_kit_label(session, kit, lot)
         if not stock:
             raise NotFound(
                 _("No kit {sku} at the bench for {number}", sku=kit.sku, number=order.number),

@@ -16,12 +16,14 @@ shows the step and what the service answered, one service call per scan in a thr
   component: scan it (once per unit), F2, then key the reason's number; the next kit
   scanned is taken apart with those units going to quarantine.
 
-Esc goes back to the menu; the work order stays this operator's and opens again on return.
+Scanning another work order (or its tote) at any step switches to it. Esc goes back to the
+menu; the work order stays this operator's and opens again on return.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
     from floor.scanning import Scan
 
 log = logging.getLogger(__name__)
+
+WORK_ORDER = re.compile(r"KWO-\d+", re.IGNORECASE)
 
 START = "start"
 COMPONENTS = "components"
@@ -183,13 +187,17 @@ class KittingScreen(FlowScreen):
     def handle_scan(self, scan: Scan, raw: RawScan, ticket: ScanTicket) -> None:
         text = plain_text(scan.raw)
         if scan.kind is ScanKind.UNKNOWN and text:
-            if self.step == START:  # a work order number (KWO-00001)
+            if self.step == START or (
+                self.step in (COMPONENTS, DEKIT) and WORK_ORDER.fullmatch(text)
+            ):  # a work order number (KWO-00001): this one, or another
                 self.note_keyed("")
                 self.open(text, raw.scan_id)
                 return
-            if self.step == DEKIT and self.view is not None and text.upper().startswith("KWO-"):
-                self.note_keyed("")  # a kit label: the kit's id
-                self.dekit(self.view.sku, text, raw.scan_id)
+            view = self.view
+            if self.step == DEKIT and view is not None and text.upper() != view.sku.upper():
+                # a kit label: the kit's id (work order and kit number, or the kit's lot)
+                self.note_keyed("")
+                self.dekit(view.sku, text, raw.scan_id)
                 return
         super().handle_scan(scan, raw, ticket)
 
@@ -198,7 +206,7 @@ class KittingScreen(FlowScreen):
 
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         step, view = self.step, self.view
-        if step == START and scan.kind is ScanKind.TOTE and scan.code:
+        if step in (START, COMPONENTS, DEKIT) and scan.kind is ScanKind.TOTE and scan.code:
             self.open(scan.code, raw.scan_id)
         elif step == COMPONENTS and view and scan.kind is ScanKind.PRODUCT and scan.gtin:
             self.component(scan, raw.scan_id)
