@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import sys
 import tempfile
 from pathlib import Path
@@ -53,6 +54,10 @@ def prepare(engine: Engine) -> tuple[str, list[str], str]:
             .limit(1)
         )
         number = work_orders.create_work_order(s, warehouse.id, kit.sku, 3).number
+        later = s.scalars(select(Item.sku).where(Item.is_kit).order_by(Item.sku.desc())).first()
+        work_orders.create_work_order(
+            s, warehouse.id, later or kit.sku, 12, due=dt.date.today() + dt.timedelta(days=2)
+        )
         picker = s.scalar(select(Operator.id).where(Operator.badge == "OP1001"))
         warehouse_id = warehouse.id
     transaction(engine, lambda s: work_orders.release_work_order(s, number))

@@ -78,7 +78,7 @@ class KitOrdersScreen(FlowScreen):
         compact = self.floor_app.compact
         if self.step == LIST:
             self.prompt(
-                _("Kit work orders"),
+                _("Choose a work order with ↑↓"),
                 _("F2 release F3 park F4 new")
                 if compact
                 else _("F2 release  F3 park  F4 new  F5 refresh  CMD:CANCEL twice cancels"),

@@ -435,6 +435,13 @@ class KittingScreen(FlowScreen):
                 done=made.done,
                 quantity=made.quantity,
             )
+            if made.label_job
+            else _(
+                "Kit {kit} produced ({done} of {quantity})",
+                kit=made.kit_id,
+                done=made.done,
+                quantity=made.quantity,
+            )
         )
 
     def dekit(self, barcode: str, lot: str | None, scan_id: str | None) -> None:

@@ -232,13 +232,22 @@ async def test_the_kitter_stops_for_today_and_the_supervisor_releases_again(
         screen = await open_flow(pilot, KittingScreen, "OPKITTER")
         await scan(pilot, "kwo-00001")  # keyed in lower case
         assert screen.step == "components"
-        await _build_one(pilot, wh)
+        assert "not complete" in await scan(pilot, "LPN0001")
+        await scan(pilot, barcode(wh, "PLAIN"))
+        await scan(pilot, barcode(wh, "LOT"))
+        await scan(pilot, barcode(wh, "PLAIN"))
+        assert "Kit KWO-00001-001 produced (1 of 3)" in await scan(pilot, "LPN0001")
+        assert "Kit KWO-00001-001 produced onto LPN0001" in text_of(app, "#body")
         await scan(pilot, barcode(wh, "PLAIN"))  # half of the second kit on the bench
         feedback = await press(pilot, "f5")
         assert "KWO-00001 stopped at 1 of 3" in feedback and screen.step == "start"
     with session_scope(wh.engine) as s:
         order = s.scalars(select(KitWorkOrder)).one()
         assert (order.status, order.quantity_done, order.progress) == ("planned", 1, {})
+        kit = ledger.StockKey(
+            wh.locations["KIT-01"], wh.items["KIT"], container_id=wh.containers["LPN0001"]
+        )
+        assert ledger.balance_of(s, kit) == (1, 0)  # the kit on the LPN
         leftovers = s.scalars(
             select(Task).where(Task.kind == "putaway", Task.item_id != wh.items["KIT"])
         ).all()
