@@ -233,9 +233,10 @@ async def test_the_kitter_stops_for_today_and_the_supervisor_releases_again(
         await scan(pilot, "kwo-00001")  # keyed in lower case
         assert screen.step == "components"
         assert "not complete" in await scan(pilot, "LPN0001")
-        await scan(pilot, barcode(wh, "PLAIN"))
+        assert "2 units of the next" in await press(pilot, "asterisk", "2", "enter")
+        await scan(pilot, barcode(wh, "PLAIN"))  # counts two
+        assert "2/2" in text_of(app, "#body")
         await scan(pilot, barcode(wh, "LOT"))
-        await scan(pilot, barcode(wh, "PLAIN"))
         assert "Kit KWO-00001-001 produced (1 of 3)" in await scan(pilot, "LPN0001")
         assert "Kit KWO-00001-001 produced onto LPN0001" in text_of(app, "#body")
         await scan(pilot, barcode(wh, "PLAIN"))  # half of the second kit on the bench
