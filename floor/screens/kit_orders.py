@@ -23,6 +23,8 @@ from floor.screens.flow import FlowScreen, Keyed, plain_text
 from floor.screens.keys import Key
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from floor.app import ScanTicket
     from floor.devices import RawScan
     from floor.kitting.work_orders import ReleaseResult, WorkOrderView
@@ -128,8 +130,8 @@ class KitOrdersScreen(FlowScreen):
 
         warehouse = self.station.warehouse_id
 
-        def work(s: object) -> list[WorkOrderView]:
-            views = work_orders.list_work_orders(s, warehouse)  # type: ignore[arg-type]
+        def work(s: Session) -> list[WorkOrderView]:
+            views = work_orders.list_work_orders(s, warehouse)
             live = [v for v in views if v.status in ("planned", "released")]
             closed = [v for v in views if v.status not in ("planned", "released")]
             return (live + closed[::-1])[:SHOWN]
@@ -174,10 +176,12 @@ class KitOrdersScreen(FlowScreen):
 
     def choose_sku(self, text: str) -> None:
         from floor.kitting.bom import bom_of, kit_item
+        from floor.stock.catalog import item_named
 
-        def work(s: object) -> str:
-            item = kit_item(s, text)  # type: ignore[arg-type]
-            bom_of(s, item.id)  # type: ignore[arg-type]
+        def work(s: Session) -> str:
+            named = item_named(s, text)  # its SKU (any case) or a barcode of it
+            item = kit_item(s, named[0] if named else text)
+            bom_of(s, item.id)
             return item.sku
 
         def chosen(sku: str) -> None:

@@ -219,7 +219,7 @@ async def test_the_kitter_stops_for_today_and_the_supervisor_releases_again(
         await press(pilot, *"PLAIN", "enter")
         assert "PLAIN has no bill of materials" in text_of(app, "#feedback")
         assert orders.step == "new_sku"
-        await press(pilot, *"KIT", "enter")
+        await scan(pilot, barcode(ui_warehouse, "KIT"))  # the kit's barcode names it too
         assert orders.step == "new_quantity" and "KIT" in text_of(app, "#prompt")
         feedback = await press(pilot, "3", "enter")
         assert "KWO-00001 made: 3 × KIT" in feedback and orders.step == "list"
