@@ -151,7 +151,13 @@ async def test_a_kit_built_labelled_sold_shipped_and_another_taken_apart(
         feedback = await _build_one(pilot, wh)
         assert f"{number} complete (2 kits)" in feedback and screen.step == "start"
         await app.workers.wait_for_complete()
-    found = decode_pdf(_label_pdf(wh, f"{number}-002"), tmp_path)
+    printed = sorted((tmp_path / "out").glob("*-kit-*.pdf"))  # the station's printer
+    assert [p.name.split("-kit-kit-")[1] for p in printed] == [
+        f"{number}-001-1.pdf",
+        f"{number}-002-1.pdf",
+    ]
+    assert printed[1].read_bytes() == _label_pdf(wh, f"{number}-002")
+    found = decode_pdf(printed[1].read_bytes(), tmp_path)
     assert found[c128(f"{number}-002")] == 1  # the kit label scans as the kit's id
     with session_scope(wh.engine) as s:
         assert ledger.on_hand(s, wh.items["KIT"], wh.locations["KIT-01"]) == 2
