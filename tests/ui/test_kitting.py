@@ -3,8 +3,8 @@
 component and one too many refused, produced, its label decoded (pdftoppm + zbarimg), put
 away, sold in an order, picked, packed and shipped; then a kit taken apart with a damaged
 component sent to quarantine; the ledger equals its balances at the end. A kitter stops
-for today (partial completion); a French and a Serbian kitter; snapshots at 80x24 and
-40x16."""
+for today (partial completion); the kitter's menu; a French and a Serbian kitter;
+snapshots at 80x24 and 40x16."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from tests.pack_support import SETTINGS, add_order, prepare_packing
 from tests.pack_support import pick_everything as pick_orders
 from tests.ship_support import ship
 from tests.support import SmallWarehouse, barcode
-from tests.ui.conftest import SIZES, open_flow, press, scan, speaks, text_of
+from tests.ui.conftest import SIZES, log_in, open_flow, press, scan, speaks, text_of
 
 NO_PRINTER = {"printer": {"kind": "none"}}
 DECODERS = ("pdftoppm", "zbarimg")
@@ -269,6 +269,22 @@ async def test_the_kitter_stops_for_today_and_the_supervisor_releases_again(
         assert "Scan cancel again to cancel KWO-00001" in text_of(app, "#feedback")
         assert "KWO-00001 cancelled" in await scan(pilot, "CMD:CANCEL")
         assert "closed short" in text_of(app, "#body")
+
+
+async def test_the_kitters_menu_opens_the_kitting_bench(make_app: Callable) -> None:
+    from floor.screens.menu import MenuScreen
+
+    app = make_app(sections=NO_PRINTER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, "OPKITTER")
+        menu = app.screen
+        assert isinstance(menu, MenuScreen)
+        assert [f.FLOW for f in menu.flows] == ["kitting", "lookup", "print_jobs"]
+        assert "1  Kitting bench" in text_of(app, "#body")
+        await pilot.press("1")
+        await pilot.pause(0.3)
+        await press(pilot)
+        assert isinstance(app.screen, KittingScreen)
 
 
 async def test_a_french_and_a_serbian_kitter(
