@@ -14,7 +14,7 @@ list.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _, ngettext
 from floor.scanning import Command, ScanKind
@@ -23,8 +23,6 @@ from floor.screens.flow import FlowScreen, Keyed, plain_text
 from floor.screens.keys import Key
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from floor.app import ScanTicket
     from floor.devices import RawScan
     from floor.kitting.work_orders import ReleaseResult, WorkOrderView
@@ -130,7 +128,7 @@ class KitOrdersScreen(FlowScreen):
 
         warehouse = self.station.warehouse_id
 
-        def work(s: Session) -> list[WorkOrderView]:
+        def work(s: Any) -> list[WorkOrderView]:
             views = work_orders.list_work_orders(s, warehouse)
             live = [v for v in views if v.status in ("planned", "released")]
             closed = [v for v in views if v.status not in ("planned", "released")]
@@ -178,7 +176,7 @@ class KitOrdersScreen(FlowScreen):
         from floor.kitting.bom import bom_of, kit_item
         from floor.stock.catalog import item_named
 
-        def work(s: Session) -> str:
+        def work(s: Any) -> str:
             named = item_named(s, text)  # its SKU (any case) or a barcode of it
             item = kit_item(s, named[0] if named else text)
             bom_of(s, item.id)
