@@ -245,6 +245,11 @@ async def test_the_kitter_stops_for_today_and_the_supervisor_releases_again(
         await scan(pilot, barcode(wh, "LOT"))
         assert "Kit KWO-00001-001 produced (1 of 3)" in await scan(pilot, "LPN0001")
         assert "Kit KWO-00001-001 produced onto LPN0001" in text_of(app, "#body")
+        await scan(pilot, barcode(wh, "LOT"))
+        assert "The kit on the bench starts again" in await press(pilot, "f4")
+        assert "0/1" in text_of(app, "#body") and "Still needed: 1 × LOT, 2 × PLAIN" in text_of(
+            app, "#detail"
+        )
         await scan(pilot, barcode(wh, "PLAIN"))  # half of the second kit on the bench
         feedback = await press(pilot, "f5")
         assert "KWO-00001 stopped at 1 of 3" in feedback and screen.step == "start"
