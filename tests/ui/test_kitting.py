@@ -8,6 +8,7 @@ snapshots at 80x24 and 40x16."""
 
 from __future__ import annotations
 
+import functools
 import shutil
 import zlib
 from collections.abc import Callable
@@ -321,8 +322,7 @@ async def test_a_french_and_a_serbian_kitter(
         assert "Направи" in text_of(app, "#hints")
 
 
-async def _bench_for_snapshot(pilot: Any) -> None:
-    wh = pilot.app.test_warehouse
+async def _bench_for_snapshot(wh: SmallWarehouse, pilot: Any) -> None:
     await open_flow(pilot, KittingScreen, "OPKITTER")
     await scan(pilot, "TOTE09")
     await scan(pilot, barcode(wh, "LOT"))
@@ -342,5 +342,5 @@ def test_snapshot_kitting_bench(
     create_and_release(ui_warehouse, "KIT", 2)
     pick_everything(ui_warehouse)
     app = make_app(sections=NO_PRINTER)
-    app.test_warehouse = ui_warehouse
-    assert snap_compare(app, terminal_size=size, run_before=_bench_for_snapshot)
+    run_before = functools.partial(_bench_for_snapshot, ui_warehouse)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
