@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(VENV)/bin/python -m bench.packing_cartonization
 	$(VENV)/bin/python -m bench.imports
 	$(VENV)/bin/python -m bench.packing
+	$(VENV)/bin/python -m bench.kitting
 	$(VENV)/bin/python -m bench.claims --quick
 
 clean:

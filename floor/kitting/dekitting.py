@@ -18,13 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from floor.errors import InvalidInput, NotFound, WrongScan
-from floor.i18n import _
+from floor.i18n import N_, _
 from floor.kitting import work_orders
 from floor.kitting.bench import _bench_stock, _released, require_kitter
 from floor.kitting.bom import bom_of
 from floor.models import (
     Item,
     KitBuild,
+    KitWorkOrder,
     KitWorkOrderKind,
     KitWorkOrderStatus,
     Location,
@@ -35,6 +36,15 @@ from floor.stock import ledger
 from floor.stock.catalog import item_for_barcode
 from floor.stock.idempotency import once
 from floor.stock.ledger import Actor, Change, StockKey
+
+DAMAGE_REASONS: dict[str, str] = {
+    "broken": N_("broken"),
+    "crushed": N_("crushed"),
+    "wet": N_("wet"),
+    "incomplete": N_("parts missing"),
+    "other": N_("other"),
+}
+"""The reasons the kitting bench offers for a damaged component (any text is taken)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,23 @@ def quarantine_location(session: Session, warehouse_id: int) -> int:
             _("The warehouse has no quarantine location"), expected=_("a quarantine location")
         )
     return found
+
+
+def _check_kit_label(session: Session, kit: Item, kit_id: str) -> None:
+    """`kit_id` (KWO-00001-003) names a kit of this item that its work order built."""
+    number, _sep, serial = kit_id.strip().upper().rpartition("-")
+    built = session.scalar(
+        select(KitWorkOrder.quantity_done).where(
+            KitWorkOrder.number == number,
+            KitWorkOrder.kit_item_id == kit.id,
+            KitWorkOrder.kind == KitWorkOrderKind.KIT.value,
+        )
+    )
+    if built is None or not serial.isdigit() or not 1 <= int(serial) <= built:
+        raise WrongScan(
+            _("{code} is not the label of a kit {sku}", code=kit_id.strip(), sku=kit.sku),
+            expected=_("kit {sku}: its barcode or its kit label", sku=kit.sku),
+        )
 
 
 def dekit(
@@ -101,8 +128,10 @@ def dekit(
                 _("Wrong item: expected kit {sku}", sku=kit.sku), expected=kit.gtin or kit.sku
             )
         stock = _bench_stock(session, order, kit.id)
-        if lot:
+        if lot and kit.lot_tracked:  # the kit label's id is the lot of a lot-tracked kit
             stock = [b for b in stock if b.lot == lot]
+        elif lot:  # a kit without lots: its label's id is its work order and number
+            _check_kit_label(session, kit, lot)
         if not stock:
             raise NotFound(
                 _("No kit {sku} at the bench for {number}", sku=kit.sku, number=order.number),
@@ -216,4 +245,4 @@ def dekit(
     )
 
 
-__all__ = ["Dekitted", "dekit", "quarantine_location"]
+__all__ = ["DAMAGE_REASONS", "Dekitted", "dekit", "quarantine_location"]

@@ -459,8 +459,9 @@ def putaway_task(session: Session, order: KitWorkOrder, key: StockKey, quantity:
 
 def park_work_order(session: Session, number: str, *, actor: Actor = SYSTEM) -> WorkOrderView:
     """Stop for today: picks not done are given back, what is left at the bench is put away;
-    the work order is planned again for the kits still to build (complete if none)."""
-    require_role(session, actor.operator_id, Role.SUPERVISOR.value)
+    the work order is planned again for the kits still to build (complete if none). The
+    kitter stops at the bench too (partial completion); a supervisor releases it again."""
+    require_role(session, actor.operator_id, Role.SUPERVISOR.value, Role.KITTER.value)
     order = work_order(session, number, lock=True)
     if order.status != S.RELEASED.value:
         raise Conflict(

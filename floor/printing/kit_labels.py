@@ -86,7 +86,8 @@ class KitLabels:
             data={"references": references, "reprint_of": ""},
             created_at=now,
             updated_at=now,
-            document=zlib.compress(document, 6),
+            # a PDF's streams are compressed already (as for carton documents): stored as is
+            document=zlib.compress(document, 0 if self.printer.format == "pdf" else 6),
         )
         session.add(row)
         session.flush()

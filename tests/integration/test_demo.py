@@ -13,7 +13,16 @@ from floor.cli import main
 from floor.db import session_scope
 from floor.demo import DEMO_OPERATORS, build_demo, demo_exists
 from floor.gs1 import is_valid_gs1_number, location_check_digits
-from floor.models import Address, CartonType, Container, Item, Location, Operator, SalesOrder
+from floor.models import (
+    Address,
+    Balance,
+    CartonType,
+    Container,
+    Item,
+    Location,
+    Operator,
+    SalesOrder,
+)
 from floor.operators import find_by_badge, verify_pin
 from floor.outbound.containers import carton_type_by_barcode
 from floor.scanning import ScanKind, parse_scan
@@ -73,6 +82,21 @@ def test_demo_builds_a_consistent_warehouse(engine: Engine) -> None:
         found = carton_type_by_barcode(s, scanned.gtin)
         assert found is not None and found.code == cartons[0].code
         assert s.scalar(select(func.count()).where(Item.gtin == scanned.gtin)) == 0
+        # a few kits, each with its components free in stock for at least two kits
+        from floor.kitting.bom import bom_of
+
+        kits = s.scalars(select(Item).where(Item.is_kit)).all()
+        assert summary.kits == len(kits) >= 3
+        for kit in kits:
+            bom = bom_of(s, kit.id)
+            assert len(bom.components) >= 2
+            for component in bom.components:
+                free = s.scalar(
+                    select(func.coalesce(func.sum(Balance.quantity - Balance.reserved), 0)).where(
+                        Balance.item_id == component.item_id
+                    )
+                )
+                assert free >= 2 * component.quantity, (kit.sku, component.sku, free)
 
 
 def test_demo_command_prints_badges_and_shows_them_again_without_building_twice(
