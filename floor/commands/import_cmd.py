@@ -13,14 +13,16 @@ from floor.i18n import _
 if TYPE_CHECKING:
     from floor.commands import CommandContext
 
-KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types", "kits")
+KINDS = ("items", "locations", "orders", "purchase-orders", "asn", "carton-types", "kits")
 FORMATS = ("csv", "json", "shopify")
 
 DESCRIPTION = """\
 Import items, locations, sales orders, purchase orders, carton types or kits (bills of
 materials: kit_sku, component_sku, quantity) from a CSV or JSON
 file, or sales orders from a Shopify orders export (CSV, found by its header or --format
-shopify).
+shopify). An ASN file lists the pallets (SSCCs) of a delivery and what each holds, one row per
+content line: reference, sscc, sku or gtin, quantity, lot, expiry; receiving then takes a
+whole pallet with one scan of its SSCC.
 
 All or nothing: when any row is wrong, nothing is imported and every problem is listed as
 FILE:LINE: column COLUMN: expected ..., got ...; the exit status is 1. Items, locations and

@@ -20,7 +20,16 @@ from sqlalchemy.orm import Session
 from floor.db import transaction
 from floor.errors import InvalidInput
 from floor.i18n import _, ngettext
-from floor.imports import carton_types, items, kits, locations, orders, purchase_orders, shopify
+from floor.imports import (
+    asn,
+    carton_types,
+    items,
+    kits,
+    locations,
+    orders,
+    purchase_orders,
+    shopify,
+)
 from floor.imports.limits import text_length
 from floor.imports.problems import ImportProblem, ImportRejected, Problems, show
 from floor.imports.progress import Progress
@@ -30,7 +39,7 @@ from floor.imports.source_csv import CsvSource
 from floor.models import SalesOrder
 from floor.stock.stock_report import find_warehouse
 
-KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types", "kits")
+KINDS = ("items", "locations", "orders", "purchase-orders", "asn", "carton-types", "kits")
 FORMATS = ("csv", "json", "shopify")
 
 
@@ -158,6 +167,8 @@ def run_import(
                 )
                 parsed = parser(source, read.row)
                 records, outcome.notes = parsed.records, parsed.notes
+            elif kind == "asn":
+                records = asn.parse(source, read.row)
             else:
                 parse = purchase_orders.parse_json if fmt == "json" else purchase_orders.parse_csv
                 records = parse(source, read.row)
@@ -190,6 +201,19 @@ def run_import(
                     session, file, warehouse_id, channel, records, found, bar.advance
                 )
                 result.created, result.unchanged = placed.created, placed.unchanged
+            elif kind == "asn":
+                listed = asn.apply(session, file, warehouse_id, records, found, bar.advance)
+                result.created, result.unchanged = listed.created, listed.unchanged
+                result.notes = [
+                    *result.notes,
+                    _(
+                        "{file}: {pallets} pallets (SSCCs) listed, {orders} purchase orders "
+                        "given their pallets",
+                        file=file,
+                        pallets=listed.pallets,
+                        orders=listed.listed,
+                    ),
+                ]
             else:
                 bought = purchase_orders.apply(
                     session, file, warehouse_id, records, found, bar.advance

@@ -11,6 +11,9 @@ A tracked item scanned without its lot or expiry asks for them: key (or scan) th
 the expiry as YYYY-MM-DD or YYMMDD; scanning the item's GS1 label instead also does, and
 so does a GS1 barcode of the case that carries only the lot and expiry (AI 10, AI 17). A
 badge, location or container label scanned as the lot is refused. Esc drops that item.
+
+A pallet label's SSCC, at the document step or among the items, receives the whole pallet
+(floor/screens/receiving_pallets.py).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from floor.scanning import Command, ScanKind
 from floor.screens import keys
 from floor.screens.flow import FlowScreen, Keyed, plain_text
 from floor.screens.keys import Key
+from floor.screens.receiving_pallets import PALLET, PalletReceiving
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
@@ -63,7 +67,7 @@ KEYED_STEPS = (LOT, EXPIRY)
 DAMAGE_CHOICES = {1: "transit", 2: "wet", 3: "crushed", 4: "wrong_item", 5: "other"}
 
 
-class ReceivingScreen(FlowScreen):
+class ReceivingScreen(PalletReceiving, FlowScreen):
     FLOW: ClassVar[str] = "receiving"
     TITLE: ClassVar[str] = N_("Receiving")
     ROLES: ClassVar[tuple[str, ...]] = ("receiver",)
@@ -96,6 +100,7 @@ class ReceivingScreen(FlowScreen):
         ),
         EXPIRED_REASON: (keys.ENTER_OK, Key(keys.ESC, N_("Drop item"), N_("Drop"), keep=True)),
         CLOSE: (Key("F2", N_("Close it"), N_("Close")), Key(keys.ESC, N_("Go on"), keep=True)),
+        PALLET: (Key(keys.ESC, N_("Drop pallet"), N_("Drop"), keep=True),),
     }
 
     def __init__(self) -> None:
@@ -140,7 +145,11 @@ class ReceivingScreen(FlowScreen):
     def render_step(self) -> None:
         from floor.inbound.receiving import DAMAGE_REASONS
 
-        if self.step == DOCUMENT or self.receipt is None:
+        if self.step == PALLET:
+            self.pallet_prompt()
+            if self.receipt is None:
+                return
+        elif self.step == DOCUMENT or self.receipt is None:
             self.prompt(_("Scan the purchase order or ASN"), _("F2 blind receipt (no document)"))
             return
         if self.step == CLOSE:
@@ -167,6 +176,8 @@ class ReceivingScreen(FlowScreen):
                 _("Key the expiry of {sku}", sku=self.pending["sku"]),
                 _("as YYYY-MM-DD or YYMMDD"),
             )
+        elif self.step == PALLET:
+            pass
         elif self.step == DAMAGE:
             self.prompt(
                 _("Key the damage reason"),
@@ -257,15 +268,14 @@ class ReceivingScreen(FlowScreen):
             return
         self.keyed(text)  # the lot or the expiry (KEYED)
 
-    def product_expected(self) -> bool:
-        return self.step == ITEM
-
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         from floor.inbound import receiving
 
         actor, scan_id = self.station.actor, raw.scan_id
         warehouse_id = self.station.warehouse_id
-        if self.step == DOCUMENT and scan.kind is ScanKind.PURCHASE_ORDER and scan.code:
+        if scan.kind is ScanKind.SSCC and self.step in (DOCUMENT, ITEM, PALLET):
+            self.on_pallet(scan, raw)  # the whole pallet (receiving_pallets.py)
+        elif self.step == DOCUMENT and scan.kind is ScanKind.PURCHASE_ORDER and scan.code:
             number = scan.code
             self.call_service(
                 lambda s: receiving.open_receipt(
@@ -499,7 +509,9 @@ class ReceivingScreen(FlowScreen):
         from floor.inbound import receipt_closing, receiving
 
         actor, warehouse_id = self.station.actor, self.station.warehouse_id
-        if command is Command.CANCEL and self.step in HELD:
+        if command is Command.CANCEL and self.step == PALLET:
+            self.drop_pallet()
+        elif command is Command.CANCEL and self.step in HELD:
             self.drop_held()
         elif command is Command.CONFIRM and self.step == UNEXPECTED:
             self.receive_held()
