@@ -39,7 +39,7 @@ def register(sub: Any) -> None:
         description=_(
             "Create a transfer from --from to --to of the lines given as SKU=QTY (units), or "
             "read from --file: CSV with the columns sku and quantity, or JSON, a list of "
-            '{"sku": ..., "quantity": ...}. All or nothing: a bad line creates no transfer '
+            "objects with sku and quantity. All or nothing: a bad line creates no transfer "
             "and every problem is named as FILE:LINE. Prints the transfer's number."
         ),
     )
