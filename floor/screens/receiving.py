@@ -150,7 +150,10 @@ class ReceivingScreen(PalletReceiving, FlowScreen):
             if self.receipt is None:
                 return
         elif self.step == DOCUMENT or self.receipt is None:
-            self.prompt(_("Scan the purchase order or ASN"), _("F2 blind receipt (no document)"))
+            self.prompt(
+                _("Scan the purchase order or ASN"),
+                _("F2 blind receipt, or a pallet's SSCC"),
+            )
             return
         if self.step == CLOSE:
             self.render_close()
