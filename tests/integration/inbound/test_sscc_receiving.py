@@ -210,3 +210,23 @@ def test_asn_json_rows(warehouse: SmallWarehouse, tmp_path: Path) -> None:
     )
     assert run_import(wh.engine, "asn", path, warehouse="TST").created == 1
     assert _receive(wh, sscc(31)).units == 3
+
+
+def test_four_stations_scanning_one_pallet_at_once_receive_it_once(
+    pg_warehouse: SmallWarehouse, tmp_path: Path
+) -> None:
+    """PostgreSQL: the same SSCC scanned at four docks at the same moment (different scan
+    ids): one receives the pallet, three are told it is already received."""
+    from tests.support import run_at_once
+
+    wh = pg_warehouse
+    path = _asn(tmp_path, wh, f"reference,sscc,sku,quantity\nASN-C,{sscc(51)},PLAIN,10\n")
+    run_import(wh.engine, "asn", path, warehouse="TST")
+    done: list[sr.SsccReceived] = []
+    errors = run_at_once(4, lambda n: done.append(_receive(wh, sscc(51), scan_id=f"dock-{n}")))
+    assert len(done) == 1 and len(errors) == 3
+    assert all(isinstance(e, Conflict) and "already received" in str(e) for e in errors)
+    with session_scope(wh.engine) as s:
+        assert inv.on_hand(s, wh.items["PLAIN"]) == 10
+        assert s.scalar(select(func.count()).select_from(ReceiptLine)) == 1
+        assert inv.invariant_violations(s) == []
