@@ -139,11 +139,23 @@ def _asn_unit(session: Session, warehouse_id: int, sscc: str) -> _Unit | None:
     rows = session.execute(
         select(AsnUnitLine, PurchaseOrder)
         .join(PurchaseOrder, PurchaseOrder.id == AsnUnitLine.purchase_order_id)
-        .where(AsnUnitLine.sscc == sscc, PurchaseOrder.warehouse_id == warehouse_id)
+        .where(AsnUnitLine.sscc == sscc)
         .order_by(AsnUnitLine.id)
     ).all()
     if not rows:
         return None
+    if all(po.warehouse_id != warehouse_id for _line, po in rows):
+        there = session.get(Warehouse, rows[0][1].warehouse_id)
+        raise Conflict(
+            _(
+                "SSCC {sscc} is on {number}, expected at warehouse {warehouse}",
+                sscc=sscc,
+                number=rows[0][1].number,
+                warehouse=there.code if there else "?",
+            ),
+            expected=_("a pallet sent to this warehouse"),
+        )
+    rows = [row for row in rows if row[1].warehouse_id == warehouse_id]
     order = rows[0][1]
     contents = [
         _Content(session.get(Item, line.item_id), line.quantity, line.lot, line.expiry)  # type: ignore[arg-type]

@@ -19,9 +19,11 @@ from floor.screens.receiving import ReceivingScreen
 from floor.stock import ledger as inv
 from tests.ui.conftest import log_in, press, scan, settle, text_of
 
+EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "demo-asn.csv"
+
 
 def sscc(n: int) -> str:
-    return with_check_digit(f"03761234{n:09d}")
+    return with_check_digit(f"03761235{n:09d}")
 
 
 @pytest.fixture
@@ -58,7 +60,7 @@ async def test_an_asns_pallets_are_received_by_their_ssccs(demo: Engine, tmp_pat
     listed, (label_sku, label_gtin, label_quantity) = _asn_lines(demo)
     rows = ["reference,sscc,sku,quantity,lot,expiry"]
     for n, (sku, quantity, tracked) in enumerate(listed):
-        lot, expiry = ("L-2030", "2030-01-31") if tracked else ("", "")
+        lot, expiry = ("L-2035", "2035-01-31") if tracked else ("", "")
         rows.append(f"PO00004,{sscc(1 + n % 2)},{sku},{quantity},{lot},{expiry}")
     path = tmp_path / "asn.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
@@ -90,9 +92,15 @@ async def test_an_asns_pallets_are_received_by_their_ssccs(demo: Engine, tmp_pat
         assert f"{label_quantity} x {label_sku}" in feedback and screen.step == "item"
         await press(pilot, "f5")
         assert "All as expected" in text_of(app, "#body")
+        await press(pilot, "f2")  # closed: the example ASN of the docs next
+        assert screen.step == "document"
+        run_import(demo, "asn", EXAMPLE, warehouse="DEMO")
+        feedback = await scan(pilot, "]C100037612340000000026")
+        assert "Pallet 037612340000000026: 296 units received" in feedback
+        assert "PO00008" in text_of(app, "#body")
     with session_scope(demo) as s:
-        receipt = s.scalars(select(Receipt)).one()
-        assert receipt.purchase_order_id is not None
+        first, example = s.scalars(select(Receipt).order_by(Receipt.id)).all()
+        assert first.status == "closed" and example.status == "open"
         item = s.scalars(select(Item).where(Item.sku == label_sku)).one()
         assert inv.on_hand(s, item.id) >= label_quantity
         assert inv.invariant_violations(s) == []

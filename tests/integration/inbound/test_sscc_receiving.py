@@ -149,6 +149,13 @@ def test_a_pallet_of_another_order_or_beyond_tolerance_is_refused(
     )
     outcome = run_import(wh.engine, "asn", path, warehouse="TST")
     assert outcome.created == 0  # both purchase orders were there: given their pallets
+    with pytest.raises(Conflict, match="is on PO1, expected at warehouse TST"):
+        transaction(
+            wh.engine,
+            lambda s: sr.receive_sscc(
+                s, warehouse_id=wh.warehouse_id + 1, sscc=sscc(11), actor=_actor(wh)
+            ),
+        )
     first = _receive(wh, sscc(11))
     with pytest.raises(Conflict, match="belongs to PO2"):
         _receive(wh, sscc(12), receipt_id=first.receipt_id)
