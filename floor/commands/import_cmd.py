@@ -34,7 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "import",
         help=_(
-            "import items, locations, orders, purchase orders or carton types (CSV, JSON, Shopify)"
+            "import items, locations, orders, purchase orders, ASNs or carton types "
+            "(CSV, JSON, Shopify)"
         ),
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
