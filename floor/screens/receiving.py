@@ -13,13 +13,12 @@ so does a GS1 barcode of the case that carries only the lot and expiry (AI 10, A
 badge, location or container label scanned as the lot is refused. Esc drops that item.
 
 A pallet label's SSCC, at the document step or among the items, receives the whole pallet
-(floor/screens/receiving_pallets.py).
+(floor/screens/receiving_pallets.py); new LPNs and their labels are
+floor/screens/receiving_lpn.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _, ngettext
@@ -27,16 +26,15 @@ from floor.scanning import Command, ScanKind
 from floor.screens import keys
 from floor.screens.flow import FlowScreen, Keyed, plain_text
 from floor.screens.keys import Key
+from floor.screens.receiving_lpn import LpnLabels
 from floor.screens.receiving_pallets import PALLET, PalletReceiving
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
     from floor.errors import FloorError
     from floor.inbound.receipt_closing import ReceiptClosed
-    from floor.inbound.receiving import LpnCreated, ReceiptSummary, Received
+    from floor.inbound.receiving import ReceiptSummary, Received
     from floor.scanning import Scan
-
-log = logging.getLogger(__name__)
 
 DOCUMENT = "document"
 ITEM = "item"
@@ -67,7 +65,7 @@ KEYED_STEPS = (LOT, EXPIRY)
 DAMAGE_CHOICES = {1: "transit", 2: "wet", 3: "crushed", 4: "wrong_item", 5: "other"}
 
 
-class ReceivingScreen(PalletReceiving, FlowScreen):
+class ReceivingScreen(PalletReceiving, LpnLabels, FlowScreen):
     FLOW: ClassVar[str] = "receiving"
     TITLE: ClassVar[str] = N_("Receiving")
     ROLES: ClassVar[tuple[str, ...]] = ("receiver",)
@@ -579,40 +577,6 @@ class ReceivingScreen(PalletReceiving, FlowScreen):
             )
         else:
             super().on_command(command, quantity)
-
-    def lpn_made(self, made: LpnCreated) -> None:
-        self.lpn = made.code
-        self.go(ITEM)
-        service = getattr(self.floor_app, "print_service", None)
-        if service is None:
-            self.accept(_("New LPN {lpn}: write it on the pallet", lpn=made.code))
-            return
-        self.print_lpn_label(service, made)
-        self.accept(_("New LPN {lpn}: its label is printing", lpn=made.code))
-
-    def print_lpn_label(self, service: Any, made: LpnCreated) -> None:
-        """Render and queue the LPN label in a thread; the print service delivers it."""
-        data = {k: made.print_request.get(k, "") for k in ("lpn", "kind", "warehouse", "location")}
-        app, lang = self.floor_app, self.station.language
-
-        def run() -> None:
-            from floor.i18n import language
-            from labels.model import LpnLabel
-
-            with language(lang):
-                try:
-                    service.print_label(LpnLabel(**data), references=(made.code,))
-                except Exception as exc:
-                    log.exception("LPN label %s not printed", made.code)
-                    text = _("Label of {lpn} not printed: {error}", lpn=made.code, error=exc)
-                    with contextlib.suppress(RuntimeError):  # the app is shutting down
-                        app.call_from_thread(self.label_failed, text)
-
-        app.run_worker(run, thread=True, group="print", exit_on_error=False)
-
-    def label_failed(self, text: str) -> None:
-        with self.in_language():
-            self.reject(text)
 
     def ask_close(self, discrepancies: list[dict]) -> None:
         self.closing = discrepancies
