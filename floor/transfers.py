@@ -220,7 +220,7 @@ def create_transfer(
     session.flush()
     audit.record(
         session,
-        "transfer.create",
+        audit.TRANSFER_CREATE,
         number,
         actor,
         source=source.code,

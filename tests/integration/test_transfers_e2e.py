@@ -24,6 +24,7 @@ from floor.db import session_scope, transaction
 from floor.errors import Conflict
 from floor.inbound import receipt_closing, sscc_receiving
 from floor.models import (
+    AuditEntry,
     Balance,
     Location,
     PackedCarton,
@@ -155,6 +156,8 @@ def test_a_transfer_from_pick_to_receipt_by_sscc(
         assert (order.channel, order.warehouse_id) == ("transfer", wh.warehouse_id)
         inbound = s.scalars(select(PurchaseOrder).where(PurchaseOrder.number == NUMBER)).one()
         assert (inbound.kind, inbound.warehouse_id) == ("transfer", wh2)
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "transfer.create")).one()
+        assert entry.subject == NUMBER and entry.details["units"] == 6
 
     # at the source: a wave, picking onto a cart, packing into two cartons
     pick_everything(wh, ("TOTE01",))
