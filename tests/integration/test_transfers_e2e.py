@@ -27,22 +27,16 @@ from floor.models import (
     AuditEntry,
     Balance,
     Location,
-    PackedCarton,
     PurchaseOrder,
     SalesOrder,
     SerialNumber,
-    Warehouse,
-    Zone,
 )
-from floor.outbound import pack_close, packing
 from floor.outbound.shipping import confirm_shipment
 from floor.stock import ledger
 from floor.stock.ledger import Actor
-from tests.pack_support import EXP, SETTINGS, packer, pick_everything, prepare_packing
-from tests.ship_support import BARCODES
+from tests.pack_support import EXP, pick_everything, prepare_packing
 from tests.support import SmallWarehouse
-
-NUMBER = "TR000001"
+from tests.transfer_support import NUMBER, pack_transfer, second_warehouse
 
 
 def cli(engine: Engine, capsys: pytest.CaptureFixture[str], *args: str, ok: bool = True) -> str:
@@ -51,18 +45,6 @@ def cli(engine: Engine, capsys: pytest.CaptureFixture[str], *args: str, ok: bool
     out, err = capsys.readouterr()
     assert (code == 0) is ok, err
     return out if ok else err
-
-
-def _second_warehouse(wh: SmallWarehouse) -> int:
-    with session_scope(wh.engine) as s:
-        wh2 = Warehouse(code="WH2", name="Second warehouse")
-        s.add(wh2)
-        s.flush()
-        zone = Zone(warehouse_id=wh2.id, code="RCV", name="Dock", kind="receiving")
-        s.add(zone)
-        s.flush()
-        s.add(Location(warehouse_id=wh2.id, zone_id=zone.id, code="W2-DOCK", kind="dock"))
-        return wh2.id
 
 
 def _on_hand(wh: SmallWarehouse, sku: str, warehouse_id: int) -> int:
@@ -75,38 +57,6 @@ def _on_hand(wh: SmallWarehouse, sku: str, warehouse_id: int) -> int:
                 .where(Balance.item_id == wh.items[sku], Location.warehouse_id == warehouse_id)
             )
         )
-
-
-def _pack(wh: SmallWarehouse, cartons: list[list[tuple[str, dict[str, str]]]]) -> list[str]:
-    """The transfer packed at the bench: each list of units (SKU, lot/serial) into a carton
-    of its own, closed at its expected weight. Returns the SSCCs."""
-    actor = packer(wh)
-    view = transaction(
-        wh.engine, lambda s: packing.start(s, wh.warehouse_id, NUMBER, is_order=True, actor=actor)
-    )
-    ssccs = []
-    for units in cartons:
-        assert view is not None and view.carton is not None
-        carton_id = view.carton.carton_id
-        for sku, extra in units:
-            transaction(
-                wh.engine,
-                lambda s, c=carton_id, code=BARCODES[sku], extra=extra: packing.pack_scan(
-                    s, c, code, actor=actor, **extra
-                ),
-            )
-
-        def close(s: Any, carton_id: int = carton_id) -> Any:
-            grams, _complete = packing.expected_weight(s, s.get(PackedCarton, carton_id))
-            return pack_close.close_carton(
-                s, carton_id, grams, settings=SETTINGS, printer=None, actor=actor
-            )
-
-        closed = transaction(wh.engine, close)
-        ssccs.append(closed.sscc)
-        view = closed.view
-    assert closed.order_packed
-    return ssccs
 
 
 def _receive(wh: SmallWarehouse, warehouse_id: int, sscc: str, scan_id: str) -> Any:
@@ -124,7 +74,7 @@ def test_a_transfer_from_pick_to_receipt_by_sscc(
 ) -> None:
     wh, engine = warehouse, warehouse.engine
     prepare_packing(wh)
-    wh2 = _second_warehouse(wh)
+    wh2 = second_warehouse(wh)
     skus = ("PLAIN", "LOT", "SER")
     before = {sku: _on_hand(wh, sku, wh.warehouse_id) for sku in skus}
 
@@ -161,7 +111,7 @@ def test_a_transfer_from_pick_to_receipt_by_sscc(
 
     # at the source: a wave, picking onto a cart, packing into two cartons
     pick_everything(wh, ("TOTE01",))
-    ssccs = _pack(
+    ssccs = pack_transfer(
         wh,
         [
             [("PLAIN", {})] * 3,

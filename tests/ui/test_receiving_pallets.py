@@ -14,7 +14,7 @@ from floor.db import session_scope
 from floor.demo import build_demo
 from floor.gs1 import with_check_digit
 from floor.imports import run_import
-from floor.models import Item, PurchaseOrder, Receipt
+from floor.models import Item, Location, PurchaseOrder, Receipt
 from floor.screens.receiving import ReceivingScreen
 from floor.stock import ledger as inv
 from tests.ui.conftest import log_in, press, scan, settle, text_of
@@ -152,4 +152,60 @@ async def test_an_sscc_is_a_container_at_put_away_move_and_lookup(
     with session_scope(wh.engine) as s:
         assert inv.balance_of(s, wh.key("A02-02-2", "PLAIN")) == (0, 0)
         assert inv.on_hand(s, wh.items["PLAIN"], wh.locations["A02-02-2"]) == 24
+        assert inv.invariant_violations(s) == []
+
+
+async def test_a_transfers_cartons_are_received_at_the_destination_by_their_ssccs(
+    make_app: Any, ui_warehouse: Any
+) -> None:
+    """A transfer from TST picked, packed into two cartons and shipped; at WH2's receiving
+    screen each carton's SSCC receives what it was packed with, against the transfer."""
+    from floor.db import transaction
+    from floor.outbound.shipping import confirm_shipment
+    from floor.stock.ledger import Actor
+    from floor.transfers import create_transfer, transfer_view
+    from tests.pack_support import pick_everything, prepare_packing
+    from tests.transfer_support import NUMBER, pack_transfer, second_warehouse
+    from tests.ui.conftest import open_flow
+
+    wh = ui_warehouse
+    prepare_packing(wh)
+    wh2 = second_warehouse(wh)
+    transaction(
+        wh.engine,
+        lambda s: create_transfer(
+            s, from_warehouse="TST", to_warehouse="WH2", lines=[("PLAIN", 3), ("LOT", 2)]
+        ),
+    )
+    pick_everything(wh, ("TOTE01",))
+    ssccs = pack_transfer(
+        wh, [[("PLAIN", {})] * 3, [("LOT", {"lot": "L1"}), ("LOT", {"lot": "L1"})]]
+    )
+    for n, code in enumerate(ssccs, start=1):
+        transaction(
+            wh.engine,
+            lambda s, code=code, n=n: confirm_shipment(
+                s,
+                warehouse_id=wh.warehouse_id,
+                sscc=code,
+                carrier="OWN",
+                tracking_number=f"{NUMBER}-{n}",
+                actor=Actor(wh.operators["shipper"], "DOCK01"),
+            ),
+        )
+    app = make_app(warehouse="WH2", station="ST09")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_flow(pilot, ReceivingScreen, "OPRECEIVER")
+        feedback = await scan(pilot, f"]C100{ssccs[0]}")
+        assert f"Pallet {ssccs[0]}: 3 units received onto {ssccs[0]} (3 x PLAIN)" in feedback
+        assert screen.step == "item" and NUMBER in text_of(app, "#body")
+        assert "2 x LOT" in await scan(pilot, f"]C100{ssccs[1]}")
+        assert "already received on" in await scan(pilot, f"]C100{ssccs[1]}")
+        await press(pilot, "f5")
+        assert "All as expected" in text_of(app, "#body")
+    with session_scope(wh.engine) as s:
+        assert transfer_view(s, NUMBER).in_transit == 0
+        assert inv.on_hand(s, wh.items["LOT"], None) >= 2
+        dock = s.scalar(select(Location.id).where(Location.warehouse_id == wh2))
+        assert sum(b.quantity for b in inv.balances_at(s, dock)) == 5
         assert inv.invariant_violations(s) == []
