@@ -85,13 +85,22 @@ class PalletReceiving:
         self.pallet = None
         screen.arm(None)
         screen.go("item")
-        text = ngettext(
-            "Pallet {sscc}: {n} unit received onto {lpn}",
-            "Pallet {sscc}: {n} units received onto {lpn}",
-            done.units,
-            sscc=done.sscc,
-            lpn=done.lpn,
-        )
+        if done.source == "transfer":  # a carton another warehouse shipped here
+            text = ngettext(
+                "Carton {sscc} of {number}: {n} unit received",
+                "Carton {sscc} of {number}: {n} units received",
+                done.units,
+                sscc=done.sscc,
+                number=done.purchase_order or "",
+            )
+        else:
+            text = ngettext(
+                "Pallet {sscc}: {n} unit received onto {lpn}",
+                "Pallet {sscc}: {n} units received onto {lpn}",
+                done.units,
+                sscc=done.sscc,
+                lpn=done.lpn,
+            )
         lines = ", ".join(f"{line['quantity']} x {line['sku']}" for line in done.lines)
         screen.accept(f"{text} ({lines})")
 

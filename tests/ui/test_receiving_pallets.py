@@ -197,7 +197,7 @@ async def test_a_transfers_cartons_are_received_at_the_destination_by_their_sscc
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_flow(pilot, ReceivingScreen, "OPRECEIVER")
         feedback = await scan(pilot, f"]C100{ssccs[0]}")
-        assert f"Pallet {ssccs[0]}: 3 units received onto {ssccs[0]} (3 x PLAIN)" in feedback
+        assert f"Carton {ssccs[0]} of {NUMBER}: 3 units received (3 x PLAIN)" in feedback
         assert screen.step == "item" and NUMBER in text_of(app, "#body")
         assert "2 x LOT" in await scan(pilot, f"]C100{ssccs[1]}")
         assert "already received on" in await scan(pilot, f"]C100{ssccs[1]}")
