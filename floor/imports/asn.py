@@ -6,8 +6,9 @@ for an ASN not yet known. JSON: a list of such rows (or under `"asn"`).
 
 A reference that is an open purchase order of the warehouse gets its pallets listed (each
 item must be on it); a new reference becomes an ASN whose lines are the pallets' contents.
-A reference whose pallets were already imported is left as it is and reported; an SSCC
-listed under another reference, here or in the file, is a problem. A `gtin` of a pack level
+Pallets already imported under the same reference are left as they are (a reference all of
+whose pallets were imported before is reported unchanged), so a later file may add pallets;
+an SSCC listed under another reference, here or in the file, is a problem. A `gtin` of a pack level
 counts packs (a case GTIN of 12 with quantity 2 is 24 units); `quantity` with a `sku` is units.
 """
 
@@ -189,11 +190,11 @@ def apply(
         order = session.scalars(
             select(PurchaseOrder).where(PurchaseOrder.number == record.reference)
         ).one_or_none()
-        if order is not None and any(
-            listed.get(row.sscc) == record.reference for row in record.rows
-        ):
+        fresh = [row for row in record.rows if listed.get(row.sscc) != record.reference]
+        if order is not None and not fresh:  # every pallet of it imported before
             applied.unchanged.append(record.reference)
             continue
+        record.rows = fresh  # pallets imported before stay as they are
         for row in record.rows:
             if row.sscc in listed:
                 problems.append(
@@ -206,7 +207,9 @@ def apply(
                     )
                 )
         if order is not None and (
-            order.warehouse_id != warehouse_id or order.status not in RECEIVABLE
+            order.warehouse_id != warehouse_id
+            or order.status not in RECEIVABLE
+            or order.kind not in ("po", "asn")  # a transfer's cartons are its ASN
         ):
             problems.append(
                 ImportProblem(

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from floor.db import session_scope, transaction
 from floor.errors import Conflict, InvalidInput
@@ -84,6 +84,28 @@ def test_an_asn_pallet_is_received_whole_by_one_scan(
         ]
     again = run_import(wh.engine, "asn", path, warehouse="TST")
     assert again.unchanged == ["ASN-7"]
+    more = _asn(  # a pallet imported before, and a new one of the same ASN
+        tmp_path,
+        wh,
+        f"reference,sscc,sku,quantity\nASN-7,{sscc(1)},PLAIN,24\nASN-7,{sscc(4)},PLAIN,1\n",
+        "more.csv",
+    )
+    added = run_import(wh.engine, "asn", more, warehouse="TST")
+    assert added.unchanged == [] and any("1 pallets" in note for note in added.report())
+    with pytest.raises(ImportRejected, match="1 problem"):  # a transfer's cartons are its ASN
+        with session_scope(wh.engine) as s:
+            s.execute(
+                update(PurchaseOrder).where(PurchaseOrder.number == "ASN-7").values(kind="transfer")
+            )
+        run_import(
+            wh.engine,
+            "asn",
+            _asn(tmp_path, wh, f"reference,sscc,sku,quantity\nASN-7,{sscc(9)},PLAIN,1\n", "t.csv"),
+            warehouse="TST",
+        )
+    with session_scope(wh.engine) as s:
+        s.execute(update(PurchaseOrder).where(PurchaseOrder.number == "ASN-7").values(kind="asn"))
+        assert s.scalar(select(func.count()).where(AsnUnitLine.sscc == sscc(4))) == 1
 
     done = _receive(wh, sscc(1), scan_id="scan-1")  # before any document: opens ASN-7
     assert done.source == "asn" and done.purchase_order == "ASN-7"
