@@ -10,6 +10,8 @@ from floor.commands import CommandError
 from floor.i18n import _
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from floor.commands import CommandContext
 
 
@@ -129,14 +131,14 @@ def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
     return 0
 
 
-def _in_transit(session: object, warehouse_id: int, args: argparse.Namespace) -> dict[str, int]:
+def _in_transit(session: Session, warehouse_id: int, args: argparse.Namespace) -> dict[str, int]:
     """Units shipped on transfers from or to the warehouse and not yet received, per SKU
     (none for a location or lot query: stock in transit is at no location)."""
     from floor.transfers import in_transit
 
     if args.location or args.lot:
         return {}
-    found = in_transit(session, warehouse_id=warehouse_id)  # type: ignore[arg-type]
+    found = in_transit(session, warehouse_id=warehouse_id)
     return {sku: n for sku, n in found.items() if not args.item or sku == args.item}
 
 
