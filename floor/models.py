@@ -1143,3 +1143,59 @@ class ScannerProfileRow(Base):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     tested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- SSCC receiving and transfers between warehouses (migration sscc_0001) -------------------
+
+
+class AsnUnitLine(Base):
+    """What an ASN says one logistic unit (a pallet or case, by its SSCC) holds: one row per
+    item, lot and expiry. A scan of the SSCC at receiving receives all of it."""
+
+    __tablename__ = "asn_unit_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        Index("ix_asn_unit_lines_sscc", "sscc"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    purchase_order_id: Mapped[int] = mapped_column(ForeignKey("purchase_orders.id"), index=True)
+    sscc: Mapped[str] = mapped_column(String(18))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    lot: Mapped[str] = mapped_column(String(40), default="")
+    expiry: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class SsccReceipt(Base):
+    """A logistic unit received whole by one scan of its SSCC; an SSCC is received once.
+
+    `source`: "asn" (an ASN listed its contents), "transfer" (a carton shipped by another
+    warehouse of this site), "label" (the label's own content GTIN, count, lot, expiry)."""
+
+    __tablename__ = "sscc_receipts"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    sscc: Mapped[str] = mapped_column(String(18), unique=True)
+    receipt_id: Mapped[int] = mapped_column(ForeignKey("receipts.id"), index=True)
+    container_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"))
+    source: Mapped[str] = mapped_column(String(10))
+    scan_id: Mapped[str | None] = mapped_column(String(64))
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    station: Mapped[str] = mapped_column(String(20), default="")
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TransferOrder(Base):
+    """Stock sent from one warehouse to another: a sales order at the source (channel
+    "transfer", picked, packed and shipped like any order) and an inbound order of kind
+    "transfer" at the destination, received by scanning the shipped cartons' SSCCs. Both
+    carry the transfer's number."""
+
+    __tablename__ = "transfer_orders"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    from_warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    to_warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    sales_order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id"), unique=True)
+    purchase_order_id: Mapped[int] = mapped_column(ForeignKey("purchase_orders.id"), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

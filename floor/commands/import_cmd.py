@@ -13,7 +13,7 @@ from floor.i18n import _
 if TYPE_CHECKING:
     from floor.commands import CommandContext
 
-KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types", "kits")
+KINDS = ("items", "locations", "orders", "purchase-orders", "asn", "carton-types", "kits")
 FORMATS = ("csv", "json", "shopify", "bigcommerce", "amazon", "walmart")
 
 DESCRIPTION = """\
@@ -27,6 +27,10 @@ Orders the channel already shipped are never picked again: recorded as shipped, 
 --fulfilled skip left out with a note; an order partly shipped brings only what is left.
 A country may be a two-letter code or a name ("France", "États-Unis", "Србија").
 
+An ASN file lists the pallets (SSCCs) of a delivery and what each holds, one row per
+content line: reference, sscc, sku or gtin, quantity, lot, expiry; receiving then takes a
+whole pallet with one scan of its SSCC.
+
 All or nothing: when any row is wrong, nothing is imported and every problem is listed as
 FILE:LINE: column COLUMN: expected ..., got ...; the exit status is 1. Items, locations and
 carton types already there are updated; an order already imported (same channel and
@@ -36,7 +40,7 @@ external reference) is left unchanged and reported. See docs/imports.md for the 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "import",
-        help=_("import items, locations, orders, purchase orders, carton types or kits"),
+        help=_("import items, locations, orders, purchase orders, ASNs, carton types or kits"),
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

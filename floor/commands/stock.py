@@ -10,6 +10,8 @@ from floor.commands import CommandError
 from floor.i18n import _
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from floor.commands import CommandContext
 
 
@@ -89,8 +91,10 @@ def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
         lines = stock_lines(
             session, warehouse_id, sku=args.item, location=args.location, lot=args.lot
         )
+        transit = _in_transit(session, warehouse_id, args)
     if not lines:
         print(_("No stock found"), file=ctx.out)
+        _print_in_transit(transit, ctx)
         return 0
     print(
         table(
@@ -123,4 +127,24 @@ def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
     )
     total = sum(x.quantity for x in lines)
     print(_("{count} balances, {total} units on hand", count=len(lines), total=total), file=ctx.out)
+    _print_in_transit(transit, ctx)
     return 0
+
+
+def _in_transit(session: Session, warehouse_id: int, args: argparse.Namespace) -> dict[str, int]:
+    """Units shipped on transfers from or to the warehouse and not yet received, per SKU
+    (none for a location or lot query: stock in transit is at no location)."""
+    from floor.transfers import in_transit
+
+    if args.location or args.lot:
+        return {}
+    found = in_transit(session, warehouse_id=warehouse_id)
+    return {sku: n for sku, n in found.items() if not args.item or sku == args.item}
+
+
+def _print_in_transit(transit: dict[str, int], ctx: CommandContext) -> None:
+    if not transit:
+        return
+    print(file=ctx.out)
+    print(_("In transit (shipped on transfers, not yet received):"), file=ctx.out)
+    print(table([_("SKU"), _("In transit")], sorted(transit.items()), {1}), file=ctx.out)

@@ -21,6 +21,7 @@ from floor.db import transaction
 from floor.errors import InvalidInput
 from floor.i18n import _, ngettext
 from floor.imports import (
+    asn,
     carton_types,
     channels,
     items,
@@ -39,7 +40,7 @@ from floor.imports.source_csv import CsvSource
 from floor.models import SalesOrder
 from floor.stock.stock_report import find_warehouse
 
-KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types", "kits")
+KINDS = ("items", "locations", "orders", "purchase-orders", "asn", "carton-types", "kits")
 CHANNEL_FORMATS = ("shopify", "bigcommerce", "amazon", "walmart")
 FORMATS = ("csv", "json", *CHANNEL_FORMATS)
 FULFILLED = shopify.FULFILLED_CHOICES
@@ -193,6 +194,8 @@ def run_import(
                 else:
                     parsed = orders.parse_csv(source, read.row)
                 records, outcome.notes = parsed.records, parsed.notes
+            elif kind == "asn":
+                records = asn.parse(source, read.row)
             else:
                 parse = purchase_orders.parse_json if fmt == "json" else purchase_orders.parse_csv
                 records = parse(source, read.row)
@@ -226,6 +229,19 @@ def run_import(
                 )
                 result.created, result.unchanged = placed.created, placed.unchanged
                 result.shipped = placed.shipped
+            elif kind == "asn":
+                listed = asn.apply(session, file, warehouse_id, records, found, bar.advance)
+                result.created, result.unchanged = listed.created, listed.unchanged
+                result.notes = [
+                    *result.notes,
+                    _(
+                        "{file}: {pallets} pallets (SSCCs) listed, {orders} purchase orders "
+                        "given their pallets",
+                        file=file,
+                        pallets=listed.pallets,
+                        orders=listed.listed,
+                    ),
+                ]
             else:
                 bought = purchase_orders.apply(
                     session, file, warehouse_id, records, found, bar.advance

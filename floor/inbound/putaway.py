@@ -224,7 +224,9 @@ def start_putaway(
             Task.kind == TaskKind.PUTAWAY.value,
             Task.status.in_((TaskStatus.OPEN.value, TaskStatus.ASSIGNED.value)),
         )
-        container = session.scalars(select(Container).where(Container.code == scanned)).first()
+        container = session.scalars(
+            select(Container).where((Container.code == scanned) | (Container.sscc == scanned))
+        ).first()
         if container is not None:
             stmt = stmt.where(Task.container_id == container.id)
             what = scanned

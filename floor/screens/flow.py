@@ -62,6 +62,9 @@ class FlowScreen(StationScreen):
     TITLE: ClassVar[str] = ""
     ROLES: ClassVar[tuple[str, ...]] = ()
     MENU_ORDER: ClassVar[int] = 100
+    # A pallet's SSCC (00) names the container it was received onto, where the flow takes
+    # containers (put-away, move): not refused as "a pallet label, not a product".
+    SSCC_IS_CONTAINER: ClassVar[bool] = False
     KEYED: ClassVar[Mapping[str, Keyed]] = {}
     """What keyed text is, by step (`self.step`); a step not named takes a code."""
     KEYS: ClassVar[Mapping[str, Sequence[Key]]] = {}
@@ -160,7 +163,11 @@ class FlowScreen(StationScreen):
         """A readable scan (or a keyed code) to on_command / on_scan."""
         if scan.kind is ScanKind.COMMAND and scan.command is not None:
             self.on_command(scan.command, scan.quantity)
-        elif scan.is_logistic_unit and self.product_expected():
+        elif (
+            scan.is_logistic_unit
+            and self.product_expected()
+            and not (scan.sscc and self.SSCC_IS_CONTAINER)
+        ):
             self.reject(
                 _(
                     "{scan}: a pallet or case label, not a product; scan the barcode on "

@@ -12,7 +12,7 @@ from floor.scanning import Command, ScanKind
 from floor.screens import keys
 from floor.screens.flow import FlowScreen, Keyed
 from floor.screens.keys import Key
-from floor.screens.putaway import CONTAINERS, content_line
+from floor.screens.putaway import container_code, content_line
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
@@ -27,6 +27,7 @@ DESTINATION = "destination"
 
 class MoveScreen(FlowScreen):
     FLOW: ClassVar[str] = "move"
+    SSCC_IS_CONTAINER: ClassVar[bool] = True
     TITLE: ClassVar[str] = N_("Move")
     ROLES: ClassVar[tuple[str, ...]] = ("receiver", "supervisor")
     MENU_ORDER: ClassVar[int] = 130
@@ -89,9 +90,9 @@ class MoveScreen(FlowScreen):
                 lambda s: moves.source_location(s, warehouse, code, actor=actor), self.from_here
             )
         elif self.step == WHAT and (
-            (scan.kind in CONTAINERS and scan.code) or (scan.kind is ScanKind.PRODUCT and scan.gtin)
+            container_code(scan) or (scan.kind is ScanKind.PRODUCT and scan.gtin)
         ):
-            scanned = (scan.code if scan.kind in CONTAINERS else scan.gtin) or ""
+            scanned = container_code(scan) or scan.gtin or ""
             lot, source = scan.lot, self.source
             self.call_service(
                 lambda s: moves.what_to_move(s, warehouse, source, scanned, lot=lot, actor=actor),

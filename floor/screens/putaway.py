@@ -29,6 +29,18 @@ REASON = "reason"
 OVERRIDE = "override"
 REASONS = {1: N_("bin full"), 2: N_("bin damaged"), 3: N_("bin too small")}
 CONTAINERS = (ScanKind.LPN, ScanKind.TOTE, ScanKind.CARTON)
+
+
+def container_code(scan: Scan) -> str | None:
+    """The container a scan names: an LPN, tote or carton label, or a pallet's or carton's
+    SSCC (00), which is the code (or the SSCC) of the container it was received onto."""
+    if scan.kind in CONTAINERS and scan.code:
+        return scan.code
+    if scan.kind is ScanKind.SSCC and scan.sscc:
+        return scan.sscc
+    return None
+
+
 DOCK_LINES = 8
 
 
@@ -85,6 +97,7 @@ def task_lines(task: MoveTaskView, compact: bool) -> list[str]:
 
 class PutawayScreen(FlowScreen):
     FLOW: ClassVar[str] = "putaway"
+    SSCC_IS_CONTAINER: ClassVar[bool] = True
     TITLE: ClassVar[str] = N_("Put-away")
     ROLES: ClassVar[tuple[str, ...]] = ("receiver",)
     MENU_ORDER: ClassVar[int] = 110
@@ -165,9 +178,9 @@ class PutawayScreen(FlowScreen):
 
         actor, scan_id, warehouse = self.station.actor, raw.scan_id, self.station.warehouse_id
         if self.step == SOURCE and (
-            (scan.kind in CONTAINERS and scan.code) or (scan.kind is ScanKind.PRODUCT and scan.gtin)
+            container_code(scan) or (scan.kind is ScanKind.PRODUCT and scan.gtin)
         ):
-            scanned = scan.code if scan.kind in CONTAINERS else scan.gtin
+            scanned = container_code(scan) or scan.gtin
             self.call_service(
                 lambda s: putaway.start_putaway(
                     s, warehouse_id=warehouse, scanned=scanned or "", actor=actor, scan_id=scan_id

@@ -11,12 +11,14 @@ A tracked item scanned without its lot or expiry asks for them: key (or scan) th
 the expiry as YYYY-MM-DD or YYMMDD; scanning the item's GS1 label instead also does, and
 so does a GS1 barcode of the case that carries only the lot and expiry (AI 10, AI 17). A
 badge, location or container label scanned as the lot is refused. Esc drops that item.
+
+A pallet label's SSCC, at the document step or among the items, receives the whole pallet
+(floor/screens/receiving_pallets.py); new LPNs and their labels are
+floor/screens/receiving_lpn.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _, ngettext
@@ -24,15 +26,15 @@ from floor.scanning import Command, ScanKind
 from floor.screens import keys
 from floor.screens.flow import FlowScreen, Keyed, plain_text
 from floor.screens.keys import Key
+from floor.screens.receiving_lpn import LpnLabels
+from floor.screens.receiving_pallets import PALLET, PalletReceiving
 
 if TYPE_CHECKING:
     from floor.devices import RawScan
     from floor.errors import FloorError
     from floor.inbound.receipt_closing import ReceiptClosed
-    from floor.inbound.receiving import LpnCreated, ReceiptSummary, Received
+    from floor.inbound.receiving import ReceiptSummary, Received
     from floor.scanning import Scan
-
-log = logging.getLogger(__name__)
 
 DOCUMENT = "document"
 ITEM = "item"
@@ -63,7 +65,7 @@ KEYED_STEPS = (LOT, EXPIRY)
 DAMAGE_CHOICES = {1: "transit", 2: "wet", 3: "crushed", 4: "wrong_item", 5: "other"}
 
 
-class ReceivingScreen(FlowScreen):
+class ReceivingScreen(PalletReceiving, LpnLabels, FlowScreen):
     FLOW: ClassVar[str] = "receiving"
     TITLE: ClassVar[str] = N_("Receiving")
     ROLES: ClassVar[tuple[str, ...]] = ("receiver",)
@@ -96,6 +98,7 @@ class ReceivingScreen(FlowScreen):
         ),
         EXPIRED_REASON: (keys.ENTER_OK, Key(keys.ESC, N_("Drop item"), N_("Drop"), keep=True)),
         CLOSE: (Key("F2", N_("Close it"), N_("Close")), Key(keys.ESC, N_("Go on"), keep=True)),
+        PALLET: (Key(keys.ESC, N_("Drop pallet"), N_("Drop"), keep=True),),
     }
 
     def __init__(self) -> None:
@@ -140,8 +143,15 @@ class ReceivingScreen(FlowScreen):
     def render_step(self) -> None:
         from floor.inbound.receiving import DAMAGE_REASONS
 
-        if self.step == DOCUMENT or self.receipt is None:
-            self.prompt(_("Scan the purchase order or ASN"), _("F2 blind receipt (no document)"))
+        if self.step == PALLET:
+            self.pallet_prompt()
+            if self.receipt is None:
+                return
+        elif self.step == DOCUMENT or self.receipt is None:
+            self.prompt(
+                _("Scan the purchase order or ASN"),
+                _("F2 blind receipt, or a pallet's SSCC"),
+            )
             return
         if self.step == CLOSE:
             self.render_close()
@@ -167,6 +177,8 @@ class ReceivingScreen(FlowScreen):
                 _("Key the expiry of {sku}", sku=self.pending["sku"]),
                 _("as YYYY-MM-DD or YYMMDD"),
             )
+        elif self.step == PALLET:
+            pass
         elif self.step == DAMAGE:
             self.prompt(
                 _("Key the damage reason"),
@@ -257,15 +269,14 @@ class ReceivingScreen(FlowScreen):
             return
         self.keyed(text)  # the lot or the expiry (KEYED)
 
-    def product_expected(self) -> bool:
-        return self.step == ITEM
-
     def on_scan(self, scan: Scan, raw: RawScan) -> None:
         from floor.inbound import receiving
 
         actor, scan_id = self.station.actor, raw.scan_id
         warehouse_id = self.station.warehouse_id
-        if self.step == DOCUMENT and scan.kind is ScanKind.PURCHASE_ORDER and scan.code:
+        if scan.kind is ScanKind.SSCC and self.step in (DOCUMENT, ITEM, PALLET):
+            self.on_pallet(scan, raw)  # the whole pallet (receiving_pallets.py)
+        elif self.step == DOCUMENT and scan.kind is ScanKind.PURCHASE_ORDER and scan.code:
             number = scan.code
             self.call_service(
                 lambda s: receiving.open_receipt(
@@ -499,7 +510,9 @@ class ReceivingScreen(FlowScreen):
         from floor.inbound import receipt_closing, receiving
 
         actor, warehouse_id = self.station.actor, self.station.warehouse_id
-        if command is Command.CANCEL and self.step in HELD:
+        if command is Command.CANCEL and self.step == PALLET:
+            self.drop_pallet()
+        elif command is Command.CANCEL and self.step in HELD:
             self.drop_held()
         elif command is Command.CONFIRM and self.step == UNEXPECTED:
             self.receive_held()
@@ -564,40 +577,6 @@ class ReceivingScreen(FlowScreen):
             )
         else:
             super().on_command(command, quantity)
-
-    def lpn_made(self, made: LpnCreated) -> None:
-        self.lpn = made.code
-        self.go(ITEM)
-        service = getattr(self.floor_app, "print_service", None)
-        if service is None:
-            self.accept(_("New LPN {lpn}: write it on the pallet", lpn=made.code))
-            return
-        self.print_lpn_label(service, made)
-        self.accept(_("New LPN {lpn}: its label is printing", lpn=made.code))
-
-    def print_lpn_label(self, service: Any, made: LpnCreated) -> None:
-        """Render and queue the LPN label in a thread; the print service delivers it."""
-        data = {k: made.print_request.get(k, "") for k in ("lpn", "kind", "warehouse", "location")}
-        app, lang = self.floor_app, self.station.language
-
-        def run() -> None:
-            from floor.i18n import language
-            from labels.model import LpnLabel
-
-            with language(lang):
-                try:
-                    service.print_label(LpnLabel(**data), references=(made.code,))
-                except Exception as exc:
-                    log.exception("LPN label %s not printed", made.code)
-                    text = _("Label of {lpn} not printed: {error}", lpn=made.code, error=exc)
-                    with contextlib.suppress(RuntimeError):  # the app is shutting down
-                        app.call_from_thread(self.label_failed, text)
-
-        app.run_worker(run, thread=True, group="print", exit_on_error=False)
-
-    def label_failed(self, text: str) -> None:
-        with self.in_language():
-            self.reject(text)
 
     def ask_close(self, discrepancies: list[dict]) -> None:
         self.closing = discrepancies

@@ -49,7 +49,10 @@ class Moved:
 
 
 def _container(session: Session, code: str) -> Container | None:
-    return session.scalars(select(Container).where(Container.code == code)).first()
+    """The container by its code, or by its SSCC (a pallet received by its SSCC)."""
+    return session.scalars(
+        select(Container).where((Container.code == code) | (Container.sscc == code))
+    ).first()
 
 
 def _loose(session: Session, location_id: int, item_id: int, lot: str | None) -> list[Balance]:

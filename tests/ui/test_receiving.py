@@ -264,24 +264,28 @@ def test_snapshot_receiving(
     assert snap_compare(make_app(), terminal_size=size, run_before=at_item_step)
 
 
-async def test_a_pallet_label_is_refused_where_a_product_is_expected(
+async def test_a_pallet_label_receives_the_whole_pallet_not_one_product(
     make_app: Callable, ui_warehouse: SmallWarehouse
 ) -> None:
     """An SSCC label with content GTIN (02) and count (37) is a logistic unit: receiving
-    does not take it as 25 of the product (a later step receives pallets by SSCC)."""
+    takes the whole pallet (25 units onto a container carrying the SSCC), never 25 of the
+    product scanned as one; a second scan of it is refused; it is never read as a lot."""
     wh = ui_warehouse
-    add_purchase_order(wh, "PO1001", [("LOT", 6)])
+    add_purchase_order(wh, "PO1001", [("LOT", 26)])
     gtin = barcode(wh, "LOT")
     pallet = f"]C10010614141123456789702{gtin.zfill(14)}3725\x1d10L-PAL\x1d17{EXP:%y%m%d}"
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot)
         feedback = await scan(pilot, pallet)
-        assert "Shipping container (SSCC) 106141411234567897" in feedback
-        assert "not a product; scan the barcode on the product itself" in feedback
-        assert app.screen.query_one("#feedback").kind == "rejected" and screen.step == "item"
+        assert "Pallet 106141411234567897: 25 units received onto 106141411234567897" in feedback
+        assert "25/26" in text_of(app, "#body") and screen.step == "item"
+        feedback = await scan(pilot, pallet)
+        assert "106141411234567897 was already received on" in feedback
+        assert app.screen.query_one("#feedback").kind == "rejected"
         assert "lot and expiry" in await scan(pilot, gtin)
         feedback = await scan(pilot, pallet)  # nor is its lot read as the case's lot
         assert "is not a lot" in feedback and screen.step == "lot"
     with session_scope(wh.engine) as s:
-        assert inv.on_hand(s, wh.items["LOT"]) == 0
+        assert inv.on_hand(s, wh.items["LOT"]) == 25
+        assert inv.invariant_violations(s) == []
