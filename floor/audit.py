@@ -37,6 +37,7 @@ KIT_ORDER_CANCEL = "kit_order.cancel"
 KIT_ORDER_PARK = "kit_order.park"
 TASK_REASSIGN = "task.reassign"
 LABEL_REPRINT = "label.reprint"
+PURCHASE_ORDER_CREATE = "purchase_order.create"  # planning: suggestions ordered
 
 ACTIONS = (
     WAVE_BUILD,
@@ -56,6 +57,7 @@ ACTIONS = (
     KIT_ORDER_PARK,
     TASK_REASSIGN,
     LABEL_REPRINT,
+    PURCHASE_ORDER_CREATE,
 )
 
 

@@ -13,14 +13,14 @@ from floor.i18n import _
 if TYPE_CHECKING:
     from floor.commands import CommandContext
 
-KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types", "kits")
+KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types", "kits", "suppliers")
 FORMATS = ("csv", "json", "shopify")
 
 DESCRIPTION = """\
-Import items, locations, sales orders, purchase orders, carton types or kits (bills of
-materials: kit_sku, component_sku, quantity) from a CSV or JSON
-file, or sales orders from a Shopify orders export (CSV, found by its header or --format
-shopify).
+Import items, locations, sales orders, purchase orders, carton types, kits (bills of
+materials: kit_sku, component_sku, quantity) or suppliers (supplier, name, lead_time_days,
+and per item sold: sku, supplier_sku, pack_size, min_order_qty) from a CSV or JSON file,
+or sales orders from a Shopify orders export (CSV, found by its header or --format shopify).
 
 All or nothing: when any row is wrong, nothing is imported and every problem is listed as
 FILE:LINE: column COLUMN: expected ..., got ...; the exit status is 1. Items, locations and
@@ -31,9 +31,7 @@ external reference) is left unchanged and reported. See docs/imports.md for the 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "import",
-        help=_(
-            "import items, locations, orders, purchase orders or carton types (CSV, JSON, Shopify)"
-        ),
+        help=_("import items, locations, orders, purchase orders, carton types, kits or suppliers"),
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

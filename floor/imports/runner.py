@@ -20,7 +20,16 @@ from sqlalchemy.orm import Session
 from floor.db import transaction
 from floor.errors import InvalidInput
 from floor.i18n import _, ngettext
-from floor.imports import carton_types, items, kits, locations, orders, purchase_orders, shopify
+from floor.imports import (
+    carton_types,
+    items,
+    kits,
+    locations,
+    orders,
+    purchase_orders,
+    shopify,
+    suppliers,
+)
 from floor.imports.limits import text_length
 from floor.imports.problems import ImportProblem, ImportRejected, Problems, show
 from floor.imports.progress import Progress
@@ -30,7 +39,7 @@ from floor.imports.source_csv import CsvSource
 from floor.models import SalesOrder
 from floor.stock.stock_report import find_warehouse
 
-KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types", "kits")
+KINDS = ("items", "locations", "orders", "purchase-orders", "carton-types", "kits", "suppliers")
 FORMATS = ("csv", "json", "shopify")
 
 
@@ -61,7 +70,7 @@ class ImportOutcome:
                     components=self.updated,
                 )
             )
-        elif self.kind in ("items", "locations", "carton-types"):
+        elif self.kind in ("items", "locations", "carton-types", "suppliers"):
             lines.append(
                 _(
                     "{file}: {created} created, {updated} updated ({kind})",
@@ -152,6 +161,9 @@ def run_import(
                 records = carton_types.parse(source, read.row)
             elif kind == "kits":
                 records = kits.parse(source, read.row)
+            elif kind == "suppliers":
+                parse = suppliers.parse_json if fmt == "json" else suppliers.parse_csv
+                records = parse(source, read.row)
             elif kind == "orders":
                 parser = {"shopify": shopify.parse, "json": orders.parse_json}.get(
                     fmt, orders.parse_csv
@@ -169,7 +181,8 @@ def run_import(
 
         def work(session: Session) -> ImportOutcome:
             found = Problems()
-            global_kind = kind in ("items", "carton-types", "kits")  # not tied to a warehouse
+            # not tied to a warehouse
+            global_kind = kind in ("items", "carton-types", "kits", "suppliers")
             warehouse_id = 0 if global_kind else find_warehouse(session, warehouse)
             bar.start(_("Writing {kind}", kind=kind), total)
             result = replace(outcome, unchanged=[])
@@ -185,6 +198,18 @@ def run_import(
             elif kind == "kits":
                 bills = kits.apply(session, file, records, found, bar.advance)
                 result.created, result.updated = bills.kits, bills.components
+            elif kind == "suppliers":
+                sold = suppliers.apply(session, file, records, found, bar.advance)
+                result.created, result.updated = sold.created, sold.updated
+                result.notes = [
+                    *result.notes,
+                    _(
+                        "{file}: {created} supplier items created, {updated} updated",
+                        file=file,
+                        created=sold.items_created,
+                        updated=sold.items_updated,
+                    ),
+                ]
             elif kind == "orders":
                 placed = orders.apply(
                     session, file, warehouse_id, channel, records, found, bar.advance
