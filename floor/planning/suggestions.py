@@ -187,10 +187,8 @@ def suggest(
     item_ids = _item_ids(session, skus)
     terms = item_terms(session, item_ids)
     history = daily_series(session, warehouse_id, end, history_days, item_ids=item_ids)
-    typed = dict(
-        session.execute(select(Item.id, Item.reorder_point).where(Item.reorder_point.is_not(None)))
-    )
-    planned = set(terms) | set(history) | set(typed)
+    typed = set(session.scalars(select(Item.id).where(Item.reorder_point.is_not(None))))
+    planned = set(terms) | set(history) | typed
     if item_ids is not None:
         planned &= set(item_ids)
     if supplier is not None:
