@@ -25,6 +25,7 @@ from floor.planning.forecast import (
     classify,
     clean,
     forecast,
+    from_first_demand,
     mase,
     seasonal_naive,
 )
@@ -75,7 +76,7 @@ def backtest_many(
         return {key: backtest(values, horizon) for key, values in series.items()}
     results: dict[int, Backtest] = {}
     for key, values in series.items():
-        y = clean(values)
+        y = from_first_demand(clean(values))
         training, actual = y[:-horizon], y[-horizon:]
         if len(training) <= SEASON or len(actual) < horizon:
             results[key] = Backtest("statsforecast", None, None, sum(actual), 0.0)
@@ -95,7 +96,7 @@ def _statsforecast(values: Sequence[float], horizon: int) -> Forecast:  # pragma
     import numpy as np
     from statsforecast.models import CrostonSBA, SeasonalExponentialSmoothingOptimized
 
-    y = clean(values)
+    y = from_first_demand(clean(values))
     kind = classify(y)
     if kind == "none" or len(y) < 2 * SEASON:
         return forecast(y, horizon)  # nothing to fit: the built-in answer

@@ -55,6 +55,14 @@ def clean(series: Sequence[float]) -> list[float]:
     return [max(0.0, float(y)) for y in series]
 
 
+def from_first_demand(series: Sequence[float]) -> list[float]:
+    """The series from its first day with demand on: the days before, the item was not sold
+    yet (new, or not stocked here), and would read as intermittent demand. A series with no
+    demand is kept whole."""
+    first = next((i for i, y in enumerate(series) if y > 0), 0)
+    return list(series[first:])
+
+
 def average_demand_interval(series: Sequence[float]) -> float:
     """Days per day with demand (ADI); infinite with no demand at all."""
     demand_days = sum(1 for y in series if y > 0)
@@ -80,26 +88,25 @@ def croston(
     RMSE of its one-step-ahead forecasts after the first demand.
 
     The size z and the interval p (in days) are updated only on days with demand; the
-    forecast is z / p, times (1 − α/2) for SBA.
+    forecast is z / p, times (1 − α/2) for SBA. They start at the history's mean demand size
+    and mean interval (the first demand has no interval before it to learn from), and learn
+    from every later demand.
     """
-    factor = 1.0 - alpha / 2.0 if sba else 1.0
-    size = interval = 0.0
-    since = 0  # days since the last demand
-    started = False
-    errors: list[float] = []
-    for y in series:
-        since += 1
-        if started:
-            errors.append(y - factor * size / interval)
-        if y > 0:
-            if not started:
-                size, interval, started = y, float(since), True
-            else:
-                size += alpha * (y - size)
-                interval += alpha * (since - interval)
-            since = 0
-    if not started:
+    sizes = [y for y in series if y > 0]
+    if not sizes:
         return 0.0, 0.0
+    factor = 1.0 - alpha / 2.0 if sba else 1.0
+    size, interval = sum(sizes) / len(sizes), len(series) / len(sizes)
+    first = next(i for i, y in enumerate(series) if y > 0)
+    since = 0  # days since the last demand
+    errors: list[float] = []
+    for y in series[first + 1 :]:
+        since += 1
+        errors.append(y - factor * size / interval)
+        if y > 0:
+            size += alpha * (y - size)
+            interval += alpha * (since - interval)
+            since = 0
     return factor * size / interval, _rmse(errors)
 
 
@@ -187,7 +194,7 @@ def forecast(
     zero for none."""
     if method not in METHODS:
         raise ValueError(f"method: expected one of {', '.join(METHODS)}, got {method!r}")
-    y = clean(series)
+    y = from_first_demand(clean(series))
     kind = classify(y)
     if method == "auto":
         if kind == "none":
@@ -225,8 +232,9 @@ def backtest(
     alpha: float = ALPHA,
 ) -> Backtest:
     """Hold out the last `horizon` days, forecast them from the rest by `method` and by the
-    seasonal naive baseline, and score both by MASE on the same scale."""
-    y = clean(series)
+    seasonal naive baseline, and score both by MASE on the same scale. The history starts at
+    the first demand."""
+    y = from_first_demand(clean(series))
     training, actual = y[:-horizon], y[-horizon:]
     if len(training) <= SEASON or len(actual) < horizon:
         return Backtest(method, None, None, sum(actual), 0.0)

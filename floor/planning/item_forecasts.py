@@ -16,7 +16,15 @@ from floor.errors import NotFound
 from floor.i18n import _
 from floor.models import Item, utcnow
 from floor.planning.engines import backtest_many, forecast_many
-from floor.planning.forecast import BACKTEST_DAYS, Accuracy, Backtest, accuracy, classify, clean
+from floor.planning.forecast import (
+    BACKTEST_DAYS,
+    Accuracy,
+    Backtest,
+    accuracy,
+    classify,
+    clean,
+    from_first_demand,
+)
 from floor.planning.history import daily_series
 
 HISTORY_DAYS = 365
@@ -103,7 +111,7 @@ def item_forecasts(
         ItemForecast(
             item.sku,
             item.description,
-            classify(clean(series[item_id])),
+            classify(from_first_demand(clean(series[item_id]))),
             forecasts[item_id].method,
             sum(series[item_id]),
             sum(1 for y in series[item_id] if y > 0),

@@ -16,6 +16,7 @@ from floor.planning.forecast import (
     classify,
     croston,
     forecast,
+    from_first_demand,
     mase,
     seasonal_naive,
     ses,
@@ -44,12 +45,13 @@ def test_croston_on_a_regular_intermittent_series() -> None:
     assert rate_sba == pytest.approx(0.95)  # SBA: times (1 - alpha / 2)
 
 
-def test_croston_updates_size_and_interval_only_on_demand_days() -> None:
-    # first demand 4 after 2 days; then 2 after 3 days: size 4 -> 3, interval 2 -> 2.5
+def test_croston_starts_at_the_mean_size_and_interval_then_learns_from_each_demand() -> None:
+    # mean size 3, mean interval 5 / 2 = 2.5; the second demand (2, after 3 days) moves
+    # the size to 2.5 and the interval to 2.75
     rate, _ = croston([0, 4, 0, 0, 2], 0.5, sba=False)
-    assert rate == pytest.approx(3 / 2.5)
+    assert rate == pytest.approx(2.5 / 2.75)
     rate_sba, _ = croston([0, 4, 0, 0, 2], 0.5, sba=True)
-    assert rate_sba == pytest.approx(3 / 2.5 * 0.75)
+    assert rate_sba == pytest.approx(2.5 / 2.75 * 0.75)
     assert croston([0, 0, 0], 0.1) == (0.0, 0.0)
 
 
@@ -60,13 +62,13 @@ def test_ses_level_and_error() -> None:
 
 
 def test_weekday_profile_and_ses_forecast_keep_the_day_off_at_zero() -> None:
-    series = [0.0 if d % 7 == 0 else 12.0 for d in range(28)]  # day 0 of each week is off
+    series = [12.0 if d % 7 else 0.0 for d in range(1, 36)]  # every 7th day is off
     profile = weekday_profile(series)
-    assert profile[0] == 0.0  # the next day is day 0 of a week again
-    assert profile[1:] == pytest.approx([7 / 6] * 6)
+    assert profile[6] == 0.0  # the last day was off: the 7th day from now is off again
+    assert profile[:6] == pytest.approx([7 / 6] * 6)
     fc = forecast(series, 14, method="ses")
-    assert fc.daily[0] == 0.0 and fc.daily[7] == 0.0
-    assert fc.daily[1:7] == pytest.approx((12.0,) * 6)
+    assert fc.daily[6] == 0.0 and fc.daily[13] == 0.0
+    assert fc.daily[:6] == pytest.approx((12.0,) * 6)
     assert fc.total(7) == pytest.approx(72.0)
     assert weekday_profile([1.0] * 10) == [1.0] * 7  # too short for a profile: flat
 
@@ -129,3 +131,12 @@ def test_backtest_of_short_or_flat_history_is_not_scored() -> None:
 def test_unknown_method_is_refused() -> None:
     with pytest.raises(ValueError, match="method"):
         forecast([1, 2], 3, method="magic")
+
+
+def test_history_starts_at_the_first_demand() -> None:
+    # a new item: nothing for 300 days (not sold yet), then 4 a day
+    series = [0] * 300 + [4] * 60
+    assert from_first_demand(series) == [4] * 60
+    assert from_first_demand([0, 0]) == [0, 0]
+    fc = forecast(series, 7)
+    assert fc.method == "ses" and fc.total() == pytest.approx(28.0)
