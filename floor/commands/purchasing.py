@@ -366,12 +366,13 @@ def cmd_suggest(args: argparse.Namespace, ctx: CommandContext) -> int:
     ]
     print(table(headers, rows, {2, 4, 5, 6, 7, 8, 9, 10, 11, 12}), file=ctx.out)
     to_order = [s for s in shown if s.quantity > 0]
+    level = format(args.service_level * 100, "g")
     print(
         _(
             "{n} items to order, {units} units, service level {level}%",
             n=len(to_order),
             units=sum(s.quantity for s in to_order),
-            level=f"{args.service_level * 100:g}",
+            level=level,
         ),
         file=ctx.out,
     )
