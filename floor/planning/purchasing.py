@@ -5,6 +5,7 @@ Accepting is naming the items (or all of them, or all of one supplier's). The su
 are computed again inside the transaction, after the suppliers' rows are locked, so two
 planners creating at once take turns and the second sees the first's orders as on order:
 running it twice orders nothing more (open purchase orders count in the stock position).
+Orders are numbered PO + date + count of the day (PO2612060001).
 Items no supplier sells are left out and reported. Each order is recorded in the audit log.
 """
 
@@ -26,6 +27,7 @@ from floor.planning.levels import DEFAULT_SERVICE_LEVEL
 from floor.planning.suggestions import Suggestion, save_reorder_points, suggest
 
 PURCHASE_ORDER_CREATE = audit.PURCHASE_ORDER_CREATE
+PREFIX = "PO"  # the default scan language's purchase order prefix
 
 
 @dataclass(frozen=True)
@@ -56,20 +58,18 @@ def _check_skus(session: Session, skus: Sequence[str]) -> None:
         )
 
 
-def _number(session: Session, supplier: Supplier, today: dt.date) -> str:
-    """PO-YYMMDD-SUPPLIER (then -2, -3 ... the same day); the supplier's id if the code is
-    too long for a number."""
-    limit = PurchaseOrder.number.type.length or 40
-    name = supplier.code if len(supplier.code) <= limit - 13 else str(supplier.id)
-    base = f"PO-{today:%y%m%d}-{name}"
+def _number(session: Session, today: dt.date) -> str:
+    """PO + YYMMDD + a 4-digit count of the day: PO2612060001. Letters and digits only, so
+    the receiving screen reads a scan of it as a purchase order (the scan language's `PO`
+    prefix, docs/scanners.md); a number taken (an imported order) is skipped."""
+    prefix = f"{PREFIX}{today:%y%m%d}"
     taken = set(
-        session.scalars(select(PurchaseOrder.number).where(PurchaseOrder.number.like(f"{base}%")))
+        session.scalars(select(PurchaseOrder.number).where(PurchaseOrder.number.like(f"{prefix}%")))
     )
-    number, n = base, 1
-    while number in taken:
+    n = 1
+    while f"{prefix}{n:04d}" in taken:
         n += 1
-        number = f"{base}-{n}"
-    return number
+    return f"{prefix}{n:04d}"
 
 
 def create_purchase_orders(
@@ -90,11 +90,11 @@ def create_purchase_orders(
     if skus is not None:
         _check_skus(session, skus)
     day = today or utcnow().date()
+    # Every supplier row, in id order: planners creating at once take turns (and number
+    # the day's orders one after the other).
     lock = select(Supplier).order_by(Supplier.id).with_for_update()
-    if supplier is not None:
-        lock = lock.where(Supplier.code == supplier)
     suppliers = {s.id: s for s in session.scalars(lock)}
-    if supplier is not None and not suppliers:
+    if supplier is not None and supplier not in {s.code for s in suppliers.values()}:
         raise NotFound(_("No supplier {code}", code=supplier), expected=_("a supplier code"))
     suggestions = suggest(
         session,
@@ -119,7 +119,7 @@ def create_purchase_orders(
         vendor = suppliers[supplier_id]
         lead = max(s.lead_time_days for s in lines)
         order = PurchaseOrder(
-            number=_number(session, vendor, day),
+            number=_number(session, day),
             kind="po",
             warehouse_id=warehouse_id,
             supplier_id=supplier_id,

@@ -77,7 +77,7 @@ def test_suggest_then_create_once(shop: SmallWarehouse, capsys: pytest.CaptureFi
 
     code, out, err = floor_cli(shop.engine, capsys, "purchasing", "create", "--all")
     assert (code, err) == (0, "")
-    number = f"PO-{dt.datetime.now(dt.UTC).date():%y%m%d}-ACME"
+    number = f"PO{dt.datetime.now(dt.UTC).date():%y%m%d}0001"
     assert f"{number}: ACME, 1 lines, {bolt['quantity']} units, expected" in out
     assert "Not ordered, no supplier sells them: LOT, PLAIN, SER" in out
     code, out, _err = floor_cli(shop.engine, capsys, "purchasing", "create", "BOLT")

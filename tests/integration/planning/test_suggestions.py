@@ -20,6 +20,8 @@ from floor.models import AuditEntry, ComputedReorderPoint, PurchaseOrder
 from floor.planning.low_stock import low_stock_items
 from floor.planning.purchasing import create_purchase_orders
 from floor.planning.suggestions import Suggestion, save_reorder_points, suggest
+from floor.scanning.model import ScanKind
+from floor.scanning.parser import parse_scan
 from floor.stock import ledger
 from floor.stock.ledger import Actor, Change
 from tests.integration.planning.support import TODAY, add_item, add_supplier, ship
@@ -90,10 +92,12 @@ def test_create_orders_per_supplier_once_and_receiving_works_against_them(
 ) -> None:
     created = _create(planned)
     assert [(o.number, o.supplier, o.lines) for o in created.orders] == [
-        ("PO-260601-ACME", "ACME", (("BOLT", 50),)),
-        ("PO-260601-NUTCO", "NUTCO", (("NUT", _suggest(planned)["NUT"].on_order),)),
+        ("PO2606010001", "ACME", (("BOLT", 50),)),
+        ("PO2606010002", "NUTCO", (("NUT", _suggest(planned)["NUT"].on_order),)),
     ]
     assert created.orders[0].expected_on == TODAY + 7 * D
+    scanned = parse_scan("PO2606010001")  # the receiving screen reads it as a purchase order
+    assert (scanned.kind, scanned.code) == (ScanKind.PURCHASE_ORDER, "PO2606010001")
     assert created.no_supplier == ["LOT", "PLAIN", "SER"]
     again = _create(planned)  # open purchase orders count: nothing more to order
     assert again.orders == [] and "BOLT" in again.nothing_needed
@@ -101,11 +105,11 @@ def test_create_orders_per_supplier_once_and_receiving_works_against_them(
     assert after["BOLT"].on_order == 60 and after["BOLT"].quantity == 0
     with read_only(planned.engine) as s:
         assert (
-            s.scalar(select(PurchaseOrder.status).where(PurchaseOrder.number == "PO-260601-ACME"))
+            s.scalar(select(PurchaseOrder.status).where(PurchaseOrder.number == "PO2606010001"))
             == "open"
         )
         logged = s.scalars(select(AuditEntry).where(AuditEntry.action == "purchase_order.create"))
-        assert sorted(e.subject for e in logged) == ["PO-260601-ACME", "PO-260601-NUTCO"]
+        assert sorted(e.subject for e in logged) == ["PO2606010001", "PO2606010002"]
         assert (
             s.scalar(
                 select(ComputedReorderPoint.reorder_point).where(
@@ -122,7 +126,7 @@ def test_create_orders_per_supplier_once_and_receiving_works_against_them(
             s,
             warehouse_id=planned.warehouse_id,
             actor=receiver,
-            purchase_order_number="PO-260601-ACME",
+            purchase_order_number="PO2606010001",
         ),
     )
     transaction(
@@ -141,11 +145,11 @@ def test_create_orders_per_supplier_once_and_receiving_works_against_them(
     with session_scope(planned.engine) as s:
         s.execute(
             PurchaseOrder.__table__.update()
-            .where(PurchaseOrder.number == "PO-260601-NUTCO")
+            .where(PurchaseOrder.number == "PO2606010002")
             .values(status="received")
         )
     more = _create(planned, skus=["NUT"])
-    assert [o.number for o in more.orders] == ["PO-260601-NUTCO-2"]
+    assert [o.number for o in more.orders] == ["PO2606010003"]
 
 
 def test_create_refuses_unknown_items_and_suppliers(planned: SmallWarehouse) -> None:
@@ -194,4 +198,4 @@ def test_two_planners_creating_at_once_order_once(pg_warehouse: SmallWarehouse) 
     )
     assert errors == [] and sorted(results) == [0, 1]
     with read_only(pg_warehouse.engine) as s:
-        assert s.scalars(select(PurchaseOrder.number)).all() == ["PO-260601-ACME"]
+        assert s.scalars(select(PurchaseOrder.number)).all() == ["PO2606010001"]
