@@ -17,13 +17,23 @@ Measured, for all items:
     .venv/bin/python -m bench.forecast                      # 2,000 items x 365 days
     .venv/bin/python -m bench.forecast --items 10000        # the issue's 10,000 items
     .venv/bin/python -m bench.forecast --engine statsforecast   # with floor[forecast] installed
+    .venv/bin/python -m bench.forecast --items 10000 --database   # and `suggest` on SQLite
+
+With `--database` (an SQLite file in a temporary folder, or `--database-url`), the same
+history is written as ledger rows (one receipt per item, one ship posting per day, each
+balance the sum of its movements) and `floor.planning.suggestions.suggest` runs over it:
+the whole suggestion (history read in the database, forecasts, levels, positions), against
+its history read alone in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import random
+import tempfile
 import time
+from pathlib import Path
 
 from floor.planning.engines import backtest_many, forecast_many, statsforecast_available
 from floor.planning.forecast import accuracy, classify, from_first_demand, seasonal_naive
@@ -66,11 +76,139 @@ def timed(label: str, work):  # type: ignore[no-untyped-def]
     return result, elapsed
 
 
+def write_history(url: str, series: dict[int, list[int]], today: dt.date) -> tuple[object, int]:
+    """An empty floor database at `url` holding `series` as ledger rows; (engine, warehouse)."""
+    from sqlalchemy import insert, select
+
+    from floor.db import create_floor_engine, session_scope, upgrade
+    from floor.models import (
+        Balance,
+        Item,
+        Location,
+        Movement,
+        StockTransaction,
+        Supplier,
+        SupplierItem,
+        Warehouse,
+        Zone,
+    )
+
+    engine = create_floor_engine(url)
+    upgrade(engine)
+    days = len(next(iter(series.values())))
+    with session_scope(engine) as s:
+        warehouse = Warehouse(code="BENCH", name="Bench")
+        s.add(warehouse)
+        s.flush()
+        zone = Zone(warehouse_id=warehouse.id, code="PCK", name="PCK", kind="pick")
+        s.add(zone)
+        s.flush()
+        location = Location(warehouse_id=warehouse.id, zone_id=zone.id, code="A-01", kind="rack")
+        supplier = Supplier(code="BENCH-SUP", name="Bench supplier", lead_time_days=LEAD_TIME)
+        s.add_all([location, supplier])
+        s.flush()
+        s.execute(insert(Item), [{"sku": f"SKU{k:06d}", "description": ""} for k in series])
+        ids = dict(s.execute(select(Item.sku, Item.id)).all())
+        item_of = {k: ids[f"SKU{k:06d}"] for k in series}
+        s.execute(
+            insert(SupplierItem),
+            [
+                {
+                    "supplier_id": supplier.id,
+                    "item_id": item_of[k],
+                    "supplier_sku": "",
+                    "pack_size": 6,
+                    "min_order_qty": 12,
+                    "priority": 1,
+                }
+                for k in series
+            ],
+        )
+        s.execute(
+            insert(Balance),
+            [
+                {
+                    "location_id": location.id,
+                    "item_id": item_of[k],
+                    "lot": "",
+                    "quantity": 20,
+                    "reserved": 0,
+                }
+                for k in series
+            ],
+        )
+        balance_of = dict(s.execute(select(Balance.item_id, Balance.id)).all())
+        start = dt.datetime.combine(today - dt.timedelta(days=days + 1), dt.time(8), dt.UTC)
+        receipt = StockTransaction(kind="receive", reason="bench", created_at=start)
+        s.add(receipt)
+        s.flush()
+
+        def movement(tx: int, key: int, delta: int, at: dt.datetime) -> dict[str, object]:
+            item = item_of[key]
+            return {
+                "transaction_id": tx,
+                "balance_id": balance_of[item],
+                "location_id": location.id,
+                "item_id": item,
+                "lot": "",
+                "quantity_delta": delta,
+                "reserved_delta": 0,
+                "created_at": at,
+            }
+
+        s.execute(
+            insert(Movement),
+            [movement(receipt.id, k, 20 + sum(v), start) for k, v in series.items()],
+        )
+        for day in range(days):
+            at = dt.datetime.combine(today - dt.timedelta(days=days - day), dt.time(15), dt.UTC)
+            ship = StockTransaction(kind="ship", reason="shipment", created_at=at)
+            s.add(ship)
+            s.flush()
+            rows = [movement(ship.id, k, -v[day], at) for k, v in series.items() if v[day]]
+            if rows:
+                s.execute(insert(Movement), rows)
+        return engine, warehouse.id
+
+
+def bench_database(url: str, series: dict[int, list[int]], engine_name: str) -> None:
+    from floor.db import read_only
+    from floor.planning.history import daily_series
+    from floor.planning.suggestions import suggest
+
+    today = dt.date(2026, 6, 1)
+    print()
+    (engine, warehouse_id), _ = timed(
+        "write the history as ledger rows", lambda: write_history(url, series, today)
+    )
+    days = len(next(iter(series.values())))
+    with read_only(engine) as s:  # type: ignore[arg-type]
+        _, t_read = timed(
+            "history read alone (baseline)",
+            lambda: daily_series(s, warehouse_id, today - dt.timedelta(days=1), days),
+        )
+    with read_only(engine) as s:  # type: ignore[arg-type]
+        found, t_suggest = timed(
+            "suggest (read, forecast, position, levels)",
+            lambda: suggest(s, warehouse_id, today=today, history_days=days, engine=engine_name),
+        )
+    engine.dispose()  # type: ignore[attr-defined]
+    to_order = [x for x in found if x.quantity > 0]
+    print(
+        f"  {len(found)} suggestions, {len(to_order)} to order; suggest / history read: "
+        f"{t_suggest / max(t_read, 1e-9):.1f}x; target for 10,000 items: 60 s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--engine", choices=("builtin", "statsforecast"), default="builtin")
+    parser.add_argument(
+        "--database", action="store_true", help="also run suggest over the history in SQLite"
+    )
+    parser.add_argument("--database-url", help="an EMPTY database for --database instead")
     args = parser.parse_args()
     if args.engine == "statsforecast" and not statsforecast_available():
         parser.error("statsforecast is not installed: pip install 'floor[forecast]'")
@@ -106,10 +244,21 @@ def main() -> None:
 
     units, t_levels = timed("levels and order quantities (95 %)", plan)
     summary = accuracy(list(tests.values()))
+    report(series, tests, summary, t_method, t_base, t_backtest, t_levels, units, args.items)
+    if args.database or args.database_url:
+        if args.database_url:
+            bench_database(args.database_url, series, args.engine)
+        else:
+            with tempfile.TemporaryDirectory() as folder:
+                url = f"sqlite:///{Path(folder) / 'bench.db'}"
+                bench_database(url, series, args.engine)
+
+
+def report(series, tests, summary, t_method, t_base, t_backtest, t_levels, units, items):  # type: ignore[no-untyped-def]
     print()
     print(f"  forecast time / baseline time: {t_method / max(t_base, 1e-9):.1f}x")
     total = t_method + t_backtest + t_levels
-    print(f"  forecast + backtest + levels: {total:.2f} s ({args.items / total:,.0f} items/s)")
+    print(f"  forecast + backtest + levels: {total:.2f} s ({items / total:,.0f} items/s)")
     print(f"  units to order over all items: {units:,}")
     if summary.ratio is None:
         print("  MASE: no item could be scored")
