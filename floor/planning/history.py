@@ -38,10 +38,11 @@ class DemandDay:
 
 
 def _day(session: Session):  # type: ignore[no-untyped-def]
-    """The UTC calendar day of a movement, in the database's own terms."""
+    """The UTC calendar day of a posting, in the database's own terms."""
     if session.get_bind().dialect.name == "postgresql":
-        return cast(func.timezone("UTC", Movement.created_at), Date)
-    return func.date(Movement.created_at)  # SQLite stores UTC text: "YYYY-MM-DD HH:MM:SS..."
+        return cast(func.timezone("UTC", StockTransaction.created_at), Date)
+    # SQLite stores UTC text: "YYYY-MM-DD HH:MM:SS..."
+    return func.date(StockTransaction.created_at)
 
 
 def _grouped(
