@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from floor import audit
-from floor.errors import InvalidInput, NotFound
+from floor.errors import InvalidInput
 from floor.i18n import _
-from floor.models import Item, PurchaseOrder, PurchaseOrderLine, Supplier, utcnow
+from floor.models import PurchaseOrder, PurchaseOrderLine, Supplier, utcnow
 from floor.planning.levels import DEFAULT_SERVICE_LEVEL
 from floor.planning.suggestions import Suggestion, save_reorder_points, suggest
 
@@ -47,15 +47,6 @@ class Created:
     orders: list[CreatedOrder] = field(default_factory=list)
     no_supplier: list[str] = field(default_factory=list)  # SKUs to order that nobody sells
     nothing_needed: list[str] = field(default_factory=list)  # SKUs named that need no order
-
-
-def _check_skus(session: Session, skus: Sequence[str]) -> None:
-    known = set(session.scalars(select(Item.sku).where(Item.sku.in_(list(skus)))))
-    missing = [sku for sku in skus if sku not in known]
-    if missing:
-        raise NotFound(
-            _("No item with SKU {sku}", sku=", ".join(missing)), expected=_("the SKU of an item")
-        )
 
 
 def _number(session: Session, today: dt.date) -> str:
@@ -87,15 +78,11 @@ def create_purchase_orders(
     when given; one order per supplier. Computed reorder points are recorded too."""
     if skus is not None and not skus:
         raise InvalidInput(_("Name the items to order, or all"), expected=_("SKUs or --all"))
-    if skus is not None:
-        _check_skus(session, skus)
     day = today or utcnow().date()
     # Every supplier row, in id order: planners creating at once take turns (and number
     # the day's orders one after the other).
     lock = select(Supplier).order_by(Supplier.id).with_for_update()
     suppliers = {s.id: s for s in session.scalars(lock)}
-    if supplier is not None and supplier not in {s.code for s in suppliers.values()}:
-        raise NotFound(_("No supplier {code}", code=supplier), expected=_("a supplier code"))
     suggestions = suggest(
         session,
         warehouse_id,

@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from floor.errors import NotFound
+from floor.i18n import _
 from floor.models import (
     Balance,
     ComputedReorderPoint,
@@ -184,6 +186,8 @@ def suggest(
     """Every planned item of the warehouse (or those of `supplier`, or `skus`), by SKU, with
     what to order now. Yesterday is the last day of history: today is not over."""
     end = (today or utcnow().date()) - dt.timedelta(days=1)
+    if supplier is not None:
+        _check_supplier(session, supplier)
     item_ids = _item_ids(session, skus)
     terms = item_terms(session, item_ids)
     history = daily_series(session, warehouse_id, end, history_days, item_ids=item_ids)
@@ -242,9 +246,21 @@ def suggest(
 
 
 def _item_ids(session: Session, skus: Sequence[str] | None) -> list[int] | None:
+    """The ids of `skus`, every one of which must be an item (NotFound naming the others)."""
     if skus is None:
         return None
-    return list(session.scalars(select(Item.id).where(Item.sku.in_(list(skus)))))
+    found = dict(session.execute(select(Item.sku, Item.id).where(Item.sku.in_(list(skus)))).all())
+    missing = [sku for sku in dict.fromkeys(skus) if sku not in found]
+    if missing:
+        raise NotFound(
+            _("No item with SKU {sku}", sku=", ".join(missing)), expected=_("the SKU of an item")
+        )
+    return list(found.values())
+
+
+def _check_supplier(session: Session, code: str) -> None:
+    if session.scalar(select(Supplier.id).where(Supplier.code == code)) is None:
+        raise NotFound(_("No supplier {code}", code=code), expected=_("a supplier code"))
 
 
 def save_reorder_points(
@@ -255,15 +271,16 @@ def save_reorder_points(
 ) -> int:
     """Record each suggestion's computed reorder point for the warehouse (the board's stock
     alerts read them); returns how many were written."""
-    existing = {
-        row.item_id: row
+    ids = [s.item_id for s in suggestions]
+    existing: dict[int, ComputedReorderPoint] = {}
+    for at in range(0, len(ids), 1000):
         for row in session.scalars(
             select(ComputedReorderPoint).where(
                 ComputedReorderPoint.warehouse_id == warehouse_id,
-                ComputedReorderPoint.item_id.in_([s.item_id for s in suggestions]),
+                ComputedReorderPoint.item_id.in_(ids[at : at + 1000]),
             )
-        )
-    }
+        ):
+            existing[row.item_id] = row
     now = utcnow()
     for s in suggestions:
         row = existing.get(s.item_id)

@@ -121,6 +121,12 @@ def test_bad_input_is_refused(shop: SmallWarehouse, capsys: pytest.CaptureFixtur
         shop.engine, capsys, "purchasing", "create", "--all", "--supplier", "GHOST"
     )
     assert code == 1 and "No supplier GHOST" in err
+    code, _out, err = floor_cli(shop.engine, capsys, "purchasing", "suggest", "--supplier", "X")
+    assert code == 1 and "No supplier X" in err
+    code, _out, err = floor_cli(
+        shop.engine, capsys, "purchasing", "suggest", "--item", "BOLT", "NOPE"
+    )
+    assert code == 1 and "No item with SKU NOPE" in err
     if not statsforecast_available():
         code, _out, err = floor_cli(
             shop.engine, capsys, "purchasing", "forecast", "--engine", "statsforecast"
