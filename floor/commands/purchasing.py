@@ -403,6 +403,9 @@ def cmd_reorder_points(args: argparse.Namespace, ctx: CommandContext) -> int:
         return save_reorder_points(session, warehouse_id, found, args.service_level)
 
     count = _write(ctx, work)
+    if args.json:
+        print(json.dumps({"warehouse": code, "recorded": count}), file=ctx.out)
+        return 0
     print(_("{code}: reorder points recorded for {n} items", code=code, n=count), file=ctx.out)
     return 0
 

@@ -101,6 +101,8 @@ def test_reorder_points_are_recorded(
             )
         )
     assert point is not None and point >= 28  # about 4 a day over 7 days, plus safety stock
+    code, out, _err = floor_cli(shop.engine, capsys, "purchasing", "reorder-points", "--json")
+    assert code == 0 and json.loads(out) == {"warehouse": "TST", "recorded": 4}
 
 
 def test_bad_input_is_refused(shop: SmallWarehouse, capsys: pytest.CaptureFixture[str]) -> None:
