@@ -38,6 +38,7 @@ KIT_ORDER_PARK = "kit_order.park"
 TASK_REASSIGN = "task.reassign"
 LABEL_REPRINT = "label.reprint"
 TRANSFER_CREATE = "transfer.create"
+PURCHASE_ORDER_CREATE = "purchase_order.create"  # planning: suggestions ordered
 
 ACTIONS = (
     WAVE_BUILD,
@@ -58,6 +59,7 @@ ACTIONS = (
     TASK_REASSIGN,
     LABEL_REPRINT,
     TRANSFER_CREATE,
+    PURCHASE_ORDER_CREATE,
 )
 
 

@@ -426,6 +426,8 @@ class Supplier(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     over_receipt_pct: Mapped[float] = mapped_column(Float, default=0.0)
+    # purchasing (migration buy_0001): days from ordering to goods at the dock; None: not known
+    lead_time_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class PurchaseOrder(Base):
@@ -1199,3 +1201,53 @@ class TransferOrder(Base):
     purchase_order_id: Mapped[int] = mapped_column(ForeignKey("purchase_orders.id"), unique=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# Purchasing: what each supplier sells us, and the reorder points planning computed.
+
+
+class SupplierItem(Base):
+    """An item a supplier sells: their SKU, the pack it comes in (orders are whole packs), the
+    least they take per order, and a lead time when it differs from the supplier's. An item
+    sold by several suppliers is bought from the one with the lowest `priority`."""
+
+    __tablename__ = "supplier_items"
+    __table_args__ = (
+        UniqueConstraint("supplier_id", "item_id"),
+        CheckConstraint("pack_size > 0", name="pack_size_positive"),
+        CheckConstraint("min_order_qty >= 0", name="min_order_qty_not_negative"),
+        CheckConstraint(
+            "lead_time_days IS NULL OR lead_time_days >= 0", name="lead_time_not_negative"
+        ),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    supplier_sku: Mapped[str] = mapped_column(String(64), default="")
+    pack_size: Mapped[int] = mapped_column(Integer, default=1)
+    min_order_qty: Mapped[int] = mapped_column(Integer, default=0)
+    lead_time_days: Mapped[int | None] = mapped_column(Integer)
+    priority: Mapped[int] = mapped_column(Integer, default=1)
+    supplier: Mapped[Supplier] = relationship()
+    item: Mapped[Item] = relationship()
+
+
+class ComputedReorderPoint(Base):
+    """An item's reorder point in a warehouse as planning last computed it (forecast demand
+    over the lead time plus safety stock); the board's stock alerts use it where the item has
+    no reorder point typed in (`items.reorder_point` wins)."""
+
+    __tablename__ = "computed_reorder_points"
+    __table_args__ = (
+        UniqueConstraint("warehouse_id", "item_id"),
+        CheckConstraint("reorder_point >= 0", name="reorder_point_not_negative"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    reorder_point: Mapped[int] = mapped_column(Integer)
+    order_up_to: Mapped[int] = mapped_column(Integer, default=0)
+    safety_stock: Mapped[int] = mapped_column(Integer, default=0)
+    method: Mapped[str] = mapped_column(String(20), default="")
+    service_level: Mapped[float] = mapped_column(Float, default=0.95)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

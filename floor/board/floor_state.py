@@ -1,5 +1,5 @@
 """The live floor besides waves: stations (heartbeats), who holds which task, counts waiting for
-approval, failed print jobs, and the stock alerts (reorder point, expiry).
+approval, failed print jobs, and the stock alerts (reorder point, typed or computed; expiry).
 
 Every query here is bounded by what is live, not by the shift's history: heartbeats of this
 shift (one row per station), tasks held or awaiting approval (an index on kind and status),
@@ -27,6 +27,7 @@ from floor.models import (
     TaskKind,
     TaskStatus,
 )
+from floor.planning.low_stock import low_stock_items
 
 EXCEPTIONS_SHOWN = 50
 ALERTS_SHOWN = 50
@@ -87,6 +88,7 @@ class LowStock:
     description: str
     on_hand: int
     reorder_point: int
+    computed: bool = False  # planning's reorder point, none typed in
 
 
 @dataclass(frozen=True)
@@ -221,25 +223,11 @@ def failed_prints(session: Session) -> tuple[list[FailedPrint], int]:
 
 
 def low_stock(session: Session, warehouse_id: int) -> list[LowStock]:
-    """Items with a reorder point whose on-hand units in the warehouse are below it."""
-    on_hand = (
-        select(Balance.item_id, func.sum(Balance.quantity).label("on_hand"))
-        .join(Location, Location.id == Balance.location_id)
-        .where(Location.warehouse_id == warehouse_id)
-        .group_by(Balance.item_id)
-        .subquery()
-    )
-    have = func.coalesce(on_hand.c.on_hand, 0)
+    """Items whose on-hand units in the warehouse are below their reorder point: the typed
+    one, else the one planning computed (floor.planning.low_stock)."""
     return [
-        LowStock(sku, description, int(n), int(point))
-        for sku, description, n, point in session.execute(
-            select(Item.sku, Item.description, have, Item.reorder_point)
-            .outerjoin(on_hand, on_hand.c.item_id == Item.id)
-            .where(Item.reorder_point.is_not(None), Item.is_kit.is_(False))
-            .where(have < Item.reorder_point)
-            .order_by(have - Item.reorder_point, Item.sku)
-            .limit(ALERTS_SHOWN)
-        )
+        LowStock(x.sku, x.description, x.on_hand, x.reorder_point, x.computed)
+        for x in low_stock_items(session, warehouse_id, limit=ALERTS_SHOWN)
     ]
 
 

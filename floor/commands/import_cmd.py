@@ -13,12 +13,22 @@ from floor.i18n import _
 if TYPE_CHECKING:
     from floor.commands import CommandContext
 
-KINDS = ("items", "locations", "orders", "purchase-orders", "asn", "carton-types", "kits")
+KINDS = (
+    "items",
+    "locations",
+    "orders",
+    "purchase-orders",
+    "asn",
+    "carton-types",
+    "kits",
+    "suppliers",
+)
 FORMATS = ("csv", "json", "shopify", "bigcommerce", "amazon", "walmart")
 
 DESCRIPTION = """\
-Import items, locations, sales orders, purchase orders, carton types or kits (bills of
-materials: kit_sku, component_sku, quantity) from a CSV or JSON
+Import items, locations, sales orders, purchase orders, carton types, kits (bills of
+materials: kit_sku, component_sku, quantity) or suppliers (supplier, name, lead_time_days,
+and per item sold: sku, supplier_sku, pack_size, min_order_qty) from a CSV or JSON
 file, or sales orders from a store's or marketplace's order export: Shopify or BigCommerce
 (CSV), Amazon Seller Central's unshipped-orders report (tab-separated .txt) or Walmart
 Marketplace's order export (CSV), each found by its header or named with --format.
@@ -40,7 +50,10 @@ external reference) is left unchanged and reported. See docs/imports.md for the 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "import",
-        help=_("import items, locations, orders, purchase orders, ASNs, carton types or kits"),
+        help=_(
+            "import items, locations, orders, purchase orders, ASNs, carton types, kits or "
+            "suppliers"
+        ),
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

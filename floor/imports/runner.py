@@ -30,6 +30,7 @@ from floor.imports import (
     orders,
     purchase_orders,
     shopify,
+    suppliers,
 )
 from floor.imports.limits import text_length
 from floor.imports.problems import ImportProblem, ImportRejected, Problems, show
@@ -40,7 +41,16 @@ from floor.imports.source_csv import CsvSource
 from floor.models import SalesOrder
 from floor.stock.stock_report import find_warehouse
 
-KINDS = ("items", "locations", "orders", "purchase-orders", "asn", "carton-types", "kits")
+KINDS = (
+    "items",
+    "locations",
+    "orders",
+    "purchase-orders",
+    "asn",
+    "carton-types",
+    "kits",
+    "suppliers",
+)
 CHANNEL_FORMATS = ("shopify", "bigcommerce", "amazon", "walmart")
 FORMATS = ("csv", "json", *CHANNEL_FORMATS)
 FULFILLED = shopify.FULFILLED_CHOICES
@@ -78,7 +88,7 @@ class ImportOutcome:
                     components=self.updated,
                 )
             )
-        elif self.kind in ("items", "locations", "carton-types"):
+        elif self.kind in ("items", "locations", "carton-types", "suppliers"):
             lines.append(
                 _(
                     "{file}: {created} created, {updated} updated ({kind})",
@@ -184,6 +194,9 @@ def run_import(
                 records = carton_types.parse(source, read.row)
             elif kind == "kits":
                 records = kits.parse(source, read.row)
+            elif kind == "suppliers":
+                parse = suppliers.parse_json if fmt == "json" else suppliers.parse_csv
+                records = parse(source, read.row)
             elif kind == "orders":
                 if fmt == "shopify":
                     parsed = shopify.parse(source, read.row, fulfilled)
@@ -207,7 +220,8 @@ def run_import(
 
         def work(session: Session) -> ImportOutcome:
             found = Problems()
-            global_kind = kind in ("items", "carton-types", "kits")  # not tied to a warehouse
+            # not tied to a warehouse
+            global_kind = kind in ("items", "carton-types", "kits", "suppliers")
             warehouse_id = 0 if global_kind else find_warehouse(session, warehouse)
             bar.start(_("Writing {kind}", kind=kind), total)
             result = replace(outcome, unchanged=[], shipped=[])
@@ -223,6 +237,18 @@ def run_import(
             elif kind == "kits":
                 bills = kits.apply(session, file, records, found, bar.advance)
                 result.created, result.updated = bills.kits, bills.components
+            elif kind == "suppliers":
+                sold = suppliers.apply(session, file, records, found, bar.advance)
+                result.created, result.updated = sold.created, sold.updated
+                result.notes = [
+                    *result.notes,
+                    _(
+                        "{file}: {created} supplier items created, {updated} updated",
+                        file=file,
+                        created=sold.items_created,
+                        updated=sold.items_updated,
+                    ),
+                ]
             elif kind == "orders":
                 placed = orders.apply(
                     session, file, warehouse_id, channel, records, found, bar.advance

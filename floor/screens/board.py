@@ -374,10 +374,16 @@ class BoardScreen(FlowScreen):
         if not view.low_stock and not view.expiring:
             text.append("\n  " + _("No item under its reorder point, no lot expiring"), style="dim")
         for low in view.low_stock:
+            words = (
+                # i18n: a stock alert on the board; the reorder point was computed by planning
+                N_("{sku} {description}: {n} on hand, computed reorder point {point}")
+                if low.computed
+                else N_("{sku} {description}: {n} on hand, reorder point {point}")
+            )
             text.append(
                 "\n  "
                 + _(
-                    "{sku} {description}: {n} on hand, reorder point {point}",
+                    words,
                     sku=low.sku,
                     description=low.description[: 30 if self.wide else 16],
                     n=low.on_hand,

@@ -1,0 +1,1 @@
+"""Tests of floor/planning/ without a database."""
