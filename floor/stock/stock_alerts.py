@@ -1,0 +1,78 @@
+"""Stock below its reorder point, told as it happens: the ledger's low-stock hook.
+
+After a posting, each item whose on-hand total in a warehouse went down is checked against
+its reorder point (`items.reorder_point`); when the total was at or above it before the
+posting and is below it now, a `stock.low` event goes into the outbox (floor/outbox.py) in
+the posting's transaction. Only a fall through the point is told, once; a pick (stock moved
+into a tote: the warehouse total unchanged) costs nothing here. The point itself is read
+from the item, so purchasing may compute it instead of someone typing it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from floor import outbox
+from floor.models import Balance, Item, Location, Warehouse
+
+
+def note_postings(session: Session, changes: Iterable[tuple[int, int, int]]) -> None:
+    """`changes`: (location id, item id, quantity delta) of one posting, merged by key."""
+    net: dict[tuple[int, int], int] = defaultdict(int)  # (location, item) -> delta
+    for location_id, item_id, delta in changes:
+        if delta:
+            net[(location_id, item_id)] += delta
+    by_item: dict[int, int] = defaultdict(int)
+    for (_location, item_id), delta in net.items():
+        by_item[item_id] += delta
+    falling = [item_id for item_id, delta in by_item.items() if delta < 0]
+    if not falling:
+        return
+    locations = {location_id for location_id, item_id in net if item_id in falling}
+    # deltas by (warehouse, item): a move between two warehouses' locations is a fall in one
+    located = select(Location.id, Location.warehouse_id).where(Location.id.in_(locations))
+    warehouse_of: dict[int, int] = {row[0]: row[1] for row in session.execute(located)}
+    delta_of: dict[tuple[int, int], int] = defaultdict(int)
+    for (location_id, item_id), delta in net.items():
+        if item_id in falling:
+            delta_of[(warehouse_of[location_id], item_id)] += delta
+    totals = session.execute(
+        select(
+            Location.warehouse_id,
+            Item.id,
+            Item.sku,
+            Item.reorder_point,
+            func.coalesce(func.sum(Balance.quantity), 0),
+        )
+        .select_from(Item)
+        .join(Balance, Balance.item_id == Item.id)
+        .join(Location, Location.id == Balance.location_id)
+        .where(
+            Item.id.in_(falling),
+            Item.reorder_point.is_not(None),
+            Location.warehouse_id.in_(set(warehouse_of.values())),
+        )
+        .group_by(Location.warehouse_id, Item.id, Item.sku, Item.reorder_point)
+    ).all()
+    for warehouse_id, item_id, sku, point, on_hand in totals:
+        delta = delta_of.get((warehouse_id, item_id), 0)
+        if delta >= 0:
+            continue
+        before = int(on_hand) - delta
+        if before >= point > int(on_hand):
+            code = session.scalar(select(Warehouse.code).where(Warehouse.id == warehouse_id))
+            outbox.emit(
+                session,
+                outbox.STOCK_LOW,
+                sku,
+                {
+                    "warehouse": code,
+                    "sku": sku,
+                    "on_hand": int(on_hand),
+                    "reorder_point": int(point),
+                },
+            )
