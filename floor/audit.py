@@ -37,6 +37,8 @@ KIT_ORDER_CANCEL = "kit_order.cancel"
 KIT_ORDER_PARK = "kit_order.park"
 TASK_REASSIGN = "task.reassign"
 LABEL_REPRINT = "label.reprint"
+API_ORDER = "api.order"  # a sales order sent in through the HTTP API (details: the key)
+API_PURCHASE_ORDER = "api.purchase_order"
 
 ACTIONS = (
     WAVE_BUILD,
@@ -56,6 +58,8 @@ ACTIONS = (
     KIT_ORDER_PARK,
     TASK_REASSIGN,
     LABEL_REPRINT,
+    API_ORDER,
+    API_PURCHASE_ORDER,
 )
 
 
