@@ -8,10 +8,15 @@ handed out, and a reader past it would never see it.
 So every feed row carries the id of the transaction that wrote it (`xact_id`, the column
 default `pg_current_xact_id()`; see migration api_0001) and the feed is read in
 (xact_id, id) order, handing out only rows of transactions below the snapshot's xmin
-(`pg_snapshot_xmin(pg_current_snapshot())`, in the same statement, so the same snapshot):
+(`pg_current_snapshot()`, in the same statement, so the same snapshot):
 every transaction below xmin has ended, and every transaction still running or yet to start
 has an id at or above it. No row can appear later before a cursor already handed out. A
 long transaction holds the feed back while it runs (rows wait; none is lost).
+
+Transaction ids are counted for the whole server, so xmin is held back by transactions in
+other databases too; the horizon used is therefore the lowest in-progress id of the
+snapshot that is not a backend of another database (pg_stat_activity), which only moves
+it past transactions that cannot write here (see HORIZON).
 
 On SQLite one transaction writes at a time (BEGIN IMMEDIATE), so ids are in commit order:
 `xact_id` is 0 and the order is the id's.
@@ -43,7 +48,21 @@ from floor.outbox import SHIPMENT_CONFIRMED
 
 MAX_LIMIT = 5000
 DEFAULT_LIMIT = 500
-HORIZON = literal_column("(pg_snapshot_xmin(pg_current_snapshot())::text)::bigint")
+# The lowest transaction id that may still write to this database, in the statement's own
+# snapshot: the lowest in-progress id of the snapshot that is not known to be a backend of
+# another database (a transaction there cannot write here; one not found is counted as
+# ours), else the snapshot's xmax. pg_stat_activity's backend_xid is 32 bits: compared
+# modulo 2^32 (in-progress ids are never 2^32 apart).
+HORIZON = literal_column(
+    """(SELECT COALESCE(
+    (SELECT min(x) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+      WHERE ((x::text)::bigint % 4294967296) NOT IN (
+        SELECT (backend_xid::text)::bigint FROM pg_stat_activity
+         WHERE backend_xid IS NOT NULL
+           AND datid IS DISTINCT FROM
+               (SELECT oid FROM pg_database WHERE datname = current_database()))),
+    pg_snapshot_xmax(pg_current_snapshot()))::text::bigint)"""
+)
 
 
 @dataclass(frozen=True, order=True)
