@@ -99,7 +99,11 @@ def add_subscription(
     unknown = [e for e in events if e not in EVENTS]
     if unknown or not events:
         raise InvalidInput(
-            _("Unknown webhook events: {events}", events=", ".join(unknown) or "-"),
+            _(
+                "Webhook events: expected one or more of {known}, got {events}",
+                known=", ".join(EVENTS),
+                events=", ".join(unknown) or "-",
+            ),
             expected=_("one or more of {events}", events=", ".join(EVENTS)),
         )
     secret = secret or secrets.token_urlsafe(32)
