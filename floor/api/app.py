@@ -147,10 +147,10 @@ def create_app(
             )
         return found
 
-    def reader(key: Annotated[KeyInfo, Depends(_key)]) -> KeyInfo:
+    async def reader(key: Annotated[KeyInfo, Depends(_key)]) -> KeyInfo:
         return key
 
-    def writer(key: Annotated[KeyInfo, Depends(_key)]) -> KeyInfo:
+    async def writer(key: Annotated[KeyInfo, Depends(_key)]) -> KeyInfo:
         if not key.allows(keys.WRITE):
             raise ApiError(
                 403, {"error": "forbidden", "message": "this key is read-only; a write key"}
