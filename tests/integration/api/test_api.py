@@ -172,3 +172,45 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(warehouse: SmallWarehouse
         assert ask(other).status_code == 200  # a bucket per key
         now[0] = 2.0
         assert ask(key).status_code == 200
+
+
+def test_a_real_server_on_localhost_takes_an_order_and_tells_its_status(
+    warehouse: SmallWarehouse,
+) -> None:
+    import http.client
+    import json
+    import threading
+    import time
+
+    import uvicorn
+
+    key = make_key(warehouse, "write")
+    app = create_app(warehouse.engine, warehouse="TST")
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(500):
+            if server.started:
+                break
+            time.sleep(0.01)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+
+        def ask(method: str, path: str, body: object = None, auth: bool = True) -> tuple:
+            headers = {"Content-Type": "application/json"}
+            if auth:
+                headers["Authorization"] = f"Bearer {key}"
+            data = json.dumps(body).encode() if body is not None else None
+            conn.request(method, f"/api/v1{path}", body=data, headers=headers)
+            answer = conn.getresponse()
+            return answer.status, json.loads(answer.read() or b"null")
+
+        assert ask("POST", "/orders", ORDER, auth=False)[0] == 401
+        assert ask("POST", "/orders", ORDER) == (201, {"number": "SO-API-1", "created": True})
+        status, view = ask("GET", "/orders/SO-API-1")
+        assert status == 200 and view["channel"] == "webshop" and view["cartons"] == []
+        conn.close()
+    finally:
+        server.should_exit = True
+        thread.join(10)

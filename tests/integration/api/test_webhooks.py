@@ -16,11 +16,13 @@ from sqlalchemy import func, select
 
 from floor import outbox
 from floor.api import delivery, feeds
+from floor.api.app import create_app
 from floor.db import read_only, session_scope, transaction
 from floor.models import ApiEvent, PackedCarton, WebhookDelivery, WebhookSubscription
 from floor.outbound import short_picks
 from floor.stock import ledger
 from floor.stock.ledger import Change
+from tests.integration.api.conftest import TestClient, make_key
 from tests.integration.outbound import test_picking as picking_support
 from tests.ship_support import packed_order, prepare_packing, ship
 from tests.support import SmallWarehouse, add_stock
@@ -123,6 +125,21 @@ def test_a_shipment_is_told_in_its_transaction_and_not_when_rolled_back(
     with read_only(wh.engine) as s:
         page = feeds.shipments_since(s, "")
     assert [(r["order"], r["sscc"]) for r in page.rows] == [("SO1", first)]
+    # through the API: the order's status with its carton and tracking number, the feed
+    key = make_key(wh, "read")
+    with TestClient(create_app(wh.engine, warehouse="TST")) as client:
+        headers = {"Authorization": f"Bearer {key}"}
+        view = client.get("/api/v1/orders/SO1", headers=headers).json()
+        assert view["status"] == "shipped"
+        assert [(c["sscc"], c["tracking_number"], c["carrier"]) for c in view["cartons"]] == [
+            (first, "1Z999AA10123456784", "UPS")
+        ]
+        shipped = client.get("/api/v1/shipments", headers=headers).json()
+        assert [r["tracking_number"] for r in shipped["items"]] == ["1Z999AA10123456784"]
+        again = client.get(
+            "/api/v1/shipments", headers=headers, params={"cursor": shipped["next_cursor"]}
+        )
+        assert again.json()["items"] == []
 
 
 def test_stock_falling_below_its_reorder_point_is_told_once(warehouse: SmallWarehouse) -> None:
