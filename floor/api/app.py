@@ -20,6 +20,7 @@ from floor.api import feeds, intake, keys, seams
 from floor.api.keys import KeyInfo, RateLimiter
 from floor.db import read_only
 from floor.errors import Conflict, FloorError, NotFound, PermissionDenied
+from floor.i18n import _
 from floor.imports.problems import ImportRejected
 from floor.models import SalesOrder
 from floor.outbound.order_view import order_view
@@ -204,7 +205,8 @@ def create_app(
             )
             if number is None:
                 raise NotFound(
-                    f"no {channel} order {external_ref}", expected="a channel and external_ref"
+                    _("No {channel} order {ref}", channel=channel, ref=external_ref),
+                    expected=_("a channel and its external reference"),
                 )
             return _plain(order_view(session, number))
 

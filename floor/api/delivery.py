@@ -32,7 +32,7 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from floor.db import transaction
@@ -118,16 +118,19 @@ def add_subscription(
 def list_subscriptions(session: Session) -> list[Subscription]:
     found: list[Subscription] = []
     for sub in session.scalars(select(WebhookSubscription).order_by(WebhookSubscription.id)):
-        pending = session.scalars(
-            select(WebhookDelivery)
-            .where(
-                WebhookDelivery.subscription_id == sub.id, WebhookDelivery.delivered_at.is_(None)
-            )
-            .order_by(WebhookDelivery.id)
-        ).all()
-        last = next((d.last_error for d in reversed(pending) if d.last_error), "")
+        waiting = (
+            WebhookDelivery.subscription_id == sub.id,
+            WebhookDelivery.delivered_at.is_(None),
+        )
+        pending = session.scalar(select(func.count()).where(*waiting)) or 0
+        last = session.scalar(
+            select(WebhookDelivery.last_error)
+            .where(*waiting, WebhookDelivery.last_error != "")
+            .order_by(WebhookDelivery.id.desc())
+            .limit(1)
+        )
         found.append(
-            Subscription(sub.id, sub.url, tuple(sub.events), sub.active, len(pending), last)
+            Subscription(sub.id, sub.url, tuple(sub.events), sub.active, pending, last or "")
         )
     return found
 
@@ -161,10 +164,21 @@ Sender = Callable[[str, bytes, dict[str, str]], int]
 """POSTs (url, body, headers); the HTTP status, or raises OSError when there is no answer."""
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not a delivery: urllib would follow a 301/302 with a GET
+    and no body, and its 200 would count as delivered."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def http_send(url: str, body: bytes, headers: dict[str, str]) -> int:
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        with _OPENER.open(request, timeout=TIMEOUT) as response:
             return int(response.status)
     except urllib.error.HTTPError as exc:
         return int(exc.code)

@@ -247,3 +247,19 @@ def test_nothing_is_lost_while_the_receiver_is_down(warehouse: SmallWarehouse) -
     finally:
         up.close()
     assert [s.pending for s in transaction(wh.engine, delivery.list_subscriptions)] == [0]
+
+
+def test_a_redirect_is_not_a_delivery(warehouse: SmallWarehouse) -> None:
+    wh = warehouse
+    moved = Receiver([302])
+    try:
+        _subscribe(wh, moved.url, outbox.STOCK_LOW)
+        _emit(wh)
+        now = dt.datetime.now(dt.UTC)
+        assert delivery.deliver_due(wh.engine, now=now).failed == 1
+        with session_scope(wh.engine) as s:
+            assert s.scalars(select(WebhookDelivery.last_error)).one() == "HTTP 302"
+        assert delivery.deliver_due(wh.engine, now=now + dt.timedelta(seconds=11)).delivered == 1
+        assert len(moved.got) == 2  # the same POST again, never a GET elsewhere
+    finally:
+        moved.close()
