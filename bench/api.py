@@ -12,8 +12,10 @@ the local test server), timed per request:
 - stock query: GET /api/v1/stock?sku=... against `stock_lines` for the same SKU.
 
 Prints median and p95 per request and the ratio API / bare call; GET /api/v1/health (no key,
-no database) shows what HTTP and the framework alone cost. Not measured: concurrent clients
-(issue 17 asks for 8) and the movement feed at millions of rows (issue 17's target).
+no database) shows what HTTP and the framework alone cost. Then the same intake by
+`--clients` (8) concurrent clients, each on its own connection: p95 per request and orders a
+second against the importer's. Not measured: the movement feed at millions of rows (issue
+17's target). The clients run in this process (the GIL is shared with the server).
 
     .venv/bin/python -m bench.api                       # both backends, 300 orders
     .venv/bin/python -m bench.api --backends sqlite --orders 100
@@ -58,8 +60,8 @@ class LocalServer:
         self.thread.start()
         while not self.server.started:
             time.sleep(0.01)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
 
     def request(
         self, method: str, path: str, headers: dict[str, str], body: object = None
@@ -104,7 +106,40 @@ def _show(label: str, times: list[float], base: list[float] | None = None) -> No
     print(f"  {label:<34} median {med:7.2f} ms  p95 {p95:7.2f} ms{ratio}")
 
 
-def run(backend: str, orders: int) -> None:
+def _concurrent(
+    port: int, headers: dict[str, str], orders: int, clients: int, skus: list[str]
+) -> tuple[list[float], float]:
+    """`orders` orders POSTed by `clients` threads, each on its own keep-alive connection;
+    the time of each request and the wall time of all."""
+    times: list[float] = []
+    lock = threading.Lock()
+
+    def worker(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        sent = {**headers, "Content-Type": "application/json"}
+        mine: list[float] = []
+        for n in range(index, orders, clients):
+            body = json.dumps(_order("CON", n, skus[n % len(skus)])).encode()
+            start = time.perf_counter()
+            conn.request("POST", "/api/v1/orders", body=body, headers=sent)
+            answer = conn.getresponse()
+            answer.read()
+            assert answer.status == 201, answer.status
+            mine.append(time.perf_counter() - start)
+        conn.close()
+        with lock:
+            times.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return times, time.perf_counter() - start
+
+
+def run(backend: str, orders: int, clients: int) -> None:
     db = Database(backend, "api")
     try:
         build_demo(db.engine)
@@ -141,6 +176,13 @@ def run(backend: str, orders: int) -> None:
             _show("order: service call", base)
             _show("order: POST /api/v1/orders", api, base)
             print(f"  {'order: floor import (per order)':<34} {per_order * 1000:7.2f} ms")
+            if clients > 1:
+                times, wall = _concurrent(client.port, headers, orders, clients, skus)
+                _show(f"order: POST, {clients} clients at once", times)
+                print(
+                    f"  {'  intake':<34} {orders / wall:7.0f} orders/s "
+                    f"(floor import: {1 / per_order:.0f} orders/s)"
+                )
 
             def query(n: int) -> None:
                 path = "/api/v1/stock?" + urlencode({"sku": skus[n % len(skus)]})
@@ -166,9 +208,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--orders", type=int, default=300)
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (8)")
     args = parser.parse_args()
     for backend in args.backends:
-        run(backend, args.orders)
+        run(backend, args.orders, args.clients)
 
 
 if __name__ == "__main__":
