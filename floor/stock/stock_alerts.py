@@ -6,6 +6,11 @@ posting and is below it now, a `stock.low` event goes into the outbox (floor/out
 the posting's transaction. Only a fall through the point is told, once; a pick (stock moved
 into a tote: the warehouse total unchanged) costs nothing here. The point itself is read
 from the item, so purchasing may compute it instead of someone typing it.
+
+On PostgreSQL the check of an item takes a transaction-scoped advisory lock on it, so two
+postings of the same item check one after the other (see `note_postings`); two transactions
+that each post twice, two items in opposite orders, may deadlock there: the database
+detects it and `floor.db.transaction()` retries.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from floor import outbox
 from floor.models import Balance, Item, Location, Warehouse
+
+LOCK_SPACE = 0x464C5341  # "FLSA": the first key of the advisory locks taken here
 
 
 def note_postings(session: Session, changes: Iterable[tuple[int, int, int]]) -> None:
@@ -32,6 +39,14 @@ def note_postings(session: Session, changes: Iterable[tuple[int, int, int]]) -> 
     falling = [item_id for item_id, delta in by_item.items() if delta < 0]
     if not falling:
         return
+    if session.get_bind().dialect.name == "postgresql":
+        # One check at a time per item: the second waits for the first to commit, then its
+        # totals (a new statement, a new snapshot) include the first's change, so two
+        # stations taking the last units at once tell the fall exactly once. Taken after
+        # the posting's balance locks, and a transaction that posts more than once locks its
+        # balances first (ledger.lock_keys): a holder of this lock waits for no balance.
+        for item_id in sorted(falling):
+            session.execute(select(func.pg_advisory_xact_lock(LOCK_SPACE, item_id)))
     locations = {location_id for location_id, item_id in net if item_id in falling}
     # deltas by (warehouse, item): a move between two warehouses' locations is a fall in one
     located = select(Location.id, Location.warehouse_id).where(Location.id.in_(locations))

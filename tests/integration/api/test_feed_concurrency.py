@@ -116,3 +116,55 @@ def test_paging_while_stations_write_hands_out_every_movement_once(
         every = s.scalars(select(Movement.id)).all()
     assert len(every) == 60
     assert len(seen) == len(set(seen)) and sorted(seen) == sorted(every)
+
+
+def test_two_stations_taking_the_last_units_at_once_tell_the_fall_once(
+    pg_warehouse: SmallWarehouse,
+) -> None:
+    """11 on hand, reorder point 10, two transactions take one each from two locations: the
+    first sees 10 (not below), the second must see 9 (its own and the first's) once the
+    first commits, and tell it."""
+    import time
+
+    from floor import outbox
+    from floor.models import ApiEvent
+    from floor.stock.ledger import Change
+
+    wh = pg_warehouse
+    add_stock(wh, "A01-01-1", "PLAIN", 6)
+    add_stock(wh, "A01-02-1", "PLAIN", 5)
+    first = Session(wh.engine)
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            transaction(
+                wh.engine,
+                lambda s: ledger.post(s, "adjust", [Change(wh.key("A01-02-1", "PLAIN"), -1)]),
+            )
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    other = threading.Thread(target=second)
+    try:
+        with first.begin():
+            ledger.post(first, "adjust", [Change(wh.key("A01-01-1", "PLAIN"), -1)])
+            other.start()
+            waiting = (
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            )
+            for _ in range(1000):  # until the second waits for the first's check
+                with read_only(wh.engine) as s:
+                    if s.scalar(text(waiting)):
+                        break
+                time.sleep(0.01)
+            else:
+                raise AssertionError("the second transaction never waited for the first")
+        other.join(30)
+    finally:
+        first.close()
+    assert errors == []
+    with read_only(wh.engine) as s:
+        events = s.scalars(select(ApiEvent).where(ApiEvent.kind == outbox.STOCK_LOW)).all()
+    assert [e.payload["on_hand"] for e in events] == [9]
