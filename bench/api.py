@@ -8,7 +8,8 @@ the local test server), timed per request:
   key check, rate limit, JSON, the importer's checks, the write and its audit entry.
   Baselines: `floor.api.intake.post_order` called directly for N other orders (the same
   service, no HTTP), and `floor import orders` of a JSON file of N orders (per order: one
-  transaction for the whole file);
+  transaction for the whole file); and the same N orders through POST /orders/batch, 100
+  to a request;
 - stock query: GET /api/v1/stock?sku=... against `stock_lines` for the same SKU.
 
 Prints median and p95 per request and the ratio API / bare call; GET /api/v1/health (no key,
@@ -76,6 +77,9 @@ class LocalServer:
         self.conn.close()
         self.server.should_exit = True
         self.thread.join(10)
+
+
+BATCH = 100  # orders per POST /orders/batch
 
 
 def _order(prefix: str, n: int, sku: str) -> dict:
@@ -176,6 +180,16 @@ def run(backend: str, orders: int, clients: int) -> None:
             _show("order: service call", base)
             _show("order: POST /api/v1/orders", api, base)
             print(f"  {'order: floor import (per order)':<34} {per_order * 1000:7.2f} ms")
+            batch = [_order("BAT", n, skus[n % len(skus)]) for n in range(orders)]
+            start = time.perf_counter()
+            for at in range(0, orders, BATCH):
+                status, text = client.request(
+                    "POST", "/api/v1/orders/batch", headers, {"orders": batch[at : at + BATCH]}
+                )
+                assert status == 200, text
+            per_batched = (time.perf_counter() - start) / orders
+            label = f"order: POST /orders/batch of {BATCH}"
+            print(f"  {label + ' (per order)':<34} {per_batched * 1000:7.2f} ms")
             if clients > 1:
                 times, wall = _concurrent(client.port, headers, orders, clients, skus)
                 _show(f"order: POST, {clients} clients at once", times)

@@ -183,6 +183,23 @@ def create_app(
             status_code=201 if accepted.created else 200,
         )
 
+    @app.post(f"{PREFIX}/orders/batch", tags=["orders"])
+    def post_orders(
+        key: Writer,
+        body: Annotated[
+            dict[str, Any],
+            _object_body(
+                f"Up to {intake.MAX_BATCH} sales orders in one transaction, all or nothing: "
+                "`{channel, warehouse, orders: [order, ...]}`, each order as in POST /orders "
+                "(the batch's channel and warehouse apply to all). Problems are named "
+                "`orders[i].field`. Orders already there are left as they are.",
+                {"channel": "webshop", "orders": [ORDER_EXAMPLE]},
+            ),
+        ],
+    ) -> dict[str, Any]:
+        accepted = intake.post_orders(engine, body, key, warehouse)
+        return {"created": accepted.created, "unchanged": accepted.unchanged}
+
     @app.get(f"{PREFIX}/orders/{{number}}", tags=["orders"])
     def get_order(number: str, key: Reader) -> dict[str, Any]:
         """Where the order is: lines ordered, picked, packed, shipped; totes; cartons with

@@ -16,7 +16,7 @@ transaction finds the order there.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,15 +39,22 @@ DEFAULT_CHANNEL = "api"
 
 
 class BodySource(Source):
-    """A request body as a source of one JSON record, for the importers' parsers."""
+    """A request body as a source of JSON records, for the importers' parsers: one order
+    (its fields named as they are), or a batch (named `orders[i].field`, line i + 1)."""
 
-    def __init__(self, body: dict[str, Any]) -> None:
+    def __init__(self, body: dict[str, Any] | list[Any]) -> None:
         super().__init__(REQUEST, Path(REQUEST))
-        self._row = SourceRow(1, body, "")
+        if isinstance(body, dict):
+            self._rows = [SourceRow(1, body, "")]
+        else:
+            self._rows = [
+                SourceRow(i + 1, entry if isinstance(entry, dict) else {}, f"orders[{i}]")
+                for i, entry in enumerate(body)
+            ]
 
     @property
     def rows(self) -> Iterator[SourceRow]:
-        yield self._row
+        yield from self._rows
 
     def bytes_read(self) -> int:
         return 0
@@ -120,6 +127,80 @@ def post_order(engine: Engine, body: Any, key: KeyInfo, default_warehouse: str) 
             lines=len(record.lines),
         )
         return Accepted(record.number, True)
+
+    return transaction(engine, work)
+
+
+MAX_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class BatchAccepted:
+    created: list[str]
+    unchanged: list[str]  # already there (same channel and external reference)
+
+
+def post_orders(engine: Engine, body: Any, key: KeyInfo, default_warehouse: str) -> BatchAccepted:
+    """Add a batch of sales orders `{"channel", "warehouse", "orders": [...]}` in one
+    transaction, all or nothing, as `floor import` adds a file; orders already there are left
+    as they are."""
+    body = _check_body(body)
+    channel = _text_field(body, "channel", DEFAULT_CHANNEL)
+    check_channel(channel)
+    warehouse = _text_field(body, "warehouse", default_warehouse)
+    entries = body.get("orders")
+    if not isinstance(entries, list) or not 1 <= len(entries) <= MAX_BATCH:
+        raise _body_problem(
+            "orders", _("a list of 1 to {n} orders", n=MAX_BATCH), type(entries).__name__
+        )
+    source = BodySource(entries)
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            source.problems.append(
+                ImportProblem(REQUEST, i + 1, f"orders[{i}]", _("a JSON object"), str(entry))
+            )
+    parsed = orders.parse_json(source)
+    seen: dict[str, int] = {}
+    for record in parsed.records:
+        if record.external_ref in seen:
+            first = seen[record.external_ref]
+            source.problems.append(
+                ImportProblem(
+                    REQUEST,
+                    record.line,
+                    f"orders[{record.line - 1}].external_ref",
+                    _("an order not already in this batch (orders[{i}])", i=first),
+                    record.external_ref,
+                )
+            )
+        seen.setdefault(record.external_ref, record.line - 1)
+    if source.problems:
+        raise ImportRejected(REQUEST, source.problems)
+
+    def work(session: Session) -> BatchAccepted:
+        found = Problems()
+        warehouse_id = find_warehouse(session, warehouse)
+        applied = orders.apply(session, REQUEST, warehouse_id, channel, parsed.records, found)
+        if found:
+            named = [replace(p, column=p.column or f"orders[{p.line - 1}].number") for p in found]
+            raise ImportRejected(REQUEST, named)
+        unchanged = set(applied.unchanged)
+        created = [r.number for r in parsed.records if r.number not in unchanged]
+        for record in parsed.records:
+            if record.number in unchanged:
+                continue
+            audit.record(
+                session,
+                audit.API_ORDER,
+                record.number,
+                key,
+                key_id=key.id,
+                key_name=key.name,
+                channel=channel,
+                external_ref=record.external_ref,
+                lines=len(record.lines),
+            )
+        return BatchAccepted(created, [r.number for r in parsed.records if r.number in unchanged])
 
     return transaction(engine, work)
 

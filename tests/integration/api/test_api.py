@@ -214,3 +214,30 @@ def test_a_real_server_on_localhost_takes_an_order_and_tells_its_status(
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def test_a_batch_of_orders_is_all_or_nothing_and_idempotent(api: Api) -> None:
+    def order(n: int, **change: object) -> dict:
+        return {"number": f"B{n}", "external_ref": f"b-{n}", **ORDER_LINES, **change}
+
+    bad = api.post(
+        "/orders/batch",
+        {"channel": "erp", "orders": [order(1), order(2, lines=[{"sku": "NOPE", "quantity": 1}])]},
+    )
+    assert bad.status_code == 422
+    assert [p["field"] for p in bad.json()["problems"]] == ["orders[1].lines[0].sku"]
+    twice = api.post("/orders/batch", {"orders": [order(1), order(2, external_ref="b-1")]})
+    assert [p["field"] for p in twice.json()["problems"]] == ["orders[1].external_ref"]
+    assert api.post("/orders/batch", {"orders": []}).status_code == 422
+    assert _orders(api.wh) == 0
+    batch = {"channel": "erp", "orders": [order(1), order(2)]}
+    first = api.post("/orders/batch", batch)
+    assert first.status_code == 200 and first.json() == {"created": ["B1", "B2"], "unchanged": []}
+    again = api.post("/orders/batch", {"channel": "erp", "orders": [order(2), order(3)]})
+    assert again.json() == {"created": ["B3"], "unchanged": ["B2"]}
+    assert _orders(api.wh) == 3
+    with session_scope(api.wh.engine) as s:
+        assert s.scalar(select(func.count()).where(AuditEntry.action == "api.order")) == 3
+
+
+ORDER_LINES = {"lines": [{"sku": "PLAIN", "quantity": 1}]}
