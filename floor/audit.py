@@ -39,6 +39,8 @@ TASK_REASSIGN = "task.reassign"
 LABEL_REPRINT = "label.reprint"
 TRANSFER_CREATE = "transfer.create"
 PURCHASE_ORDER_CREATE = "purchase_order.create"  # planning: suggestions ordered
+API_ORDER = "api.order"  # a sales order sent in through the HTTP API (details: the key)
+API_PURCHASE_ORDER = "api.purchase_order"
 
 ACTIONS = (
     WAVE_BUILD,
@@ -60,6 +62,8 @@ ACTIONS = (
     LABEL_REPRINT,
     TRANSFER_CREATE,
     PURCHASE_ORDER_CREATE,
+    API_ORDER,
+    API_PURCHASE_ORDER,
 )
 
 

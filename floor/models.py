@@ -18,6 +18,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    FetchedValue,
     Float,
     ForeignKey,
     Index,
@@ -368,6 +369,7 @@ class Movement(Base):
     __table_args__ = (
         Index("ix_movements_balance", "balance_id"),
         Index("ix_movements_item", "item_id", "created_at"),
+        Index("ix_movements_feed", "xact_id", "id"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     transaction_id: Mapped[int] = mapped_column(ForeignKey("stock_transactions.id"), index=True)
@@ -380,6 +382,9 @@ class Movement(Base):
     quantity_delta: Mapped[int] = mapped_column(Integer, default=0)
     reserved_delta: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the writing transaction's id on PostgreSQL, 0 on SQLite: the API's movement feed reads
+    # in (xact_id, id) order (floor/api/feeds.py; migration api_0001)
+    xact_id: Mapped[int] = mapped_column(BigInteger, server_default=FetchedValue())
     transaction: Mapped[StockTransaction] = relationship(back_populates="movements")
 
 
@@ -1251,3 +1256,66 @@ class ComputedReorderPoint(Base):
     method: Mapped[str] = mapped_column(String(20), default="")
     service_level: Mapped[float] = mapped_column(Float, default=0.95)
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- The HTTP API (floor/api/, floor/outbox.py): keys, webhook subscriptions, the outbox ---
+
+
+class ApiKey(Base):
+    """A key an order system or ERP calls the API with. Only the key's SHA-256 is kept: the
+    key itself is shown once, when it is made (`floor api keys create`)."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), default="")
+    scope: Mapped[str] = mapped_column(String(10))  # read | write
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))  # the first characters, to tell keys apart
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebhookSubscription(Base):
+    """A receiver of webhooks: its URL, the events it wants, the secret its deliveries are
+    signed with (HMAC-SHA256; kept as is, since signing needs it)."""
+
+    __tablename__ = "webhook_subscriptions"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    url: Mapped[str] = mapped_column(String(500))
+    events: Mapped[list] = mapped_column(JSON, default=list)
+    secret: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiEvent(Base):
+    """Something an order system is told about (a shipment confirmed, stock below its reorder
+    point, a short pick), written in the transaction of the change itself. `xact_id` is the
+    writing transaction's id on PostgreSQL (0 on SQLite): feeds are read in (xact_id, id)
+    order, see floor/api/feeds.py."""
+
+    __tablename__ = "api_events"
+    __table_args__ = (
+        Index("ix_api_events_feed", "xact_id", "id"),
+        Index("ix_api_events_kind_feed", "kind", "xact_id", "id"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(80), default="")
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    xact_id: Mapped[int] = mapped_column(BigInteger, server_default=FetchedValue())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """One event to one subscription: tried until the receiver answers 2xx, with backoff."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_due", "delivered_at", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("api_events.id"), index=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("webhook_subscriptions.id"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str] = mapped_column(String(300), default="")

@@ -44,12 +44,14 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from floor import outbox
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.i18n import _
 from floor.models import (
     Balance,
     CartonStatus,
     Container,
+    Item,
     Manifest,
     ManifestStatus,
     OrderStatus,
@@ -445,6 +447,35 @@ def shipping_status(lines: list[SalesOrderLine]) -> str | None:
     return OrderStatus.PARTIALLY_SHIPPED.value
 
 
+def _tell_shipped(session: Session, carton: PackedCarton, order: SalesOrder, units: int) -> None:
+    """The `shipment.confirmed` event, in the shipping transaction (floor/outbox.py)."""
+    items = select(Item.id, Item.sku).where(Item.id.in_({c.item_id for c in carton.contents}))
+    skus = {item_id: sku for item_id, sku in session.execute(items)}
+    outbox.emit(
+        session,
+        outbox.SHIPMENT_CONFIRMED,
+        order.number,
+        {
+            "order": order.number,
+            "channel": order.channel,
+            "external_ref": order.external_ref,
+            "order_status": order.status,
+            "carton_no": carton.carton_no,
+            "sscc": carton.sscc or "",
+            "carrier": carton.carrier,
+            "service": carton.service,
+            "tracking_number": carton.tracking_number,
+            "weight_g": carton.weight_measured_g,
+            "units": units,
+            "shipped_at": carton.shipped_at.isoformat() if carton.shipped_at else None,
+            "contents": [
+                {"sku": skus.get(c.item_id, ""), "lot": c.lot, "quantity": c.quantity}
+                for c in carton.contents
+            ],
+        },
+    )
+
+
 def confirm_shipment(
     session: Session,
     *,
@@ -505,6 +536,7 @@ def confirm_shipment(
         carton.shipped_by = actor.operator_id
         order.status = shipping_status(lines) or order.status
         session.flush()
+        _tell_shipped(session, carton, order, units)
         jobs = printer.queue_shipping_label(session, carton, order) if printer else []
         cartons = _cartons_of(session, order.id)
         on_manifest = session.scalars(

@@ -14,9 +14,10 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from floor import outbox
 from floor.errors import InvalidInput
 from floor.i18n import _
-from floor.models import Item, Location, SalesOrderLine, Task, TaskKind, TaskStatus
+from floor.models import Item, Location, SalesOrder, SalesOrderLine, Task, TaskKind, TaskStatus
 from floor.outbound.allocation import StockPool, allocate_line, load_candidates
 from floor.outbound.picking import (
     PickOutcome,
@@ -101,6 +102,8 @@ def short_pick(
         if line is not None and shortage:
             line.quantity_allocated -= shortage
         count_id = _count_and_replenish(session, task, code)
+        if line is not None:
+            _tell_short(session, task, line, code, quantity_found, missing, shortage)
         cart_done = _close_task(session, task, TaskStatus.SHORT.value)
         locations = [
             session.scalar(select(Location.code).where(Location.id == t.from_location_id)) or ""
@@ -121,6 +124,41 @@ def short_pick(
     result, _replayed = once(session, scan_id, "pick.short", work)
     result["reallocated_to"] = tuple(result["reallocated_to"])
     return PickOutcome(**result)
+
+
+def _tell_short(
+    session: Session,
+    task: Task,
+    line: SalesOrderLine,
+    code: str,
+    found: int,
+    missing: int,
+    shortage: int,
+) -> None:
+    """The `order.exception` event of a short pick, in its transaction (floor/outbox.py)."""
+    order = session.get(SalesOrder, line.order_id)
+    sku = session.scalar(select(Item.sku).where(Item.id == task.item_id)) or ""
+    location = session.scalar(select(Location.code).where(Location.id == task.from_location_id))
+    number = order.number if order is not None else ""
+    outbox.emit(
+        session,
+        outbox.ORDER_EXCEPTION,
+        number,
+        {
+            "order": number,
+            "channel": order.channel if order is not None else "",
+            "external_ref": order.external_ref if order is not None else "",
+            "exception": "short_pick",
+            "code": code,
+            "line_no": line.line_no,
+            "sku": sku,
+            "location": location or "",
+            "picked": found,
+            "missing": missing,
+            "reallocated": missing - shortage,
+            "short": shortage,
+        },
+    )
 
 
 def _candidates(session: Session, task: Task, today: dt.date) -> StockPool:

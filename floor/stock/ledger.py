@@ -30,7 +30,7 @@ from floor.errors import InvalidInput
 from floor.i18n import _
 from floor.models import Balance, Movement, Role, utcnow
 from floor.operators import require_role
-from floor.stock import ledger_locks
+from floor.stock import ledger_locks, stock_alerts
 from floor.stock.idempotency import once
 from floor.stock.ledger_locks import LockOrderError as LockOrderError  # the ledger's API
 from floor.stock.ledger_locks import lock_keys as lock_keys
@@ -251,6 +251,10 @@ def _post(
             _INSERT_MOVEMENT.execute_many(cursor, conn, movements)
     finally:
         cursor.close()
+    if any(change.quantity < 0 for change in merged):  # the low-stock hook (stock_alerts)
+        stock_alerts.note_postings(
+            session, [(c.key.location_id, c.key.item_id, c.quantity) for c in merged]
+        )
     return {
         "transaction_id": transaction_id,
         "kind": kind,

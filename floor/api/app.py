@@ -1,0 +1,337 @@
+"""The API's routes (FastAPI): authentication, rate limit, and one service call per request.
+
+Every route is a plain function FastAPI runs in its thread pool: it authenticates the key,
+takes a token from the key's bucket, then calls one floor service in its own unit of work,
+as a screen does. Domain errors become HTTP answers: not found 404, bad input 422 (naming
+the field), conflict 409; a refused import 422 with every problem.
+"""
+
+import dataclasses
+import datetime as dt
+import math
+from typing import Annotated, Any
+
+from fastapi import Body, Depends, FastAPI, Header, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine, select
+
+from floor import __version__
+from floor.api import feeds, intake, keys
+from floor.api.keys import KeyInfo, RateLimiter
+from floor.db import read_only
+from floor.errors import Conflict, FloorError, NotFound, PermissionDenied
+from floor.i18n import _
+from floor.imports.problems import ImportRejected
+from floor.models import SalesOrder
+from floor.outbound.order_view import order_view
+from floor.planning.levels import DEFAULT_SERVICE_LEVEL
+from floor.planning.low_stock import low_stock_items
+from floor.planning.suggestions import suggest
+from floor.stock.stock_report import find_warehouse, stock_lines
+
+PREFIX = "/api/v1"
+
+ORDER_EXAMPLE = {
+    "number": "SO-1001",
+    "external_ref": "shop-1001",
+    "channel": "webshop",
+    "carrier": "UPS",
+    "ship_to": {
+        "name": "Ana Anić",
+        "line1": "Kneza Miloša 1",
+        "city": "Beograd",
+        "postcode": "11000",
+        "country": "RS",
+    },
+    "lines": [{"sku": "SKU-0001", "quantity": 2}],
+}
+PURCHASE_ORDER_EXAMPLE = {
+    "number": "PO-5001",
+    "supplier": "ACME",
+    "expected_on": "2026-12-24",
+    "lines": [{"sku": "SKU-0001", "quantity": 48, "lot": ""}],
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None):
+        super().__init__(body.get("error", ""))
+        self.status, self.body, self.headers = status, body, headers or {}
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def _object_body(description: str, example: dict[str, Any]) -> Any:
+    return Body(
+        description=description,
+        openapi_examples={"example": {"value": example}},
+    )
+
+
+def create_app(
+    engine: Engine,
+    *,
+    warehouse: str,
+    rate: float = 20.0,
+    burst: int = 40,
+    limiter: RateLimiter | None = None,
+) -> FastAPI:
+    """The API over `engine`; `warehouse` is the code used when a request names none."""
+    app = FastAPI(
+        title="floor API",
+        version=__version__,
+        description="Orders in, order status, stock, movements and shipments out, for an "
+        "order system or ERP. Authenticate with `Authorization: Bearer <key>` "
+        "(`floor api keys create`). See docs/api.md.",
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url=f"{PREFIX}/docs",
+        redoc_url=None,
+    )
+    bucket = limiter or RateLimiter(rate, burst)
+
+    @app.exception_handler(ApiError)
+    def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(exc.body, status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(ImportRejected)
+    def _rejected(_request: Request, exc: ImportRejected) -> JSONResponse:
+        problems = [{"field": p.column, "expected": p.expected, "got": p.got} for p in exc.problems]
+        return JSONResponse(
+            {
+                "error": "invalid",
+                "message": "; ".join(str(p) for p in exc.problems),
+                "problems": problems,
+            },
+            status_code=422,
+        )
+
+    @app.exception_handler(FloorError)
+    def _floor_error(_request: Request, exc: FloorError) -> JSONResponse:
+        status = 422
+        if isinstance(exc, NotFound):
+            status = 404
+        elif isinstance(exc, Conflict):
+            status = 409
+        elif isinstance(exc, PermissionDenied):
+            status = 403
+        body = {"error": type(exc).__name__, "message": str(exc), "expected": exc.expected}
+        return JSONResponse(body, status_code=status)
+
+    def _key(
+        authorization: Annotated[str | None, Header()] = None,
+        x_api_key: Annotated[str | None, Header()] = None,
+    ) -> KeyInfo:
+        token = x_api_key or ""
+        if authorization and authorization.lower().startswith("bearer "):
+            token = authorization[7:].strip()
+        found = None
+        if token:
+            with read_only(engine) as session:
+                found = keys.authenticate(session, token)
+        if found is None:
+            raise ApiError(
+                401,
+                {"error": "unauthorized", "message": "an API key: Authorization: Bearer <key>"},
+                {"WWW-Authenticate": "Bearer"},
+            )
+        wait = bucket.take(found.id)
+        if wait:
+            raise ApiError(
+                429,
+                {"error": "rate_limited", "message": f"too many requests; retry in {wait:.1f} s"},
+                {"Retry-After": str(max(1, math.ceil(wait)))},
+            )
+        return found
+
+    async def reader(key: Annotated[KeyInfo, Depends(_key)]) -> KeyInfo:
+        return key
+
+    async def writer(key: Annotated[KeyInfo, Depends(_key)]) -> KeyInfo:
+        if not key.allows(keys.WRITE):
+            raise ApiError(
+                403, {"error": "forbidden", "message": "this key is read-only; a write key"}
+            )
+        return key
+
+    Reader = Annotated[KeyInfo, Depends(reader)]
+    Writer = Annotated[KeyInfo, Depends(writer)]
+
+    def _warehouse_id(session: Any, code: str | None) -> int:
+        return find_warehouse(session, code or warehouse)
+
+    @app.post(f"{PREFIX}/orders", status_code=201, tags=["orders"])
+    def post_order(
+        key: Writer,
+        body: Annotated[
+            dict[str, Any],
+            _object_body(
+                "One sales order, as a record of `floor import orders` JSON, plus `channel` "
+                "(default api) and `warehouse`. Sent again (same channel and external_ref): "
+                "200, unchanged.",
+                ORDER_EXAMPLE,
+            ),
+        ],
+    ) -> JSONResponse:
+        accepted = intake.post_order(engine, body, key, warehouse)
+        return JSONResponse(
+            {"number": accepted.number, "created": accepted.created},
+            status_code=201 if accepted.created else 200,
+        )
+
+    @app.post(f"{PREFIX}/orders/batch", tags=["orders"])
+    def post_orders(
+        key: Writer,
+        body: Annotated[
+            dict[str, Any],
+            _object_body(
+                f"Up to {intake.MAX_BATCH} sales orders in one transaction, all or nothing: "
+                "`{channel, warehouse, orders: [order, ...]}`, each order as in POST /orders "
+                "(the batch's channel and warehouse apply to all). Problems are named "
+                "`orders[i].field`. Orders already there are left as they are.",
+                {"channel": "webshop", "orders": [ORDER_EXAMPLE]},
+            ),
+        ],
+    ) -> dict[str, Any]:
+        accepted = intake.post_orders(engine, body, key, warehouse)
+        return {"created": accepted.created, "unchanged": accepted.unchanged}
+
+    @app.get(f"{PREFIX}/orders/{{number}}", tags=["orders"])
+    def get_order(number: str, key: Reader) -> dict[str, Any]:
+        """Where the order is: lines ordered, picked, packed, shipped; totes; cartons with
+        SSCCs and tracking numbers."""
+        with read_only(engine) as session:
+            return _plain(order_view(session, number))
+
+    @app.get(f"{PREFIX}/orders", tags=["orders"])
+    def find_order(
+        key: Reader,
+        channel: Annotated[str, Query()],
+        external_ref: Annotated[str, Query()],
+    ) -> dict[str, Any]:
+        """The order a channel knows by its own reference."""
+        with read_only(engine) as session:
+            number = session.scalar(
+                select(SalesOrder.number).where(
+                    SalesOrder.channel == channel, SalesOrder.external_ref == external_ref
+                )
+            )
+            if number is None:
+                raise NotFound(
+                    _("No {channel} order {ref}", channel=channel, ref=external_ref),
+                    expected=_("a channel and its external reference"),
+                )
+            return _plain(order_view(session, number))
+
+    @app.get(f"{PREFIX}/stock", tags=["stock"])
+    def get_stock(
+        key: Reader,
+        sku: str | None = None,
+        location: str | None = None,
+        lot: str | None = None,
+        warehouse: str | None = None,
+    ) -> dict[str, Any]:
+        """Stock on hand by location, item, lot, expiry and container."""
+        with read_only(engine) as session:
+            lines = stock_lines(
+                session, _warehouse_id(session, warehouse), sku=sku, location=location, lot=lot
+            )
+            return {"lines": [{**_plain(line), "available": line.available} for line in lines]}
+
+    @app.get(f"{PREFIX}/stock/low", tags=["stock"])
+    def get_low_stock(key: Reader, warehouse: str | None = None) -> dict[str, Any]:
+        """Items whose on-hand total is below their reorder point (typed on the item, or
+        computed by purchasing)."""
+        with read_only(engine) as session:
+            found = low_stock_items(session, _warehouse_id(session, warehouse))
+            return {"items": [item.to_json() for item in found]}
+
+    def _feed(page: feeds.Page) -> dict[str, Any]:
+        return {"items": page.rows, "next_cursor": page.next_cursor, "more": page.more}
+
+    @app.get(f"{PREFIX}/movements", tags=["feeds"])
+    def get_movements(
+        key: Reader,
+        cursor: str = "",
+        limit: Annotated[int, Query(ge=1, le=feeds.MAX_LIMIT)] = feeds.DEFAULT_LIMIT,
+    ) -> dict[str, Any]:
+        """Ledger movements after `cursor` (the next_cursor of the page before), oldest
+        first; each one exactly once, whatever order transactions commit in."""
+        with read_only(engine) as session:
+            return _feed(feeds.movements_since(session, cursor, limit))
+
+    @app.get(f"{PREFIX}/shipments", tags=["feeds"])
+    def get_shipments(
+        key: Reader,
+        cursor: str = "",
+        limit: Annotated[int, Query(ge=1, le=feeds.MAX_LIMIT)] = feeds.DEFAULT_LIMIT,
+    ) -> dict[str, Any]:
+        """Cartons shipped after `cursor`, oldest first (order, SSCC, tracking number)."""
+        with read_only(engine) as session:
+            return _feed(feeds.shipments_since(session, cursor, limit))
+
+    @app.get(f"{PREFIX}/events", tags=["feeds"])
+    def get_events(
+        key: Reader,
+        cursor: str = "",
+        limit: Annotated[int, Query(ge=1, le=feeds.MAX_LIMIT)] = feeds.DEFAULT_LIMIT,
+    ) -> dict[str, Any]:
+        """Every webhook event after `cursor`: the same events the webhooks deliver, to pull
+        instead (or to catch up)."""
+        with read_only(engine) as session:
+            return _feed(feeds.events_since(session, cursor, limit))
+
+    @app.post(f"{PREFIX}/purchase-orders", status_code=201, tags=["purchasing"])
+    def post_purchase_order(
+        key: Writer,
+        body: Annotated[
+            dict[str, Any],
+            _object_body(
+                "One purchase order (or ASN, kind asn), as a record of `floor import "
+                "purchase-orders` JSON. Sent again (same number): 200, unchanged.",
+                PURCHASE_ORDER_EXAMPLE,
+            ),
+        ],
+    ) -> JSONResponse:
+        accepted = intake.post_purchase_order(engine, body, key, warehouse)
+        return JSONResponse(
+            {"number": accepted.number, "created": accepted.created},
+            status_code=201 if accepted.created else 200,
+        )
+
+    @app.get(f"{PREFIX}/purchasing/suggestions", tags=["purchasing"])
+    def get_suggestions(
+        key: Reader,
+        warehouse: str | None = None,
+        supplier: str | None = None,
+        service_level: Annotated[float, Query(gt=0.5, lt=1)] = DEFAULT_SERVICE_LEVEL,
+        all_items: bool = False,
+    ) -> dict[str, Any]:
+        """Reorder suggestions from purchasing (`floor purchasing suggest`): per item, the
+        forecast over the supplier's lead time, safety stock, position and what to order
+        now; only items to order unless `all_items`."""
+        with read_only(engine) as session:
+            found = suggest(
+                session,
+                _warehouse_id(session, warehouse),
+                supplier=supplier,
+                service_level=service_level,
+            )
+            return {"suggestions": [s.to_json() for s in found if all_items or s.quantity > 0]}
+
+    @app.get(f"{PREFIX}/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        """No key needed: the API answers (load balancers)."""
+        return {"status": "ok", "version": __version__}
+
+    return app
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,240 @@
+"""Orders and purchase orders sent in through the API, checked as the importers check a file.
+
+A request body is one order in the shape of an import file's JSON record (number,
+external_ref, ship_to, lines of sku and quantity, ...), read as a one-row source by the
+importer's own parser (floor/imports/orders.py, purchase_orders.py), so the API refuses
+what `floor import` refuses, naming the same field. It is written in one transaction with
+an audit entry naming the API key.
+
+Sending the same order again changes nothing: a sales order is known by its channel and
+external reference (the body's `channel`, default "api"), a purchase order by its number;
+the answer then says it was already there. Two requests with the same order at the same
+time: the database's unique constraint refuses the second insert, and the retried
+transaction finds the order there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from floor import audit
+from floor.api.keys import KeyInfo
+from floor.db import transaction
+from floor.i18n import _
+from floor.imports import orders, purchase_orders
+from floor.imports.problems import ImportProblem, ImportRejected, Problems
+from floor.imports.runner import check_channel
+from floor.imports.source import Source, SourceRow
+from floor.models import SalesOrder
+from floor.stock.stock_report import find_warehouse
+
+REQUEST = "request"  # how problems name the body (the importers name a file)
+DEFAULT_CHANNEL = "api"
+
+
+class BodySource(Source):
+    """A request body as a source of JSON records, for the importers' parsers: one order
+    (its fields named as they are), or a batch (named `orders[i].field`, line i + 1)."""
+
+    def __init__(self, body: dict[str, Any] | list[Any]) -> None:
+        super().__init__(REQUEST, Path(REQUEST))
+        if isinstance(body, dict):
+            self._rows = [SourceRow(1, body, "")]
+        else:
+            self._rows = [
+                SourceRow(i + 1, entry if isinstance(entry, dict) else {}, f"orders[{i}]")
+                for i, entry in enumerate(body)
+            ]
+
+    @property
+    def rows(self) -> Iterator[SourceRow]:
+        yield from self._rows
+
+    def bytes_read(self) -> int:
+        return 0
+
+    def close(self) -> None:
+        pass
+
+
+def _body_problem(column: str, expected: str, got: Any) -> ImportRejected:
+    return ImportRejected(REQUEST, [ImportProblem(REQUEST, 1, column, expected, str(got))])
+
+
+def _text_field(body: dict[str, Any], name: str, default: str) -> str:
+    value = body.get(name, default)
+    if value is None:
+        return default
+    if not isinstance(value, str) or not value.strip():
+        raise _body_problem(name, _("a non-empty text"), value)
+    return value.strip()
+
+
+@dataclass(frozen=True)
+class Accepted:
+    number: str
+    created: bool  # False: it was there already, nothing changed
+
+
+def _check_body(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise ImportRejected(
+            REQUEST, [ImportProblem(REQUEST, 1, "", _("a JSON object"), type(body).__name__)]
+        )
+    return body
+
+
+def post_order(engine: Engine, body: Any, key: KeyInfo, default_warehouse: str) -> Accepted:
+    """Add the sales order `body` (ImportRejected, nothing written, when it has problems)."""
+    body = _check_body(body)
+    channel = _text_field(body, "channel", DEFAULT_CHANNEL)
+    check_channel(channel)
+    warehouse = _text_field(body, "warehouse", default_warehouse)
+    source = BodySource({k: v for k, v in body.items() if k not in ("channel", "warehouse")})
+    parsed = orders.parse_json(source)
+    if source.problems:
+        raise ImportRejected(REQUEST, source.problems)
+    record = parsed.records[0]
+
+    def work(session: Session) -> Accepted:
+        found = Problems()
+        warehouse_id = find_warehouse(session, warehouse)
+        applied = orders.apply(session, REQUEST, warehouse_id, channel, [record], found)
+        if found:
+            raise ImportRejected(REQUEST, found)
+        if not applied.created:
+            number = session.scalar(
+                select(SalesOrder.number).where(
+                    SalesOrder.channel == channel, SalesOrder.external_ref == record.external_ref
+                )
+            )
+            return Accepted(number or record.number, False)
+        audit.record(
+            session,
+            audit.API_ORDER,
+            record.number,
+            key,
+            key_id=key.id,
+            key_name=key.name,
+            channel=channel,
+            external_ref=record.external_ref,
+            lines=len(record.lines),
+        )
+        return Accepted(record.number, True)
+
+    return transaction(engine, work)
+
+
+MAX_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class BatchAccepted:
+    created: list[str]
+    unchanged: list[str]  # already there (same channel and external reference)
+
+
+def post_orders(engine: Engine, body: Any, key: KeyInfo, default_warehouse: str) -> BatchAccepted:
+    """Add a batch of sales orders `{"channel", "warehouse", "orders": [...]}` in one
+    transaction, all or nothing, as `floor import` adds a file; orders already there are left
+    as they are."""
+    body = _check_body(body)
+    channel = _text_field(body, "channel", DEFAULT_CHANNEL)
+    check_channel(channel)
+    warehouse = _text_field(body, "warehouse", default_warehouse)
+    entries = body.get("orders")
+    if not isinstance(entries, list) or not 1 <= len(entries) <= MAX_BATCH:
+        raise _body_problem(
+            "orders", _("a list of 1 to {n} orders", n=MAX_BATCH), type(entries).__name__
+        )
+    source = BodySource(entries)
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            source.problems.append(
+                ImportProblem(REQUEST, i + 1, f"orders[{i}]", _("a JSON object"), str(entry))
+            )
+    parsed = orders.parse_json(source)
+    seen: dict[str, int] = {}
+    for record in parsed.records:
+        if record.external_ref in seen:
+            first = seen[record.external_ref]
+            source.problems.append(
+                ImportProblem(
+                    REQUEST,
+                    record.line,
+                    f"orders[{record.line - 1}].external_ref",
+                    _("an order not already in this batch (orders[{i}])", i=first),
+                    record.external_ref,
+                )
+            )
+        seen.setdefault(record.external_ref, record.line - 1)
+    if source.problems:
+        raise ImportRejected(REQUEST, source.problems)
+
+    def work(session: Session) -> BatchAccepted:
+        found = Problems()
+        warehouse_id = find_warehouse(session, warehouse)
+        applied = orders.apply(session, REQUEST, warehouse_id, channel, parsed.records, found)
+        if found:
+            named = [replace(p, column=p.column or f"orders[{p.line - 1}].number") for p in found]
+            raise ImportRejected(REQUEST, named)
+        unchanged = set(applied.unchanged)
+        created = [r.number for r in parsed.records if r.number not in unchanged]
+        for record in parsed.records:
+            if record.number in unchanged:
+                continue
+            audit.record(
+                session,
+                audit.API_ORDER,
+                record.number,
+                key,
+                key_id=key.id,
+                key_name=key.name,
+                channel=channel,
+                external_ref=record.external_ref,
+                lines=len(record.lines),
+            )
+        return BatchAccepted(created, [r.number for r in parsed.records if r.number in unchanged])
+
+    return transaction(engine, work)
+
+
+def post_purchase_order(
+    engine: Engine, body: Any, key: KeyInfo, default_warehouse: str
+) -> Accepted:
+    """Add the purchase order (or ASN) `body`; one already there by number is left as it is."""
+    body = _check_body(body)
+    warehouse = _text_field(body, "warehouse", default_warehouse)
+    source = BodySource({k: v for k, v in body.items() if k != "warehouse"})
+    records = purchase_orders.parse_json(source)
+    if source.problems:
+        raise ImportRejected(REQUEST, source.problems)
+    record = records[0]
+
+    def work(session: Session) -> Accepted:
+        found = Problems()
+        warehouse_id = find_warehouse(session, warehouse)
+        applied = purchase_orders.apply(session, REQUEST, warehouse_id, [record], found)
+        if found:
+            raise ImportRejected(REQUEST, found)
+        if not applied.created:
+            return Accepted(record.number, False)
+        audit.record(
+            session,
+            audit.API_PURCHASE_ORDER,
+            record.number,
+            key,
+            key_id=key.id,
+            key_name=key.name,
+            supplier=record.supplier,
+            lines=len(record.lines),
+        )
+        return Accepted(record.number, True)
+
+    return transaction(engine, work)

@@ -1,0 +1,131 @@
+"""API keys and the rate limit per key.
+
+A key is `floor_` and 32 random bytes (URL-safe base64), shown once when it is made. Only
+its SHA-256 is kept: a key that random cannot be guessed from its hash, so a slow password
+hash (scrypt, as for PINs) would only slow every request down. A key is read-only (`read`)
+or may also send orders and purchase orders in (`write`); a revoked key is refused from
+the next request on.
+
+The rate limit is a token bucket per key, in the API process: `burst` requests at once,
+then `rate` a second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from floor.errors import InvalidInput, NotFound
+from floor.i18n import _
+from floor.models import ApiKey, utcnow
+
+READ = "read"
+WRITE = "write"
+SCOPES = (READ, WRITE)
+KEY_PREFIX = "floor_"
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    id: int
+    name: str
+    scope: str
+    prefix: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+    def allows(self, scope: str) -> bool:
+        return self.scope == WRITE or scope == READ
+
+    @property
+    def station(self) -> str:
+        """How the audit log names writes made with this key (its station column)."""
+        return f"api:{self.prefix}"[:20]
+
+    @property
+    def operator_id(self) -> None:
+        return None
+
+
+def _info(key: ApiKey) -> KeyInfo:
+    return KeyInfo(key.id, key.name, key.scope, key.prefix, key.created_at, key.revoked_at)
+
+
+def create_key(session: Session, scope: str, name: str = "") -> tuple[str, KeyInfo]:
+    """A new key with `scope`: the key itself (shown once, never stored) and its record."""
+    if scope not in SCOPES:
+        raise InvalidInput(_("Unknown scope {scope}", scope=scope), expected=_("read or write"))
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    row = ApiKey(
+        name=name[:60], scope=scope, key_hash=hash_key(key), prefix=key[:12], created_at=utcnow()
+    )
+    session.add(row)
+    session.flush()
+    return key, _info(row)
+
+
+def list_keys(session: Session) -> list[KeyInfo]:
+    return [_info(k) for k in session.scalars(select(ApiKey).order_by(ApiKey.id))]
+
+
+def revoke_key(session: Session, which: str) -> KeyInfo:
+    """Revoke the key with id or prefix `which` (as `floor api keys list` shows them)."""
+    match = ApiKey.prefix == which
+    if which.isdigit():
+        match = or_(match, ApiKey.id == int(which))
+    query = select(ApiKey).where(match)
+    key = session.scalars(query).first()
+    if key is None:
+        raise NotFound(
+            _("Unknown API key {key}", key=which),
+            expected=_("a key's id or prefix (floor api keys list)"),
+        )
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+    return _info(key)
+
+
+def authenticate(session: Session, key: str) -> KeyInfo | None:
+    """The key's record when `key` is a key not revoked, else None."""
+    if not key.startswith(KEY_PREFIX):
+        return None
+    row = session.scalars(select(ApiKey).where(ApiKey.key_hash == hash_key(key))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    return _info(row)
+
+
+class RateLimiter:
+    """A token bucket per key: `burst` requests at once, refilled at `rate` per second."""
+
+    def __init__(
+        self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.rate, self.burst, self.clock = rate, burst, clock
+        self._buckets: dict[int, tuple[float, float]] = {}  # key id -> (tokens, at)
+        self._lock = threading.Lock()
+
+    def take(self, key_id: int) -> float:
+        """0 when the request may go; else the seconds until it may (Retry-After)."""
+        with self._lock:
+            now = self.clock()
+            tokens, at = self._buckets.get(key_id, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - at) * self.rate)
+            if tokens >= 1:
+                self._buckets[key_id] = (tokens - 1, now)
+                return 0.0
+            self._buckets[key_id] = (tokens, now)
+            return (1 - tokens) / self.rate if self.rate > 0 else math.inf
