@@ -102,7 +102,7 @@ def open_station(
     """The station session for `settings`; WarehouseMissing when the warehouse is not there,
     ConfigError naming every setting a flow would refuse (floor.station_settings)."""
     code = station_code or settings.station
-    check_station_settings(settings, code)
+    check_station_settings(settings, code, printer=False)  # `floor` checked the printer
     lockout = LockoutPolicy.from_settings(settings)
 
     def work(session: Session) -> tuple[int, str, bool]:

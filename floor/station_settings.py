@@ -43,20 +43,27 @@ def _readers() -> list[tuple[str, Callable[[dict[str, Any]], object]]]:
     ]
 
 
-def check_station_settings(settings: Settings, station: str | None = None) -> None:
-    """Raise ConfigError naming every section that a flow of `station` would refuse."""
-    from floor.printing.settings import load_printer_settings
+def check_station_settings(
+    settings: Settings, station: str | None = None, *, printer: bool = True
+) -> None:
+    """Raise ConfigError naming every section that a flow of `station` would refuse.
 
+    `printer=False` leaves out `[printer]`/`[printers.X]`: reading them imports
+    floor.printing, which the app loads only after the login screen is up (`floor` checks
+    them before it starts the app, floor/commands/run.py)."""
     problems: list[str] = []
     for name, read in _readers():
         try:
             read(settings.section(name))
         except ConfigError as exc:
             problems.append(str(exc))
-    try:
-        load_printer_settings(settings, station or settings.station)
-    except ConfigError as exc:
-        problems.append(str(exc))
+    if printer:
+        from floor.printing.settings import load_printer_settings
+
+        try:
+            load_printer_settings(settings, station or settings.station)
+        except ConfigError as exc:
+            problems.append(str(exc))
     if problems:
         where = settings.source or "the configuration"
         raise ConfigError(

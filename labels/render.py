@@ -42,6 +42,9 @@ class Template:
     description: str
 
 
+# printed on an office printer, never a thermal one: its GS1 DataMatrix is drawn in PDF only
+PDF_ONLY = frozenset({"scanner-test"})
+
 TEMPLATES: dict[str, Template] = {
     t.name: t
     for t in (

@@ -22,8 +22,10 @@ from labels.model import (
     ManifestLine,
     PackingSlip,
     PackingSlipLine,
+    ScannerTestSheet,
     SheetBarcode,
     ShippingLabel,
+    TestBarcode,
 )
 
 WAREHOUSE = Address(
@@ -225,6 +227,23 @@ def barcode_sheet() -> BarcodeSheet:
     )
 
 
+def scanner_test() -> ScannerTestSheet:
+    """The self-test sheet's barcodes with one note (floor fills in the notes, translated)."""
+    return ScannerTestSheet(
+        title="floor scanner self-test",
+        intro="Scan each barcode once.",
+        barcodes=(
+            TestBarcode("gs1-128", "(01)09501101530003(10)AB12(21)XYZ987", "GS1-128"),
+            TestBarcode(
+                "gs1-datamatrix", "(01)09501101530003(17)281231(10)BATCH7(21)4711", "DataMatrix"
+            ),
+            TestBarcode("ean13", "5901234123457", "EAN-13"),
+            TestBarcode("code128", "Floor-QZY-az09", "Code 128"),
+        ),
+        notes=(("GS separator (FNC1)", "The scanner must send FNC1 as GS (ASCII 29)."),),
+    )
+
+
 SAMPLES = {
     "shipping": shipping,
     "logistic": logistic,
@@ -235,4 +254,5 @@ SAMPLES = {
     "packing-slip": packing_slip,
     "manifest": manifest,
     "barcode-sheet": barcode_sheet,
+    "scanner-test": scanner_test,
 }

@@ -224,6 +224,7 @@ def sample_handler(args: argparse.Namespace, ctx: CommandContext) -> int:
     import subprocess
 
     from labels.loader import to_dict
+    from labels.render import PDF_ONLY
     from labels.samples import SAMPLES
 
     out = Path(args.out_dir)
@@ -234,6 +235,8 @@ def sample_handler(args: argparse.Namespace, ctx: CommandContext) -> int:
     for name, make in SAMPLES.items():
         label = make()
         for fmt in formats:
+            if fmt == "zpl" and name in PDF_ONLY:
+                continue
             opts = argparse.Namespace(format=fmt, size=None, dpi=203)
             path = out / f"{name}.{fmt}"
             path.write_bytes(_render(label, opts))

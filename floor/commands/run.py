@@ -63,8 +63,10 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.config import ConfigError
     from floor.db import shown_url
     from floor.station import WarehouseMissing
+    from floor.station_settings import check_station_settings
 
     try:
+        check_station_settings(settings)  # every flow's settings and this station's printer
         app = create_app(settings, ctx.engine, scan_source=source)  # with its print service
     except ConfigError as exc:  # e.g. the [login] settings, read when the station opens
         raise CommandError(str(exc)) from None

@@ -11,6 +11,7 @@ import pytest
 from floor.cli import main
 from floor.config import ConfigError, Settings
 from floor.station import open_station
+from floor.station_settings import check_station_settings
 from tests.support import SmallWarehouse
 
 
@@ -24,11 +25,14 @@ def test_every_bad_section_is_named_when_the_station_opens(warehouse: SmallWareh
         },
     )
     with pytest.raises(ConfigError) as err:
-        open_station(warehouse.engine, settings, "ST09")
+        check_station_settings(settings, "ST09")
     message = str(err.value)
     assert message.startswith("floor.toml: 3 setting(s) to fix")
     assert "receiving: unknown setting 'min_shelf_life_day'" in message
     assert "packing.weight_tolerance_pct" in message and "printer.kind" in message
+    with pytest.raises(ConfigError) as err:  # the app's start: the printer comes later
+        open_station(warehouse.engine, settings, "ST09")
+    assert str(err.value).startswith("floor.toml: 2 setting(s) to fix")
 
 
 def test_good_settings_open_the_station(warehouse: SmallWarehouse) -> None:
@@ -46,10 +50,13 @@ def test_floor_refuses_to_start_and_says_what_to_fix(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     config = tmp_path / "floor.toml"
-    config.write_text('warehouse = "TST"\n[receiving]\nmin_shelf_life_days = "ninety"\n')
+    config.write_text(
+        'warehouse = "TST"\n[receiving]\nmin_shelf_life_days = "ninety"\n[printer]\nkind = "fax"\n'
+    )
     monkeypatch.setenv("FLOOR_CONFIG", str(config))
     url = warehouse.engine.url.render_as_string(hide_password=False)
     code = main(["--database-url", url, "run", "--scanner", "none"])
     err = capsys.readouterr().err
     assert code != 0
     assert "receiving.min_shelf_life_days: expected a whole number of days" in err
+    assert "printer.kind" in err

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from labels import render_zpl
+from labels import LabelDataError, render_zpl
+from labels.render import PDF_ONLY
 from labels.samples import SAMPLES
 
 EXPECTED = Path(__file__).parent / "test_labels_expected"
 
 
-@pytest.mark.parametrize("template", sorted(SAMPLES))
+@pytest.mark.parametrize("template", sorted(set(SAMPLES) - PDF_ONLY))
 def test_zpl_matches_expected_file(template: str) -> None:
     zpl = render_zpl(SAMPLES[template]())
     path = EXPECTED / f"{template}.zpl"
@@ -28,7 +29,7 @@ def test_zpl_matches_expected_file(template: str) -> None:
     assert zpl == path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("template", sorted(SAMPLES))
+@pytest.mark.parametrize("template", sorted(set(SAMPLES) - PDF_ONLY))
 def test_every_zpl_label_is_utf8_and_closed(template: str) -> None:
     zpl = render_zpl(SAMPLES[template]())
     starts = zpl.count("^XA")
@@ -66,3 +67,8 @@ def test_zpl_resolution_scales_positions() -> None:
     at300 = render_zpl(SAMPLES["lpn"](), dpi=300)
     assert "^PW812" in at203 and "^LL1218" in at203
     assert "^PW1200" in at300 and "^LL1800" in at300
+
+
+def test_a_pdf_only_template_is_refused_in_zpl_saying_so() -> None:
+    with pytest.raises(LabelDataError, match="PDF only"):
+        render_zpl(SAMPLES["scanner-test"]())
