@@ -1,6 +1,8 @@
 # The two commands a fresh machine needs: `make run` and `make test`.
 # Each makes .venv on first use and reinstalls when pyproject.toml changes.
 PYTHON ?= python3
+# the suite runs in two processes (pytest-xdist): each test has its own database
+TEST_PROCESSES ?= 2
 VENV := .venv
 STAMP := $(VENV)/.installed
 
@@ -20,7 +22,7 @@ test: $(STAMP)
 	bash scripts/test-deps.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
-	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
