@@ -48,6 +48,7 @@ class Tally:
     error_samples: dict[str, str] = field(default_factory=dict)
     latencies_ms: list[float] = field(default_factory=list)
     by_step_ms: dict[str, list[float]] = field(default_factory=dict)
+    by_kind_ms: dict[str, list[float]] = field(default_factory=dict)
 
     def add(self, other: Tally) -> None:
         self.scans += other.scans
@@ -59,6 +60,8 @@ class Tally:
         self.latencies_ms.extend(other.latencies_ms)
         for step, values in other.by_step_ms.items():
             self.by_step_ms.setdefault(step, []).extend(values)
+        for kind, values in other.by_kind_ms.items():
+            self.by_kind_ms.setdefault(kind, []).extend(values)
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class Report:
     invariant_violations: list[str]
     processes: int = 1
     latency_by_step_ms: dict[str, dict[str, float]] = field(default_factory=dict)
+    latency_by_kind_ms: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -201,6 +205,7 @@ class StationThread(threading.Thread):
                 self.tally.scans += 1
                 self.tally.latencies_ms.append(elapsed)
                 self.tally.by_step_ms.setdefault(what, []).append(elapsed)
+                self.tally.by_kind_ms.setdefault(self.kind.name, []).append(elapsed)
             self._journal(scan_id, what, outcome, message, read_at)
 
     def _journal(
@@ -406,12 +411,18 @@ def simulate(
         steps=dict(total.steps),
         invariant_violations=violations,
         processes=processes,
-        latency_by_step_ms={
-            step: {
-                "n": len(values),
-                "p50": round(percentile(values, 0.50), 2),
-                "p95": round(percentile(values, 0.95), 2),
-            }
-            for step, values in sorted(total.by_step_ms.items())
-        },
+        latency_by_step_ms=_by(total.by_step_ms),
+        latency_by_kind_ms=_by(total.by_kind_ms),
     )
+
+
+def _by(latencies: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+    """Count, p50 and p95 of each step's (or station kind's) latencies."""
+    return {
+        name: {
+            "n": len(values),
+            "p50": round(percentile(values, 0.50), 2),
+            "p95": round(percentile(values, 0.95), 2),
+        }
+        for name, values in sorted(latencies.items())
+    }
