@@ -93,8 +93,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         if unknown:
             raise CommandError(
                 _(
-                    "--mix: unknown station kind {kinds}; expected {known} (packing and "
-                    "shipping stations come with their services)",
+                    "--mix: unknown station kind {kinds}; expected {known}",
                     kinds=", ".join(unknown),
                     known=", ".join(sorted(KINDS)),
                 )

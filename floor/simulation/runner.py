@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from floor.db import create_floor_engine, read_only, transaction
 from floor.journal import ACCEPTED, REJECTED, journal_entry, write_entries
 from floor.models import Operator, Station, Warehouse
+from floor.simulation import pack_ship  # noqa: F401  (registers the packer and shipper)
 from floor.simulation.stations import KINDS, Idle, StationContext
 from floor.station import Heartbeat, report_heartbeat
 
@@ -185,6 +186,8 @@ class StationThread(threading.Thread):
             timed=self.timed,
         )
         self.current_scan = ""
+        peers = [c for k, c, _o in plan.stations if k == kind]  # its lane among its kind
+        self.ctx.lane, self.ctx.lanes = peers.index(code), len(peers)
 
     def timed(self, what: str, work: Callable[[Session], Any]) -> Any:
         """One scan: its service call in one transaction, timed, then journaled."""
