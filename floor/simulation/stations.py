@@ -6,12 +6,12 @@ kind just now), or raises (the error is counted by kind). Work a station needs b
 scan (a purchase order to receive, totes for a cart, orders for a wave) is made by the
 station itself in an untimed "setup" transaction, as the office or the demo would.
 
-Kinds: receiver (receive a PO, close it, put each item away), picker (claim a cart, a tote
-per order, then location, item and quantity for each pick; now and then a short pick),
-counter (blind counts: what the ledger says is there, now and then off by two), supervisor
-(approve or reject the counts waiting, build and release a wave when picking work runs low,
-make count tasks). Packer and shipper are floor/simulation/pack_ship.py. A kind plugs in with
-`register_kind`; see KINDS.
+Kinds: receiver (receive a PO at its own dock door, close it, put each item away), picker
+(claim a cart, a tote per order, then location, item and quantity for each pick; now and then
+a short pick), counter (blind counts: what the ledger says is there, now and then off by two),
+supervisor (approve or reject the counts waiting, build and release a wave when picking work
+runs low, make count tasks). Packer and shipper are floor/simulation/pack_ship.py. A kind
+plugs in with `register_kind`; see KINDS.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ from floor.models import (
     Task,
     TaskKind,
     TaskStatus,
+    Zone,
+    ZoneKind,
 )
 from floor.stock.ledger import SYSTEM, Actor
 
@@ -148,6 +150,26 @@ def _new_purchase_order(ctx: StationContext) -> str:
     return ctx.setup(work)
 
 
+def _my_dock(ctx: StationContext) -> str | None:
+    """The dock door this receiving station works at: the warehouse's docks shared out by
+    lane (the demo has four), as a site's receiving stations stand at their own doors."""
+    docks = ctx.setup(
+        lambda s: list(
+            s.scalars(
+                select(Location.code)
+                .join(Zone, Zone.id == Location.zone_id)
+                .where(
+                    Location.warehouse_id == ctx.warehouse_id,
+                    Zone.kind == ZoneKind.RECEIVING.value,
+                    ~Location.blocked,
+                )
+                .order_by(Location.code)
+            )
+        )
+    )
+    return docks[ctx.lane % len(docks)] if docks else None
+
+
 def receiver_step(ctx: StationContext) -> str:
     from floor.inbound import putaway, receipt_closing, receiving
 
@@ -214,6 +236,8 @@ def receiver_step(ctx: StationContext) -> str:
     if st["lines"]:
         barcode, quantity = st["lines"].pop(0)
         receipt = st["receipt"]
+        if "dock" not in st:
+            st["dock"] = _my_dock(ctx)
         ctx.timed(
             "receiving.scan",
             lambda s: receiving.receive_scan(
@@ -223,6 +247,7 @@ def receiver_step(ctx: StationContext) -> str:
                 quantity=quantity,
                 actor=ctx.actor,
                 scan_id=ctx.scan_id(),
+                dock_code=st["dock"],
             ),
         )
         st["received"].append(barcode)

@@ -12,7 +12,15 @@ from sqlalchemy import Engine, func, select
 from floor.cli import main
 from floor.db import read_only
 from floor.demo import build_demo
-from floor.models import CartonStatus, PackedCarton, ScanJournalEntry, StationHeartbeat
+from floor.models import (
+    CartonStatus,
+    Location,
+    PackedCarton,
+    Receipt,
+    ReceiptLine,
+    ScanJournalEntry,
+    StationHeartbeat,
+)
 from floor.simulation.runner import mix_for
 
 
@@ -22,8 +30,8 @@ def test_simulate_on_sqlite_applies_scans_without_errors(
 ) -> None:
     build_demo(sqlite_engine)
     url = sqlite_engine.url.render_as_string(hide_password=False)
-    mix = "picker=2,receiver=1,packer=2,shipper=1,counter=1,supervisor=1"
-    args = ["--database-url", url, "simulate", "--stations", "8", "--scan-every", "100ms"]
+    mix = "picker=2,receiver=2,packer=2,shipper=1,counter=1,supervisor=1"
+    args = ["--database-url", url, "simulate", "--stations", "9", "--scan-every", "100ms"]
     assert main([*args, "--mix", mix, "--minutes", "0.15", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["errors"] == {}, report["error_samples"]
@@ -45,7 +53,7 @@ def test_simulate_on_sqlite_applies_scans_without_errors(
         assert steps.get(step), steps
     assert report["stations"] == {
         "picker": 2,
-        "receiver": 1,
+        "receiver": 2,
         "packer": 2,
         "shipper": 1,
         "counter": 1,
@@ -54,7 +62,15 @@ def test_simulate_on_sqlite_applies_scans_without_errors(
     assert set(report["latency_by_kind_ms"]) == set(report["stations"])
     with read_only(sqlite_engine) as s:  # journaled and reporting in, as real stations do
         assert s.scalar(select(func.count()).select_from(ScanJournalEntry)) == report["scans"]
-        assert s.scalar(select(func.count()).select_from(StationHeartbeat)) == 8
+        assert s.scalar(select(func.count()).select_from(StationHeartbeat)) == 9
+        docks = s.scalars(  # each receiver at its own dock door
+            select(Location.code)
+            .join(ReceiptLine, ReceiptLine.location_id == Location.id)
+            .join(Receipt, Receipt.id == ReceiptLine.receipt_id)
+            .where(Receipt.station.like("SIM-%"))
+            .distinct()
+        ).all()
+        assert sorted(docks) == ["DOCK-01", "DOCK-02"]
         shipped = s.scalars(
             select(PackedCarton).where(PackedCarton.status == CartonStatus.SHIPPED.value)
         ).all()  # packed at a bench, with an SSCC, onto a manifest with a tracking number
