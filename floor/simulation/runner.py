@@ -35,7 +35,8 @@ from floor.station import Heartbeat, report_heartbeat
 
 HEARTBEAT_SECONDS = 5.0
 SIM_PIN = "0000"
-KEEP_ON_ERROR = ("cart", "totes")  # what a station keeps after a refused scan
+KEEP_ON_ERROR = ("cart", "totes", "dock")  # what a station keeps after a refused scan
+TOTES_PER_PICKER = 8  # two carts' worth; then totes the packers emptied, else new ones
 
 
 @dataclass
@@ -67,10 +68,13 @@ class Tally:
 
 @dataclass(frozen=True)
 class Plan:
-    """Which stations run: (kind, station code, operator id) each."""
+    """Which stations run: (kind, station code, operator id) each; each picker's cart and
+    first totes (a floor has its carts and a stack of totes before the shift starts)."""
 
     warehouse_id: int
     stations: list[tuple[str, str, int]]
+    carts: dict[str, str] = field(default_factory=dict)
+    totes: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -123,8 +127,11 @@ def mix_for(stations: int, mix: dict[str, int] | None = None) -> list[str]:
 
 
 def prepare(engine: Engine, warehouse_code: str, kinds: list[str]) -> Plan:
-    """Simulated operators (SIM-<KIND>-<n>, PIN 0000) and stations, made once and reused."""
+    """Simulated operators (SIM-<KIND>-<n>, PIN 0000) and stations, made once and reused;
+    a cart and `TOTES_PER_PICKER` totes for each picker, new for each run."""
     from floor.operators import hash_pin
+    from floor.outbound.containers import create_containers
+    from floor.stock.ledger import SYSTEM
 
     pin_hash = hash_pin(SIM_PIN)
 
@@ -151,7 +158,17 @@ def prepare(engine: Engine, warehouse_code: str, kinds: list[str]) -> Plan:
             if s.scalar(select(Station.id).where(Station.code == code)) is None:
                 s.add(Station(code=code, name=code, warehouse_id=warehouse_id, kind=kind))
             stations.append((kind, code, operator.id))
-        return Plan(int(warehouse_id), stations)
+        pickers = [code for kind, code, _op in stations if kind == "picker"]
+        carts, totes = {}, {}
+        if pickers:  # made before the clock starts, in one go (numbering takes a lock)
+            cart_codes = create_containers(s, "cart", len(pickers), actor=SYSTEM).codes
+            tote_codes = create_containers(
+                s, "tote", TOTES_PER_PICKER * len(pickers), actor=SYSTEM
+            ).codes
+            for n, code in enumerate(pickers):
+                carts[code] = cart_codes[n]
+                totes[code] = list(tote_codes[n * TOTES_PER_PICKER : (n + 1) * TOTES_PER_PICKER])
+        return Plan(int(warehouse_id), stations, carts, totes)
 
     return transaction(engine, work)
 
@@ -186,6 +203,9 @@ class StationThread(threading.Thread):
             timed=self.timed,
         )
         self.current_scan = ""
+        if code in plan.carts:
+            self.ctx.state["cart"] = plan.carts[code]
+            self.ctx.state["totes"] = list(plan.totes.get(code, ()))
         peers = [c for k, c, _o in plan.stations if k == kind]  # its lane among its kind
         self.ctx.lane, self.ctx.lanes = peers.index(code), len(peers)
 
