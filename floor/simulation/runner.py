@@ -130,7 +130,7 @@ def prepare(engine: Engine, warehouse_code: str, kinds: list[str]) -> Plan:
     """Simulated operators (SIM-<KIND>-<n>, PIN 0000) and stations, made once and reused;
     a cart and `TOTES_PER_PICKER` totes for each picker, new for each run."""
     from floor.operators import hash_pin
-    from floor.outbound.containers import create_containers
+    from floor.outbound.containers import MAX_COUNT, create_containers
     from floor.stock.ledger import SYSTEM
 
     pin_hash = hash_pin(SIM_PIN)
@@ -161,10 +161,16 @@ def prepare(engine: Engine, warehouse_code: str, kinds: list[str]) -> Plan:
         pickers = [code for kind, code, _op in stations if kind == "picker"]
         carts, totes = {}, {}
         if pickers:  # made before the clock starts, in one go (numbering takes a lock)
-            cart_codes = create_containers(s, "cart", len(pickers), actor=SYSTEM).codes
-            tote_codes = create_containers(
-                s, "tote", TOTES_PER_PICKER * len(pickers), actor=SYSTEM
-            ).codes
+
+            def made(kind: str, n: int) -> list[str]:  # at most MAX_COUNT a call
+                codes: list[str] = []
+                while len(codes) < n:
+                    more = min(n - len(codes), MAX_COUNT)
+                    codes += create_containers(s, kind, more, actor=SYSTEM).codes
+                return codes
+
+            cart_codes = made("cart", len(pickers))
+            tote_codes = made("tote", TOTES_PER_PICKER * len(pickers))
             for n, code in enumerate(pickers):
                 carts[code] = cart_codes[n]
                 totes[code] = list(tote_codes[n * TOTES_PER_PICKER : (n + 1) * TOTES_PER_PICKER])
