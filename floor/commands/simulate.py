@@ -171,6 +171,8 @@ def _print_report(report, ctx: CommandContext) -> None:  # type: ignore[no-untyp
         print(_("Errors: none"), file=out)
     steps = ", ".join(f"{step} {n}" for step, n in sorted(report.steps.items()))
     print(_("Steps: {steps}", steps=steps), file=out)
+    by_kind = ", ".join(f"{k} {v['p95']} ms" for k, v in sorted(report.latency_by_kind_ms.items()))
+    print(_("Latency by station kind (p95): {kinds}", kinds=by_kind), file=out)
     slowest = sorted(report.latency_by_step_ms.items(), key=lambda kv: -kv[1]["p95"])[:5]
     print(
         _(

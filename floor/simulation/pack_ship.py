@@ -8,7 +8,8 @@ carton at the weight the scale would show, the expected one give or take a few g
 (`pack_close.close_carton`: its SSCC, the units moved from the tote into the carton through
 the ledger). When the order takes more cartons it goes on with the next one. Once the order
 is packed its totes are empty and go back to the pickers of this process
-(`stations.EMPTIED_TOTES`), as totes return from the pack benches on a real floor.
+(`stations.EMPTIED_TOTES`), as totes return from the pack benches on a real floor. A packer
+whose bench has a carton open (a run that ended mid-order) finishes that order first.
 
 A shipper takes a closed carton waiting at the dock: it scans the SSCC on its label
 (`shipping.carton_to_ship`), then the carrier's tracking number (`shipping.confirm_shipment`,
@@ -124,6 +125,11 @@ def packer_step(ctx: StationContext) -> str:
 
     st = ctx.state
     if "carton" not in st:
+        mine = ctx.setup(lambda s: packing.current_pack(s, ctx.station))
+        if mine is not None and mine.carton is not None:  # left open here (an earlier run)
+            st["carton"], st["totes"] = mine.carton.carton_id, list(mine.totes)
+            st["scans"] = _to_scan(ctx, mine)
+            return packer_step(ctx)
         waiting = ctx.setup(lambda s: _orders_to_pack(s, ctx.warehouse_id, ctx.lane, ctx.lanes))
         if not waiting:
             raise Idle
