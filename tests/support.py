@@ -200,6 +200,21 @@ def add_purchase_order(
         return order.id
 
 
+def add_dock(wh: SmallWarehouse, code: str) -> None:
+    """A second dock door in the warehouse's receiving zone."""
+    with session_scope(wh.engine) as s:
+        location = Location(
+            warehouse_id=wh.warehouse_id,
+            zone_id=wh.zones["RCV"],
+            code=code,
+            check_digit=location_check_digits(code),
+            kind="dock",
+        )
+        s.add(location)
+        s.flush()
+        wh.locations[code] = location.id
+
+
 def add_stock(wh: SmallWarehouse, location: str, sku: str, quantity: int, **key: object) -> None:
     """Receive `quantity` of `sku` at `location` through the ledger (lot=, expiry=, container=)."""
     from floor.stock import ledger

@@ -3,7 +3,8 @@
     floor simulate --stations 50 --scan-every 3s --minutes 5 [--json]
 
 Needs the demo warehouse (`floor demo`). Prints scans applied, errors by kind, service
-latency p50/p95/p99, transactions per second and the ledger invariants checked at the end;
+latency p50/p95/p99 (also per station kind and for the slowest steps), transactions per
+second and the ledger invariants checked at the end;
 a progress bar shows on a terminal while it runs. The simulated operators and stations
 (SIM-PICK001, ...) stay in the database and are reused by the next run.
 """
@@ -24,10 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser(
         "simulate",
         help="drive N virtual stations through the real services and measure them",
-        description="Runs virtual receivers, pickers, counters and supervisors against the "
-        "configured database (with the demo's data), each scanning every --scan-every, for "
-        "--minutes; then prints scans, errors by kind, service latency percentiles, "
-        "transactions per second and the ledger invariants.",
+        description="Runs virtual receivers, pickers, packers, shippers, counters and "
+        "supervisors against the configured database (with the demo's data), each scanning "
+        "every --scan-every, for --minutes, so orders go from wave to truck; then prints "
+        "scans, errors by kind, service latency percentiles (overall, per station kind, the "
+        "slowest steps), transactions per second and the ledger invariants.",
     )
     parser.add_argument("--stations", type=int, default=10, help="virtual stations (default 10)")
     parser.add_argument(
@@ -37,7 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument(
         "--mix",
         metavar="KIND=N,...",
-        help="station kinds and their shares, e.g. picker=6,receiver=2,counter=1,supervisor=1",
+        help="station kinds and their shares, e.g. picker=6,receiver=2,packer=2,shipper=1 "
+        "(kinds: picker, receiver, packer, shipper, counter, supervisor; default weights "
+        "50, 25, 20, 8, 15, 10)",
     )
     parser.add_argument(
         "--processes", type=int, default=1, help="spread the stations over N processes"
@@ -93,8 +97,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         if unknown:
             raise CommandError(
                 _(
-                    "--mix: unknown station kind {kinds}; expected {known} (packing and "
-                    "shipping stations come with their services)",
+                    "--mix: unknown station kind {kinds}; expected {known}",
                     kinds=", ".join(unknown),
                     known=", ".join(sorted(KINDS)),
                 )
@@ -172,6 +175,8 @@ def _print_report(report, ctx: CommandContext) -> None:  # type: ignore[no-untyp
         print(_("Errors: none"), file=out)
     steps = ", ".join(f"{step} {n}" for step, n in sorted(report.steps.items()))
     print(_("Steps: {steps}", steps=steps), file=out)
+    by_kind = ", ".join(f"{k} {v['p95']} ms" for k, v in sorted(report.latency_by_kind_ms.items()))
+    print(_("Latency by station kind (p95): {kinds}", kinds=by_kind), file=out)
     slowest = sorted(report.latency_by_step_ms.items(), key=lambda kv: -kv[1]["p95"])[:5]
     print(
         _(

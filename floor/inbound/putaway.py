@@ -234,7 +234,12 @@ def start_putaway(
             item, _units = item_for_barcode(session, scanned)
             stmt = stmt.where(Task.item_id == item.id, Task.container_id.is_(None))
             what = item.sku
-        task = session.scalars(stmt.order_by(Task.id).with_for_update()).first()
+        first = stmt.order_by(Task.id).limit(1)
+        # the oldest task nobody else is taking just now (on PostgreSQL: only it is locked);
+        # when every one is being taken, wait for the oldest (the other may roll back)
+        task = session.scalars(first.with_for_update(skip_locked=True)).first()
+        if task is None:
+            task = session.scalars(first.with_for_update()).first()
         if task is None:
             raise NotFound(
                 _("Nothing to put away for {what}", what=what),

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from floor.errors import Conflict, InvalidInput, NotFound
 from floor.i18n import N_, _, by_status
+from floor.inbound.docks import dock_location, first_location_in_zone
 from floor.inbound.receiving_checks import (
     ReceivingPolicy,
     accept_expired,
@@ -48,7 +49,6 @@ from floor.models import (
     TaskKind,
     TaskStatus,
     Warehouse,
-    Zone,
     ZoneKind,
 )
 from floor.operators import require_role
@@ -135,32 +135,6 @@ class Received:
 class LpnCreated:
     code: str
     print_request: dict
-
-
-# --- lookups shared by the inbound flows ----------------------------------------------------
-
-
-def first_location_in_zone(session: Session, warehouse_id: int, kind: str) -> Location:
-    """The first unblocked location (by code) in a zone of `kind`: the dock, quarantine."""
-    zone_ids = session.scalars(
-        select(Zone.id).where(Zone.warehouse_id == warehouse_id, Zone.kind == kind)
-    ).all()
-    location = (
-        session.scalars(
-            select(Location)
-            .where(Location.zone_id.in_(zone_ids), ~Location.blocked)
-            .order_by(Location.code)
-            .limit(1)
-        ).first()
-        if zone_ids
-        else None
-    )
-    if location is None:
-        raise NotFound(
-            _("This warehouse has no {zone} location", zone=kind),
-            expected=_("a {zone} zone", zone=kind),
-        )
-    return location
 
 
 def tolerance_pct(item: Item, order: PurchaseOrder | None) -> float:
@@ -389,12 +363,14 @@ def receive_scan(
     approver_badge: str | None = None,
     expired_reason: str = "",
     today: dt.date | None = None,
+    dock_code: str | None = None,
 ) -> Received:
-    """Receive one scan of an item: to the dock (onto `lpn_code` if given) or, damaged, to
-    quarantine. Refused, changing nothing, for a missing lot/expiry/serial, a duplicate
-    serial, a quantity beyond the over-receipt tolerance, an item not on the PO until
-    `confirm_unexpected` (and a supervisor, by `policy`), or an expiry already past until a
-    supervisor accepts it with `expired_reason`."""
+    """Receive one scan of an item: to the dock (`dock_code`, else the warehouse's first;
+    onto `lpn_code` if given) or, damaged, to quarantine. Refused, changing nothing, for a
+    missing lot/expiry/serial, a duplicate serial, a quantity beyond the over-receipt
+    tolerance, an item not on the PO until `confirm_unexpected` (and a supervisor, by
+    `policy`), or an expiry already past until a supervisor accepts it with
+    `expired_reason`."""
     require_role(session, actor.operator_id, *RECEIVING_ROLES)
     policy = policy or ReceivingPolicy()
     today = today or dt.date.today()
@@ -444,7 +420,7 @@ def receive_scan(
                 confirm_unexpected,
                 approver_badge,
             )
-        dock = first_location_in_zone(session, receipt.warehouse_id, ZoneKind.RECEIVING)
+        dock = dock_location(session, receipt.warehouse_id, dock_code)
         container = _lpn_for_receipt(session, lpn_code, dock) if lpn_code else None
         if damaged:
             location = first_location_in_zone(session, receipt.warehouse_id, ZoneKind.QUARANTINE)

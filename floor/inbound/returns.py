@@ -29,7 +29,7 @@ from floor import audit
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
 from floor.gs1 import sscc_in
 from floor.i18n import _
-from floor.inbound.receiving import first_location_in_zone
+from floor.inbound.docks import first_location_in_zone
 from floor.models import (
     CartonStatus,
     Item,

@@ -24,7 +24,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import Numeric, and_, case, cast, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from floor.errors import InvalidInput, NotFound
@@ -101,12 +101,18 @@ def _lock_prefix(session: Session, prefix: str) -> None:
 
 
 def highest_number(session: Session, prefix: str) -> int:
-    """The highest number used after `prefix` in a container code (0 when none)."""
-    pattern = re.compile(rf"{re.escape(prefix)}(\d+)")
+    """The highest number used after `prefix` in a container code (0 when none). On
+    PostgreSQL the database finds it (one aggregate; the numbering lock is held only that
+    long, however many totes and cartons the site has made); elsewhere every code of the
+    prefix is read."""
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    codes = session.scalars(
-        select(Container.code).where(Container.code.like(f"{escaped}%", escape="\\"))
-    )
+    of_prefix = Container.code.like(f"{escaped}%", escape="\\")
+    if session.get_bind().dialect.name == "postgresql":
+        rest = func.substr(Container.code, len(prefix) + 1)
+        number = case((rest.regexp_match("^[0-9]+$"), cast(rest, Numeric)), else_=None)
+        return int(session.scalar(select(func.max(number)).where(of_prefix)) or 0)
+    pattern = re.compile(rf"{re.escape(prefix)}(\d+)")
+    codes = session.scalars(select(Container.code).where(of_prefix))
     return max((int(m.group(1)) for code in codes if (m := pattern.fullmatch(code))), default=0)
 
 

@@ -7,15 +7,20 @@ returns the first close and changes nothing):
    the `[packing]` tolerance; outside it the close is refused with both weights
    (WeightOutOfTolerance), unless a supervisor's approval comes with it (their badge, PIN
    and reason, checked first by `approve_override` in a transaction of its own);
-2. the SSCC: the carton's first close takes the next one from the database counter
-   (floor.outbound.sscc) and makes the carton container, whose code and SSCC it is;
+2. the carton container: made at the carton's first close;
 3. the stock: every unit scanned into the carton moves from its tote into the carton
    container, in one ledger posting (kind `pack`); serials become `packed`;
 4. the carton row: closed, weights, who and when;
-5. the paperwork: the shipping label (SSCC as GS1-128 (00)) and the packing slip, queued
-   for the station's printer by the CartonPrinter given, in this same transaction;
-6. the order: packed when every unit picked for it is in a closed carton; otherwise the
-   next carton is opened at once, of the type proposed for what is left.
+5. the order: packed when every unit picked for it is in a closed carton; otherwise the
+   next carton is opened at once, of the type proposed for what is left;
+6. the SSCC, at the first close: the next one from the database counter
+   (floor.outbound.sscc) becomes the code and SSCC of the carton container. It is taken
+   last because the counter row stays locked until the commit: benches closing at once
+   take turns only for the counter and their labels, not for their stock moves (until
+   then the container's code is a placeholder no other transaction sees);
+7. the paperwork: the shipping label (SSCC as GS1-128 (00)) and the packing slip, as the
+   carton was before the next one opened, queued for the station's printer by the
+   CartonPrinter given, in this same transaction.
 
 A reopened carton keeps its SSCC: it has not shipped, its label may be on the box already,
 and the number stays its own (the counter never gives it to another carton). Re-closing it
@@ -30,10 +35,10 @@ Units only scanned into an open carton, not yet moved, are simply taken off it.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from floor.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -79,6 +84,7 @@ OVERRIDE_REASONS = (
     N_("Checked by hand"),
 )
 SOURCES = ("scale", "keyed")
+PENDING_CODE = "SSCC-PENDING-"  # a new carton container's code until its SSCC, same transaction
 
 
 class WeightOutOfTolerance(Conflict):
@@ -276,22 +282,20 @@ def close_carton(
                 )
             carton.weight_override_by = _approving_supervisor(session, override)
             carton.weight_override_reason = override.reason
-        if carton.container_id is None:
-            sscc = next_sscc(session, settings.sscc_extension_digit, settings.gs1_company_prefix)
-            containers = Container.__table__
+        containers = Container.__table__
+        minting = carton.container_id is None
+        if minting:  # its SSCC comes last (below): a placeholder code until then
             carton.container_id = session.execute(
                 insert(containers)
                 .values(
-                    code=sscc,
+                    code=f"{PENDING_CODE}{carton.id}",
                     kind=ContainerKind.CARTON.value,
-                    sscc=sscc,
                     location_id=carton.location_id,
                     status="active",
                     created_at=utcnow(),
                 )
                 .returning(containers.c.id)
             ).scalar_one()
-            carton.sscc = sscc
         _move_into_carton(session, carton, order, actor, scan_id)
         carton.status = CartonStatus.CLOSED.value
         carton.weight_expected_g, carton.weight_measured_g = expected, measured_g
@@ -299,10 +303,9 @@ def close_carton(
         carton.closed_at, carton.closed_by = utcnow(), actor.operator_id
         carton.close_scan_id = scan_id
         session.flush()
-        jobs: list[str] = []
-        if printer is not None:
-            key = f"pack-{scan_id or uuid.uuid4().hex}"  # one set of documents per close
-            jobs = printer.queue(session, carton_paperwork(session, carton, order, key))
+        key = f"pack-{scan_id or uuid.uuid4().hex}"  # one set of documents per close
+        # the paperwork as the carton is now, before the order's next carton opens
+        paperwork = carton_paperwork(session, carton, order, key) if printer is not None else None
         packed = order_packed(session, order)
         if packed and order.status != OrderStatus.PARTIALLY_SHIPPED.value:
             # an order some of whose cartons have left stays partially shipped
@@ -310,6 +313,19 @@ def close_carton(
         next_id = None
         if not packed and units_to_pack(session, order.id) > 0:
             next_id = open_carton(session, order, actor).id
+        if minting:
+            # Last: the counter row stays locked from here to the commit, so benches closing
+            # at once wait only for each other's label, not for their stock moves.
+            sscc = next_sscc(session, settings.sscc_extension_digit, settings.gs1_company_prefix)
+            session.execute(
+                update(containers)
+                .where(containers.c.id == carton.container_id)
+                .values(code=sscc, sscc=sscc)
+            )
+            carton.sscc = sscc
+        jobs: list[str] = []
+        if printer is not None and paperwork is not None:
+            jobs = printer.queue(session, replace(paperwork, sscc=carton.sscc or ""))
         session.flush()
         return {
             "carton_no": carton.carton_no,

@@ -29,7 +29,8 @@ manifest closed.
 
 The order row is locked first, then the carton, then the manifest (the pack bench takes the
 order row first too), so two docks scanning the same carton take turns and the second is
-refused: a carton ships once.
+refused: a carton ships once. The manifest is locked FOR SHARE (on PostgreSQL): every dock
+loading the carrier's truck holds it at once, and only closing it (FOR UPDATE) waits for them.
 
 Manifests are closed at the end of the day by floor.outbound.manifests.
 """
@@ -41,7 +42,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from floor import outbox
@@ -296,7 +297,13 @@ def carriers_waiting(session: Session, warehouse_id: int) -> list[tuple[str, int
 # --- the manifest -------------------------------------------------------------------------
 
 
-def open_manifest(session: Session, warehouse_id: int, carrier: str) -> Manifest | None:
+def open_manifest(
+    session: Session, warehouse_id: int, carrier: str, *, share: bool = False
+) -> Manifest | None:
+    """The carrier's open manifest, locked: FOR UPDATE to close it, FOR SHARE (`share`) to put
+    a carton on it. Docks loading cartons onto one manifest share the lock and do not wait for
+    each other; closing it waits for the cartons being loaded, and a carton loaded after the
+    close finds it closed."""
     return session.scalars(
         select(Manifest)
         .where(
@@ -304,7 +311,7 @@ def open_manifest(session: Session, warehouse_id: int, carrier: str) -> Manifest
             Manifest.carrier == carrier,
             Manifest.status == ManifestStatus.OPEN.value,
         )
-        .with_for_update()
+        .with_for_update(read=share)
     ).first()
 
 
@@ -312,7 +319,9 @@ def _manifest_for(
     session: Session, warehouse_id: int, carrier: str, manifest_id: int | None, actor: Actor
 ) -> Manifest:
     if manifest_id is not None:
-        manifest = session.get(Manifest, manifest_id, with_for_update=True, populate_existing=True)
+        manifest = session.get(  # shared: other docks load onto it at the same time
+            Manifest, manifest_id, with_for_update={"read": True}, populate_existing=True
+        )
         if manifest is None or manifest.warehouse_id != warehouse_id:
             raise NotFound(
                 _("Unknown manifest {id}", id=manifest_id), expected=_("an open manifest")
@@ -340,7 +349,7 @@ def _manifest_for(
                 expected=_("the carton again, for a new manifest"),
             )
         return manifest
-    manifest = open_manifest(session, warehouse_id, carrier)
+    manifest = open_manifest(session, warehouse_id, carrier, share=True)
     if manifest is None:
         manifest = Manifest(
             warehouse_id=warehouse_id,
@@ -539,9 +548,11 @@ def confirm_shipment(
         _tell_shipped(session, carton, order, units)
         jobs = printer.queue_shipping_label(session, carton, order) if printer else []
         cartons = _cartons_of(session, order.id)
-        on_manifest = session.scalars(
-            select(PackedCarton.id).where(PackedCarton.manifest_id == manifest.id)
-        ).all()
+        on_manifest = session.scalar(
+            select(func.count())
+            .select_from(PackedCarton)
+            .where(PackedCarton.manifest_id == manifest.id)
+        )
         return {
             "sscc": carton.sscc or "",
             "order": order.number,
@@ -550,7 +561,7 @@ def confirm_shipment(
             "service": carton.service,
             "tracking_number": tracking,
             "manifest_id": manifest.id,
-            "manifest_cartons": len(on_manifest),
+            "manifest_cartons": int(on_manifest or 0),
             "units": units,
             "order_status": order.status,
             "cartons_left": sum(c.status != CartonStatus.SHIPPED.value for c in cartons),

@@ -29,12 +29,14 @@ from sqlalchemy.orm import Session
 from floor.db import create_floor_engine, read_only, transaction
 from floor.journal import ACCEPTED, REJECTED, journal_entry, write_entries
 from floor.models import Operator, Station, Warehouse
+from floor.simulation import pack_ship  # noqa: F401  (registers the packer and shipper)
 from floor.simulation.stations import KINDS, Idle, StationContext
 from floor.station import Heartbeat, report_heartbeat
 
 HEARTBEAT_SECONDS = 5.0
 SIM_PIN = "0000"
-KEEP_ON_ERROR = ("cart", "totes")  # what a station keeps after a refused scan
+KEEP_ON_ERROR = ("cart", "totes", "dock")  # what a station keeps after a refused scan
+TOTES_PER_PICKER = 8  # two carts' worth; then totes the packers emptied, else new ones
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Tally:
     error_samples: dict[str, str] = field(default_factory=dict)
     latencies_ms: list[float] = field(default_factory=list)
     by_step_ms: dict[str, list[float]] = field(default_factory=dict)
+    by_kind_ms: dict[str, list[float]] = field(default_factory=dict)
 
     def add(self, other: Tally) -> None:
         self.scans += other.scans
@@ -59,14 +62,19 @@ class Tally:
         self.latencies_ms.extend(other.latencies_ms)
         for step, values in other.by_step_ms.items():
             self.by_step_ms.setdefault(step, []).extend(values)
+        for kind, values in other.by_kind_ms.items():
+            self.by_kind_ms.setdefault(kind, []).extend(values)
 
 
 @dataclass(frozen=True)
 class Plan:
-    """Which stations run: (kind, station code, operator id) each."""
+    """Which stations run: (kind, station code, operator id) each; each picker's cart and
+    first totes (a floor has its carts and a stack of totes before the shift starts)."""
 
     warehouse_id: int
     stations: list[tuple[str, str, int]]
+    carts: dict[str, str] = field(default_factory=dict)
+    totes: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -83,6 +91,7 @@ class Report:
     invariant_violations: list[str]
     processes: int = 1
     latency_by_step_ms: dict[str, dict[str, float]] = field(default_factory=dict)
+    latency_by_kind_ms: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -118,8 +127,11 @@ def mix_for(stations: int, mix: dict[str, int] | None = None) -> list[str]:
 
 
 def prepare(engine: Engine, warehouse_code: str, kinds: list[str]) -> Plan:
-    """Simulated operators (SIM-<KIND>-<n>, PIN 0000) and stations, made once and reused."""
+    """Simulated operators (SIM-<KIND>-<n>, PIN 0000) and stations, made once and reused;
+    a cart and `TOTES_PER_PICKER` totes for each picker, new for each run."""
     from floor.operators import hash_pin
+    from floor.outbound.containers import MAX_COUNT, create_containers
+    from floor.stock.ledger import SYSTEM
 
     pin_hash = hash_pin(SIM_PIN)
 
@@ -146,7 +158,23 @@ def prepare(engine: Engine, warehouse_code: str, kinds: list[str]) -> Plan:
             if s.scalar(select(Station.id).where(Station.code == code)) is None:
                 s.add(Station(code=code, name=code, warehouse_id=warehouse_id, kind=kind))
             stations.append((kind, code, operator.id))
-        return Plan(int(warehouse_id), stations)
+        pickers = [code for kind, code, _op in stations if kind == "picker"]
+        carts, totes = {}, {}
+        if pickers:  # made before the clock starts, in one go (numbering takes a lock)
+
+            def made(kind: str, n: int) -> list[str]:  # at most MAX_COUNT a call
+                codes: list[str] = []
+                while len(codes) < n:
+                    more = min(n - len(codes), MAX_COUNT)
+                    codes += create_containers(s, kind, more, actor=SYSTEM).codes
+                return codes
+
+            cart_codes = made("cart", len(pickers))
+            tote_codes = made("tote", TOTES_PER_PICKER * len(pickers))
+            for n, code in enumerate(pickers):
+                carts[code] = cart_codes[n]
+                totes[code] = list(tote_codes[n * TOTES_PER_PICKER : (n + 1) * TOTES_PER_PICKER])
+        return Plan(int(warehouse_id), stations, carts, totes)
 
     return transaction(engine, work)
 
@@ -181,6 +209,11 @@ class StationThread(threading.Thread):
             timed=self.timed,
         )
         self.current_scan = ""
+        if code in plan.carts:
+            self.ctx.state["cart"] = plan.carts[code]
+            self.ctx.state["totes"] = list(plan.totes.get(code, ()))
+        peers = [c for k, c, _o in plan.stations if k == kind]  # its lane among its kind
+        self.ctx.lane, self.ctx.lanes = peers.index(code), len(peers)
 
     def timed(self, what: str, work: Callable[[Session], Any]) -> Any:
         """One scan: its service call in one transaction, timed, then journaled."""
@@ -201,6 +234,7 @@ class StationThread(threading.Thread):
                 self.tally.scans += 1
                 self.tally.latencies_ms.append(elapsed)
                 self.tally.by_step_ms.setdefault(what, []).append(elapsed)
+                self.tally.by_kind_ms.setdefault(self.kind.name, []).append(elapsed)
             self._journal(scan_id, what, outcome, message, read_at)
 
     def _journal(
@@ -406,12 +440,18 @@ def simulate(
         steps=dict(total.steps),
         invariant_violations=violations,
         processes=processes,
-        latency_by_step_ms={
-            step: {
-                "n": len(values),
-                "p50": round(percentile(values, 0.50), 2),
-                "p95": round(percentile(values, 0.95), 2),
-            }
-            for step, values in sorted(total.by_step_ms.items())
-        },
+        latency_by_step_ms=_by(total.by_step_ms),
+        latency_by_kind_ms=_by(total.by_kind_ms),
     )
+
+
+def _by(latencies: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+    """Count, p50 and p95 of each step's (or station kind's) latencies."""
+    return {
+        name: {
+            "n": len(values),
+            "p50": round(percentile(values, 0.50), 2),
+            "p95": round(percentile(values, 0.95), 2),
+        }
+        for name, values in sorted(latencies.items())
+    }

@@ -6,12 +6,12 @@ kind just now), or raises (the error is counted by kind). Work a station needs b
 scan (a purchase order to receive, totes for a cart, orders for a wave) is made by the
 station itself in an untimed "setup" transaction, as the office or the demo would.
 
-Kinds: receiver (receive a PO, close it, put each item away), picker (claim a cart, a tote
-per order, then location, item and quantity for each pick; now and then a short pick),
-counter (blind counts: what the ledger says is there, now and then off by two), supervisor
-(approve or reject the counts waiting, build and release a wave when picking work runs low,
-make count tasks). New kinds (packer and shipper: their services are on other branches)
-plug in with `register_kind`; see KINDS.
+Kinds: receiver (receive a PO at its own dock door, close it, put each item away), picker
+(claim a cart, a tote per order, then location, item and quantity for each pick; now and then
+a short pick), counter (blind counts: what the ledger says is there, now and then off by two),
+supervisor (approve or reject the counts waiting, build and release a wave when picking work
+runs low, make count tasks). Packer and shipper are floor/simulation/pack_ship.py. A kind
+plugs in with `register_kind`; see KINDS.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import datetime as dt
 import itertools
 import random
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,8 @@ from floor.models import (
     Task,
     TaskKind,
     TaskStatus,
+    Zone,
+    ZoneKind,
 )
 from floor.stock.ledger import SYSTEM, Actor
 
@@ -63,6 +66,10 @@ class StationContext:
     run_tag: str
     timed: Callable[[str, Callable[[Session], Any]], Any]  # a scan's service call, timed
     state: dict[str, Any] = field(default_factory=dict)
+    # this station's place among the stations of its kind: work that comes in a line (totes
+    # to pack, cartons to ship) is shared out by lane, as each bench has its own conveyor
+    lane: int = 0
+    lanes: int = 1
 
     @property
     def actor(self) -> Actor:
@@ -89,6 +96,11 @@ class StationKind:
 
 KINDS: dict[str, StationKind] = {}
 _counter = itertools.count(1)
+
+# Totes a packer emptied (their order packed): this process's pickers take these before they
+# make new ones, as totes come back from the pack benches on a real floor. Each is put here
+# once, by the packer that emptied it, and taken once (deque appends and pops are atomic).
+EMPTIED_TOTES: deque[str] = deque(maxlen=100_000)
 
 
 def register_kind(name: str, roles: str, step: StepFunction, weight: int = 0) -> None:
@@ -136,6 +148,26 @@ def _new_purchase_order(ctx: StationContext) -> str:
         return number
 
     return ctx.setup(work)
+
+
+def _my_dock(ctx: StationContext) -> str | None:
+    """The dock door this receiving station works at: the warehouse's docks shared out by
+    lane (the demo has four), as a site's receiving stations stand at their own doors."""
+    docks = ctx.setup(
+        lambda s: list(
+            s.scalars(
+                select(Location.code)
+                .join(Zone, Zone.id == Location.zone_id)
+                .where(
+                    Location.warehouse_id == ctx.warehouse_id,
+                    Zone.kind == ZoneKind.RECEIVING.value,
+                    ~Location.blocked,
+                )
+                .order_by(Location.code)
+            )
+        )
+    )
+    return docks[ctx.lane % len(docks)] if docks else None
 
 
 def receiver_step(ctx: StationContext) -> str:
@@ -204,6 +236,8 @@ def receiver_step(ctx: StationContext) -> str:
     if st["lines"]:
         barcode, quantity = st["lines"].pop(0)
         receipt = st["receipt"]
+        if "dock" not in st:
+            st["dock"] = _my_dock(ctx)
         ctx.timed(
             "receiving.scan",
             lambda s: receiving.receive_scan(
@@ -213,6 +247,7 @@ def receiver_step(ctx: StationContext) -> str:
                 quantity=quantity,
                 actor=ctx.actor,
                 scan_id=ctx.scan_id(),
+                dock_code=st["dock"],
             ),
         )
         st["received"].append(barcode)
@@ -261,7 +296,10 @@ def picker_step(ctx: StationContext) -> str:
         if cart.next_slot is not None:
             totes = st.setdefault("totes", [])
             if not totes:
-                totes.extend(_new_totes(ctx, 4))
+                try:
+                    totes.append(EMPTIED_TOTES.popleft())
+                except IndexError:
+                    totes.extend(_new_totes(ctx, 4))
             tote = totes.pop()
             ctx.timed(
                 "pick.assign_tote",
@@ -497,8 +535,6 @@ register_kind("receiver", "receiver", receiver_step, weight=25)
 register_kind("picker", "picker", picker_step, weight=50)
 register_kind("counter", "counter", counter_step, weight=15)
 register_kind("supervisor", "supervisor", supervisor_step, weight=10)
-# Packer and shipper: their services (floor/outbound/packing, shipping) are built on other
-# branches; once merged, each registers here with its step (claim a tote at a pack bench,
-# scan items into a carton, weigh and close; scan a carton at the dock, confirm the load).
+# packer and shipper: floor/simulation/pack_ship.py (imported by the runner)
 
-__all__ = ["KINDS", "Idle", "StationContext", "StationKind", "register_kind"]
+__all__ = ["EMPTIED_TOTES", "KINDS", "Idle", "StationContext", "StationKind", "register_kind"]

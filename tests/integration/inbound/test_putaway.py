@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from floor.db import session_scope, transaction
 from floor.errors import Conflict, NotFound, PermissionDenied, WrongScan
@@ -16,7 +18,7 @@ from floor.models import Container, Item, Location, PickFace, Task, Zone
 from floor.stock import ledger as inv
 from floor.stock import move_tasks as mt
 from floor.stock.ledger import Actor
-from tests.support import SmallWarehouse, add_stock, barcode
+from tests.support import SmallWarehouse, add_dock, add_stock, barcode
 
 EXP = dt.date(2027, 6, 30)
 
@@ -200,3 +202,39 @@ def test_nothing_to_put_away_and_current_task(warehouse: SmallWarehouse) -> None
     with session_scope(warehouse.engine) as s:
         assert mt.current_task(s, warehouse.operators["receiver"]) == task
         assert s.scalars(select(Task.status)).one() == "in_progress"
+
+
+def test_two_receivers_starting_put_away_of_one_item_take_different_tasks_without_waiting(
+    pg_warehouse: SmallWarehouse,
+) -> None:
+    """On PostgreSQL the put-away task is taken with SKIP LOCKED on that one task: while one
+    receiver's transaction holds the oldest task of an item, a second receiver scanning the
+    same item gets the next one at once (a lock wait would fail under lock_timeout); when
+    every task of it is being taken, a third waits for the oldest instead of hearing that
+    there is nothing to put away."""
+    wh = pg_warehouse
+    add_dock(wh, "DOCK-02")
+    receipt = transaction(
+        wh.engine,
+        lambda s: rc.open_receipt(s, warehouse_id=wh.warehouse_id, actor=_actor(wh)),
+    )
+    code = barcode(wh, "PLAIN")
+    for dock in ("DOCK-01", "DOCK-02"):  # one put-away task at each door
+        transaction(
+            wh.engine,
+            lambda s, dock=dock: rc.receive_scan(
+                s, receipt.receipt_id, barcode=code, quantity=4, actor=_actor(wh), dock_code=dock
+            ),
+        )
+
+    def start(s: Session, role: str) -> mt.MoveTaskView:
+        s.execute(text("SET LOCAL lock_timeout = '500ms'"))
+        return pa.start_putaway(
+            s, warehouse_id=wh.warehouse_id, scanned=code, actor=_actor(wh, role)
+        )
+
+    with session_scope(wh.engine) as first, session_scope(wh.engine) as second:
+        one, two = start(first, "receiver"), start(second, "supervisor")
+        assert {one.from_location, two.from_location} == {"DOCK-01", "DOCK-02"}
+        with pytest.raises(OperationalError, match="lock timeout"), session_scope(wh.engine) as s:
+            start(s, "admin")

@@ -16,7 +16,7 @@ from floor.inbound.receiving_checks import ExpiryPast, NotOnOrder, ReceivingPoli
 from floor.models import Container, PurchaseOrder, Receipt, SerialNumber, Task
 from floor.stock import ledger as inv
 from floor.stock.ledger import Actor
-from tests.support import SmallWarehouse, add_purchase_order, barcode
+from tests.support import SmallWarehouse, add_dock, add_purchase_order, barcode
 
 EXP = dt.date(2027, 6, 30)
 
@@ -328,3 +328,26 @@ def test_site_checks_unexpected_by_a_supervisor_and_expired_refused(
     with session_scope(warehouse.engine) as s:
         actions = sorted(e.action for e in audit.entries(s, action="receiving"))
         assert actions == ["receiving.expired", "receiving.unexpected"]
+
+
+def test_a_station_receives_at_its_own_dock_door(warehouse: SmallWarehouse) -> None:
+    add_dock(warehouse, "DOCK-02")
+    add_purchase_order(warehouse, "PO1001", [("PLAIN", 30)])
+    receipt = _open(warehouse, "PO1001")
+    code = barcode(warehouse, "PLAIN")
+    there = _receive(warehouse, receipt.receipt_id, code, quantity=3, dock_code="DOCK-02")
+    here = _receive(warehouse, receipt.receipt_id, code, quantity=2)  # no door: the first
+    assert (there.location, here.location) == ("DOCK-02", "DOCK-01")
+    for wrong, says in (("DOCK-09", "DOCK-09 is not a dock door"), ("QUA-01", "QUA-01 is not")):
+        with pytest.raises(InvalidInput, match=says) as refused:
+            _receive(warehouse, receipt.receipt_id, code, dock_code=wrong)
+        assert refused.value.expected == "a location of a receiving zone"
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("DOCK-02", "PLAIN")) == (3, 0)
+        assert inv.balance_of(s, warehouse.key("DOCK-01", "PLAIN")) == (2, 0)
+        tasks = s.scalars(select(Task).where(Task.kind == "putaway").order_by(Task.id)).all()
+        assert [(t.from_location_id, t.quantity) for t in tasks] == [
+            (warehouse.locations["DOCK-02"], 3),
+            (warehouse.locations["DOCK-01"], 2),
+        ]
+        assert rc.receipt_summary(s, receipt.receipt_id).lines[0]["received"] == 5

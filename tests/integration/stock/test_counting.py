@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from floor.db import session_scope, transaction
 from floor.errors import Conflict, InvalidInput, PermissionDenied, WrongScan
@@ -351,3 +351,36 @@ def test_a_recount_of_an_extra_item_still_waits_for_approval(warehouse: SmallWar
     with session_scope(wh.engine) as s:
         assert inv.balance_of(s, wh.key("A01-01-1", "LOT", "L5", EXP)) == (4, 0)
         assert inv.invariant_violations(s) == []
+
+
+def test_two_counters_taking_the_next_count_at_once_get_different_tasks_without_waiting(
+    pg_warehouse: SmallWarehouse,
+) -> None:
+    """On PostgreSQL the next count is taken with FOR UPDATE SKIP LOCKED on that one task:
+    while one counter's transaction holds the oldest count, a second counter gets the next
+    one at once (a lock wait would fail under lock_timeout), and counts nobody took stay
+    unlocked."""
+    wh = pg_warehouse
+    codes = ["A01-01-1", "A01-02-1", "A01-03-1"]
+    for code in codes:
+        add_stock(wh, code, "PLAIN", 10)
+    ids = transaction(
+        wh.engine,
+        lambda s: cs.create_count_tasks_by_location(
+            s, [wh.locations[c] for c in codes], actor=_actor(wh, "supervisor")
+        ),
+    )
+    with session_scope(wh.engine) as first:  # counter 1 has taken a count, not committed yet
+        mine = ct.next_count_task(first, wh.warehouse_id, actor=_actor(wh, "counter"))
+        assert mine is not None and mine.task_id == ids[0]
+        with session_scope(wh.engine) as second:
+            second.execute(text("SET LOCAL lock_timeout = '500ms'"))
+            theirs = ct.next_count_task(second, wh.warehouse_id, actor=_actor(wh, "supervisor"))
+            assert theirs is not None and theirs.task_id == ids[1]
+        with session_scope(wh.engine) as third:  # the third count was never locked
+            third.execute(text("SET LOCAL lock_timeout = '500ms'"))
+            row = third.execute(
+                text("SELECT id FROM tasks WHERE id = :id FOR UPDATE NOWAIT"), {"id": ids[2]}
+            ).scalar_one()
+            assert row == ids[2]
+    assert _next(wh) is not None and _next(wh).task_id == ids[0]  # type: ignore[union-attr]
