@@ -1,9 +1,11 @@
 """The API's routes (FastAPI): authentication, rate limit, and one service call per request.
 
-Every route is a plain function FastAPI runs in its thread pool: it authenticates the key,
-takes a token from the key's bucket, then calls one floor service in its own unit of work,
-as a screen does. Domain errors become HTTP answers: not found 404, bad input 422 (naming
-the field), conflict 409; a refused import 422 with every problem.
+Every route is a plain function FastAPI runs in its thread pool, after the key is checked on
+the event loop (a key found in the last few seconds is trusted without a query, keys.KeyCache;
+else the key table is read in the thread pool) and a token taken from the key's bucket; it
+calls one floor service in its own unit of work, as a screen does. Domain errors become HTTP
+answers: not found 404, bad input 422 (naming the field), conflict 409; a refused import 422
+with every problem.
 """
 
 import dataclasses
@@ -12,12 +14,13 @@ import math
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, select
 
 from floor import __version__
 from floor.api import feeds, intake, keys
-from floor.api.keys import KeyInfo, RateLimiter
+from floor.api.keys import KeyCache, KeyInfo, RateLimiter
 from floor.db import read_only
 from floor.errors import Conflict, FloorError, NotFound, PermissionDenied
 from floor.i18n import _
@@ -83,8 +86,11 @@ def create_app(
     rate: float = 20.0,
     burst: int = 40,
     limiter: RateLimiter | None = None,
+    key_cache_seconds: float = keys.KEY_CACHE_SECONDS,
 ) -> FastAPI:
-    """The API over `engine`; `warehouse` is the code used when a request names none."""
+    """The API over `engine`; `warehouse` is the code used when a request names none. A key
+    found is trusted for `key_cache_seconds` without asking the database again (0: every
+    request asks; see keys.KeyCache)."""
     app = FastAPI(
         title="floor API",
         version=__version__,
@@ -96,6 +102,7 @@ def create_app(
         redoc_url=None,
     )
     bucket = limiter or RateLimiter(rate, burst)
+    known = KeyCache(key_cache_seconds)
 
     @app.exception_handler(ApiError)
     def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -125,17 +132,25 @@ def create_app(
         body = {"error": type(exc).__name__, "message": str(exc), "expected": exc.expected}
         return JSONResponse(body, status_code=status)
 
-    def _key(
+    def _lookup(token: str) -> KeyInfo | None:
+        with read_only(engine) as session:
+            found = keys.authenticate(session, token)
+        if found is not None:
+            known.put(token, found)
+        return found
+
+    async def _key(
         authorization: Annotated[str | None, Header()] = None,
         x_api_key: Annotated[str | None, Header()] = None,
     ) -> KeyInfo:
+        # on the event loop: a key seen lately costs no thread and no query; else the
+        # query runs in the thread pool
         token = x_api_key or ""
         if authorization and authorization.lower().startswith("bearer "):
             token = authorization[7:].strip()
         found = None
         if token:
-            with read_only(engine) as session:
-                found = keys.authenticate(session, token)
+            found = known.get(token) or await run_in_threadpool(_lookup, token)
         if found is None:
             raise ApiError(
                 401,
