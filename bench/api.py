@@ -14,12 +14,20 @@ the local test server), timed per request:
 
 Prints median and p95 per request and the ratio API / bare call; GET /api/v1/health (no key,
 no database) shows what HTTP and the framework alone cost. Then the same intake by
-`--clients` (8) concurrent clients, each on its own connection: p95 per request and orders a
-second against the importer's. Not measured: the movement feed at millions of rows (issue
-17's target). The clients run in this process (the GIL is shared with the server).
+`--clients` (8) concurrent clients, each on its own connection, in a process of their own
+(so this process's CPU time is the server's): one order a request, then batches of 100;
+p95 per request, orders a second against the importer's, the server's CPU per order, the
+load average.
 
-    .venv/bin/python -m bench.api                       # both backends, 300 orders
-    .venv/bin/python -m bench.api --backends sqlite --orders 100
+Then, on PostgreSQL, movement paging (issue 17): `--movements` (5 M) movements filled by
+INSERT ... SELECT generate_series, and `--pages` (30) pages of 1,000 from 0, 25, 50, 75 and
+100% of the history through GET /api/v1/movements, `feeds.movements_since` and a bare keyset
+SELECT on the same rows; p50/p95 per page at each position, and the EXPLAIN ANALYZE of the
+feed's statement (does it use ix_movements_feed).
+
+    .venv/bin/python -m bench.api                       # everything, 1,000 orders, 5 M movements
+    .venv/bin/python -m bench.api --quick               # 100 orders, 200,000 movements
+    .venv/bin/python -m bench.api --backends sqlite --orders 100 --parts intake
 """
 
 from __future__ import annotations
@@ -438,6 +446,7 @@ def paging(backend: str, movements: int, pages: int) -> None:
 
             for _at, first in starts:  # once through every window: all start from cache
                 _walk(first, pages, bare)
+            http("")  # the first request's one-off costs (the key's lookup, FastAPI's setup)
             print(
                 f"  {'position':<10} {'GET /movements p50 / p95':>26} "
                 f"{'movements_since':>20} {'keyset SELECT':>20} {'CPU/page':>9}"
