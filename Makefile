@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(VENV)/bin/python -m bench.packing
 	$(VENV)/bin/python -m bench.kitting
 	$(VENV)/bin/python -m bench.claims --quick
+	$(VENV)/bin/python -m bench.api
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

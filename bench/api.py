@@ -14,12 +14,20 @@ the local test server), timed per request:
 
 Prints median and p95 per request and the ratio API / bare call; GET /api/v1/health (no key,
 no database) shows what HTTP and the framework alone cost. Then the same intake by
-`--clients` (8) concurrent clients, each on its own connection: p95 per request and orders a
-second against the importer's. Not measured: the movement feed at millions of rows (issue
-17's target). The clients run in this process (the GIL is shared with the server).
+`--clients` (8) concurrent clients, each on its own connection, in a process of their own
+(so this process's CPU time is the server's): one order a request, then batches of 100;
+p95 per request, orders a second against the importer's, the server's CPU per order, the
+load average.
 
-    .venv/bin/python -m bench.api                       # both backends, 300 orders
-    .venv/bin/python -m bench.api --backends sqlite --orders 100
+Then, on PostgreSQL, movement paging (issue 17): `--movements` (5 M) movements filled by
+INSERT ... SELECT generate_series, and `--pages` (30) pages of 1,000 from 0, 25, 50, 75 and
+100% of the history through GET /api/v1/movements, `feeds.movements_since` and a bare keyset
+SELECT on the same rows; p50/p95 per page at each position, and the EXPLAIN ANALYZE of the
+feed's statement (does it use ix_movements_feed).
+
+    .venv/bin/python -m bench.api                       # everything, 1,000 orders, 5 M movements
+    .venv/bin/python -m bench.api --quick               # 100 orders, 200,000 movements
+    .venv/bin/python -m bench.api --backends sqlite --orders 100 --parts intake
 """
 
 from __future__ import annotations
@@ -27,25 +35,29 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing
+import os
 import statistics
 import tempfile
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
 import uvicorn
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select, text
 
 from bench.ledger import Database
-from floor.api import intake, keys
+from floor.api import feeds, intake, keys
 from floor.api.app import create_app
 from floor.api.keys import RateLimiter
-from floor.db import read_only, transaction
+from floor.db import read_only, session_scope, transaction
 from floor.demo import DEMO_WAREHOUSE, build_demo
 from floor.imports.runner import run_import
-from floor.models import Item
+from floor.models import Item, Location, Movement, Warehouse
 from floor.stock.stock_report import find_warehouse, stock_lines
 
 
@@ -55,7 +67,9 @@ class LocalServer:
 
     def __init__(self, app: object) -> None:
         self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")  # type: ignore[arg-type]
+            uvicorn.Config(
+                app, host="127.0.0.1", port=0, log_level="warning", timeout_keep_alive=300
+            )  # type: ignore[arg-type]
         )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -110,25 +124,38 @@ def _show(label: str, times: list[float], base: list[float] | None = None) -> No
     print(f"  {label:<34} median {med:7.2f} ms  p95 {p95:7.2f} ms{ratio}")
 
 
-def _concurrent(
-    port: int, headers: dict[str, str], orders: int, clients: int, skus: list[str]
+def _clients(
+    port: int,
+    headers: dict[str, str],
+    orders: int,
+    clients: int,
+    skus: list[str],
+    prefix: str,
+    batch: int,
 ) -> tuple[list[float], float]:
-    """`orders` orders POSTed by `clients` threads, each on its own keep-alive connection;
-    the time of each request and the wall time of all."""
+    """In the client process: `orders` orders POSTed by `clients` threads, each on its own
+    keep-alive connection, one order a request (`batch` 0) or `batch` to a POST
+    /orders/batch; the time of each request and the wall time of all."""
     times: list[float] = []
     lock = threading.Lock()
+    sent = {**headers, "Content-Type": "application/json"}
 
     def worker(index: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        sent = {**headers, "Content-Type": "application/json"}
         mine: list[float] = []
-        for n in range(index, orders, clients):
-            body = json.dumps(_order("CON", n, skus[n % len(skus)])).encode()
+        step = max(batch, 1)
+        for at in range(index * step, orders, clients * step):
+            rows = [_order(prefix, n, skus[n % len(skus)]) for n in range(at, at + step)]
+            if batch:
+                path, body, ok = "/api/v1/orders/batch", {"orders": rows}, 200
+            else:
+                path, body, ok = "/api/v1/orders", rows[0], 201
+            data = json.dumps(body).encode()
             start = time.perf_counter()
-            conn.request("POST", "/api/v1/orders", body=body, headers=sent)
+            conn.request("POST", path, body=data, headers=sent)
             answer = conn.getresponse()
             answer.read()
-            assert answer.status == 201, answer.status
+            assert answer.status == ok, answer.status
             mine.append(time.perf_counter() - start)
         conn.close()
         with lock:
@@ -141,6 +168,37 @@ def _concurrent(
     for thread in threads:
         thread.join()
     return times, time.perf_counter() - start
+
+
+def _ready() -> None:
+    """Nothing: waits for the client process to be up before a clock starts."""
+
+
+@dataclass
+class Concurrent:
+    times: list[float]  # per request
+    wall: float  # seconds, all requests
+    cpu: float  # seconds of this process's CPU (the server's) meanwhile
+
+
+def _concurrent(
+    pool: ProcessPoolExecutor,
+    port: int,
+    headers: dict[str, str],
+    orders: int,
+    clients: int,
+    skus: list[str],
+    prefix: str,
+    batch: int = 0,
+) -> Concurrent:
+    """The clients run in another process (`pool`), so that they take nothing from the
+    server's GIL and this process's CPU time is the server's alone."""
+    pool.submit(_ready).result()
+    cpu = time.process_time()
+    times, wall = pool.submit(
+        _clients, port, headers, orders, clients, skus, prefix, batch
+    ).result()
+    return Concurrent(times, wall, time.process_time() - cpu)
 
 
 def run(backend: str, orders: int, clients: int) -> None:
@@ -191,11 +249,22 @@ def run(backend: str, orders: int, clients: int) -> None:
             label = f"order: POST /orders/batch of {BATCH}"
             print(f"  {label + ' (per order)':<34} {per_batched * 1000:7.2f} ms")
             if clients > 1:
-                times, wall = _concurrent(client.port, headers, orders, clients, skus)
-                _show(f"order: POST, {clients} clients at once", times)
+                spawn = multiprocessing.get_context("spawn")
+                with ProcessPoolExecutor(1, mp_context=spawn) as pool:
+                    one = _concurrent(pool, client.port, headers, orders, clients, skus, "CON")
+                    many = _concurrent(
+                        pool, client.port, headers, orders, clients, skus, "CBA", BATCH
+                    )
+                _show(f"order: POST, {clients} clients at once", one.times)
                 print(
-                    f"  {'  intake':<34} {orders / wall:7.0f} orders/s "
-                    f"(floor import: {1 / per_order:.0f} orders/s)"
+                    f"  {'  intake':<34} {orders / one.wall:7.0f} orders/s "
+                    f"(floor import: {1 / per_order:.0f} orders/s); server CPU "
+                    f"{one.cpu / orders * 1000:.2f} ms an order; load {_load()}"
+                )
+                print(
+                    f"  {f'  batches of {BATCH}, {clients} clients':<34} "
+                    f"{orders / many.wall:7.0f} orders/s; server CPU "
+                    f"{many.cpu / orders * 1000:.2f} ms an order"
                 )
 
             def query(n: int) -> None:
@@ -218,14 +287,231 @@ def run(backend: str, orders: int, clients: int) -> None:
         db.close()
 
 
+# --- movement paging at millions of movements ---------------------------------------------
+
+PAGE = 1000  # movements per page
+POSITIONS = (0.0, 0.25, 0.5, 0.75, 1.0)  # where in the history a reader pages from
+RAW_PAGE = (
+    "SELECT xact_id, id, transaction_id, location_id, item_id, lot, expiry, container_id, "
+    "quantity_delta, reserved_delta, created_at FROM movements "
+    "WHERE (xact_id, id) > (%s, %s) ORDER BY xact_id, id LIMIT %s"
+)
+
+
+def seed_movements(db: Database, movements: int) -> None:
+    """A warehouse of 2,000 locations x 50 items and `movements` movements of +1, two to a
+    stock transaction, on PostgreSQL by INSERT ... SELECT generate_series. Balances hold the
+    sum of their movements (the ledger's invariant). `xact_id` rises with the id, spread over
+    the transaction ids this server has used so far (rows of the same transaction share one),
+    all below the horizon, as a history written over time. Foreign keys are correct by
+    construction; their triggers are off during the fill (session_replication_role) and the
+    movements' indexes are built after it, as a restore would."""
+    with session_scope(db.engine) as s:
+        wh = Warehouse(code="FEED", name="feed bench")
+        s.add(wh)
+        s.flush()
+        s.add_all(
+            [Location(warehouse_id=wh.id, code=f"F{n:05d}", check_digit="00") for n in range(2000)]
+        )
+        s.add_all([Item(sku=f"FEED-{n:03d}") for n in range(50)])
+    locations, items = 2000, 50
+    n_bal = min(locations * items, movements)
+    n_tx = (movements + 1) // 2
+    with db.engine.connect() as conn:
+        loc0 = conn.scalar(text("SELECT min(id) FROM locations"))
+        item0 = conn.scalar(text("SELECT min(id) FROM items"))
+        top = conn.scalar(text("SELECT (pg_current_xact_id()::text)::bigint"))
+    # xact_id of transaction t (1..n_tx): 1 .. top - 100, rising with t
+    xact = f"1 + ((t - 1)::bigint * {top - 101}) / {n_tx}"
+    fill = [
+        "SET session_replication_role = replica",
+        f"INSERT INTO balances (id, location_id, item_id, lot, quantity, reserved, received_at) "
+        f"SELECT b, {loc0} + (b - 1) / {items}, {item0} + (b - 1) % {items}, '', "
+        f"({movements} - b) / {n_bal} + 1, 0, now() FROM generate_series(1, {n_bal}) AS g(b)",
+        f"INSERT INTO stock_transactions (id, kind, reason, reference, station, created_at) "
+        f"SELECT t, 'move', 'bench', 'FEED-' || t, '', now() - interval '1 second' * "
+        f"({n_tx} - t) FROM generate_series(1, {n_tx}) AS g(t)",
+        f"INSERT INTO movements (id, transaction_id, balance_id, location_id, item_id, lot, "
+        f"quantity_delta, reserved_delta, created_at, xact_id) "
+        f"SELECT i, t, b, {loc0} + (b - 1) / {items}, {item0} + (b - 1) % {items}, '', 1, 0, "
+        f"now() - interval '1 second' * ({n_tx} - t), {xact} "
+        f"FROM (SELECT i, (i + 1) / 2 AS t, (i - 1) % {n_bal} + 1 AS b "
+        f"FROM generate_series(1, {movements}) AS g(i)) AS s",
+        "SET session_replication_role = DEFAULT",
+    ]
+    for table in ("balances", "stock_transactions", "movements"):
+        fill.append(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+        )
+    indexes = [i for i in Movement.__table__.indexes]
+    with db.engine.begin() as conn:
+        for index in indexes:
+            conn.execute(text(f'DROP INDEX "{index.name}"'))
+        for stmt in fill:
+            conn.execute(text(stmt))
+        for index in indexes:
+            index.create(conn)
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+
+
+def _captured(engine: Engine, call: Callable[[], object]) -> tuple[str, object]:
+    """The last SQL statement (and its parameters) `call` sent."""
+    seen: list[tuple[str, object]] = []
+
+    def listen(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
+        seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    return seen[-1]
+
+
+def _plan(db: Database, cursor: str) -> list[str]:
+    """EXPLAIN ANALYZE of the feed's own statement for the page after `cursor`."""
+
+    def page() -> None:
+        with read_only(db.engine) as s:
+            feeds.movements_since(s, cursor, PAGE)
+
+    statement, parameters = _captured(db.engine, page)
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+        return [row[0] for row in rows]
+
+
+def _walk(first: str, pages: int, fetch: Callable[[str], str]) -> list[float]:
+    """Time `pages` pages from cursor `first` on; `fetch` returns the next cursor."""
+    times, cursor = [], first
+    for _n in range(pages):
+        start = time.perf_counter()
+        cursor = fetch(cursor)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _p(times: list[float], q: float) -> float:
+    return sorted(times)[min(len(times) - 1, int(q * len(times)))] * 1000
+
+
+def paging(backend: str, movements: int, pages: int) -> None:
+    """GET /movements pages of PAGE from several positions in a history of `movements`,
+    against the feed's service call and a bare keyset SELECT on the driver."""
+    if backend != "postgresql":
+        print(f"{backend}: movement paging is measured on PostgreSQL only")
+        return
+    db = Database(backend, "feed")
+    try:
+        started = time.perf_counter()
+        seed_movements(db, movements)
+        print(
+            f"{backend}: movement paging, {movements:,} movements (filled in "
+            f"{time.perf_counter() - started:.0f} s), pages of {PAGE}, {pages} pages from each "
+            f"position; load {_load()}",
+            flush=True,
+        )
+        key, _info = transaction(db.engine, lambda s: keys.create_key(s, "read", "bench"))
+        app = create_app(db.engine, warehouse="FEED", limiter=RateLimiter(1e9, 10**9))
+        headers = {"Authorization": f"Bearer {key}"}
+        raw = db.raw_connect()
+        client = LocalServer(app)
+        try:
+            starts: list[tuple[float, str]] = []
+            with db.engine.connect() as conn:
+                for at in POSITIONS:
+                    row_id = max(0, min(int(at * movements), movements - pages * PAGE))
+                    found = conn.execute(
+                        text("SELECT xact_id, id FROM movements WHERE id = :i"), {"i": row_id}
+                    ).first()
+                    starts.append((at, f"{found[0]}.{found[1]}" if found else ""))
+
+            def http(cursor: str) -> str:
+                path = "/api/v1/movements?" + urlencode({"cursor": cursor, "limit": PAGE})
+                status, body = client.request("GET", path, headers)
+                assert status == 200, body
+                return json.loads(body)["next_cursor"]
+
+            def service(cursor: str) -> str:
+                with read_only(db.engine) as s:
+                    return feeds.movements_since(s, cursor, PAGE).next_cursor
+
+            def bare(cursor: str) -> str:
+                xact_id, _dot, row_id = cursor.partition(".")
+                rows = raw.execute(RAW_PAGE, (int(xact_id or 0), int(row_id or 0), PAGE))
+                last = rows.fetchall()[-1]
+                return f"{last[0]}.{last[1]}"
+
+            for _at, first in starts:  # once through every window: all start from cache
+                _walk(first, pages, bare)
+            http("")  # the first request's one-off costs (the key's lookup, FastAPI's setup)
+            print(
+                f"  {'position':<10} {'GET /movements p50 / p95':>26} "
+                f"{'movements_since':>20} {'keyset SELECT':>20} {'CPU/page':>9}"
+            )
+            for at, first in starts:
+                cpu = time.process_time()
+                api = _walk(first, pages, http)
+                cpu = (time.process_time() - cpu) / pages * 1000
+                svc = _walk(first, pages, service)
+                sel = _walk(first, pages, bare)
+                print(
+                    f"  {f'{at:.0%}':<10} {_p(api, 0.5):>11.1f} / {_p(api, 0.95):6.1f} ms"
+                    f" {_p(svc, 0.5):>9.1f} / {_p(svc, 0.95):5.1f} ms"
+                    f" {_p(sel, 0.5):>9.1f} / {_p(sel, 0.95):5.1f} ms {cpu:7.1f} ms",
+                    flush=True,
+                )
+            middle = starts[len(starts) // 2][1]
+            plan = _plan(db, middle)
+            used = [line.strip() for line in plan if "ix_movements_feed" in line]
+            print(f"  plan of the middle page ({len(plan)} lines):")
+            for line in plan:
+                print(f"    {line}")
+            print(f"  index used: {'yes: ' + used[0] if used else 'NO'}")
+        finally:
+            client.close()
+            raw.close()
+    finally:
+        db.close()
+
+
+def _load() -> str:
+    return " ".join(f"{n:.1f}" for n in os.getloadavg())
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
-    parser.add_argument("--orders", type=int, default=300)
+    parser.add_argument("--orders", type=int, default=None, help="orders each way (1,000)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (8)")
+    parser.add_argument(
+        "--movements", type=int, default=None, help="movements in the paged history (5,000,000)"
+    )
+    parser.add_argument("--pages", type=int, default=None, help="pages timed per position (30)")
+    parser.add_argument(
+        "--parts",
+        nargs="+",
+        choices=["intake", "paging"],
+        default=["intake", "paging"],
+        help="what to measure (both)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="100 orders, 200,000 movements, 10 pages"
+    )
     args = parser.parse_args()
+    orders = args.orders or (100 if args.quick else 1000)
+    movements = args.movements or (200_000 if args.quick else 5_000_000)
+    pages = args.pages or (10 if args.quick else 30)
+    print(f"{os.cpu_count()} cores, load {_load()}")
     for backend in args.backends:
-        run(backend, args.orders, args.clients)
+        if "intake" in args.parts:
+            run(backend, orders, args.clients)
+        if "paging" in args.parts:
+            paging(backend, movements, pages)
 
 
 if __name__ == "__main__":

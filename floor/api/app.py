@@ -1,23 +1,28 @@
 """The API's routes (FastAPI): authentication, rate limit, and one service call per request.
 
-Every route is a plain function FastAPI runs in its thread pool: it authenticates the key,
-takes a token from the key's bucket, then calls one floor service in its own unit of work,
-as a screen does. Domain errors become HTTP answers: not found 404, bad input 422 (naming
-the field), conflict 409; a refused import 422 with every problem.
+Every route is a plain function FastAPI runs in its thread pool, after the key is checked on
+the event loop (a key found in the last few seconds is trusted without a query, keys.KeyCache;
+else the key table is read in the thread pool) and a token taken from the key's bucket; it
+calls one floor service in its own unit of work, as a screen does. Domain errors become HTTP
+answers: not found 404, bad input 422 (naming the field), conflict 409; a refused import 422
+with every problem.
 """
 
+import contextlib
 import dataclasses
 import datetime as dt
 import math
+import threading
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, select
 
 from floor import __version__
 from floor.api import feeds, intake, keys
-from floor.api.keys import KeyInfo, RateLimiter
+from floor.api.keys import KeyCache, KeyInfo, RateLimiter
 from floor.db import read_only
 from floor.errors import Conflict, FloorError, NotFound, PermissionDenied
 from floor.i18n import _
@@ -83,8 +88,11 @@ def create_app(
     rate: float = 20.0,
     burst: int = 40,
     limiter: RateLimiter | None = None,
+    key_cache_seconds: float = keys.KEY_CACHE_SECONDS,
 ) -> FastAPI:
-    """The API over `engine`; `warehouse` is the code used when a request names none."""
+    """The API over `engine`; `warehouse` is the code used when a request names none. A key
+    found is trusted for `key_cache_seconds` without asking the database again (0: every
+    request asks; see keys.KeyCache)."""
     app = FastAPI(
         title="floor API",
         version=__version__,
@@ -96,6 +104,12 @@ def create_app(
         redoc_url=None,
     )
     bucket = limiter or RateLimiter(rate, burst)
+    known = KeyCache(key_cache_seconds)
+    # SQLite lets one transaction write at a time, and a writer that finds the lock taken
+    # polls for it with growing sleeps (its busy handler): eight clients at once left some
+    # orders waiting 100 ms for a lock free most of that time. The API's own writers queue
+    # on this lock instead; writers of other processes still meet the busy timeout.
+    writing = threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
 
     @app.exception_handler(ApiError)
     def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -125,17 +139,25 @@ def create_app(
         body = {"error": type(exc).__name__, "message": str(exc), "expected": exc.expected}
         return JSONResponse(body, status_code=status)
 
-    def _key(
+    def _lookup(token: str) -> KeyInfo | None:
+        with read_only(engine) as session:
+            found = keys.authenticate(session, token)
+        if found is not None:
+            known.put(token, found)
+        return found
+
+    async def _key(
         authorization: Annotated[str | None, Header()] = None,
         x_api_key: Annotated[str | None, Header()] = None,
     ) -> KeyInfo:
+        # on the event loop: a key seen lately costs no thread and no query; else the
+        # query runs in the thread pool
         token = x_api_key or ""
         if authorization and authorization.lower().startswith("bearer "):
             token = authorization[7:].strip()
         found = None
         if token:
-            with read_only(engine) as session:
-                found = keys.authenticate(session, token)
+            found = known.get(token) or await run_in_threadpool(_lookup, token)
         if found is None:
             raise ApiError(
                 401,
@@ -180,7 +202,8 @@ def create_app(
             ),
         ],
     ) -> JSONResponse:
-        accepted = intake.post_order(engine, body, key, warehouse)
+        with writing:
+            accepted = intake.post_order(engine, body, key, warehouse)
         return JSONResponse(
             {"number": accepted.number, "created": accepted.created},
             status_code=201 if accepted.created else 200,
@@ -200,7 +223,8 @@ def create_app(
             ),
         ],
     ) -> dict[str, Any]:
-        accepted = intake.post_orders(engine, body, key, warehouse)
+        with writing:
+            accepted = intake.post_orders(engine, body, key, warehouse)
         return {"created": accepted.created, "unchanged": accepted.unchanged}
 
     @app.get(f"{PREFIX}/orders/{{number}}", tags=["orders"])
@@ -253,36 +277,39 @@ def create_app(
             found = low_stock_items(session, _warehouse_id(session, warehouse))
             return {"items": [item.to_json() for item in found]}
 
-    def _feed(page: feeds.Page) -> dict[str, Any]:
-        return {"items": page.rows, "next_cursor": page.next_cursor, "more": page.more}
+    def _feed(page: feeds.Page) -> JSONResponse:
+        # the page is plain JSON already: dumped as it is, not walked again by FastAPI's
+        # encoder (which took longer than reading the thousand rows)
+        body = {"items": page.rows, "next_cursor": page.next_cursor, "more": page.more}
+        return JSONResponse(body)
 
-    @app.get(f"{PREFIX}/movements", tags=["feeds"])
+    @app.get(f"{PREFIX}/movements", tags=["feeds"], response_model=dict[str, Any])
     def get_movements(
         key: Reader,
         cursor: str = "",
         limit: Annotated[int, Query(ge=1, le=feeds.MAX_LIMIT)] = feeds.DEFAULT_LIMIT,
-    ) -> dict[str, Any]:
+    ) -> JSONResponse:
         """Ledger movements after `cursor` (the next_cursor of the page before), oldest
         first; each one exactly once, whatever order transactions commit in."""
         with read_only(engine) as session:
             return _feed(feeds.movements_since(session, cursor, limit))
 
-    @app.get(f"{PREFIX}/shipments", tags=["feeds"])
+    @app.get(f"{PREFIX}/shipments", tags=["feeds"], response_model=dict[str, Any])
     def get_shipments(
         key: Reader,
         cursor: str = "",
         limit: Annotated[int, Query(ge=1, le=feeds.MAX_LIMIT)] = feeds.DEFAULT_LIMIT,
-    ) -> dict[str, Any]:
+    ) -> JSONResponse:
         """Cartons shipped after `cursor`, oldest first (order, SSCC, tracking number)."""
         with read_only(engine) as session:
             return _feed(feeds.shipments_since(session, cursor, limit))
 
-    @app.get(f"{PREFIX}/events", tags=["feeds"])
+    @app.get(f"{PREFIX}/events", tags=["feeds"], response_model=dict[str, Any])
     def get_events(
         key: Reader,
         cursor: str = "",
         limit: Annotated[int, Query(ge=1, le=feeds.MAX_LIMIT)] = feeds.DEFAULT_LIMIT,
-    ) -> dict[str, Any]:
+    ) -> JSONResponse:
         """Every webhook event after `cursor`: the same events the webhooks deliver, to pull
         instead (or to catch up)."""
         with read_only(engine) as session:
@@ -300,7 +327,8 @@ def create_app(
             ),
         ],
     ) -> JSONResponse:
-        accepted = intake.post_purchase_order(engine, body, key, warehouse)
+        with writing:
+            accepted = intake.post_purchase_order(engine, body, key, warehouse)
         return JSONResponse(
             {"number": accepted.number, "created": accepted.created},
             status_code=201 if accepted.created else 200,

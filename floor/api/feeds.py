@@ -156,22 +156,25 @@ def movements_since(session: Session, cursor: str | None, limit: int = DEFAULT_L
     )
 
     def render(row: Any) -> dict[str, Any]:
+        # by position: a thousand rows a page, attribute access by name costs a third of it
+        (xact_id, row_id, transaction_id, kind, reason, reference, warehouse, location, sku, lot,
+         expiry, container, quantity_delta, reserved_delta, created_at) = row  # fmt: skip
         return {
-            "cursor": str(Cursor(row.xact_id, row.id)),
-            "id": row.id,
-            "transaction_id": row.transaction_id,
-            "kind": row.kind,
-            "reason": row.reason,
-            "reference": row.reference,
-            "warehouse": row.warehouse,
-            "location": row.location,
-            "sku": row.sku,
-            "lot": row.lot,
-            "expiry": _iso(row.expiry),
-            "container": row.container or "",
-            "quantity_delta": row.quantity_delta,
-            "reserved_delta": row.reserved_delta,
-            "at": _iso(row.created_at),
+            "cursor": f"{xact_id}.{row_id}",
+            "id": row_id,
+            "transaction_id": transaction_id,
+            "kind": kind,
+            "reason": reason,
+            "reference": reference,
+            "warehouse": warehouse,
+            "location": location,
+            "sku": sku,
+            "lot": lot,
+            "expiry": _iso(expiry) if expiry is not None else None,
+            "container": container or "",
+            "quantity_delta": quantity_delta,
+            "reserved_delta": reserved_delta,
+            "at": _iso(created_at),
         }
 
     return _page(session, stmt, Movement.xact_id, Movement.id, after, check_limit(limit), render)

@@ -4,7 +4,8 @@ A key is `floor_` and 32 random bytes (URL-safe base64), shown once when it is m
 its SHA-256 is kept: a key that random cannot be guessed from its hash, so a slow password
 hash (scrypt, as for PINs) would only slow every request down. A key is read-only (`read`)
 or may also send orders and purchase orders in (`write`); a revoked key is refused from
-the next request on.
+the next request on in this process; another process serving the API (`floor api serve`)
+refuses it once its cache of keys lately seen has let it go (KEY_CACHE_SECONDS, 5 s).
 
 The rate limit is a token bucket per key, in the API process: `burst` requests at once,
 then `rate` a second.
@@ -21,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import event, or_, select
 from sqlalchemy.orm import Session
 
 from floor.errors import InvalidInput, NotFound
@@ -32,6 +33,8 @@ READ = "read"
 WRITE = "write"
 SCOPES = (READ, WRITE)
 KEY_PREFIX = "floor_"
+KEY_CACHE_SECONDS = 5.0  # how long a server trusts a key it found without asking again
+_revocations = 0  # keys revoked in this process: a KeyCache forgets everything when it moves
 
 
 def hash_key(key: str) -> str:
@@ -95,7 +98,14 @@ def revoke_key(session: Session, which: str) -> KeyInfo:
         )
     if key.revoked_at is None:
         key.revoked_at = utcnow()
+        _forget_keys()  # now, and again once committed: no request caches it in between
+        event.listen(session, "after_commit", _forget_keys, once=True)
     return _info(key)
+
+
+def _forget_keys(*_session: object) -> None:
+    global _revocations
+    _revocations += 1
 
 
 def authenticate(session: Session, key: str) -> KeyInfo | None:
@@ -106,6 +116,40 @@ def authenticate(session: Session, key: str) -> KeyInfo | None:
     if row is None or row.revoked_at is not None:
         return None
     return _info(row)
+
+
+class KeyCache:
+    """Keys found lately, by their hash, each trusted for `seconds` without a query: the
+    API reads the key table once per key every few seconds instead of once per request.
+    Keys not found are not kept (a wrong key costs its query every time, and nobody can fill
+    the cache). A key revoked in this process is forgotten at once; one revoked elsewhere is
+    refused once its `seconds` are over."""
+
+    def __init__(
+        self, seconds: float = KEY_CACHE_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.seconds, self.clock = seconds, clock
+        self._found: dict[str, tuple[KeyInfo, float]] = {}  # hash -> (key, trusted until)
+        self._seen = _revocations
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> KeyInfo | None:
+        with self._lock:
+            if self._seen != _revocations:
+                self._found.clear()
+                self._seen = _revocations
+            hit = self._found.get(hash_key(key))
+            if hit is None or hit[1] <= self.clock():
+                return None
+            return hit[0]
+
+    def put(self, key: str, info: KeyInfo) -> None:
+        if self.seconds <= 0:
+            return
+        with self._lock:
+            if len(self._found) >= 10_000:  # many keys: start again rather than grow
+                self._found.clear()
+            self._found[hash_key(key)] = (info, self.clock() + self.seconds)
 
 
 class RateLimiter:

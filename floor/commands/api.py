@@ -69,7 +69,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     create.set_defaults(handler=cmd_keys_create)
     listing = key_actions.add_parser("list", help=_("every key: id, prefix, scope, name, revoked"))
     listing.set_defaults(handler=cmd_keys_list)
-    revoke = key_actions.add_parser("revoke", help=_("refuse a key from now on"))
+    revoke = key_actions.add_parser(
+        "revoke",
+        help=_("refuse a key from now on (a floor api server already running: within 5 seconds)"),
+    )
     revoke.add_argument("key", metavar="ID|PREFIX", help=_("the key's id or prefix (keys list)"))
     revoke.set_defaults(handler=cmd_keys_revoke)
 

@@ -213,6 +213,11 @@ def apply(
     for record in fresh:
         if record.number in taken:
             other_channel, ref = taken[record.number]
+            if (other_channel, ref) == (channel, record.external_ref):
+                # this very order, committed by another transaction between the two reads
+                # above (the same order sent twice at once): it is there, not a clash
+                existing.add((channel, record.external_ref))
+                continue
             problems.append(
                 ImportProblem(
                     file,

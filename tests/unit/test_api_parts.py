@@ -1,12 +1,14 @@
-"""The API's parts that need no database: the rate limit's token bucket, webhook signing and
-its check, the retry backoff, feed cursors."""
+"""The API's parts that need no database: the rate limit's token bucket, the cache of keys
+found, webhook signing and its check, the retry backoff, feed cursors."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from floor.api import delivery, feeds
-from floor.api.keys import RateLimiter, hash_key
+from floor.api import delivery, feeds, keys
+from floor.api.keys import KeyCache, KeyInfo, RateLimiter, hash_key
 from floor.errors import InvalidInput
 
 
@@ -20,6 +22,26 @@ def test_the_bucket_lets_a_burst_through_then_the_rate() -> None:
     assert bucket.take(1) == 0.0
     now[0] += 100  # never more than the burst saved up
     assert [bucket.take(1) == 0.0 for _ in range(4)] == [True, True, True, False]
+
+
+def test_a_key_found_is_trusted_for_its_seconds_and_forgotten_when_one_is_revoked() -> None:
+    now = [100.0]
+    cache = KeyCache(5.0, clock=lambda: now[0])
+    info = KeyInfo(1, "erp", keys.WRITE, "floor_abcdef", dt.datetime(2026, 1, 1), None)
+    assert cache.get("floor_a") is None  # never found: the database is asked
+    cache.put("floor_a", info)
+    assert cache.get("floor_a") == info
+    assert cache.get("floor_b") is None  # another key is not this one
+    now[0] += 4.9
+    assert cache.get("floor_a") == info
+    now[0] += 0.2  # its seconds are over: asked again
+    assert cache.get("floor_a") is None
+    cache.put("floor_a", info)
+    keys._forget_keys()  # a key revoked in this process: every key is asked again
+    assert cache.get("floor_a") is None
+    off = KeyCache(0, clock=lambda: now[0])
+    off.put("floor_a", info)
+    assert off.get("floor_a") is None
 
 
 def test_a_signature_verifies_only_with_its_secret_body_and_a_recent_time() -> None:

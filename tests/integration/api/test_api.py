@@ -251,3 +251,34 @@ def test_a_batch_of_orders_is_all_or_nothing_and_idempotent(api: Api) -> None:
 
 
 ORDER_LINES = {"lines": [{"sku": "PLAIN", "quantity": 1}]}
+
+
+def test_orders_sent_at_once_by_several_clients_are_all_taken_each_once(api: Api) -> None:
+    """Eight clients at once (the API's writers queue on SQLite; on PostgreSQL the same order
+    sent by all eight is created once, the others told it was there, whichever statement of
+    the importer's checks sees it committed)."""
+    import threading
+
+    answers: list[tuple[str, int]] = []
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        mine = []
+        for i in range(3):
+            body = {**ORDER, "number": f"SO-AT-{n}-{i}", "external_ref": f"at-{n}-{i}"}
+            mine.append((body["number"], api.post("/orders", body).status_code))
+        same = {**ORDER, "number": "SO-AT-SAME", "external_ref": "at-same"}
+        mine.append(("same", api.post("/orders", same).status_code))
+        with lock:
+            answers.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(code for number, code in answers if number != "same") == [201] * 24
+    assert sorted(code for number, code in answers if number == "same") == [200] * 7 + [201]
+    assert _orders(api.wh) == 25
+    with session_scope(api.wh.engine) as s:
+        assert s.scalar(select(func.count()).where(AuditEntry.action == "api.order")) == 25
