@@ -1,10 +1,11 @@
-"""Property-based requests generated from the API's own OpenAPI schema (schemathesis, an
-optional test tool: `pip install schemathesis`; skipped without it), on SQLite: whatever a
-client sends that the schema allows, the API never answers with a server error."""
+"""Property-based requests generated from the API's own OpenAPI schema (schemathesis, in the
+test extra), on SQLite: whatever a client sends that the schema allows, the API never
+answers with a server error."""
 
 from __future__ import annotations
 
 import pytest
+import schemathesis
 from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine
 
@@ -12,8 +13,6 @@ from floor.api.app import create_app
 from floor.api.keys import RateLimiter
 from tests.integration.api.conftest import make_key
 from tests.support import SmallWarehouse, build_small_warehouse
-
-schemathesis = pytest.importorskip("schemathesis")
 
 
 @pytest.fixture
