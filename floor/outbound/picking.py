@@ -343,8 +343,13 @@ def _tote_check(session: Session, task: Task, tote_code: str) -> None:
         )
 
 
-def _take(session: Session, task: Task, quantity: int, actor: Actor, scan_id: str | None) -> None:
-    """Move `quantity` of the task into its tote, consuming the reservation."""
+def _take(
+    session: Session, task: Task, quantity: int, actor: Actor, scan_id: str | None
+) -> tuple[SalesOrderLine | None, SalesOrder | None]:
+    """Move `quantity` of the task into its tote, consuming the reservation. Returns the
+    order line and order it updated: a caller that goes on to close the task keeps them, so
+    they stay in the session (it holds unchanged objects only weakly) and are not read
+    again."""
     source = StockKey(task.from_location_id, task.item_id, task.lot, task.expiry, task.container_id)
     assert task.to_location_id is not None
     ledger.move(
@@ -362,13 +367,15 @@ def _take(session: Session, task: Task, quantity: int, actor: Actor, scan_id: st
     )
     task.quantity_done += quantity
     if task.order_line_id is None:  # a kit work order's component pick has no order line
-        return
+        return None, None
     line = session.get(SalesOrderLine, task.order_line_id, with_for_update=True)
+    order = None
     if line is not None:
         line.quantity_picked += quantity
         order = session.get(SalesOrder, line.order_id)
         if order is not None and order.status == OrderStatus.ALLOCATED.value:
             order.status = OrderStatus.PICKING.value  # its first unit is in a tote
+    return line, order
 
 
 def _close_task(session: Session, task: Task, status: str) -> bool:
@@ -432,7 +439,7 @@ def confirm_pick(
                 expected=_("at most {remaining}", remaining=remaining),
             )
         _tote_check(session, task, tote_code)
-        _take(session, task, quantity, actor, scan_id)
+        kept = _take(session, task, quantity, actor, scan_id)  # noqa: F841 (see _take)
         done = task.quantity_done >= task.quantity
         cart_done = _close_task(session, task, TaskStatus.DONE.value) if done else False
         session.flush()
