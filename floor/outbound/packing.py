@@ -482,9 +482,13 @@ def pack_scan(
     """A scan into the open carton: a unit of the order (verified, recorded with its lot and
     serial), or a carton type's barcode (the carton becomes that type)."""
     require_role(session, actor.operator_id, *PACK_ROLES)
+    # the carton and order work() locked, kept for the view: the session holds unchanged
+    # objects only weakly, and the view would read the order, its lines and items again
+    held: list[tuple[PackedCarton, SalesOrder]] = []
 
     def work() -> dict[str, Any]:
         carton, order = locked_carton(session, carton_id, actor)
+        held.append((carton, order))
         chosen = carton_type_by_barcode(session, barcode)
         if chosen is not None:
             carton.carton_type_id = session.scalar(
@@ -530,8 +534,11 @@ def pack_scan(
         return {"sku": unit.item.sku, "units": unit.units, "lot": unit.lot, "serial": unit.serial}
 
     result, _replayed = once(session, scan_id, "pack.scan", work)
-    carton = session.get(PackedCarton, carton_id)
-    order = session.get(SalesOrder, carton.order_id) if carton is not None else None
+    if held:
+        carton, order = held[0]
+    else:  # a replay: nothing was read
+        carton = session.get(PackedCarton, carton_id)
+        order = session.get(SalesOrder, carton.order_id) if carton is not None else None
     assert carton is not None and order is not None
     return PackOutcome(view=pack_view(session, order, carton), **result)
 
