@@ -417,6 +417,7 @@ def start(
     """Pack the order of the scanned tote (or order number): its open carton at this
     station, or a new one of the proposed type."""
     require_role(session, actor.operator_id, *PACK_ROLES)
+    held: list[tuple[PackedCarton, SalesOrder]] = []  # for the view, as in pack_scan
 
     def work() -> dict[str, Any]:
         order = order_for_code(session, warehouse_id, code, is_order=is_order)
@@ -433,10 +434,14 @@ def start(
             )
         _busy_elsewhere(session, order, actor.station)
         carton = mine or open_carton(session, order, actor)
+        held.append((carton, order))
         return {"order_id": order.id, "carton_id": carton.id}
 
     result, _replayed = once(session, scan_id, "pack.start", work)
-    order = session.get(SalesOrder, result["order_id"])
+    if held:
+        carton, order = held[0]
+        return pack_view(session, order, carton)
+    order = session.get(SalesOrder, result["order_id"])  # a replay: nothing was read
     assert order is not None
     return pack_view(session, order, session.get(PackedCarton, result["carton_id"]))
 
