@@ -12,7 +12,7 @@ disconnect (`current_cart`) and gives untouched tasks back at the end of a shift
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -230,6 +230,7 @@ def assign_tote(
     session: Session, operator_id: int, tote_code: str, *, scan_id: str | None = None
 ) -> CartView:
     """Put the scanned tote in the cart's next empty order slot."""
+    after: list[CartView] = []  # the view with the tote in its slot (not on a replay)
 
     def work() -> dict:
         tasks = _my_tasks(session, operator_id, lock=True)
@@ -269,9 +270,15 @@ def assign_tote(
             task.to_container_id = tote.id
             task.to_location_id = drop
         session.flush()
+        # the same tasks, each of this slot now in the tote: the cart's view without reading
+        # the tasks, orders and totes again
+        slots = tuple(replace(s, tote=tote.code) if s.slot == slot.slot else s for s in view.slots)
+        after.append(replace(view, slots=slots))
         return {"slot": slot.slot, "tote": tote.code}
 
     once(session, scan_id, "pick.assign_tote", work)
+    if after:
+        return after[0]
     return _cart_view(session, _my_tasks(session, operator_id))
 
 

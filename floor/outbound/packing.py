@@ -417,6 +417,7 @@ def start(
     """Pack the order of the scanned tote (or order number): its open carton at this
     station, or a new one of the proposed type."""
     require_role(session, actor.operator_id, *PACK_ROLES)
+    held: list[tuple[PackedCarton, SalesOrder]] = []  # for the view, as in pack_scan
 
     def work() -> dict[str, Any]:
         order = order_for_code(session, warehouse_id, code, is_order=is_order)
@@ -433,10 +434,14 @@ def start(
             )
         _busy_elsewhere(session, order, actor.station)
         carton = mine or open_carton(session, order, actor)
+        held.append((carton, order))
         return {"order_id": order.id, "carton_id": carton.id}
 
     result, _replayed = once(session, scan_id, "pack.start", work)
-    order = session.get(SalesOrder, result["order_id"])
+    if held:
+        carton, order = held[0]
+        return pack_view(session, order, carton)
+    order = session.get(SalesOrder, result["order_id"])  # a replay: nothing was read
     assert order is not None
     return pack_view(session, order, session.get(PackedCarton, result["carton_id"]))
 
@@ -482,9 +487,13 @@ def pack_scan(
     """A scan into the open carton: a unit of the order (verified, recorded with its lot and
     serial), or a carton type's barcode (the carton becomes that type)."""
     require_role(session, actor.operator_id, *PACK_ROLES)
+    # the carton and order work() locked, kept for the view: the session holds unchanged
+    # objects only weakly, and the view would read the order, its lines and items again
+    held: list[tuple[PackedCarton, SalesOrder]] = []
 
     def work() -> dict[str, Any]:
         carton, order = locked_carton(session, carton_id, actor)
+        held.append((carton, order))
         chosen = carton_type_by_barcode(session, barcode)
         if chosen is not None:
             carton.carton_type_id = session.scalar(
@@ -530,8 +539,11 @@ def pack_scan(
         return {"sku": unit.item.sku, "units": unit.units, "lot": unit.lot, "serial": unit.serial}
 
     result, _replayed = once(session, scan_id, "pack.scan", work)
-    carton = session.get(PackedCarton, carton_id)
-    order = session.get(SalesOrder, carton.order_id) if carton is not None else None
+    if held:
+        carton, order = held[0]
+    else:  # a replay: nothing was read
+        carton = session.get(PackedCarton, carton_id)
+        order = session.get(SalesOrder, carton.order_id) if carton is not None else None
     assert carton is not None and order is not None
     return PackOutcome(view=pack_view(session, order, carton), **result)
 

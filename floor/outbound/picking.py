@@ -93,6 +93,11 @@ def require_picker(session: Session, operator_id: int) -> None:
 
 
 def _current_task(session: Session, operator_id: int, task_id: int | None = None) -> Task:
+    return _current_tasks(session, operator_id, task_id)[0]
+
+
+def _current_tasks(session: Session, operator_id: int, task_id: int | None = None) -> list[Task]:
+    """The picker's tasks, locked, in pick order; the first is the current one."""
     tasks = _my_tasks(session, operator_id, lock=True)
     if not tasks:
         raise NotFound(_("No pick in progress"), expected=_("a cart"))
@@ -103,25 +108,21 @@ def _current_task(session: Session, operator_id: int, task_id: int | None = None
         raise Conflict(
             _("This pick was already done; the next one is shown"), expected=_("the next pick")
         )
-    return task
+    return tasks
 
 
-def next_pick(session: Session, operator_id: int) -> PickView | None:
-    """The pick to do now, or None when the cart is done."""
-    tasks = _my_tasks(session, operator_id)
+def next_pick(
+    session: Session, operator_id: int, tasks: list[Task] | None = None
+) -> PickView | None:
+    """The pick to do now, or None when the cart is done. `tasks`: the picker's tasks as
+    this transaction already read them (a confirm step locked them), to read them once."""
+    if tasks is None:
+        tasks = _my_tasks(session, operator_id)
     if not tasks:
         return None
     task = tasks[0]
-    location = session.get(Location, task.from_location_id)
-    item = session.get(Item, task.item_id)
-    tote = session.get(Container, task.to_container_id) if task.to_container_id else None
-    order = session.scalar(
-        select(SalesOrder.number)
-        .join(SalesOrderLine, SalesOrderLine.order_id == SalesOrder.id)
-        .where(SalesOrderLine.id == task.order_line_id)
-    )
-    assert location is not None and item is not None
-    finished = session.scalar(
+    # the location, item, tote, order and the cart's finished picks in one round trip
+    finished = (
         select(func.count())
         .select_from(Task)
         .where(
@@ -130,23 +131,47 @@ def next_pick(session: Session, operator_id: int) -> PickView | None:
             Task.assignee_id == operator_id,
             Task.status.in_((TaskStatus.DONE.value, TaskStatus.SHORT.value)),
         )
+        .scalar_subquery()
     )
+    order = (
+        select(SalesOrder.number)
+        .join(SalesOrderLine, SalesOrderLine.order_id == SalesOrder.id)
+        .where(SalesOrderLine.id == task.order_line_id)
+        .scalar_subquery()
+    )
+    tote = select(Container.code).where(Container.id == task.to_container_id).scalar_subquery()
+    row = session.execute(
+        select(
+            Location.code,
+            Item.sku,
+            Item.description,
+            Item.lot_tracked,
+            tote,
+            order,
+            finished,
+        )
+        .select_from(Location)
+        .join(Item, Item.id == task.item_id)
+        .where(Location.id == task.from_location_id)
+    ).one_or_none()
+    assert row is not None
+    location_code, sku, description, lot_tracked, tote_code, order_number, done = row
     return PickView(
         task_id=task.id,
         cluster=task.cluster,
-        location=location.code,
-        sku=item.sku,
-        description=item.description,
+        location=location_code,
+        sku=sku,
+        description=description,
         quantity=task.quantity,
         quantity_done=task.quantity_done,
         lot=task.lot,
         expiry=task.expiry,
-        tote=tote.code if tote else "",
+        tote=tote_code or "",
         slot=int((task.data or {}).get("slot", 1)),
-        order=order or str((task.data or {}).get("order", "")),
-        position=int(finished or 0) + 1,
+        order=order_number or str((task.data or {}).get("order", "")),
+        position=int(done or 0) + 1,
         remaining_tasks=len(tasks),
-        lot_tracked=item.lot_tracked,
+        lot_tracked=bool(lot_tracked),
     )
 
 
@@ -161,9 +186,12 @@ def confirm_location(
 ) -> PickView:
     """The picker is at the task's location: its barcode or its check digits were scanned."""
     require_picker(session, operator_id)
+    held: list[list[Task]] = []  # the tasks work() locked, for the view (not on a replay)
 
     def work() -> dict:
-        task = _current_task(session, operator_id, task_id)
+        tasks = _current_tasks(session, operator_id, task_id)
+        held.append(tasks)
+        task = tasks[0]
         location = session.get(Location, task.from_location_id)
         assert location is not None
         if code is not None and code != location.code:
@@ -188,7 +216,7 @@ def confirm_location(
         return {"task_id": task.id}
 
     once(session, scan_id, "pick.confirm_location", work)
-    view = next_pick(session, operator_id)
+    view = next_pick(session, operator_id, held[0] if held else None)
     assert view is not None
     return view
 
@@ -216,9 +244,12 @@ def confirm_item(
     free units). A substitute swaps the reservation to the scanned lot through the ledger."""
     require_picker(session, operator_id)
     actor = actor or Actor(operator_id)
+    held: list[list[Task]] = []  # the tasks work() locked, for the view (not on a replay)
 
     def work() -> dict:
-        task = _current_task(session, operator_id, task_id)
+        tasks = _current_tasks(session, operator_id, task_id)
+        held.append(tasks)
+        task = tasks[0]
         item = session.get(Item, task.item_id)
         assert item is not None
         found = _item_for_barcode(session, gtin)
@@ -242,7 +273,7 @@ def confirm_item(
         return {"lot": lot}
 
     once(session, scan_id, "pick.confirm_item", work)
-    view = next_pick(session, operator_id)
+    view = next_pick(session, operator_id, held[0] if held else None)
     assert view is not None
     return view
 
@@ -312,8 +343,13 @@ def _tote_check(session: Session, task: Task, tote_code: str) -> None:
         )
 
 
-def _take(session: Session, task: Task, quantity: int, actor: Actor, scan_id: str | None) -> None:
-    """Move `quantity` of the task into its tote, consuming the reservation."""
+def _take(
+    session: Session, task: Task, quantity: int, actor: Actor, scan_id: str | None
+) -> tuple[SalesOrderLine | None, SalesOrder | None]:
+    """Move `quantity` of the task into its tote, consuming the reservation. Returns the
+    order line and order it updated: a caller that goes on to close the task keeps them, so
+    they stay in the session (it holds unchanged objects only weakly) and are not read
+    again."""
     source = StockKey(task.from_location_id, task.item_id, task.lot, task.expiry, task.container_id)
     assert task.to_location_id is not None
     ledger.move(
@@ -331,13 +367,15 @@ def _take(session: Session, task: Task, quantity: int, actor: Actor, scan_id: st
     )
     task.quantity_done += quantity
     if task.order_line_id is None:  # a kit work order's component pick has no order line
-        return
+        return None, None
     line = session.get(SalesOrderLine, task.order_line_id, with_for_update=True)
+    order = None
     if line is not None:
         line.quantity_picked += quantity
         order = session.get(SalesOrder, line.order_id)
         if order is not None and order.status == OrderStatus.ALLOCATED.value:
             order.status = OrderStatus.PICKING.value  # its first unit is in a tote
+    return line, order
 
 
 def _close_task(session: Session, task: Task, status: str) -> bool:
@@ -401,7 +439,7 @@ def confirm_pick(
                 expected=_("at most {remaining}", remaining=remaining),
             )
         _tote_check(session, task, tote_code)
-        _take(session, task, quantity, actor, scan_id)
+        kept = _take(session, task, quantity, actor, scan_id)  # noqa: F841 (see _take)
         done = task.quantity_done >= task.quantity
         cart_done = _close_task(session, task, TaskStatus.DONE.value) if done else False
         session.flush()

@@ -447,3 +447,25 @@ def test_packing_after_real_picking(warehouse: SmallWarehouse) -> None:
     with session_scope(warehouse.engine) as s:
         assert ledger.invariant_violations(s) == []
         assert s.scalar(select(func.count()).select_from(CartonType)) == 3
+
+
+def test_views_after_a_scan_equal_the_view_read_again_and_on_a_replay(
+    warehouse: SmallWarehouse,
+) -> None:
+    """Start and pack scan build the view from the order and carton the scan locked; the
+    same scan replayed (nothing read) and the station's view read afresh must show the same."""
+    prepare_packing(warehouse)
+    picked_order(warehouse, "SO1", [("PLAIN", 2), ("LOT", 1)], "TOTE01")
+    station = packer(warehouse).station
+
+    def fresh() -> packing.PackView | None:
+        return do(warehouse, lambda s: packing.current_pack(s, station))
+
+    view = _start(warehouse, "TOTE01", scan_id="s1")
+    assert view == _start(warehouse, "TOTE01", scan_id="s1") == fresh()
+    assert view.carton is not None and view.proposal and view.carton.units == 0
+    out = _scan(warehouse, view.carton.carton_id, PLAIN, scan_id="u1")
+    again = _scan(warehouse, view.carton.carton_id, PLAIN, scan_id="u1")
+    assert out == again and out.view == fresh()
+    assert out.view.carton is not None and out.view.carton.units == 1
+    assert [(line.sku, line.in_carton) for line in out.view.lines] == [("PLAIN", 1), ("LOT", 0)]

@@ -288,3 +288,34 @@ def test_picking_a_whole_cart_completes_orders_and_wave(warehouse: SmallWarehous
         assert inv.invariant_violations(s) == []
     with pytest.raises(NotFound):
         _do(warehouse, lambda s: carts.claim_cart(s, me, warehouse.warehouse_id, "CART01"))
+
+
+def test_views_after_a_scan_equal_the_views_read_again_and_on_a_replay(
+    warehouse: SmallWarehouse,
+) -> None:
+    """The tote, location and item scans build the view from what the scan read; the same
+    scan replayed (nothing read) and a fresh read must show the same."""
+    _setup(warehouse)
+    me = _picker(warehouse)
+    _do(warehouse, lambda s: carts.claim_cart(s, me, warehouse.warehouse_id, "CART01"))
+    for n, tote in enumerate(("TOTE01", "TOTE02")):
+        view = _do(warehouse, lambda s, t=tote, n=n: carts.assign_tote(s, me, t, scan_id=f"t{n}"))
+        again = _do(warehouse, lambda s, t=tote, n=n: carts.assign_tote(s, me, t, scan_id=f"t{n}"))
+        fresh = _do(warehouse, lambda s: carts.current_cart(s, me))
+        assert view == again == fresh
+        assert [slot.tote for slot in view.slots][: n + 1] == ["TOTE01", "TOTE02"][: n + 1]
+    pick = _do(warehouse, lambda s: picking.next_pick(s, me))
+    code = pick.location
+    at = _do(
+        warehouse, lambda s: picking.confirm_location(s, me, pick.task_id, code=code, scan_id="l1")
+    )
+    again = _do(
+        warehouse, lambda s: picking.confirm_location(s, me, pick.task_id, code=code, scan_id="l1")
+    )
+    assert at == again == _do(warehouse, lambda s: picking.next_pick(s, me)) == pick
+    gtin = barcode(warehouse, pick.sku)
+    item = _do(warehouse, lambda s: picking.confirm_item(s, me, pick.task_id, gtin, scan_id="i1"))
+    again = _do(warehouse, lambda s: picking.confirm_item(s, me, pick.task_id, gtin, scan_id="i1"))
+    assert item == again == pick
+    assert (item.tote, item.order, item.position) != ("", "", 0)
+    assert item.order in {"SO1", "SO2"} and item.tote in {"TOTE01", "TOTE02"}
