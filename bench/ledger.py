@@ -47,20 +47,29 @@ WRITERS = (1, 4, 16)
 # --- databases ---------------------------------------------------------------------------
 
 
+def pg_url() -> str | None:
+    """The PostgreSQL server of the benchmarks that run on it only when one is named."""
+    return os.environ.get("FLOOR_BENCH_DATABASE_URL") or os.environ.get("FLOOR_TEST_DATABASE_URL")
+
+
 class Database:
-    def __init__(self, backend: str, tag: str) -> None:
+    """A fresh, migrated database of the benchmark's own: a SQLite file, or a PostgreSQL
+    database made on `admin_url` (default FLOOR_BENCH_PG) and dropped by `close`."""
+
+    def __init__(self, backend: str, tag: str, admin_url: str | None = None) -> None:
         self.backend = backend
         if backend == "sqlite":
             self.dir = tempfile.mkdtemp(prefix="floor-bench-")
             self.path = Path(self.dir) / f"{tag}.db"
             self.url = f"sqlite:///{self.path}"
         else:
+            admin_url = admin_url or PG_ADMIN
             self.name = f"floor_bench_{tag}_{os.getpid()}"
-            self.admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+            self.admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
             with self.admin.connect() as c:
                 c.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
                 c.execute(text(f'CREATE DATABASE "{self.name}"'))
-            self.url = make_url(PG_ADMIN).set(database=self.name).render_as_string(False)
+            self.url = make_url(admin_url).set(database=self.name).render_as_string(False)
         self.engine = create_floor_engine(self.url, pool_size=20)
         upgrade(self.engine)
 

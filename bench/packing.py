@@ -29,14 +29,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, func, select
 
-from floor.db import create_floor_engine, session_scope, transaction, upgrade
+from bench.ledger import Database, pg_url
+from floor.db import session_scope, transaction
 from floor.gs1 import is_valid_gs1_number, location_check_digits, with_check_digit
 from floor.models import (
     Address,
@@ -75,39 +73,6 @@ CARTONS = (
     ("B-M", 350, 250, 200, 10000, 300),
     ("B-L", 450, 350, 300, 20000, 550),
 )
-
-
-def pg_url() -> str | None:
-    return os.environ.get("FLOOR_BENCH_DATABASE_URL") or os.environ.get("FLOOR_TEST_DATABASE_URL")
-
-
-class Database:
-    """A fresh, migrated database of the benchmark's own: a SQLite file or a PG database."""
-
-    def __init__(self, backend: str) -> None:
-        self.backend = backend
-        self.admin: Engine | None = None
-        if backend == "sqlite":
-            self.dir = tempfile.mkdtemp(prefix="floor-bench-pack-")
-            self.url = f"sqlite:///{Path(self.dir) / 'pack.db'}"
-        else:
-            base = pg_url()
-            assert base is not None
-            self.name = f"floor_bench_pack_{os.getpid()}"
-            self.admin = create_engine(base, isolation_level="AUTOCOMMIT")
-            with self.admin.connect() as c:
-                c.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
-                c.execute(text(f'CREATE DATABASE "{self.name}"'))
-            self.url = make_url(base).set(database=self.name).render_as_string(False)
-        self.engine = create_floor_engine(self.url)
-        upgrade(self.engine)
-
-    def close(self) -> None:
-        self.engine.dispose()
-        if self.admin is not None:
-            with self.admin.connect() as c:
-                c.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
-            self.admin.dispose()
 
 
 def _address(name: str, city: str) -> Address:
@@ -244,7 +209,7 @@ def pct(values: list[float], p: float) -> float:
 
 
 def run(backend: str, cartons: int, fmt: str) -> dict[str, float]:
-    db = Database(backend)
+    db = Database(backend, "pack", admin_url=pg_url())
     try:
         t0 = time.perf_counter()
         warehouse_id, packer_id = seed(db.engine, cartons)
