@@ -9,21 +9,11 @@ from typing import TYPE_CHECKING
 
 from floor.commands import CommandError
 from floor.i18n import _
+from floor.imports.kinds import FORMATS, KINDS
 
 if TYPE_CHECKING:
     from floor.commands import CommandContext
 
-KINDS = (
-    "items",
-    "locations",
-    "orders",
-    "purchase-orders",
-    "asn",
-    "carton-types",
-    "kits",
-    "suppliers",
-)
-FORMATS = ("csv", "json", "shopify", "bigcommerce", "amazon", "walmart")
 
 DESCRIPTION = """\
 Import items, locations, sales orders, purchase orders, carton types, kits (bills of

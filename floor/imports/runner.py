@@ -32,6 +32,7 @@ from floor.imports import (
     shopify,
     suppliers,
 )
+from floor.imports.kinds import CHANNEL_FORMATS
 from floor.imports.limits import text_length
 from floor.imports.problems import ImportProblem, ImportRejected, Problems, show
 from floor.imports.progress import Progress
@@ -41,18 +42,6 @@ from floor.imports.source_csv import CsvSource
 from floor.models import SalesOrder
 from floor.stock.stock_report import find_warehouse
 
-KINDS = (
-    "items",
-    "locations",
-    "orders",
-    "purchase-orders",
-    "asn",
-    "carton-types",
-    "kits",
-    "suppliers",
-)
-CHANNEL_FORMATS = ("shopify", "bigcommerce", "amazon", "walmart")
-FORMATS = ("csv", "json", *CHANNEL_FORMATS)
 FULFILLED = shopify.FULFILLED_CHOICES
 
 
