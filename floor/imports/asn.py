@@ -81,13 +81,7 @@ def _sscc(f: Fields) -> str:
 def parse(table: Source, advance: Callable[[], None] = lambda: None) -> list[AsnRecord]:
     """Rows grouped by reference; problems go to the table's problems."""
     if table.columns:  # CSV: the header must name what every row needs
-        for name in REQUIRED:
-            if name not in table.columns:
-                table.problems.append(
-                    ImportProblem(
-                        table.file, table.header_line, name, _("a column named {name}", name=name)
-                    )
-                )
+        table.require_columns(REQUIRED)
         if "sku" not in table.columns and "gtin" not in table.columns:
             table.problems.append(
                 ImportProblem(table.file, table.header_line, "sku", _("a column sku or gtin"))

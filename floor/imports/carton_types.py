@@ -42,13 +42,7 @@ class CartonTypeRecord:
 def parse(table: Source, advance: Callable[[], None] = lambda: None) -> list[CartonTypeRecord]:
     problems = table.problems
     if table.columns:
-        for name in REQUIRED:
-            if name not in table.columns:
-                problems.append(
-                    ImportProblem(
-                        table.file, table.header_line, name, _("a column named {name}", name=name)
-                    )
-                )
+        table.require_columns(REQUIRED)
         if problems:
             return []
     records: list[CartonTypeRecord] = []

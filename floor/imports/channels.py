@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from floor.i18n import _
 from floor.imports.fields import Fields
 from floor.imports.orders import ADDRESS, OrderLineRecord, OrderRecord, ParsedOrders, _address
-from floor.imports.problems import ImportProblem, Problems, show
+from floor.imports.problems import Problems, show
 from floor.imports.shopify import fulfillment
 from floor.imports.source import Source, SourceRow
 from floor.models import Item, SalesOrder, SalesOrderLine
@@ -160,13 +160,7 @@ def parse(
         pass  # every product of the order in one cell
     else:
         required += [channel.sku, channel.quantity]
-    for name in required:
-        if name not in table.columns:
-            problems.append(
-                ImportProblem(
-                    table.file, table.header_line, name, _("a column named {name}", name=name)
-                )
-            )
+    table.require_columns(required)
     if problems:
         return parsed
     groups: dict[str, list[SourceRow]] = {}

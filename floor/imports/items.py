@@ -113,13 +113,8 @@ def _record(plain: tuple[Any, ...]) -> ItemRecord:
 
 
 def _missing_columns(source: Source) -> bool:
-    for name in REQUIRED:
-        if source.columns and name not in source.columns:
-            source.problems.append(
-                ImportProblem(
-                    source.file, source.header_line, name, _("a column named {name}", name=name)
-                )
-            )
+    if source.columns:
+        source.require_columns(REQUIRED)
     return bool(source.problems)
 
 

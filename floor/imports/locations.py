@@ -49,13 +49,8 @@ class LocationRecord:
 def check(source: Source, spool: Spool, step: Callable[[int], None] = lambda n: None) -> None:
     """First pass: every row read and checked, codes once in the file (not case-sensitive);
     nothing written. Problems go to `source.problems`, checked records to `spool`."""
-    for name in REQUIRED:
-        if source.columns and name not in source.columns:
-            source.problems.append(
-                ImportProblem(
-                    source.file, source.header_line, name, _("a column named {name}", name=name)
-                )
-            )
+    if source.columns:
+        source.require_columns(REQUIRED)
     if source.problems:
         return
     with FirstSeen() as codes:

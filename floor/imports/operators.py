@@ -68,13 +68,7 @@ def parse(
     """Check every row (no database); a problem for each wrong value, PINs not hashed yet."""
     problems = table.problems
     if table.columns:
-        for name in REQUIRED:
-            if name not in table.columns:
-                problems.append(
-                    ImportProblem(
-                        table.file, table.header_line, name, _("a column named {name}", name=name)
-                    )
-                )
+        table.require_columns(REQUIRED)
         if problems:
             return []
     records: list[OperatorRecord] = []

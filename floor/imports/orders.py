@@ -65,13 +65,7 @@ def clean_postcode(postcode: str) -> str:
 
 
 def _missing_columns(table: Source, required: tuple[str, ...]) -> bool:
-    for name in required:
-        if name not in table.columns:
-            table.problems.append(
-                ImportProblem(
-                    table.file, table.header_line, name, _("a column named {name}", name=name)
-                )
-            )
+    table.require_columns(required)
     return bool(table.problems)
 
 

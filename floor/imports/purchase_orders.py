@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from floor.i18n import _
 from floor.imports.fields import Fields
 from floor.imports.orders import resolve_skus
-from floor.imports.problems import ImportProblem, Problems
+from floor.imports.problems import Problems
 from floor.imports.source import Source, SourceRow
 from floor.models import Item, PurchaseOrder, PurchaseOrderLine, Supplier
 
@@ -66,13 +66,7 @@ def _line(f: Fields, column_prefix: str = "") -> PurchaseLineRecord | None:
 def parse_csv(
     table: Source, advance: Callable[[], None] = lambda: None
 ) -> list[PurchaseOrderRecord]:
-    for name in REQUIRED_CSV:
-        if name not in table.columns:
-            table.problems.append(
-                ImportProblem(
-                    table.file, table.header_line, name, _("a column named {name}", name=name)
-                )
-            )
+    table.require_columns(REQUIRED_CSV)
     if table.problems:
         return []
     by_number: dict[str, PurchaseOrderRecord] = {}

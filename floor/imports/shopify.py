@@ -22,7 +22,7 @@ from floor.i18n import _, ngettext
 from floor.imports.fields import Fields
 from floor.imports.limits import integer_range
 from floor.imports.orders import ADDRESS, OrderLineRecord, OrderRecord, ParsedOrders, _address
-from floor.imports.problems import ImportProblem, Problems, show
+from floor.imports.problems import Problems, show
 from floor.imports.source import Source, SourceRow
 from floor.models import Item, SalesOrder, SalesOrderLine
 
@@ -58,13 +58,7 @@ def parse(
 ) -> ParsedOrders:
     parsed = ParsedOrders()
     problems = table.problems
-    for name in SIGNATURE:
-        if name not in table.columns:
-            problems.append(
-                ImportProblem(
-                    table.file, table.header_line, name, _("a column named {name}", name=name)
-                )
-            )
+    table.require_columns(SIGNATURE)
     if problems:
         return parsed
     groups: dict[str, list[SourceRow]] = {}

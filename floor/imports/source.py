@@ -12,7 +12,7 @@ A source is read once; an import that reads a file twice (check, then write) ope
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,17 @@ class Source:
     @property
     def rows(self) -> Iterator[SourceRow]:
         raise NotImplementedError
+
+    def require_columns(self, names: Iterable[str]) -> bool:
+        """Record a problem for each of `names` the header lacks; True when one was missing."""
+        missing = [name for name in names if name not in self.columns]
+        for name in missing:
+            self.problems.append(
+                ImportProblem(
+                    self.file, self.header_line, name, _("a column named {name}", name=name)
+                )
+            )
+        return bool(missing)
 
     def bytes_read(self) -> int:
         """How far into the file reading has come, in bytes (for a progress bar)."""

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from floor.i18n import _
 from floor.imports.fields import Fields
 from floor.imports.orders import resolve_skus
-from floor.imports.problems import ImportProblem, Problems
+from floor.imports.problems import Problems
 from floor.imports.source import Source, SourceRow
 from floor.models import Item, Supplier, SupplierItem
 
@@ -95,13 +95,7 @@ def _add_item(f: Fields, record: SupplierRecord, item: SupplierItemRecord, name:
 
 
 def parse_csv(table: Source, advance: Callable[[], None] = lambda: None) -> list[SupplierRecord]:
-    for name in REQUIRED_CSV:
-        if name not in table.columns:
-            table.problems.append(
-                ImportProblem(
-                    table.file, table.header_line, name, _("a column named {name}", name=name)
-                )
-            )
+    table.require_columns(REQUIRED_CSV)
     if table.problems:
         return []
     by_code: dict[str, SupplierRecord] = {}
