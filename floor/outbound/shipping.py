@@ -65,6 +65,7 @@ from floor.models import (
     utcnow,
 )
 from floor.operators import require_role
+from floor.outbound import transfer_inbound
 from floor.stock import ledger
 from floor.stock.idempotency import once
 from floor.stock.ledger import Actor, Change
@@ -545,6 +546,7 @@ def confirm_shipment(
         carton.shipped_by = actor.operator_id
         order.status = shipping_status(lines) or order.status
         session.flush()
+        transfer_inbound.settle_shipped(session, order, lines)
         _tell_shipped(session, carton, order, units)
         jobs = printer.queue_shipping_label(session, carton, order) if printer else []
         cartons = _cartons_of(session, order.id)
