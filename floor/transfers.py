@@ -12,7 +12,13 @@ A transfer is two documents under one number (`TR000001`):
 Between the two, the stock is in transit: shipped at the source, not yet received at the
 destination. That is no balance (the ledger never held it): it is read from the two
 documents, per item: units shipped on the transfer's order less units received against its
-inbound order. Nothing here changes stock.
+inbound order (per destination: floor.transit.incoming).
+
+Before anything ships a transfer may be changed (both documents' lines in step; not while a
+wave holds it) or cancelled (through floor.outbound.order_cancel: its reservations go back
+through the ledger; the inbound order is closed as cancelled). Once the source order has
+shipped, the inbound order expects what shipped (floor.outbound.transfer_inbound): a short
+pick is shown as `short` on the transfer's lines. Nothing else here changes stock.
 """
 
 from __future__ import annotations

@@ -320,7 +320,7 @@ def cmd_hooks_deliver(args: argparse.Namespace, ctx: CommandContext) -> int:
         threading.Event().wait(DELIVER_EVERY)
 
 
-def _deliverer(ctx: CommandContext, stop: threading.Event) -> None:
+def _deliverer(ctx: CommandContext, stop: threading.Event, prune: _Pruner) -> None:
     """Send the outbox every few seconds until `stop`, pruning delivered events about once
     an hour; a failing round is tried again."""
     import logging
@@ -328,7 +328,6 @@ def _deliverer(ctx: CommandContext, stop: threading.Event) -> None:
     from floor.api import delivery
 
     log = logging.getLogger("floor.api.delivery")
-    prune = _Pruner(ctx)
     while not stop.is_set():
         prune()
         try:
@@ -356,7 +355,10 @@ def cmd_serve(args: argparse.Namespace, ctx: CommandContext) -> int:
     app = create_app(ctx.engine, warehouse=ctx.settings.warehouse, rate=args.rate, burst=args.burst)
     stop = threading.Event()
     if not args.no_deliver:
-        threading.Thread(target=_deliverer, args=(ctx, stop), name="webhooks", daemon=True).start()
+        prune = _Pruner(ctx)  # a wrong retention setting stops here, named
+        threading.Thread(
+            target=_deliverer, args=(ctx, stop, prune), name="webhooks", daemon=True
+        ).start()
     print(
         _(
             "Serving the API on http://{host}:{port}/api/v1/ (schema: /api/v1/openapi.json; "

@@ -17,7 +17,9 @@ rest in one transaction, idempotent by the scan id:
   become "shipped"; the carton becomes `shipped` with carrier, service, tracking number,
   manifest, time and shipper; its container is marked shipped.
 - the order's status (see `shipping_status`): `shipped` when every line is done,
-  `partially_shipped` while some of it is still in the warehouse.
+  `partially_shipped` while some of it is still in the warehouse; a transfer's order once
+  shipped has its destination's inbound order expect what shipped
+  (floor.outbound.transfer_inbound).
 
 A line is done when all it ordered has shipped, or, closed short at picking or cancelled
 (line status `short` / `cancelled`), when all that was picked for it has shipped: a short

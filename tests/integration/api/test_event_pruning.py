@@ -100,3 +100,31 @@ def test_the_retention_setting() -> None:
         delivery.retention_days({"events_retention_days": 0})
     assert delivery.parse_age("12h") == dt.timedelta(hours=12)
     assert delivery.parse_age("45") == dt.timedelta(days=45)
+
+
+def test_the_deliverer_prunes_about_once_an_hour(
+    warehouse: SmallWarehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    from floor.commands import CommandError
+    from floor.commands import api as api_cmd
+    from floor.config import Settings
+
+    wh = warehouse
+    ctx = SimpleNamespace(engine=wh.engine, settings=Settings(sections={"api": {}}))
+    with pytest.raises(CommandError, match="events_retention_days"):
+        bad = SimpleNamespace(
+            engine=wh.engine, settings=Settings(sections={"api": {"events_retention_days": 0}})
+        )
+        api_cmd._Pruner(bad)  # type: ignore[arg-type]
+    prune = api_cmd._Pruner(ctx)  # type: ignore[arg-type]
+    _event(wh, outbox.STOCK_LOW, "first", 31, delivered=True)
+    prune()  # the first round prunes
+    assert _left(wh) == ([], 0)
+    _event(wh, outbox.STOCK_LOW, "second", 31, delivered=True)
+    prune()  # within the hour: not again
+    assert _left(wh)[0] == ["second"]
+    monkeypatch.setattr(api_cmd, "PRUNE_EVERY", 0.0)
+    prune()
+    assert _left(wh)[0] == []
