@@ -284,3 +284,30 @@ def test_a_short_shipped_transfer_is_expected_as_shipped(
         lines = s.scalars(select(PurchaseOrderLine)).all()
         assert all(x.quantity_received == x.quantity_ordered for x in lines)
         assert s.scalar(select(func.count()).select_from(SalesOrderLine)) == 2
+
+
+def test_cancel_before_a_wave_and_in_a_planned_one(
+    warehouse: SmallWarehouse, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wh, engine = warehouse, warehouse.engine
+    prepare_packing(wh)
+    second_warehouse(wh)
+    _create(wh, capsys, "PLAIN=2")
+    with session_scope(engine) as s:  # a planned wave takes it; nothing reserved yet
+        wave = build_wave(s, wh.warehouse_id, WaveRules())
+        wave_id = wave.id
+    assert _reserved(wh) == 0
+    cli(engine, capsys, "transfer", "cancel", NUMBER)
+    with session_scope(engine) as s:
+        order = s.scalars(select(SalesOrder).where(SalesOrder.number == NUMBER)).one()
+        assert (order.status, order.wave_id) == ("cancelled", None)  # the wave no longer has it
+        assert s.scalar(select(func.count()).select_from(Task)) == 0
+    with session_scope(engine) as s:  # releasing the wave now allocates nothing for it
+        release_wave(s, wave_id, cart_size=1)
+    assert _reserved(wh) == 0
+    assert _orders(wh)[2:] == ("cancelled", "cancelled")
+    # a transfer with no wave at all
+    out = cli(engine, capsys, "transfer", "create", "--from", "TST", "--to", "WH2", "LOT=1")
+    second = out.split(":")[0]
+    cli(engine, capsys, "transfer", "cancel", second)
+    assert "cancelled" in cli(engine, capsys, "transfer", "show", second)
