@@ -38,6 +38,8 @@ KIT_ORDER_PARK = "kit_order.park"
 TASK_REASSIGN = "task.reassign"
 LABEL_REPRINT = "label.reprint"
 TRANSFER_CREATE = "transfer.create"
+TRANSFER_CANCEL = "transfer.cancel"
+TRANSFER_CHANGE = "transfer.change"
 PURCHASE_ORDER_CREATE = "purchase_order.create"  # planning: suggestions ordered
 API_ORDER = "api.order"  # a sales order sent in through the HTTP API (details: the key)
 API_PURCHASE_ORDER = "api.purchase_order"
@@ -61,6 +63,8 @@ ACTIONS = (
     TASK_REASSIGN,
     LABEL_REPRINT,
     TRANSFER_CREATE,
+    TRANSFER_CANCEL,
+    TRANSFER_CHANGE,
     PURCHASE_ORDER_CREATE,
     API_ORDER,
     API_PURCHASE_ORDER,

@@ -12,7 +12,13 @@ A transfer is two documents under one number (`TR000001`):
 Between the two, the stock is in transit: shipped at the source, not yet received at the
 destination. That is no balance (the ledger never held it): it is read from the two
 documents, per item: units shipped on the transfer's order less units received against its
-inbound order. Nothing here changes stock.
+inbound order (per destination: floor.transit.incoming).
+
+Before anything ships a transfer may be changed (both documents' lines in step; not while a
+wave holds it) or cancelled (through floor.outbound.order_cancel: its reservations go back
+through the ledger; the inbound order is closed as cancelled). Once the source order has
+shipped, the inbound order expects what shipped (floor.outbound.transfer_inbound): a short
+pick is shown as `short` on the transfer's lines. Nothing else here changes stock.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from floor.i18n import _
 from floor.models import (
     Address,
     Item,
+    OrderStatus,
     PackedCarton,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -41,15 +48,19 @@ from floor.models import (
     SsccReceipt,
     TransferOrder,
     Warehouse,
+    Wave,
 )
 from floor.operators import require_role
+from floor.outbound.order_cancel import cancel_order
 from floor.stock.ledger import SYSTEM, Actor
+from floor.transit import incoming
 
 CHANNEL = "transfer"  # the channel of a transfer's sales order at the source
 KIND = "transfer"  # the kind of its inbound order at the destination
 PREFIX = "TR"
 DIGITS = 6
-STATUSES = ("open", "in_transit", "received")
+STATUSES = ("open", "in_transit", "received", "cancelled")
+CANCELLED = "cancelled"  # the inbound order's status once its transfer is cancelled
 TRANSFER_ROLES = (Role.SUPERVISOR.value,)
 
 
@@ -62,6 +73,8 @@ def status_label(status: str) -> str:
         "in_transit": _("in transit"),
         # i18n: a transfer between warehouses: all that was shipped is received
         "received": _("received"),
+        # i18n: a transfer between warehouses: cancelled before anything shipped
+        "cancelled": _("cancelled"),
     }.get(status, status)
 
 
@@ -73,6 +86,8 @@ class TransferLine:
     picked: int
     shipped: int
     received: int
+    expected: int = 0  # what the destination's inbound order expects now
+    short: int = 0  # ordered and never to ship: closed short at picking or packing
 
     @property
     def in_transit(self) -> int:
@@ -241,14 +256,29 @@ def _transfer(session: Session, number: str) -> TransferOrder:
     return found
 
 
+def _short(line: SalesOrderLine, order_status: str) -> int:
+    """Units of the line that will never ship: all of the order has shipped, or the line was
+    closed short (what was picked still ships)."""
+    if order_status == OrderStatus.SHIPPED.value:
+        return max(line.quantity_ordered - line.quantity_shipped, 0)
+    if line.status == "short":
+        return max(line.quantity_ordered - line.quantity_picked, 0)
+    return 0
+
+
 def _lines(session: Session, transfer: TransferOrder) -> list[TransferLine]:
     received: dict[int, int] = defaultdict(int)
+    expected: dict[int, int] = defaultdict(int)
     for line in session.scalars(
         select(PurchaseOrderLine).where(
             PurchaseOrderLine.purchase_order_id == transfer.purchase_order_id
         )
     ):
         received[line.item_id] += line.quantity_received
+        expected[line.item_id] += line.quantity_ordered
+    order_status = session.scalar(
+        select(SalesOrder.status).where(SalesOrder.id == transfer.sales_order_id)
+    )
     rows = session.execute(
         select(SalesOrderLine, Item)
         .join(Item, Item.id == SalesOrderLine.item_id)
@@ -263,12 +293,16 @@ def _lines(session: Session, transfer: TransferOrder) -> list[TransferLine]:
             picked=line.quantity_picked,
             shipped=line.quantity_shipped,
             received=received.get(item.id, 0),
+            expected=expected.get(item.id, 0),
+            short=_short(line, order_status or ""),
         )
         for line, item in rows
     ]
 
 
 def _status(lines: list[TransferLine], order_status: str) -> str:
+    if order_status == OrderStatus.CANCELLED.value:
+        return CANCELLED
     shipped = sum(line.shipped for line in lines)
     if shipped == 0:
         return "open"
@@ -337,6 +371,145 @@ def list_transfers(
     return [view for view in views if status is None or view.status == status]
 
 
+def _locked(session: Session, number: str) -> tuple[TransferOrder, SalesOrder, PurchaseOrder]:
+    transfer = _transfer(session, number)
+    order = session.get(SalesOrder, transfer.sales_order_id, with_for_update=True)
+    inbound = session.get(PurchaseOrder, transfer.purchase_order_id, with_for_update=True)
+    assert order is not None and inbound is not None
+    if order.status == OrderStatus.CANCELLED.value or inbound.status == CANCELLED:
+        raise Conflict(
+            _("Transfer {number} is already cancelled", number=transfer.number),
+            expected=_("a transfer not cancelled"),
+        )
+    shipped = sum(line.quantity_shipped for line in order.lines)
+    if shipped:
+        raise Conflict(
+            _(
+                "Transfer {number}: {units} units already shipped; it can no longer be "
+                "cancelled or changed (receive what shipped at the destination)",
+                number=transfer.number,
+                units=shipped,
+            ),
+            expected=_("a transfer with nothing shipped"),
+        )
+    return transfer, order, inbound
+
+
+def cancel_transfer(
+    session: Session, number: str, *, reason: str = "", actor: Actor = SYSTEM
+) -> TransferView:
+    """Cancel a transfer nothing of which has been picked or shipped, in the caller's
+    transaction: at the source its order is cancelled through outbound's order cancel (its
+    pick tasks cancelled, its reservations released through the ledger), at the destination
+    its inbound order is closed as cancelled (nothing to receive). Refused, changing
+    nothing: already cancelled, something shipped, something picked."""
+    if actor.operator_id is not None:
+        require_role(session, actor.operator_id, *TRANSFER_ROLES)
+    transfer, order, inbound = _locked(session, number)
+    done = cancel_order(session, order.id, actor=actor, reason=f"transfer {transfer.number}")
+    inbound.status = CANCELLED
+    session.flush()
+    audit.record(
+        session,
+        audit.TRANSFER_CANCEL,
+        transfer.number,
+        actor,
+        reason=reason,
+        tasks_cancelled=done.tasks_cancelled,
+        units_released=done.units_released,
+    )
+    return transfer_view(session, transfer.number)
+
+
+def change_transfer(
+    session: Session, number: str, lines: Sequence[tuple[str, int]], *, actor: Actor = SYSTEM
+) -> TransferView:
+    """Set the units of some lines of a transfer (SKU, new units; a SKU not on it adds a
+    line), at the source's order and the destination's inbound order alike, in the caller's
+    transaction. Refused, changing nothing: an unknown SKU, a quantity not above zero, a
+    cancelled or shipped transfer, fewer units than already picked, and any change while
+    its order is in a wave (cancel the wave first: its reservations would no longer match)."""
+    if actor.operator_id is not None:
+        require_role(session, actor.operator_id, *TRANSFER_ROLES)
+    if not lines:
+        raise InvalidInput(_("Give the lines to change as SKU=QTY"), expected=_("SKU=QTY"))
+    wanted: dict[int, int] = {}
+    skus: dict[int, str] = {}
+    for sku, quantity in lines:
+        item_id = session.scalar(select(Item.id).where(Item.sku == sku))
+        if item_id is None:
+            raise NotFound(_("No item with SKU {sku}", sku=sku), expected=_("an item's SKU"))
+        if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+            raise InvalidInput(
+                _(
+                    "{sku}: expected a whole number above zero, got {value} (to drop every "
+                    "line, cancel the transfer)",
+                    sku=sku,
+                    value=quantity,
+                ),
+                expected=_("a whole number above zero"),
+            )
+        wanted[item_id], skus[item_id] = quantity, sku
+    transfer, order, inbound = _locked(session, number)
+    source_lines = {line.item_id: line for line in order.lines}
+    for item_id, quantity in wanted.items():
+        line = source_lines.get(item_id)
+        if line is not None and quantity < line.quantity_picked:
+            raise Conflict(
+                _(
+                    "Transfer {number}: {sku} cannot go below the {picked} units already picked",
+                    number=transfer.number,
+                    sku=skus[item_id],
+                    picked=line.quantity_picked,
+                ),
+                expected=_("at least {n}", n=line.quantity_picked),
+            )
+    if order.wave_id is not None:
+        wave = session.scalar(select(Wave.code).where(Wave.id == order.wave_id))
+        raise Conflict(
+            _(
+                "Transfer {number} is in wave {wave}; change it before a wave takes it, or "
+                "cancel the wave first (floor wave cancel {wave})",
+                number=transfer.number,
+                wave=wave,
+            ),
+            expected=_("a transfer not in a wave"),
+        )
+    inbound_lines = {line.item_id: line for line in inbound.lines}
+    changes: dict[str, list[int]] = {}
+    for item_id, quantity in wanted.items():
+        line = source_lines.get(item_id)
+        before = line.quantity_ordered if line is not None else 0
+        if before == quantity:
+            continue
+        changes[skus[item_id]] = [before, quantity]
+        if line is None:
+            order.lines.append(
+                SalesOrderLine(
+                    line_no=max((x.line_no for x in order.lines), default=0) + 1,
+                    item_id=item_id,
+                    quantity_ordered=quantity,
+                )
+            )
+        else:
+            line.quantity_ordered = quantity
+        there = inbound_lines.get(item_id)
+        if there is None:
+            inbound.lines.append(
+                PurchaseOrderLine(
+                    line_no=max((x.line_no for x in inbound.lines), default=0) + 1,
+                    item_id=item_id,
+                    quantity_ordered=quantity,
+                )
+            )
+        else:
+            there.quantity_ordered = quantity
+    session.flush()
+    if changes:
+        audit.record(session, audit.TRANSFER_CHANGE, transfer.number, actor, lines=changes)
+    return transfer_view(session, transfer.number)
+
+
 def in_transit(session: Session, *, warehouse_id: int | None = None) -> dict[str, int]:
     """Units in transit per SKU: shipped on a transfer, not yet received; only transfers
     from or to `warehouse_id` when given."""
@@ -361,8 +534,11 @@ __all__ = [
     "TransferCarton",
     "TransferLine",
     "TransferView",
+    "cancel_transfer",
+    "change_transfer",
     "create_transfer",
     "in_transit",
+    "incoming",
     "list_transfers",
     "parse_line",
     "status_label",

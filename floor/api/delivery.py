@@ -15,6 +15,11 @@ the change's own transaction. `deliver_due` sends the deliveries that are due:
 So a receiver gets every event at least once, and may get one twice (a crash between
 sending and recording): it keeps the event ids it has seen (`Floor-Event-Id`).
 
+Pruning: `prune_delivered` deletes the events older than a retention period (30 days unless
+`[api] events_retention_days` says otherwise) every delivery of which was taken, with their
+deliveries; an event still waiting for any receiver is never deleted, however old. The
+deliverer prunes about once an hour; `floor api events prune` does it by hand.
+
 Signing: `Floor-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the
 subscription's secret>`; `verify` is what a receiver does (docs/api.md has it standalone).
 """
@@ -32,7 +37,7 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from floor.db import transaction
@@ -45,6 +50,8 @@ BACKOFF_FIRST = 10.0  # seconds before the second attempt
 BACKOFF_MAX = 3600.0
 LEASE = dt.timedelta(seconds=120)  # a claimed delivery is retried after this if not recorded
 TIMEOUT = 10.0  # seconds a receiver has to answer
+RETENTION_DAYS = 30  # delivered events older than this are pruned ([api] events_retention_days)
+PRUNE_BATCH = 1000  # events deleted per transaction
 TOLERANCE = 300  # seconds a receiver should accept between the timestamp and its clock
 SIGNATURE_HEADER = "Floor-Signature"
 
@@ -286,3 +293,98 @@ def deliver_due(
         _record(engine, outcomes, now)
     failed = sum(1 for _item, error in outcomes if error)
     return DeliveryReport(len(outcomes) - failed, failed)
+
+
+# --- pruning ---
+
+
+@dataclass(frozen=True)
+class PruneReport:
+    events: int
+    deliveries: int
+
+
+def retention_days(section: dict[str, object]) -> int:
+    """The retention in days from the settings' `[api]` table (`events_retention_days`)."""
+    value = section.get("events_retention_days", RETENTION_DAYS)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInput(
+            _(
+                "[api] events_retention_days: expected a whole number of days above zero, "
+                "got {value}",
+                value=value,
+            ),
+            expected=_("a whole number of days above zero"),
+        )
+    return value
+
+
+def parse_age(text: str) -> dt.timedelta:
+    """`30d`, `12h` or a bare number of days, as `--older-than` takes it."""
+    raw = text.strip().lower()
+    unit = raw[-1:] if raw[-1:] in ("d", "h") else "d"
+    number = raw[:-1] if raw[-1:] in ("d", "h") else raw
+    if not number.isdigit() or int(number) < 1:
+        raise InvalidInput(
+            _(
+                "--older-than: expected a number of days or hours such as 30d or 12h, got {value}",
+                value=text,
+            ),
+            expected=_("30d, 12h"),
+        )
+    return dt.timedelta(days=int(number)) if unit == "d" else dt.timedelta(hours=int(number))
+
+
+def prune_delivered(
+    engine: Engine,
+    *,
+    older_than: dt.timedelta = dt.timedelta(days=RETENTION_DAYS),
+    now: dt.datetime | None = None,
+    batch: int = PRUNE_BATCH,
+) -> PruneReport:
+    """Delete the events created before `now - older_than` none of whose deliveries is still
+    waiting (an event no receiver subscribed to has none), with their deliveries, in
+    transactions of `batch` events; what was deleted. An undelivered event is kept."""
+    cutoff = (now or utcnow()) - older_than
+    waiting = exists().where(
+        WebhookDelivery.event_id == ApiEvent.id, WebhookDelivery.delivered_at.is_(None)
+    )
+    total = PruneReport(0, 0)
+
+    def work(session: Session) -> PruneReport:
+        ids = list(
+            session.scalars(
+                select(ApiEvent.id)
+                .where(ApiEvent.created_at < cutoff, ~waiting)
+                .order_by(ApiEvent.id)
+                .limit(batch)
+            )
+        )
+        if not ids:
+            return PruneReport(0, 0)
+        gone = session.execute(
+            delete(WebhookDelivery)
+            .where(WebhookDelivery.event_id.in_(ids), WebhookDelivery.delivered_at.is_not(None))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        # a delivery not yet taken may have come since the select (a subscription added
+        # later never adds one to an old event, but be sure): keep its event
+        kept = set(
+            session.scalars(
+                select(WebhookDelivery.event_id).where(WebhookDelivery.event_id.in_(ids))
+            )
+        )
+        doomed = [i for i in ids if i not in kept]
+        if doomed:
+            session.execute(
+                delete(ApiEvent)
+                .where(ApiEvent.id.in_(doomed))
+                .execution_options(synchronize_session=False)
+            )
+        return PruneReport(len(doomed), gone or 0)
+
+    while True:
+        step = transaction(engine, work)
+        total = PruneReport(total.events + step.events, total.deliveries + step.deliveries)
+        if step.events < batch:
+            return total

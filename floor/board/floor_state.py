@@ -223,8 +223,9 @@ def failed_prints(session: Session) -> tuple[list[FailedPrint], int]:
 
 
 def low_stock(session: Session, warehouse_id: int) -> list[LowStock]:
-    """Items whose on-hand units in the warehouse are below their reorder point: the typed
-    one, else the one planning computed (floor.planning.low_stock)."""
+    """Items whose on-hand units in the warehouse, with those in transit to it, are below
+    their reorder point: the typed one, else the one planning computed
+    (floor.planning.low_stock)."""
     return [
         LowStock(x.sku, x.description, x.on_hand, x.reorder_point, x.computed)
         for x in low_stock_items(session, warehouse_id, limit=ALERTS_SHOWN)

@@ -2,8 +2,9 @@
 
 `floor api` serves it (uvicorn; 127.0.0.1:8080 unless --host says otherwise, then a
 warning), with a deliverer thread sending the webhooks' outbox. `floor api keys create|list|
-revoke` manages the keys, `floor api webhooks add|list|remove|deliver` the receivers.
-See docs/api.md.
+revoke` manages the keys, `floor api webhooks add|list|remove|deliver` the receivers,
+`floor api events prune` deletes delivered events past their retention (the deliverer also
+does, about once an hour). See docs/api.md.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 DELIVER_EVERY = 5.0  # seconds between two rounds of the deliverer thread
+PRUNE_EVERY = 3600.0  # seconds between two prunes of delivered events by the deliverer
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -104,6 +106,28 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--loop", action="store_true", help=_("keep sending every few seconds until Ctrl+C")
     )
     deliver.set_defaults(handler=cmd_hooks_deliver)
+
+    events = actions.add_parser("events", help=_("the events told to receivers: prune"))
+    event_actions = events.add_subparsers(
+        dest="events_command", metavar="ACTION", title=_("actions")
+    )
+    events.set_defaults(handler=lambda args, ctx: _help(events, ctx))
+    prune = event_actions.add_parser(
+        "prune",
+        help=_("delete delivered events older than the retention (never undelivered ones)"),
+        description=_(
+            "Delete the events older than --older-than (default: [api] "
+            "events_retention_days, 30 days) that every receiver has taken, with their "
+            "deliveries. An event some receiver has not taken yet is kept, however old. "
+            "Feeds no longer list what was pruned."
+        ),
+    )
+    prune.add_argument(
+        "--older-than",
+        metavar="AGE",
+        help=_("an age such as 30d or 12h (default: the retention setting)"),
+    )
+    prune.set_defaults(handler=cmd_events_prune)
 
 
 def _help(parser: argparse.ArgumentParser, ctx: CommandContext) -> int:
@@ -215,10 +239,72 @@ def cmd_hooks_remove(args: argparse.Namespace, ctx: CommandContext) -> int:
     return 0
 
 
+def _retention(ctx: CommandContext):  # type: ignore[no-untyped-def]
+    """The configured retention of delivered events, as a timedelta."""
+    import datetime as dt
+
+    from floor.api import delivery
+    from floor.errors import FloorError
+
+    try:
+        return dt.timedelta(days=delivery.retention_days(ctx.settings.section("api")))
+    except FloorError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def cmd_events_prune(args: argparse.Namespace, ctx: CommandContext) -> int:
+    from floor.api import delivery
+    from floor.errors import FloorError
+
+    try:
+        age = delivery.parse_age(args.older_than) if args.older_than else _retention(ctx)
+    except FloorError as exc:
+        raise CommandError(str(exc)) from None
+    report = delivery.prune_delivered(ctx.engine, older_than=age)
+    print(
+        _(
+            "{events} delivered events older than {days} days pruned ({deliveries} deliveries)",
+            events=report.events,
+            days=format(age.total_seconds() / 86400, "g"),
+            deliveries=report.deliveries,
+        ),
+        file=ctx.out,
+    )
+    return 0
+
+
+class _Pruner:
+    """Prunes delivered events at most once every PRUNE_EVERY seconds (the first round
+    prunes); a failure is logged and tried at the next one."""
+
+    def __init__(self, ctx: CommandContext) -> None:
+        self.ctx = ctx
+        self.age = _retention(ctx)
+        self.last: float | None = None
+
+    def __call__(self) -> None:
+        import logging
+        import time
+
+        from floor.api import delivery
+
+        now = time.monotonic()
+        if self.last is not None and now - self.last < PRUNE_EVERY:
+            return
+        self.last = now
+        try:
+            delivery.prune_delivered(self.ctx.engine, older_than=self.age)
+        except Exception:  # the database is down: the next prune tries again
+            logging.getLogger("floor.api.delivery").exception("pruning delivered events failed")
+
+
 def cmd_hooks_deliver(args: argparse.Namespace, ctx: CommandContext) -> int:
     from floor.api import delivery
 
+    prune = _Pruner(ctx) if args.loop else None
     while True:
+        if prune is not None:
+            prune()
         report = delivery.deliver_due(ctx.engine)
         if report.delivered or report.failed or not args.loop:
             print(
@@ -234,14 +320,16 @@ def cmd_hooks_deliver(args: argparse.Namespace, ctx: CommandContext) -> int:
         threading.Event().wait(DELIVER_EVERY)
 
 
-def _deliverer(ctx: CommandContext, stop: threading.Event) -> None:
-    """Send the outbox every few seconds until `stop`; a failing round is tried again."""
+def _deliverer(ctx: CommandContext, stop: threading.Event, prune: _Pruner) -> None:
+    """Send the outbox every few seconds until `stop`, pruning delivered events about once
+    an hour; a failing round is tried again."""
     import logging
 
     from floor.api import delivery
 
     log = logging.getLogger("floor.api.delivery")
     while not stop.is_set():
+        prune()
         try:
             delivery.deliver_due(ctx.engine)
         except Exception:  # the database is down: the next round tries again
@@ -267,7 +355,10 @@ def cmd_serve(args: argparse.Namespace, ctx: CommandContext) -> int:
     app = create_app(ctx.engine, warehouse=ctx.settings.warehouse, rate=args.rate, burst=args.burst)
     stop = threading.Event()
     if not args.no_deliver:
-        threading.Thread(target=_deliverer, args=(ctx, stop), name="webhooks", daemon=True).start()
+        prune = _Pruner(ctx)  # a wrong retention setting stops here, named
+        threading.Thread(
+            target=_deliverer, args=(ctx, stop, prune), name="webhooks", daemon=True
+        ).start()
     print(
         _(
             "Serving the API on http://{host}:{port}/api/v1/ (schema: /api/v1/openapi.json; "

@@ -344,6 +344,7 @@ def cmd_suggest(args: argparse.Namespace, ctx: CommandContext) -> int:
             s.on_hand,
             s.reserved,
             s.on_order,
+            s.in_transit,
             f"{s.pack_size}/{s.min_order_qty}",
             s.quantity,
         )
@@ -361,10 +362,11 @@ def cmd_suggest(args: argparse.Namespace, ctx: CommandContext) -> int:
         _("On hand"),
         _("Reserved"),
         _("On order"),
+        _("In transit"),
         _("Pack/MOQ"),
         _("Order"),
     ]
-    print(table(headers, rows, {2, 4, 5, 6, 7, 8, 9, 10, 11, 12}), file=ctx.out)
+    print(table(headers, rows, {2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}), file=ctx.out)
     to_order = [s for s in shown if s.quantity > 0]
     level = format(args.service_level * 100, "g")
     print(

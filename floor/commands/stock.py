@@ -22,14 +22,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=_(
             "Show stock on hand in a warehouse as a table (location, SKU, lot, expiry, "
             "container, on hand, reserved, available), filtered by item, location or lot. "
-            "With --low, list the items whose on-hand total is below their reorder point."
+            "With --low, list the items whose on-hand total, with what is in transit to the "
+            "warehouse on transfers, is below their reorder point."
         ),
     )
     p.add_argument("--item", metavar="SKU", help=_("only this item"))
     p.add_argument("--location", metavar="CODE", help=_("only this location"))
     p.add_argument("--lot", metavar="LOT", help=_("only this lot"))
     p.add_argument(
-        "--low", action="store_true", help=_("items whose on-hand total is below reorder point")
+        "--low",
+        action="store_true",
+        help=_("items whose on-hand total, with what is in transit, is below reorder point"),
     )
     p.add_argument(
         "--warehouse", metavar="CODE", help=_("warehouse code (default: the configured one)")
@@ -69,15 +72,24 @@ def handle(args: argparse.Namespace, ctx: CommandContext) -> int:
         except FloorError as exc:
             raise CommandError(str(exc)) from None
         if args.low:
-            low = low_stock(session, warehouse_id)
+            from floor.transit import incoming
+
+            low = low_stock(session, warehouse_id, incoming(session, warehouse_id))
             if not low:
                 print(_("No item is below its reorder point in {code}", code=code), file=ctx.out)
                 return 0
             print(
                 table(
-                    [_("SKU"), _("Description"), _("On hand"), _("Reorder point")],
-                    [(x.sku, x.description, x.on_hand, x.reorder_point) for x in low],
-                    {2, 3},
+                    [
+                        _("SKU"),
+                        _("Description"),
+                        _("On hand"),
+                        # i18n: a column of `floor stock --low`: shipped here on transfers
+                        _("In transit"),
+                        _("Reorder point"),
+                    ],
+                    [(x.sku, x.description, x.on_hand, x.in_transit, x.reorder_point) for x in low],
+                    {2, 3, 4},
                 ),
                 file=ctx.out,
             )

@@ -23,7 +23,7 @@ DESCRIPTION = _(
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "transfer",
-        help=_("transfers between warehouses: create, list, show (stock in transit)"),
+        help=_("transfers between warehouses: create, list, show, change, cancel"),
         description=DESCRIPTION,
     )
 
@@ -59,23 +59,57 @@ def register(sub: Any) -> None:
         description=_(
             "List transfers (number, from, to, status, units ordered, shipped, received, in "
             "transit), newest first; --warehouse keeps those from or to it, --status those "
-            "open (nothing shipped), in_transit or received."
+            "open (nothing shipped), in_transit, received or cancelled."
         ),
     )
     listing.add_argument("--warehouse", metavar="CODE", help=_("only transfers from or to it"))
-    listing.add_argument("--status", choices=("open", "in_transit", "received"))
+    listing.add_argument("--status", choices=("open", "in_transit", "received", "cancelled"))
     listing.set_defaults(handler=cmd_list)
     show = actions.add_parser(
         "show",
         help=_("a transfer's lines, cartons and what is in transit"),
         description=_(
-            "Show a transfer: each line ordered, picked, shipped, received and in transit; "
-            "its cartons with SSCC, when shipped and when received."
+            "Show a transfer: each line ordered, picked, shipped, short (never to ship), "
+            "received and in transit; its cartons with SSCC, when shipped and when received."
         ),
     )
     show.add_argument("number", metavar="ID", help=_("the transfer number, e.g. TR000001"))
     show.add_argument("--json", action="store_true", help=_("print it as JSON"))
     show.set_defaults(handler=cmd_show)
+    cancel = actions.add_parser(
+        "cancel",
+        help=_("cancel a transfer nothing of which was picked or shipped"),
+        description=_(
+            "Cancel a transfer: at the source its order is cancelled (its pick tasks too) "
+            "and the stock reserved for it is released; at the destination its inbound "
+            "order is closed, with nothing to receive. Refused, changing nothing, once "
+            "anything of it is picked or shipped."
+        ),
+    )
+    cancel.add_argument("number", metavar="ID", help=_("the transfer number, e.g. TR000001"))
+    cancel.add_argument("--reason", default="", help=_("why, kept in the audit log"))
+    cancel.set_defaults(handler=cmd_cancel)
+    change = actions.add_parser(
+        "change",
+        help=_("set the units of a transfer's lines (before a wave takes it)"),
+        description=_(
+            "Set the units of lines of a transfer, each given as --line SKU=QTY (a SKU not "
+            "on it adds a line), at the source and at the destination alike. Refused, "
+            "changing nothing: an unknown SKU, a quantity not above zero, a transfer "
+            "cancelled, shipped or in a wave, fewer units than already picked."
+        ),
+    )
+    change.add_argument("number", metavar="ID", help=_("the transfer number, e.g. TR000001"))
+    change.add_argument(
+        "--line",
+        dest="lines",
+        action="append",
+        default=[],
+        required=True,
+        metavar="SKU=QTY",
+        help=_("an item and its new units (repeat for more lines)"),
+    )
+    change.set_defaults(handler=cmd_change)
 
 
 def read_lines(path: Path, name: str) -> list[tuple[str, int]]:
@@ -226,6 +260,7 @@ def cmd_show(args: argparse.Namespace, ctx: CommandContext) -> int:
         record = _plain(view)
         for line, data in zip(view.lines, record["lines"], strict=True):
             data["in_transit"] = line.in_transit
+        record["in_transit"] = view.in_transit
         json.dump(record, ctx.out, ensure_ascii=False, indent=2)
         ctx.out.write("\n")
         return 0
@@ -250,17 +285,37 @@ def cmd_show(args: argparse.Namespace, ctx: CommandContext) -> int:
                 _("Ordered"),
                 _("Picked"),
                 _("Shipped"),
+                # i18n: a column of `floor transfer show`: units ordered that will never ship
+                _("Short"),
                 _("Received"),
                 _("In transit"),
             ],
             [
-                (x.sku, x.description, x.ordered, x.picked, x.shipped, x.received, x.in_transit)
+                (
+                    x.sku,
+                    x.description,
+                    x.ordered,
+                    x.picked,
+                    x.shipped,
+                    x.short,
+                    x.received,
+                    x.in_transit,
+                )
                 for x in view.lines
             ],
-            {2, 3, 4, 5, 6},
+            {2, 3, 4, 5, 6, 7},
         ),
         file=ctx.out,
     )
+    short = sum(line.short for line in view.lines)
+    if short:
+        print(
+            _(
+                "{units} units shorted at the source: the destination expects only what shipped",
+                units=short,
+            ),
+            file=ctx.out,
+        )
     if view.cartons:
         print(file=ctx.out)
         print(
@@ -280,4 +335,44 @@ def cmd_show(args: argparse.Namespace, ctx: CommandContext) -> int:
             ),
             file=ctx.out,
         )
+    return 0
+
+
+def cmd_cancel(args: argparse.Namespace, ctx: CommandContext) -> int:
+    from floor.transfers import cancel_transfer
+
+    view = run_service(ctx, lambda s: cancel_transfer(s, args.number, reason=args.reason))
+    print(
+        _(
+            "{number}: cancelled; the reservations at {source} are released and nothing is "
+            "expected at {destination}",
+            number=view.number,
+            source=view.from_warehouse,
+            destination=view.to_warehouse,
+        ),
+        file=ctx.out,
+    )
+    return 0
+
+
+def cmd_change(args: argparse.Namespace, ctx: CommandContext) -> int:
+    from floor.errors import FloorError
+    from floor.transfers import change_transfer, parse_line
+
+    try:
+        lines = [parse_line(text) for text in args.lines]
+    except FloorError as exc:
+        raise CommandError(str(exc)) from None
+    view = run_service(ctx, lambda s: change_transfer(s, args.number, lines))
+    print(
+        _(
+            "{number}: {source} to {destination}, {n} lines, {units} units",
+            number=view.number,
+            source=view.from_warehouse,
+            destination=view.to_warehouse,
+            n=len(view.lines),
+            units=sum(line.ordered for line in view.lines),
+        ),
+        file=ctx.out,
+    )
     return 0

@@ -17,7 +17,9 @@ rest in one transaction, idempotent by the scan id:
   become "shipped"; the carton becomes `shipped` with carrier, service, tracking number,
   manifest, time and shipper; its container is marked shipped.
 - the order's status (see `shipping_status`): `shipped` when every line is done,
-  `partially_shipped` while some of it is still in the warehouse.
+  `partially_shipped` while some of it is still in the warehouse; a transfer's order once
+  shipped has its destination's inbound order expect what shipped
+  (floor.outbound.transfer_inbound).
 
 A line is done when all it ordered has shipped, or, closed short at picking or cancelled
 (line status `short` / `cancelled`), when all that was picked for it has shipped: a short
@@ -65,6 +67,7 @@ from floor.models import (
     utcnow,
 )
 from floor.operators import require_role
+from floor.outbound import transfer_inbound
 from floor.stock import ledger
 from floor.stock.idempotency import once
 from floor.stock.ledger import Actor, Change
@@ -545,6 +548,7 @@ def confirm_shipment(
         carton.shipped_by = actor.operator_id
         order.status = shipping_status(lines) or order.status
         session.flush()
+        transfer_inbound.settle_shipped(session, order, lines)
         _tell_shipped(session, carton, order, units)
         jobs = printer.queue_shipping_label(session, carton, order) if printer else []
         cartons = _cartons_of(session, order.id)

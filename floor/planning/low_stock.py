@@ -4,9 +4,12 @@ an item has it, else the one planning last computed (`computed_reorder_points`, 
 
 The supervisor board's stock alerts show these; `low_stock_items` is also what an alert
 sender (the API's low-stock webhook) calls. On hand is every unit of the item in the
-warehouse, as the board has always counted it; on order is what open purchase orders still
-bring, so an alert can say whether it is already being bought. Kits are built, not bought:
-left out. Read-only.
+warehouse, as the board has always counted it; in transit is what transfers from another
+warehouse shipped to it and it has not received yet (floor.transfers.incoming, the same
+count as `floor stock --low` and purchasing's suggestions): an item is low when on hand and
+in transit together are below its point, so one already on its way is not. On order is what
+open purchase orders (and transfers not shipped yet) still bring, so an alert can say
+whether it is already being bought. Kits are built, not bought: left out. Read-only.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from floor.models import (
     Warehouse,
 )
 from floor.planning.suggestions import OPEN_PO_STATUSES
+from floor.transit import incoming
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class LowStockItem:
     on_order: int
     reorder_point: int
     computed: bool  # the reorder point is planning's, not typed in
+    in_transit: int = 0  # shipped here on transfers, not yet received
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -45,6 +50,7 @@ class LowStockItem:
             "on_hand": self.on_hand,
             "reserved": self.reserved,
             "on_order": self.on_order,
+            "in_transit": self.in_transit,
             "reorder_point": self.reorder_point,
             "reorder_point_source": "computed" if self.computed else "typed",
         }
@@ -61,9 +67,10 @@ def _warehouse_id(session: Session, warehouse: int | str) -> int:
 def low_stock_items(
     session: Session, warehouse: int | str, *, limit: int | None = None
 ) -> list[LowStockItem]:
-    """Items whose on-hand units in `warehouse` (its id or code) are below their reorder
-    point, furthest below first (then by SKU); at most `limit`."""
+    """Items whose on-hand units in `warehouse` (its id or code), with those in transit to
+    it, are below their reorder point, furthest below first (then by SKU); at most `limit`."""
     warehouse_id = _warehouse_id(session, warehouse)
+    coming = incoming(session, warehouse_id)
     held = (
         select(
             Balance.item_id,
@@ -96,6 +103,7 @@ def low_stock_items(
     point = func.coalesce(Item.reorder_point, computed.c.reorder_point)
     stmt = (
         select(
+            Item.id,
             Item.sku,
             Item.description,
             have,
@@ -110,12 +118,19 @@ def low_stock_items(
         .where(point.is_not(None), Item.is_kit.is_(False), have < point)
         .order_by(have - point, Item.sku)
     )
-    if limit is not None:
+    if limit is not None and not coming:
         stmt = stmt.limit(limit)
-    return [
-        LowStockItem(sku, description, int(n), int(r), int(o), int(p), bool(c))
-        for sku, description, n, r, o, p, c in session.execute(stmt)
-    ]
+    found = []
+    for item_id, sku, description, n, r, o, p, c in session.execute(stmt):
+        transit = coming.get(item_id, 0)
+        if int(n) + transit >= int(p):
+            continue
+        on_order = max(int(o) - transit, 0)  # an open transfer's inbound order counts both
+        found.append(
+            LowStockItem(sku, description, int(n), int(r), on_order, int(p), bool(c), transit)
+        )
+    found.sort(key=lambda x: (x.on_hand + x.in_transit - x.reorder_point, x.sku))
+    return found[:limit] if limit is not None else found
 
 
 def warehouse_codes(session: Session) -> list[str]:

@@ -8,8 +8,11 @@ be set up (`floor import suppliers`), and never ordered. The lead time is the su
 item's, else the supplier's, else `DEFAULT_LEAD_TIME_DAYS` (marked as assumed).
 
 The stock position counts on-hand units outside quarantine, minus what is reserved for
-orders, plus what open purchase orders (open or partly received) still bring; so once a
-suggestion became a purchase order, planning again suggests nothing more for it.
+orders, plus what open purchase orders (open or partly received) still bring, plus what is
+in transit to the warehouse on transfers (floor.transfers.incoming, the count `floor stock
+--low` and the board's stock alerts use); so once a suggestion became a purchase order,
+planning again suggests nothing more for it. A transfer's inbound order is on order until
+its units ship, then in transit until they are received.
 Read-only; `floor.planning.purchasing` turns suggestions into purchase orders.
 """
 
@@ -46,6 +49,7 @@ from floor.planning.levels import (
     levels,
     order_quantity,
 )
+from floor.transit import incoming
 
 DEFAULT_LEAD_TIME_DAYS = 14
 HISTORY_DAYS = 365
@@ -70,11 +74,12 @@ class Position:
     on_hand: int = 0
     reserved: int = 0
     on_order: int = 0
+    in_transit: int = 0
 
     @property
     def units(self) -> int:
-        """What the warehouse can count on: on hand − reserved + on order."""
-        return self.on_hand - self.reserved + self.on_order
+        """What the warehouse can count on: on hand − reserved + on order + in transit."""
+        return self.on_hand - self.reserved + self.on_order + self.in_transit
 
 
 @dataclass(frozen=True)
@@ -99,10 +104,11 @@ class Suggestion:
     pack_size: int
     min_order_qty: int
     quantity: int  # to order now; 0 when none is needed
+    in_transit: int = 0  # shipped here on transfers, not yet received
 
     @property
     def position(self) -> int:
-        return self.on_hand - self.reserved + self.on_order
+        return self.on_hand - self.reserved + self.on_order + self.in_transit
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -141,7 +147,8 @@ def item_terms(session: Session, item_ids: Sequence[int] | None = None) -> dict[
 
 
 def positions(session: Session, warehouse_id: int) -> dict[int, Position]:
-    """On hand (outside quarantine), reserved and on order, per item in the warehouse."""
+    """On hand (outside quarantine), reserved, on order and in transit, per item in the
+    warehouse."""
     quarantine = select(Zone.id).where(
         Zone.warehouse_id == warehouse_id, Zone.kind == ZoneKind.QUARANTINE.value
     )
@@ -152,7 +159,7 @@ def positions(session: Session, warehouse_id: int) -> dict[int, Position]:
         .where(Location.zone_id.is_(None) | Location.zone_id.not_in(quarantine))
         .group_by(Balance.item_id)
     )
-    found: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    found: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for item_id, quantity, reserved in session.execute(held):
         found[item_id][0], found[item_id][1] = int(quantity or 0), int(reserved or 0)
     outstanding = PurchaseOrderLine.quantity_ordered - PurchaseOrderLine.quantity_received
@@ -168,6 +175,10 @@ def positions(session: Session, warehouse_id: int) -> dict[int, Position]:
     )
     for item_id, units in session.execute(ordered):
         found[item_id][2] = int(units or 0)
+    for item_id, units in incoming(session, warehouse_id).items():
+        # a transfer's open inbound order holds its shipped units too: counted once, here
+        found[item_id][2] = max(found[item_id][2] - units, 0)
+        found[item_id][3] = units
     return {item_id: Position(*values) for item_id, values in found.items()}
 
 
@@ -237,6 +248,7 @@ def suggest(
                 on_hand=pos.on_hand,
                 reserved=pos.reserved,
                 on_order=pos.on_order,
+                in_transit=pos.in_transit,
                 pack_size=buy.pack_size,
                 min_order_qty=buy.min_order_qty,
                 quantity=quantity,

@@ -6,6 +6,7 @@ Read-only; quantities come from the ledger's balances.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -87,10 +88,16 @@ class LowStockLine:
     description: str
     on_hand: int
     reorder_point: int
+    in_transit: int = 0  # shipped to the warehouse on transfers, not yet received
 
 
-def low_stock(session: Session, warehouse_id: int) -> list[LowStockLine]:
-    """Items whose on-hand total in the warehouse is below their reorder point, by SKU."""
+def low_stock(
+    session: Session, warehouse_id: int, in_transit: Mapping[int, int] | None = None
+) -> list[LowStockLine]:
+    """Items whose on-hand total in the warehouse, plus what is in transit to it (units per
+    item id, floor.transfers.incoming: stock knows no transfers), is below their reorder
+    point, by SKU."""
+    coming = in_transit or {}
     totals = (
         select(Balance.item_id, func.sum(Balance.quantity).label("on_hand"))
         .join(Location, Location.id == Balance.location_id)
@@ -100,15 +107,17 @@ def low_stock(session: Session, warehouse_id: int) -> list[LowStockLine]:
     )
     on_hand = func.coalesce(totals.c.on_hand, 0)
     stmt = (
-        select(Item.sku, Item.description, on_hand, Item.reorder_point)
+        select(Item.id, Item.sku, Item.description, on_hand, Item.reorder_point)
         .outerjoin(totals, totals.c.item_id == Item.id)
         .where(Item.reorder_point.is_not(None), on_hand < Item.reorder_point)
         .order_by(Item.sku)
     )
-    return [
-        LowStockLine(sku, description, int(total), int(point))
-        for sku, description, total, point in session.execute(stmt)
-    ]
+    found = []
+    for item_id, sku, description, total, point in session.execute(stmt):
+        transit = coming.get(item_id, 0)
+        if int(total) + transit < int(point):
+            found.append(LowStockLine(sku, description, int(total), int(point), transit))
+    return found
 
 
 def item_exists(session: Session, sku: str) -> bool:
