@@ -31,7 +31,7 @@ from floor.imports import orders, purchase_orders
 from floor.imports.problems import ImportProblem, ImportRejected, Problems
 from floor.imports.runner import check_channel
 from floor.imports.source import Source, SourceRow
-from floor.models import Address, AuditEntry, SalesOrder, SalesOrderLine, Warehouse, utcnow
+from floor.models import Address, AuditEntry, Item, SalesOrder, SalesOrderLine, Warehouse, utcnow
 from floor.stock.stock_report import find_warehouse
 
 REQUEST = "request"  # how problems name the body (the importers name a file)
@@ -129,6 +129,7 @@ _WAREHOUSE_AND_ORDERS = (
     )
     .where(Warehouse.code == bindparam("warehouse"))
 )
+_ITEMS = select(Item.id, Item.sku).where(Item.sku.in_(bindparam("skus", expanding=True)))
 _INSERT_ADDRESS = insert(Address.__table__).returning(Address.__table__.c.id)
 _INSERT_ORDER = insert(_ORDERS).returning(_ORDERS.c.id)
 _INSERT_LINES = insert(SalesOrderLine.__table__)
@@ -153,7 +154,16 @@ def _add_order(
     if not rows:
         find_warehouse(session, warehouse)  # NotFound naming the warehouses there are
     warehouse_id = rows[0][0]
-    items = orders.resolve_skus(session, REQUEST, record.lines, found)
+    # orders.resolve_skus, as one cached statement
+    skus = list(dict.fromkeys(line.sku for line in record.lines))
+    items = {sku: item_id for item_id, sku in conn.execute(_ITEMS, {"skus": skus})}
+    for line in record.lines:
+        if line.sku not in items:
+            found.append(
+                ImportProblem(
+                    REQUEST, line.line, line.sku_column, _("the SKU of an item"), line.sku
+                )
+            )
     there = next((r for r in rows if (r[2], r[3]) == (channel, record.external_ref)), None)
     clash = next((r for r in rows if r[1] == record.number), None)
     if there is None and clash is not None:
