@@ -11,7 +11,9 @@ with every problem.
 import contextlib
 import dataclasses
 import datetime as dt
+import json
 import math
+import os
 import threading
 from typing import Annotated, Any
 
@@ -22,7 +24,7 @@ from sqlalchemy import Engine, select
 
 from floor import __version__
 from floor.api import feeds, intake, keys
-from floor.api.keys import KeyCache, KeyInfo, RateLimiter
+from floor.api.keys import KeyCache, KeyInfo, Limiter, RateLimiter, SharedRateLimiter
 from floor.db import read_only
 from floor.errors import Conflict, FloorError, NotFound, PermissionDenied
 from floor.i18n import _
@@ -87,7 +89,7 @@ def create_app(
     warehouse: str,
     rate: float = 20.0,
     burst: int = 40,
-    limiter: RateLimiter | None = None,
+    limiter: Limiter | None = None,
     key_cache_seconds: float = keys.KEY_CACHE_SECONDS,
 ) -> FastAPI:
     """The API over `engine`; `warehouse` is the code used when a request names none. A key
@@ -103,7 +105,7 @@ def create_app(
         docs_url=f"{PREFIX}/docs",
         redoc_url=None,
     )
-    bucket = limiter or RateLimiter(rate, burst)
+    bucket: Limiter = limiter or RateLimiter(rate, burst)
     known = KeyCache(key_cache_seconds)
     # SQLite lets one transaction write at a time, and a writer that finds the lock taken
     # polls for it with growing sleeps (its busy handler): eight clients at once left some
@@ -362,4 +364,55 @@ def create_app(
     return app
 
 
-__all__ = ["create_app"]
+# `floor api --workers N`: uvicorn starts N processes that each import the app by name, so
+# the command leaves what they need in a file (the database URL: readable by its owner only)
+# named by this environment variable, next to the rate limit's shared buckets.
+WORKER_CONFIG_ENV = "FLOOR_API_WORKER_CONFIG"
+
+
+def write_worker_config(
+    directory: str,
+    *,
+    database_url: str,
+    warehouse: str,
+    rate: float,
+    burst: int,
+    key_cache_seconds: float,
+) -> str:
+    """The settings file of the worker processes in `directory`, with an empty table of
+    rate-limit buckets beside it; its path (for WORKER_CONFIG_ENV)."""
+    buckets = os.path.join(directory, "buckets")
+    SharedRateLimiter.create(buckets)
+    path = os.path.join(directory, "worker.json")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(
+            {
+                "database_url": database_url,
+                "warehouse": warehouse,
+                "rate": rate,
+                "burst": burst,
+                "key_cache_seconds": key_cache_seconds,
+                "buckets": buckets,
+            },
+            out,
+        )
+    return path
+
+
+def worker_app() -> FastAPI:
+    """The app one worker process of `floor api --workers N` serves (uvicorn's factory):
+    its own engine, the key cache of its own, the rate limit's buckets shared."""
+    from floor.db import create_floor_engine
+
+    with open(os.environ[WORKER_CONFIG_ENV]) as found:
+        config = json.load(found)
+    return create_app(
+        create_floor_engine(config["database_url"]),
+        warehouse=config["warehouse"],
+        limiter=SharedRateLimiter(config["buckets"], config["rate"], config["burst"]),
+        key_cache_seconds=config["key_cache_seconds"],
+    )
+
+
+__all__ = ["create_app", "worker_app", "write_worker_config"]
