@@ -17,7 +17,7 @@ import os
 import threading
 from typing import Annotated, Any
 
-from fastapi import Body, Depends, FastAPI, Header, Query, Request
+from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, select
@@ -148,14 +148,15 @@ def create_app(
             known.put(token, found)
         return found
 
-    async def _key(
-        authorization: Annotated[str | None, Header()] = None,
-        x_api_key: Annotated[str | None, Header()] = None,
-    ) -> KeyInfo:
+    async def _key(request: Request, scope: str) -> KeyInfo:
         # on the event loop: a key seen lately costs no thread and no query; else the
-        # query runs in the thread pool
-        token = x_api_key or ""
-        if authorization and authorization.lower().startswith("bearer "):
+        # query runs in the thread pool. The headers are read here rather than declared as
+        # parameters: FastAPI's validation of two optional headers on every request cost
+        # more than the rest of its routing (the schema names them: _security below).
+        headers = request.headers
+        token = headers.get("x-api-key") or ""
+        authorization = headers.get("authorization")
+        if authorization and authorization[:7].lower() == "bearer ":
             token = authorization[7:].strip()
         found = None
         if token:
@@ -173,17 +174,17 @@ def create_app(
                 {"error": "rate_limited", "message": f"too many requests; retry in {wait:.1f} s"},
                 {"Retry-After": str(max(1, math.ceil(wait)))},
             )
-        return found
-
-    async def reader(key: Annotated[KeyInfo, Depends(_key)]) -> KeyInfo:
-        return key
-
-    async def writer(key: Annotated[KeyInfo, Depends(_key)]) -> KeyInfo:
-        if not key.allows(keys.WRITE):
+        if not found.allows(scope):
             raise ApiError(
                 403, {"error": "forbidden", "message": "this key is read-only; a write key"}
             )
-        return key
+        return found
+
+    async def reader(request: Request) -> KeyInfo:
+        return await _key(request, keys.READ)
+
+    async def writer(request: Request) -> KeyInfo:
+        return await _key(request, keys.WRITE)
 
     Reader = Annotated[KeyInfo, Depends(reader)]
     Writer = Annotated[KeyInfo, Depends(writer)]
@@ -361,6 +362,21 @@ def create_app(
         """No key needed: the API answers (load balancers)."""
         return {"status": "ok", "version": __version__}
 
+    def _security() -> dict[str, Any]:
+        """The schema, with how a key is sent (every route but health)."""
+        if app.openapi_schema is None:
+            schema = FastAPI.openapi(app)
+            schema.setdefault("components", {})["securitySchemes"] = {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "floor_..."},
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            }
+            for path, operations in schema.get("paths", {}).items():
+                if path != f"{PREFIX}/health":
+                    for operation in operations.values():
+                        operation["security"] = [{"bearer": []}, {"apiKey": []}]
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = _security  # type: ignore[method-assign]
     return app
 
 

@@ -167,6 +167,10 @@ def test_suggestions_and_low_stock_come_from_purchasing(api: Api) -> None:
 def test_the_openapi_schema_is_served(api: Api) -> None:
     schema = api.client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/orders", "/api/v1/movements", "/api/v1/shipments"} <= set(schema["paths"])
+    # how a key is sent: a bearer token or X-API-Key, on every route but health
+    assert set(schema["components"]["securitySchemes"]) == {"bearer", "apiKey"}
+    assert schema["paths"]["/api/v1/orders"]["post"]["security"] == [{"bearer": []}, {"apiKey": []}]
+    assert "security" not in schema["paths"]["/api/v1/health"]["get"]
 
 
 def test_a_key_over_its_rate_gets_429_with_retry_after(warehouse: SmallWarehouse) -> None:
