@@ -17,15 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, insert, or_, select
+from sqlalchemy import Engine, Table, and_, bindparam, insert, or_, select
 from sqlalchemy.orm import Session
 
 from floor import audit
 from floor.api.keys import KeyInfo
 from floor.db import transaction
+from floor.driver_sql import DriverStatement, cursor_of
 from floor.i18n import _
 from floor.imports import orders, purchase_orders
 from floor.imports.problems import ImportProblem, ImportRejected, Problems
@@ -109,12 +111,13 @@ def post_order(engine: Engine, body: Any, key: KeyInfo, default_warehouse: str) 
 
 
 # One order a request is the API's hot path (issue 17): the importer's `orders.apply` is
-# built for files of thousands of orders through the ORM, where one order pays for two
+# built for files of thousands of orders through the ORM, where one order paid for two
 # flushes of the unit of work. `_add_order` makes the same checks, in the same order and
-# with the same problems, for one order, with one read for the warehouse and any order
-# already there by reference or number, one for the SKUs, and plain Core INSERTs.
+# with the same problems, for one order: one read for the warehouse and any order already
+# there by reference or number, one for the SKUs, then the INSERTs; all of them straight on
+# the driver inside the session's transaction (floor/driver_sql.py), every column named.
 _ORDERS = SalesOrder.__table__
-_WAREHOUSE_AND_ORDERS = (
+_WAREHOUSE_AND_ORDERS = DriverStatement(
     select(Warehouse.id, SalesOrder.number, SalesOrder.channel, SalesOrder.external_ref)
     .select_from(Warehouse)
     .outerjoin(
@@ -129,11 +132,27 @@ _WAREHOUSE_AND_ORDERS = (
     )
     .where(Warehouse.code == bindparam("warehouse"))
 )
+_ITEM = DriverStatement(select(Item.id, Item.sku).where(Item.sku == bindparam("sku")))
 _ITEMS = select(Item.id, Item.sku).where(Item.sku.in_(bindparam("skus", expanding=True)))
-_INSERT_ADDRESS = insert(Address.__table__).returning(Address.__table__.c.id)
-_INSERT_ORDER = insert(_ORDERS).returning(_ORDERS.c.id)
-_INSERT_LINES = insert(SalesOrderLine.__table__)
-_INSERT_AUDIT = insert(AuditEntry.__table__)
+
+
+def _inserting(table: Table, returning: bool) -> tuple[DriverStatement, dict[str, Any]]:
+    """An INSERT of every column of `table` but its id on the driver, and the columns'
+    defaults (the driver applies none: a row starts from these)."""
+    names = [c.name for c in table.columns if not c.primary_key]
+    statement = insert(table).returning(table.c.id) if returning else insert(table).inline()
+    defaults: dict[str, Any] = {}
+    for name in names:
+        default = table.c[name].default
+        value = getattr(default, "arg", None) if getattr(default, "is_scalar", False) else None
+        defaults[name] = value.value if isinstance(value, Enum) else value
+    return DriverStatement(statement, names), defaults
+
+
+_INSERT_ADDRESS, _ADDRESS = _inserting(Address.__table__, returning=True)
+_INSERT_ORDER, _ORDER = _inserting(_ORDERS, returning=True)
+_INSERT_LINE, _LINE = _inserting(SalesOrderLine.__table__, returning=False)
+_INSERT_AUDIT, _AUDIT = _inserting(AuditEntry.__table__, returning=False)
 
 
 def _add_order(
@@ -141,71 +160,77 @@ def _add_order(
 ) -> Accepted:
     """`orders.apply` for the one order `record`, then its audit entry."""
     found = Problems()
-    conn = session.connection()
-    rows = conn.execute(
-        _WAREHOUSE_AND_ORDERS,
-        {
-            "warehouse": warehouse,
-            "channel": channel,
-            "external_ref": record.external_ref,
-            "number": record.number,
-        },
-    ).all()
-    if not rows:
-        find_warehouse(session, warehouse)  # NotFound naming the warehouses there are
-    warehouse_id = rows[0][0]
-    # orders.resolve_skus, as one cached statement
-    skus = list(dict.fromkeys(line.sku for line in record.lines))
-    items = {sku: item_id for item_id, sku in conn.execute(_ITEMS, {"skus": skus})}
-    for line in record.lines:
-        if line.sku not in items:
+    cursor, conn = cursor_of(session)
+    try:
+        rows = _WAREHOUSE_AND_ORDERS.execute(
+            cursor,
+            conn,
+            {
+                "warehouse": warehouse,
+                "channel": channel,
+                "external_ref": record.external_ref,
+                "number": record.number,
+            },
+        ).fetchall()
+        if not rows:
+            find_warehouse(session, warehouse)  # NotFound naming the warehouses there are
+        warehouse_id = rows[0][0]
+        # orders.resolve_skus: the same problem for a SKU that is not an item
+        skus = list(dict.fromkeys(line.sku for line in record.lines))
+        if len(skus) == 1:
+            found_items = _ITEM.execute(cursor, conn, {"sku": skus[0]}).fetchall()
+        else:
+            found_items = conn.execute(_ITEMS, {"skus": skus}).all()
+        items = {sku: item_id for item_id, sku in found_items}
+        for line in record.lines:
+            if line.sku not in items:
+                found.append(
+                    ImportProblem(
+                        REQUEST, line.line, line.sku_column, _("the SKU of an item"), line.sku
+                    )
+                )
+        there = next((r for r in rows if (r[2], r[3]) == (channel, record.external_ref)), None)
+        clash = next((r for r in rows if r[1] == record.number), None)
+        if there is None and clash is not None:
             found.append(
                 ImportProblem(
-                    REQUEST, line.line, line.sku_column, _("the SKU of an item"), line.sku
+                    REQUEST,
+                    record.line,
+                    "",
+                    _(
+                        "an order number not in use (it is {channel} order {ref})",
+                        channel=clash[2],
+                        ref=clash[3],
+                    ),
+                    record.number,
                 )
             )
-    there = next((r for r in rows if (r[2], r[3]) == (channel, record.external_ref)), None)
-    clash = next((r for r in rows if r[1] == record.number), None)
-    if there is None and clash is not None:
-        found.append(
-            ImportProblem(
-                REQUEST,
-                record.line,
-                "",
-                _(
-                    "an order number not in use (it is {channel} order {ref})",
-                    channel=clash[2],
-                    ref=clash[3],
-                ),
-                record.number,
-            )
-        )
-    if found:
-        raise ImportRejected(REQUEST, found)
-    if there is not None:
-        return Accepted(there[1], False)
-    if record.shipped:  # not from JSON; the importer's path knows how
-        orders.apply(session, REQUEST, warehouse_id, channel, [record], found)
         if found:
             raise ImportRejected(REQUEST, found)
-    else:
-        values = {k: v for k, v in record.values.items() if v is not None}
-        if record.ship_to:
-            values["ship_to_id"] = conn.execute(_INSERT_ADDRESS, record.ship_to).scalar_one()
-        order_id = conn.execute(
-            _INSERT_ORDER,
-            {
-                **values,
+        if there is not None:
+            return Accepted(there[1], False)
+        now = utcnow()
+        if record.shipped:  # not from JSON; the importer's path knows how
+            orders.apply(session, REQUEST, warehouse_id, channel, [record], found)
+            if found:
+                raise ImportRejected(REQUEST, found)
+        else:
+            order = {
+                **_ORDER,
+                **{k: v for k, v in record.values.items() if v is not None},
                 "number": record.number,
                 "channel": channel,
                 "external_ref": record.external_ref,
                 "warehouse_id": warehouse_id,
-            },
-        ).scalar_one()
-        conn.execute(
-            _INSERT_LINES,
-            [
+                "created_at": now,
+            }
+            if record.ship_to:
+                address = {**_ADDRESS, **record.ship_to}
+                order["ship_to_id"] = _INSERT_ADDRESS.execute(cursor, conn, address).fetchone()[0]
+            order_id = _INSERT_ORDER.execute(cursor, conn, order).fetchone()[0]
+            lines = [
                 {
+                    **_LINE,
                     "order_id": order_id,
                     "line_no": line_no,
                     "item_id": items[line.sku],
@@ -213,25 +238,32 @@ def _add_order(
                     "external_ref": line.external_ref,
                 }
                 for line_no, line in enumerate(record.lines, start=1)
-            ],
-        )
-    conn.execute(
-        _INSERT_AUDIT,
-        {
-            "action": audit.API_ORDER,
-            "subject": record.number[:80],
-            "operator_id": None,
-            "station": key.station[:20],
-            "created_at": utcnow(),
-            "details": {
-                "key_id": key.id,
-                "key_name": key.name,
-                "channel": channel,
-                "external_ref": record.external_ref,
-                "lines": len(record.lines),
+            ]
+            if len(lines) == 1:
+                _INSERT_LINE.execute(cursor, conn, lines[0])
+            else:
+                _INSERT_LINE.execute_many(cursor, conn, lines)
+        details = {
+            "key_id": key.id,
+            "key_name": key.name,
+            "channel": channel,
+            "external_ref": record.external_ref,
+            "lines": len(record.lines),
+        }
+        _INSERT_AUDIT.execute(
+            cursor,
+            conn,
+            {
+                **_AUDIT,
+                "action": audit.API_ORDER,
+                "subject": record.number[:80],
+                "station": key.station[:20],
+                "created_at": now,
+                "details": details,
             },
-        },
-    )
+        )
+    finally:
+        cursor.close()
     return Accepted(record.number, True)
 
 
