@@ -4,8 +4,9 @@ A key is `floor_` and 32 random bytes (URL-safe base64), shown once when it is m
 its SHA-256 is kept: a key that random cannot be guessed from its hash, so a slow password
 hash (scrypt, as for PINs) would only slow every request down. A key is read-only (`read`)
 or may also send orders and purchase orders in (`write`); a revoked key is refused from
-the next request on in this process; another process serving the API (`floor api serve`)
-refuses it once its cache of keys lately seen has let it go (KEY_CACHE_SECONDS, 5 s).
+the next request on in this process; every other process serving the API (each worker of
+`floor api --workers N`) refuses it once its cache of keys lately seen has let it go
+(KEY_CACHE_SECONDS, 5 s, or `floor api --key-cache`).
 
 The rate limit is a token bucket per key: `burst` requests at once, then `rate` a second.
 One process keeps its buckets in memory (RateLimiter); the worker processes of `floor api
