@@ -343,7 +343,7 @@ def cmd_serve(args: argparse.Namespace, ctx: CommandContext) -> int:
         threading.Thread(target=_deliverer, args=(ctx, stop), name="webhooks", daemon=True).start()
     print(
         _(
-            "Serving the API on http://{host}:{port}/api/v1/ with {workers} processes "
+            "Serving the API on http://{host}:{port}/api/v1/, worker processes: {workers} "
             "(schema: /api/v1/openapi.json; Ctrl+C stops)",
             host=args.host,
             port=args.port,
