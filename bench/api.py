@@ -154,7 +154,17 @@ class ProcessServer:
             total += int(fields[11]) + int(fields[12])  # utime, stime
         return total / os.sysconf("SC_CLK_TCK")
 
-    request = LocalServer.request
+    def request(
+        self, method: str, path: str, headers: dict[str, str], body: object = None
+    ) -> tuple[int, bytes]:
+        """LocalServer.request; the connection opened again when the server closed it
+        (uvicorn closes a keep-alive connection idle for 5 s, e.g. while the clients ran)."""
+        try:
+            return LocalServer.request(self, method, path, headers, body)  # type: ignore[arg-type]
+        except (http.client.RemoteDisconnected, ConnectionError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            return LocalServer.request(self, method, path, headers, body)  # type: ignore[arg-type]
 
     def close(self) -> None:
         self.conn.close()
