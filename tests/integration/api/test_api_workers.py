@@ -18,7 +18,6 @@ import pytest
 from sqlalchemy import Engine
 
 from floor.api import keys
-from floor.api.keys import SharedRateLimiter
 from floor.db import transaction
 
 KEY_CACHE = 1.0  # seconds the server trusts a key found (--key-cache)
@@ -103,21 +102,3 @@ def test_a_key_revoked_elsewhere_is_refused_by_every_worker_within_the_cache_bou
     answers = [_status(server, key) for _n in range(BURST)]
     assert answers == [401] * BURST, answers
     assert time.monotonic() - revoked < KEY_CACHE + 5
-
-
-def test_the_shared_buckets_are_one_budget_for_every_process_that_maps_them(
-    tmp_path: Path,
-) -> None:
-    path = str(tmp_path / "buckets")
-    SharedRateLimiter.create(path)
-    now = [100.0]
-    first = SharedRateLimiter(path, rate=1.0, burst=3, clock=lambda: now[0])
-    second = SharedRateLimiter(path, rate=1.0, burst=3, clock=lambda: now[0])
-    assert [first.take(7), second.take(7), first.take(7)] == [0.0, 0.0, 0.0]
-    assert second.take(7) == pytest.approx(1.0) and first.take(8) == 0.0
-    now[0] += 1.0
-    assert second.take(7) == 0.0 and first.take(7) > 0
-    # another key in the same slot (7 + SLOTS) has a bucket of its own
-    assert all(first.take(7 + SharedRateLimiter.SLOTS) == 0.0 for _n in range(3))
-    first.close()
-    second.close()
