@@ -356,5 +356,6 @@ def cmd_serve(args: argparse.Namespace, ctx: CommandContext) -> int:
     finally:
         stop.set()
         if scratch is not None:
+            os.environ.pop(api_app.WORKER_CONFIG_ENV, None)
             shutil.rmtree(scratch, ignore_errors=True)
     return 0

@@ -108,4 +108,5 @@ def test_workers_default_to_one_on_sqlite_and_hand_uvicorn_the_app_by_name(
     assert kw["factory"] is True and kw["workers"] == 2
     assert (kw["rate"], kw["burst"], kw["key_cache_seconds"]) == (3.0, 4, 1.0)
     assert kw["database_url"] == url and not os.path.exists(kw["buckets"])  # removed after
+    assert WORKER_CONFIG_ENV not in os.environ
     assert main(["--database-url", url, "api", "--workers", "0"]) == 1
