@@ -17,7 +17,9 @@ no database) shows what HTTP and the framework alone cost. Then the same intake 
 `--clients` (8) concurrent clients, each on its own connection, in a process of their own
 (so this process's CPU time is the server's): one order a request, then batches of 100;
 p95 per request, orders a second against the importer's, the server's CPU per order, the
-load average.
+load average. With `--workers N` the server is `floor api --workers N` itself, in processes
+of its own (its CPU read from /proc for the supervisor and every worker); the importer's
+baseline is still timed in the same run.
 
 Then, on PostgreSQL, movement paging (issue 17): `--movements` (5 M) movements filled by
 INSERT ... SELECT generate_series, and `--pages` (30) pages of 1,000 from 0, 25, 50, 75 and
@@ -28,16 +30,22 @@ feed's statement (does it use ix_movements_feed).
     .venv/bin/python -m bench.api                       # everything, 1,000 orders, 5 M movements
     .venv/bin/python -m bench.api --quick               # 100 orders, 200,000 movements
     .venv/bin/python -m bench.api --backends sqlite --orders 100 --parts intake
+    .venv/bin/python -m bench.api --backends postgresql --parts intake --workers 2
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import importlib.util
 import json
 import multiprocessing
 import os
+import signal
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -87,10 +95,85 @@ class LocalServer:
         answer = self.conn.getresponse()
         return answer.status, answer.read()
 
+    def cpu(self) -> float:
+        """Seconds of CPU this process used so far (the server's, while the clients run in a
+        process of their own)."""
+        return time.process_time()
+
     def close(self) -> None:
         self.conn.close()
         self.server.should_exit = True
         self.thread.join(10)
+
+
+class ProcessServer:
+    """`floor api --workers N` as it runs in production, in processes of its own on a free
+    localhost port (the rate limit out of the way); LocalServer's keep-alive connection,
+    and the CPU time of all its processes (the supervisor and every worker)."""
+
+    def __init__(self, url: str, warehouse: str, workers: int) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        command = [sys.executable, "-m", "floor", "--database-url", url, "api"]
+        command += ["--workers", str(workers), "--port", str(self.port), "--no-deliver"]
+        command += ["--rate", "1e9", "--burst", str(10**9)]
+        env = {**os.environ, "FLOOR_WAREHOUSE": warehouse}
+        self.proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while not self._ready(workers):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"floor api --workers {workers} did not start")
+            time.sleep(0.2)
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+    def _pids(self) -> list[int]:
+        pid = self.proc.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        return [pid, *(int(p) for p in children.read_text().split())] if children.exists() else []
+
+    def _ready(self, workers: int) -> bool:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+            conn.request("GET", "/api/v1/health")
+            up = conn.getresponse().status == 200
+            conn.close()
+        except OSError:
+            return False
+        # the supervisor and its workers (one more child: multiprocessing's tracker)
+        return up and (workers == 1 or len(self._pids()) > workers)
+
+    def cpu(self) -> float:
+        """Seconds of CPU used so far by the server's processes (Linux /proc)."""
+        total = 0
+        for pid in self._pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def request(
+        self, method: str, path: str, headers: dict[str, str], body: object = None
+    ) -> tuple[int, bytes]:
+        """LocalServer.request; the connection opened again when the server closed it
+        (uvicorn closes a keep-alive connection idle for 5 s, e.g. while the clients ran)."""
+        try:
+            return LocalServer.request(self, method, path, headers, body)  # type: ignore[arg-type]
+        except (http.client.RemoteDisconnected, ConnectionError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            return LocalServer.request(self, method, path, headers, body)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self.conn.close()
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
 
 BATCH = 100  # orders per POST /orders/batch
@@ -183,7 +266,7 @@ class Concurrent:
 
 def _concurrent(
     pool: ProcessPoolExecutor,
-    port: int,
+    server: LocalServer | ProcessServer,
     headers: dict[str, str],
     orders: int,
     clients: int,
@@ -192,16 +275,18 @@ def _concurrent(
     batch: int = 0,
 ) -> Concurrent:
     """The clients run in another process (`pool`), so that they take nothing from the
-    server's GIL and this process's CPU time is the server's alone."""
+    server's GIL and the server's CPU time is its own."""
     pool.submit(_ready).result()
-    cpu = time.process_time()
+    cpu = server.cpu()
     times, wall = pool.submit(
-        _clients, port, headers, orders, clients, skus, prefix, batch
+        _clients, server.port, headers, orders, clients, skus, prefix, batch
     ).result()
-    return Concurrent(times, wall, time.process_time() - cpu)
+    return Concurrent(times, wall, server.cpu() - cpu)
 
 
-def run(backend: str, orders: int, clients: int) -> None:
+def run(backend: str, orders: int, clients: int, workers: int = 0) -> None:
+    """Intake and stock on `backend`; the server in a thread of this process (`workers` 0)
+    or `floor api --workers N` in processes of its own."""
     db = Database(backend, "api")
     try:
         build_demo(db.engine)
@@ -211,8 +296,14 @@ def run(backend: str, orders: int, clients: int) -> None:
         key, info = transaction(db.engine, lambda s: keys.create_key(s, "write", "bench"))
         app = create_app(db.engine, warehouse=DEMO_WAREHOUSE, limiter=RateLimiter(1e9, 10**9))
         headers = {"Authorization": f"Bearer {key}"}
-        print(f"{backend}: {orders} orders each way")
-        client = LocalServer(app)
+        if workers:
+            client: LocalServer | ProcessServer = ProcessServer(db.url, DEMO_WAREHOUSE, workers)
+            serving = f"floor api --workers {workers} (processes of its own)"
+        else:
+            client = LocalServer(app)
+            serving = "uvicorn in a thread of this process, 1 process"
+        http_impl = "httptools" if importlib.util.find_spec("httptools") else "h11"
+        print(f"{backend}: {orders} orders each way; server: {serving}, {http_impl}")
         try:
 
             def post(n: int) -> None:
@@ -251,10 +342,8 @@ def run(backend: str, orders: int, clients: int) -> None:
             if clients > 1:
                 spawn = multiprocessing.get_context("spawn")
                 with ProcessPoolExecutor(1, mp_context=spawn) as pool:
-                    one = _concurrent(pool, client.port, headers, orders, clients, skus, "CON")
-                    many = _concurrent(
-                        pool, client.port, headers, orders, clients, skus, "CBA", BATCH
-                    )
+                    one = _concurrent(pool, client, headers, orders, clients, skus, "CON")
+                    many = _concurrent(pool, client, headers, orders, clients, skus, "CBA", BATCH)
                 _show(f"order: POST, {clients} clients at once", one.times)
                 print(
                     f"  {'  intake':<34} {orders / one.wall:7.0f} orders/s "
@@ -489,6 +578,13 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=None, help="orders each way (1,000)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (8)")
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="intake through `floor api --workers N` in processes of its own (default: the "
+        "server in a thread of the benchmark)",
+    )
+    parser.add_argument(
         "--movements", type=int, default=None, help="movements in the paged history (5,000,000)"
     )
     parser.add_argument("--pages", type=int, default=None, help="pages timed per position (30)")
@@ -509,7 +605,7 @@ def main() -> None:
     print(f"{os.cpu_count()} cores, load {_load()}")
     for backend in args.backends:
         if "intake" in args.parts:
-            run(backend, orders, args.clients)
+            run(backend, orders, args.clients, args.workers)
         if "paging" in args.parts:
             paging(backend, movements, pages)
 

@@ -136,6 +136,11 @@ def merge(catalog: Catalog, template: Catalog) -> tuple[Catalog, list[str], list
         ):
             message.string = old.string
             del catalog.obsolete[_key(old.id)]
+    # An obsolete entry whose msgid is in use again (say, brought in by a merge) would make
+    # the file define that msgid twice, which msgfmt refuses.
+    for message in catalog:
+        if message.id:
+            catalog.obsolete.pop(_key(message.id), None)
     added = sorted(map(_key, after - before))
     dropped = sorted(map(_key, before - after))
     return catalog, added, dropped

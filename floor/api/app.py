@@ -11,18 +11,20 @@ with every problem.
 import contextlib
 import dataclasses
 import datetime as dt
+import json
 import math
+import os
 import threading
 from typing import Annotated, Any
 
-from fastapi import Body, Depends, FastAPI, Header, Query, Request
+from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, select
 
 from floor import __version__
 from floor.api import feeds, intake, keys
-from floor.api.keys import KeyCache, KeyInfo, RateLimiter
+from floor.api.keys import KeyCache, KeyInfo, Limiter, RateLimiter, SharedRateLimiter
 from floor.db import read_only
 from floor.errors import Conflict, FloorError, NotFound, PermissionDenied
 from floor.i18n import _
@@ -87,7 +89,7 @@ def create_app(
     warehouse: str,
     rate: float = 20.0,
     burst: int = 40,
-    limiter: RateLimiter | None = None,
+    limiter: Limiter | None = None,
     key_cache_seconds: float = keys.KEY_CACHE_SECONDS,
 ) -> FastAPI:
     """The API over `engine`; `warehouse` is the code used when a request names none. A key
@@ -103,7 +105,7 @@ def create_app(
         docs_url=f"{PREFIX}/docs",
         redoc_url=None,
     )
-    bucket = limiter or RateLimiter(rate, burst)
+    bucket: Limiter = limiter or RateLimiter(rate, burst)
     known = KeyCache(key_cache_seconds)
     # SQLite lets one transaction write at a time, and a writer that finds the lock taken
     # polls for it with growing sleeps (its busy handler): eight clients at once left some
@@ -146,14 +148,15 @@ def create_app(
             known.put(token, found)
         return found
 
-    async def _key(
-        authorization: Annotated[str | None, Header()] = None,
-        x_api_key: Annotated[str | None, Header()] = None,
-    ) -> KeyInfo:
+    async def _key(request: Request, scope: str) -> KeyInfo:
         # on the event loop: a key seen lately costs no thread and no query; else the
-        # query runs in the thread pool
-        token = x_api_key or ""
-        if authorization and authorization.lower().startswith("bearer "):
+        # query runs in the thread pool. The headers are read here rather than declared as
+        # parameters: FastAPI's validation of two optional headers on every request cost
+        # more than the rest of its routing (the schema names them: _security below).
+        headers = request.headers
+        token = headers.get("x-api-key") or ""
+        authorization = headers.get("authorization")
+        if authorization and authorization[:7].lower() == "bearer ":
             token = authorization[7:].strip()
         found = None
         if token:
@@ -171,17 +174,17 @@ def create_app(
                 {"error": "rate_limited", "message": f"too many requests; retry in {wait:.1f} s"},
                 {"Retry-After": str(max(1, math.ceil(wait)))},
             )
-        return found
-
-    async def reader(key: Annotated[KeyInfo, Depends(_key)]) -> KeyInfo:
-        return key
-
-    async def writer(key: Annotated[KeyInfo, Depends(_key)]) -> KeyInfo:
-        if not key.allows(keys.WRITE):
+        if not found.allows(scope):
             raise ApiError(
                 403, {"error": "forbidden", "message": "this key is read-only; a write key"}
             )
-        return key
+        return found
+
+    async def reader(request: Request) -> KeyInfo:
+        return await _key(request, keys.READ)
+
+    async def writer(request: Request) -> KeyInfo:
+        return await _key(request, keys.WRITE)
 
     Reader = Annotated[KeyInfo, Depends(reader)]
     Writer = Annotated[KeyInfo, Depends(writer)]
@@ -359,7 +362,73 @@ def create_app(
         """No key needed: the API answers (load balancers)."""
         return {"status": "ok", "version": __version__}
 
+    def _security() -> dict[str, Any]:
+        """The schema, with how a key is sent (every route but health)."""
+        if app.openapi_schema is None:
+            schema = FastAPI.openapi(app)
+            schema.setdefault("components", {})["securitySchemes"] = {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "floor_..."},
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            }
+            for path, operations in schema.get("paths", {}).items():
+                if path != f"{PREFIX}/health":
+                    for operation in operations.values():
+                        operation["security"] = [{"bearer": []}, {"apiKey": []}]
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = _security  # type: ignore[method-assign]
     return app
 
 
-__all__ = ["create_app"]
+# `floor api --workers N`: uvicorn starts N processes that each import the app by name, so
+# the command leaves what they need in a file (the database URL: readable by its owner only)
+# named by this environment variable, next to the rate limit's shared buckets.
+WORKER_CONFIG_ENV = "FLOOR_API_WORKER_CONFIG"
+
+
+def write_worker_config(
+    directory: str,
+    *,
+    database_url: str,
+    warehouse: str,
+    rate: float,
+    burst: int,
+    key_cache_seconds: float,
+) -> str:
+    """The settings file of the worker processes in `directory`, with an empty table of
+    rate-limit buckets beside it; its path (for WORKER_CONFIG_ENV)."""
+    buckets = os.path.join(directory, "buckets")
+    SharedRateLimiter.create(buckets)
+    path = os.path.join(directory, "worker.json")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(
+            {
+                "database_url": database_url,
+                "warehouse": warehouse,
+                "rate": rate,
+                "burst": burst,
+                "key_cache_seconds": key_cache_seconds,
+                "buckets": buckets,
+            },
+            out,
+        )
+    return path
+
+
+def worker_app() -> FastAPI:
+    """The app one worker process of `floor api --workers N` serves (uvicorn's factory):
+    its own engine, the key cache of its own, the rate limit's buckets shared."""
+    from floor.db import create_floor_engine
+
+    with open(os.environ[WORKER_CONFIG_ENV]) as found:
+        config = json.load(found)
+    return create_app(
+        create_floor_engine(config["database_url"]),
+        warehouse=config["warehouse"],
+        limiter=SharedRateLimiter(config["buckets"], config["rate"], config["burst"]),
+        key_cache_seconds=config["key_cache_seconds"],
+    )
+
+
+__all__ = ["create_app", "worker_app", "write_worker_config"]

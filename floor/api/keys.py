@@ -4,11 +4,14 @@ A key is `floor_` and 32 random bytes (URL-safe base64), shown once when it is m
 its SHA-256 is kept: a key that random cannot be guessed from its hash, so a slow password
 hash (scrypt, as for PINs) would only slow every request down. A key is read-only (`read`)
 or may also send orders and purchase orders in (`write`); a revoked key is refused from
-the next request on in this process; another process serving the API (`floor api serve`)
-refuses it once its cache of keys lately seen has let it go (KEY_CACHE_SECONDS, 5 s).
+the next request on in this process; every other process serving the API (each worker of
+`floor api --workers N`) refuses it once its cache of keys lately seen has let it go
+(KEY_CACHE_SECONDS, 5 s, or `floor api --key-cache`).
 
-The rate limit is a token bucket per key, in the API process: `burst` requests at once,
-then `rate` a second.
+The rate limit is a token bucket per key: `burst` requests at once, then `rate` a second.
+One process keeps its buckets in memory (RateLimiter); the worker processes of `floor api
+--workers N` share theirs in a small file each maps (SharedRateLimiter), so a key has one
+budget whichever worker its requests reach.
 """
 
 from __future__ import annotations
@@ -16,11 +19,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import mmap
+import os
 import secrets
+import struct
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import event, or_, select
 from sqlalchemy.orm import Session
@@ -152,6 +159,22 @@ class KeyCache:
             self._found[hash_key(key)] = (info, self.clock() + self.seconds)
 
 
+class Limiter(Protocol):
+    def take(self, key_id: int) -> float:
+        """0 when the request may go; else the seconds until it may (Retry-After)."""
+        ...
+
+
+def _refill(
+    tokens: float, at: float, now: float, rate: float, burst: int
+) -> tuple[float, float, float]:
+    """The bucket after a request at `now`: (tokens, at, wait); wait 0 when it may go."""
+    tokens = min(float(burst), tokens + (now - at) * rate)
+    if tokens >= 1:
+        return tokens - 1, now, 0.0
+    return tokens, now, (1 - tokens) / rate if rate > 0 else math.inf
+
+
 class RateLimiter:
     """A token bucket per key: `burst` requests at once, refilled at `rate` per second."""
 
@@ -167,9 +190,68 @@ class RateLimiter:
         with self._lock:
             now = self.clock()
             tokens, at = self._buckets.get(key_id, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - at) * self.rate)
-            if tokens >= 1:
-                self._buckets[key_id] = (tokens - 1, now)
-                return 0.0
-            self._buckets[key_id] = (tokens, now)
-            return (1 - tokens) / self.rate if self.rate > 0 else math.inf
+            tokens, at, wait = _refill(tokens, at, now, self.rate, self.burst)
+            self._buckets[key_id] = (tokens, at)
+            return wait
+
+
+class SharedRateLimiter:
+    """RateLimiter's buckets kept in the file `path`, shared by every process that maps it:
+    the worker processes of one `floor api --workers N` (one machine; the clock is the
+    system's monotonic clock, the same in every process). A bucket is taken under an
+    exclusive lock on the file (flock), so two workers never both spend its last token.
+
+    The file holds SLOTS buckets (key id, tokens, when), found by the key's id; with more
+    keys in use than that, the table starts again (every key a full bucket), as the key
+    cache does. `create` makes the file; the processes open it with the same rate and burst.
+    """
+
+    SLOTS = 4096
+    _BUCKET = struct.Struct("<qdd")  # key id (0: free), tokens, at
+
+    def __init__(
+        self, path: str, rate: float, burst: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        import fcntl
+
+        self.rate, self.burst, self.clock = rate, burst, clock
+        self._flock, self._exclusive, self._unlock = fcntl.flock, fcntl.LOCK_EX, fcntl.LOCK_UN
+        self._fd = os.open(path, os.O_RDWR)
+        self._map = mmap.mmap(self._fd, self.SLOTS * self._BUCKET.size)
+        self._lock = threading.Lock()  # flock is the process's: its threads take turns here
+
+    @classmethod
+    def create(cls, path: str) -> None:
+        """An empty table of buckets at `path` (readable by its owner only)."""
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, bytes(cls.SLOTS * cls._BUCKET.size))
+        finally:
+            os.close(fd)
+
+    def take(self, key_id: int) -> float:
+        """0 when the request may go; else the seconds until it may (Retry-After)."""
+        size, bucket = self._BUCKET.size, self._BUCKET
+        with self._lock:
+            self._flock(self._fd, self._exclusive)
+            try:
+                now = self.clock()
+                for probe in range(self.SLOTS):
+                    offset = ((key_id + probe) % self.SLOTS) * size
+                    found, tokens, at = bucket.unpack_from(self._map, offset)
+                    if found in (key_id, 0):
+                        break
+                else:  # full: start again
+                    self._map[:] = bytes(len(self._map))
+                    found, offset = 0, (key_id % self.SLOTS) * size
+                if found != key_id:
+                    tokens, at = float(self.burst), now
+                tokens, at, wait = _refill(tokens, at, now, self.rate, self.burst)
+                bucket.pack_into(self._map, offset, key_id, tokens, at)
+                return wait
+            finally:
+                self._flock(self._fd, self._unlock)
+
+    def close(self) -> None:
+        self._map.close()
+        os.close(self._fd)

@@ -1,7 +1,8 @@
 """`floor api`: the HTTP API for an order system or ERP, its keys and its webhooks.
 
 `floor api` serves it (uvicorn; 127.0.0.1:8080 unless --host says otherwise, then a
-warning), with a deliverer thread sending the webhooks' outbox. `floor api keys create|list|
+warning; --workers processes, one per core by default on PostgreSQL, sharing each key's
+rate limit), with a deliverer thread sending the webhooks' outbox. `floor api keys create|list|
 revoke` manages the keys, `floor api webhooks add|list|remove|deliver` the receivers,
 `floor api events prune` deletes delivered events past their retention (the deliverer also
 does, about once an hour). See docs/api.md.
@@ -10,6 +11,7 @@ does, about once an hour). See docs/api.md.
 from __future__ import annotations
 
 import argparse
+import os
 import threading
 from typing import TYPE_CHECKING
 
@@ -46,6 +48,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument(
         "--burst", type=int, default=40, metavar="N", help=_("requests a key may make at once (40)")
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help=_(
+            "server processes (default: one per core on PostgreSQL, 1 on SQLite); they share "
+            "each key's rate limit"
+        ),
+    )
+    p.add_argument(
+        "--key-cache",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help=_(
+            "trust a key found for this long without reading it again (5); a key revoked is "
+            "refused by every process within it (0: read on every request)"
+        ),
     )
     p.add_argument(
         "--no-deliver",
@@ -337,10 +359,26 @@ def _deliverer(ctx: CommandContext, stop: threading.Event, prune: _Pruner) -> No
         stop.wait(DELIVER_EVERY)
 
 
+def default_workers(dialect: str) -> int:
+    """One server process per core the command may use; one on SQLite, where one process
+    queues its writers on a lock of its own while writers of several would poll the
+    database's lock (its busy handler) and wait longer."""
+    if dialect == "sqlite":
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def cmd_serve(args: argparse.Namespace, ctx: CommandContext) -> int:
+    import shutil
+    import tempfile
+
     import uvicorn
 
-    from floor.api.app import create_app
+    from floor.api import app as api_app
+    from floor.api.keys import KEY_CACHE_SECONDS
 
     if args.host not in LOCAL_HOSTS:
         print(
@@ -352,7 +390,42 @@ def cmd_serve(args: argparse.Namespace, ctx: CommandContext) -> int:
             ),
             file=ctx.err,
         )
-    app = create_app(ctx.engine, warehouse=ctx.settings.warehouse, rate=args.rate, burst=args.burst)
+    dialect = ctx.engine.dialect.name  # opens the database: upgraded before any worker starts
+    workers = args.workers if args.workers is not None else default_workers(dialect)
+    if workers < 1:
+        raise CommandError(_("--workers: expected 1 or more, got {n}", n=workers))
+    if workers > 1 and dialect == "sqlite":
+        print(
+            _(
+                "note: {n} processes on SQLite: their writes wait for each other on the "
+                "database's lock (one process, the default on SQLite, queues them itself)",
+                n=workers,
+            ),
+            file=ctx.err,
+        )
+    key_cache = KEY_CACHE_SECONDS if args.key_cache is None else max(0.0, args.key_cache)
+    scratch = None
+    if workers == 1:
+        app: object = api_app.create_app(
+            ctx.engine,
+            warehouse=ctx.settings.warehouse,
+            rate=args.rate,
+            burst=args.burst,
+            key_cache_seconds=key_cache,
+        )
+        extra: dict[str, object] = {}
+    else:
+        scratch = tempfile.mkdtemp(prefix="floor-api-")
+        os.environ[api_app.WORKER_CONFIG_ENV] = api_app.write_worker_config(
+            scratch,
+            database_url=ctx.settings.resolved_database_url,
+            warehouse=ctx.settings.warehouse,
+            rate=args.rate,
+            burst=args.burst,
+            key_cache_seconds=key_cache,
+        )
+        app = "floor.api.app:worker_app"
+        extra = {"factory": True, "workers": workers}
     stop = threading.Event()
     if not args.no_deliver:
         prune = _Pruner(ctx)  # a wrong retention setting stops here, named
@@ -361,15 +434,19 @@ def cmd_serve(args: argparse.Namespace, ctx: CommandContext) -> int:
         ).start()
     print(
         _(
-            "Serving the API on http://{host}:{port}/api/v1/ (schema: /api/v1/openapi.json; "
-            "Ctrl+C stops)",
+            "Serving the API on http://{host}:{port}/api/v1/, worker processes: {workers} "
+            "(schema: /api/v1/openapi.json; Ctrl+C stops)",
             host=args.host,
             port=args.port,
+            workers=workers,
         ),
         file=ctx.out,
     )
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **extra)
     finally:
         stop.set()
+        if scratch is not None:
+            os.environ.pop(api_app.WORKER_CONFIG_ENV, None)
+            shutil.rmtree(scratch, ignore_errors=True)
     return 0

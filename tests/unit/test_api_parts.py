@@ -4,11 +4,12 @@ found, webhook signing and its check, the retry backoff, feed cursors."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from floor.api import delivery, feeds, keys
-from floor.api.keys import KeyCache, KeyInfo, RateLimiter, hash_key
+from floor.api.keys import KeyCache, KeyInfo, RateLimiter, SharedRateLimiter, hash_key
 from floor.errors import InvalidInput
 
 
@@ -72,3 +73,35 @@ def test_cursors_read_back_and_bad_ones_are_refused() -> None:
 def test_a_key_is_kept_as_its_sha256() -> None:
     assert hash_key("floor_x") == hash_key("floor_x") != hash_key("floor_y")
     assert len(hash_key("floor_x")) == 64
+
+
+def test_the_shared_buckets_are_one_budget_for_every_process_that_maps_them(
+    tmp_path: Path,
+) -> None:
+    path = str(tmp_path / "buckets")
+    SharedRateLimiter.create(path)
+    now = [100.0]
+    first = SharedRateLimiter(path, rate=1.0, burst=3, clock=lambda: now[0])
+    second = SharedRateLimiter(path, rate=1.0, burst=3, clock=lambda: now[0])
+    assert [first.take(7), second.take(7), first.take(7)] == [0.0, 0.0, 0.0]
+    assert second.take(7) == pytest.approx(1.0) and first.take(8) == 0.0
+    now[0] += 1.0
+    assert second.take(7) == 0.0 and first.take(7) > 0
+    # another key in the same slot (7 + SLOTS) has a bucket of its own
+    assert all(first.take(7 + SharedRateLimiter.SLOTS) == 0.0 for _n in range(3))
+    first.close()
+    second.close()
+
+
+def test_the_shared_buckets_start_again_when_every_slot_is_taken(tmp_path: Path) -> None:
+    class Small(SharedRateLimiter):
+        SLOTS = 2
+
+    path = str(tmp_path / "buckets")
+    Small.create(path)
+    bucket = Small(path, rate=0.0, burst=1, clock=lambda: 5.0)
+    assert bucket.take(1) == 0.0 and bucket.take(2) == 0.0
+    assert bucket.take(1) > 0  # spent, no refill
+    assert bucket.take(3) == 0.0  # a third key: the table starts again, every bucket full
+    assert bucket.take(1) == 0.0
+    bucket.close()

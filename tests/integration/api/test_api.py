@@ -167,6 +167,10 @@ def test_suggestions_and_low_stock_come_from_purchasing(api: Api) -> None:
 def test_the_openapi_schema_is_served(api: Api) -> None:
     schema = api.client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/orders", "/api/v1/movements", "/api/v1/shipments"} <= set(schema["paths"])
+    # how a key is sent: a bearer token or X-API-Key, on every route but health
+    assert set(schema["components"]["securitySchemes"]) == {"bearer", "apiKey"}
+    assert schema["paths"]["/api/v1/orders"]["post"]["security"] == [{"bearer": []}, {"apiKey": []}]
+    assert "security" not in schema["paths"]["/api/v1/health"]["get"]
 
 
 def test_a_key_over_its_rate_gets_429_with_retry_after(warehouse: SmallWarehouse) -> None:
@@ -282,3 +286,75 @@ def test_orders_sent_at_once_by_several_clients_are_all_taken_each_once(api: Api
     assert _orders(api.wh) == 25
     with session_scope(api.wh.engine) as s:
         assert s.scalar(select(func.count()).where(AuditEntry.action == "api.order")) == 25
+
+
+def _stored(wh: SmallWarehouse, number: str) -> tuple[dict, dict | None, list[dict]]:
+    """The order `number` as stored: its columns, its address's, its lines' (ids and what
+    names it left out)."""
+    from floor.models import Address
+
+    def plain(row: object, *leave: str) -> dict:
+        columns = row.__table__.columns  # type: ignore[attr-defined]
+        return {c.name: getattr(row, c.key) for c in columns if c.name not in {"id", *leave}}
+
+    with session_scope(wh.engine) as s:
+        order = s.scalars(select(SalesOrder).where(SalesOrder.number == number)).one()
+        address = s.get(Address, order.ship_to_id) if order.ship_to_id else None
+        lines = [plain(line, "order_id") for line in order.lines]
+        leave = ("number", "external_ref", "ship_to_id", "created_at")
+        return plain(order, *leave), plain(address) if address else None, lines
+
+
+@pytest.mark.parametrize("ship_to", [True, False])
+def test_an_order_posted_is_stored_as_the_importer_stores_it(api: Api, ship_to: bool) -> None:
+    """The API writes one order on its own path (floor.api.intake._add_order); what it stores
+    is what `floor import orders` stores for the same record, and it refuses what the
+    importer refuses with the same problems."""
+    from floor.api.intake import BodySource
+    from floor.imports import orders
+    from floor.imports.problems import Problems
+
+    body = {
+        **ORDER,
+        "service": "Express",
+        "priority": 2,
+        "ship_by": "2026-12-24",
+        "notes": "gate 3",
+        "lines": [
+            {"sku": "PLAIN", "quantity": 2},
+            {"sku": "LOT", "quantity": 1},
+            {"sku": "PLAIN", "quantity": 4},
+        ],
+    }
+    if not ship_to:
+        del body["ship_to"]
+    assert api.post("/orders", body).status_code == 201
+    imported = {**body, "number": "SO-IMP-1", "external_ref": "imp-1"}
+    del imported["channel"]
+    parsed = orders.parse_json(BodySource(imported))
+
+    def work(s):  # type: ignore[no-untyped-def]
+        from floor.stock.stock_report import find_warehouse
+
+        found = Problems()
+        orders.apply(s, "f", find_warehouse(s, "TST"), "webshop", parsed.records, found)
+        assert not found
+
+    transaction(api.wh.engine, work)
+    assert _stored(api.wh, "SO-API-1") == _stored(api.wh, "SO-IMP-1")
+    # the same number under another reference: the importer's problem, nothing written
+    clash = api.post("/orders", {**body, "external_ref": "shop-2"})
+    assert clash.status_code == 422
+    assert "it is webshop order shop-1" in clash.json()["problems"][0]["expected"]
+    unknown = api.post(
+        "/orders",
+        {
+            **body,
+            "number": "SO-API-3",
+            "external_ref": "shop-3",
+            "lines": [{"sku": "PLAIN", "quantity": 1}, {"sku": "NOPE", "quantity": 1}],
+        },
+    )
+    assert unknown.status_code == 422
+    assert [p["field"] for p in unknown.json()["problems"]] == ["lines[1].sku"]
+    assert _orders(api.wh) == 2

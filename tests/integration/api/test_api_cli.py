@@ -70,3 +70,43 @@ def test_listening_beyond_localhost_warns(
     )
     assert "reverse proxy with TLS" in capsys.readouterr().err
     assert served == [("127.0.0.1", 8080), ("0.0.0.0", 9000)]
+
+
+def test_workers_default_to_one_on_sqlite_and_hand_uvicorn_the_app_by_name(
+    sqlite_engine: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import os
+
+    import uvicorn
+
+    from floor.api.app import WORKER_CONFIG_ENV
+    from floor.commands.api import default_workers
+
+    assert default_workers("sqlite") == 1 and default_workers("postgresql") >= 1
+    served: list[tuple[object, dict]] = []
+
+    def run(app: object, host: str, port: int, **kw: object) -> None:
+        config = {}
+        if kw.get("workers"):  # what each worker reads, while the command serves
+            with open(os.environ[WORKER_CONFIG_ENV]) as found:
+                config = json.load(found)
+            assert os.path.getsize(config["buckets"]) > 0
+        served.append((app, {**kw, **config}))
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    monkeypatch.delenv(WORKER_CONFIG_ENV, raising=False)
+    url = _url(sqlite_engine)
+    assert main(["--database-url", url, "api", "--no-deliver"]) == 0
+    assert "worker processes: 1" in capsys.readouterr().out
+    argv = ["--database-url", url, "api", "--no-deliver", "--workers", "2", "--key-cache", "1"]
+    assert main([*argv, "--rate", "3", "--burst", "4"]) == 0
+    out = capsys.readouterr()
+    assert "worker processes: 2" in out.out and "SQLite" in out.err
+    (one, _kw), (named, kw) = served
+    assert not isinstance(one, str) and named == "floor.api.app:worker_app"
+    assert kw["factory"] is True and kw["workers"] == 2
+    assert (kw["rate"], kw["burst"], kw["key_cache_seconds"]) == (3.0, 4, 1.0)
+    assert kw["database_url"] == url and not os.path.exists(kw["buckets"])  # removed after
+    assert WORKER_CONFIG_ENV not in os.environ
+    assert main(["--database-url", url, "api", "--workers", "0"]) == 1
