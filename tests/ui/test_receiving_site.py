@@ -14,7 +14,7 @@ from floor.db import session_scope
 from floor.models import ReceiptLine
 from floor.screens.receiving import ReceivingScreen
 from floor.stock import ledger as inv
-from tests.support import SmallWarehouse, add_purchase_order, barcode
+from tests.support import SmallWarehouse, add_dock, add_purchase_order, barcode
 from tests.ui.conftest import gs1, open_flow, press, scan, text_of
 
 
@@ -140,3 +140,37 @@ async def test_f5_asks_before_closing_and_shows_the_discrepancies(
         await press(pilot, "f5")
         assert "Closed with 1 discrepancy" in await press(pilot, "f2")
         assert screen.step == "document"
+
+
+async def test_a_station_with_a_dock_receives_there_and_shows_it(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    """`[receiving] dock = "DOCK-02"`: the title names the door; an item, a new LPN and a
+    pallet by its SSCC all land there and its receipt lines record it, not the first dock."""
+    from floor.models import Container
+
+    wh = ui_warehouse
+    add_dock(wh, "DOCK-02")
+    add_purchase_order(wh, "PO1001", [("PLAIN", 40)])
+    gtin = barcode(wh, "PLAIN").zfill(14)
+    pallet = f"]C10010614141123456789702{gtin}3710"
+    app = make_app(sections={"receiving": {"dock": "DOCK-02"}})
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await _open(pilot)
+        assert text_of(app, "#title") == "Receiving at dock DOCK-02"
+        assert "1 x PLAIN received to DOCK-02" in await scan(pilot, barcode(wh, "PLAIN"))
+        assert "New LPN LPN" in await press(pilot, "f4")
+        lpn = screen.lpn
+        assert "1 x PLAIN received to " + str(lpn) in await scan(pilot, barcode(wh, "PLAIN"))
+        assert "10 units received" in await scan(pilot, pallet)
+    with session_scope(wh.engine) as s:
+        dock2 = wh.locations["DOCK-02"]
+        assert inv.balance_of(s, wh.key("DOCK-02", "PLAIN")) == (1, 0)
+        assert inv.balance_of(s, wh.key("DOCK-01", "PLAIN")) == (0, 0)
+        lines = s.scalars(select(ReceiptLine)).all()
+        assert len(lines) == 3 and {line.location_id for line in lines} == {dock2}
+        containers = s.scalars(
+            select(Container).where(Container.code.in_([lpn, "106141411234567897"]))
+        ).all()
+        assert len(containers) == 2 and {c.location_id for c in containers} == {dock2}
+        assert inv.on_hand(s, wh.items["PLAIN"]) == 12
