@@ -20,6 +20,7 @@ floor/screens/receiving_lpn.py.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _, ngettext
@@ -118,6 +119,23 @@ class ReceivingScreen(PalletReceiving, LpnLabels, FlowScreen):
         """The title names the station's dock door (`[receiving] dock`) when it has one."""
         dock = self.policy().dock
         return _("Receiving at dock {dock}", dock=dock) if dock else _(self.TITLE)
+
+    def keys(self) -> Sequence[Key]:
+        """At a held item's question F2 shows only to whom it works: a supervisor (an
+        expired item; an unexpected one when the site wants a supervisor), else anyone.
+        The others wait for a supervisor's badge; F2 would only be refused."""
+        shown = super().keys()
+        if self.step in (UNEXPECTED, EXPIRED) and self.held and not self.may_accept:
+            return tuple(key for key in shown if key.name != "F2")
+        return shown
+
+    @property
+    def may_accept(self) -> bool:
+        """Whether the operator logged in may accept the held item with F2."""
+        supervisor = "supervisor" in self.station.operator_roles
+        if self.step == EXPIRED:
+            return supervisor
+        return supervisor or not (self.held and self.held.get("supervisor"))
 
     @property
     def damaged(self) -> bool:

@@ -53,6 +53,7 @@ async def test_an_item_not_on_the_po_asks_first_then_shows_as_unexpected(
         screen = await _open(pilot)
         assert "KIT is not on purchase order PO1001" in await scan(pilot, barcode(wh, "KIT"))
         assert screen.step == "unexpected" and "F2" in text_of(app, "#detail")
+        assert "F2 Receive it" in text_of(app, "#hints")  # the receiver's own F2 is enough
         with session_scope(wh.engine) as s:
             assert inv.on_hand(s, wh.items["KIT"]) == 0  # nothing booked while it asks
         assert "Item dropped" in await press(pilot, "escape")
@@ -77,6 +78,7 @@ async def test_an_unexpected_item_needs_a_supervisor_where_the_site_says_so(
         screen = await _open(pilot)
         await scan(pilot, barcode(wh, "KIT"))
         assert "A supervisor scans their badge" in text_of(app, "#detail")
+        assert "F2" not in text_of(app, "#hints")
         assert "A supervisor must accept KIT" in await press(pilot, "f2")
         assert screen.step == "unexpected"
         await scan(pilot, "OPSUPERVISOR")
@@ -98,7 +100,9 @@ async def test_an_expiry_already_past_is_refused_and_a_supervisor_accepts_it_wit
         screen = await _open(pilot)
         assert "expired on" in await scan(pilot, gs1(wh, "LOT", "L1", past))
         assert screen.step == "expired"
-        assert "Only a supervisor" in await press(pilot, "f2")
+        assert "F2" not in text_of(app, "#hints")  # a receiver cannot accept: no key for it
+        assert "Esc Drop item" in text_of(app, "#hints")
+        assert "Only a supervisor" in await press(pilot, "f2")  # pressed anyway: said why
         await scan(pilot, "OPSUPERVISOR")
         assert screen.step == "expired_reason"
         for key in "salvage":
