@@ -277,6 +277,26 @@ async def test_the_kitter_stops_for_today_and_the_supervisor_releases_again(
         assert "closed short" in text_of(app, "#body")
 
 
+async def test_a_supervisor_cancels_a_work_order_with_del_at_rf_gun_size(
+    make_app: Callable, ui_warehouse: SmallWarehouse, tmp_path: Path
+) -> None:
+    """Cancel had no key (only CMD:CANCEL scanned twice, not named at 40x16): Del twice."""
+    _kits(ui_warehouse, tmp_path)
+    async with (app := make_app(sections=NO_PRINTER)).run_test(size=(40, 16)) as pilot:
+        orders = await open_flow(pilot, KitOrdersScreen, "OPSUPERVISOR")
+        assert "No kit work order to cancel" in await press(pilot, "delete")
+        await press(pilot, "f4", *"KIT", "enter")
+        assert "KWO-00001 made" in await press(pilot, "2", "enter")
+        assert "Del" in text_of(app, "#detail") and "DelCancel" in text_of(app, "#hints")
+        assert "Press Del again to cancel KWO-00001" in await press(pilot, "delete")
+        await press(pilot, "down")  # moving on disarms it
+        assert "Press Del again" in await press(pilot, "delete")
+        assert "KWO-00001 cancelled: 0 kits built" in await press(pilot, "delete")
+        assert orders.step == "list" and "cancelled" in text_of(app, "#body")
+    with session_scope(ui_warehouse.engine) as s:
+        assert s.scalars(select(KitWorkOrder.status)).one() == "cancelled"
+
+
 async def test_the_kitters_menu_opens_the_kitting_bench(make_app: Callable) -> None:
     from floor.screens.menu import MenuScreen
 
