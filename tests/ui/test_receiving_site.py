@@ -178,3 +178,23 @@ async def test_a_station_with_a_dock_receives_there_and_shows_it(
         ).all()
         assert len(containers) == 2 and {c.location_id for c in containers} == {dock2}
         assert inv.on_hand(s, wh.items["PLAIN"]) == 12
+
+
+async def test_a_serial_keyed_as_printed_under_the_barcode(
+    make_app: Callable, ui_warehouse: SmallWarehouse
+) -> None:
+    """A serial-tracked item's bare barcode says how to give the serial; the label's text
+    keyed with its brackets receives the unit (it was "not a code this site uses")."""
+    wh = ui_warehouse
+    add_purchase_order(wh, "PO1001", [("SER", 2)])
+    gtin = barcode(wh, "SER").zfill(14)
+    app = make_app()
+    async with app.run_test(size=(40, 16)) as pilot:
+        await _open(pilot)
+        assert "serial tracked" in await scan(pilot, barcode(wh, "SER"))
+        assert "(01)GTIN(21)serial" in text_of(app, "#feedback")
+        await press(pilot, *f"(01){gtin}(21)SN-7", "enter")
+        assert "1 x SER received to DOCK-01" in text_of(app, "#feedback")
+    with session_scope(wh.engine) as s:
+        (line,) = s.scalars(select(ReceiptLine)).all()
+        assert line.serial == "SN-7"
