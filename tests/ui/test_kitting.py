@@ -32,7 +32,7 @@ from tests.pack_support import SETTINGS, add_order, prepare_packing
 from tests.pack_support import pick_everything as pick_orders
 from tests.ship_support import ship
 from tests.support import SmallWarehouse, barcode
-from tests.ui.conftest import SIZES, log_in, open_flow, press, scan, speaks, text_of
+from tests.ui.conftest import SIZES, log_in, open_flow, press, scan, settle, speaks, text_of
 
 NO_PRINTER = {"printer": {"kind": "none"}}
 DECODERS = ("pdftoppm", "zbarimg")
@@ -364,3 +364,20 @@ def test_snapshot_kitting_bench(
     app = make_app(sections=NO_PRINTER)
     run_before = functools.partial(_bench_for_snapshot, ui_warehouse)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_the_list_is_drawn_again_when_the_terminal_shrinks(
+    make_app: Callable, ui_warehouse: SmallWarehouse, tmp_path: Path
+) -> None:
+    """Resized from 80x24 to 40x16, the list kept its 80-column rows (wrapped over two
+    lines) until the next step; now the step is drawn again for the new size."""
+    _kits(ui_warehouse, tmp_path)
+    async with (app := make_app(sections=NO_PRINTER)).run_test(size=(80, 24)) as pilot:
+        await open_flow(pilot, KitOrdersScreen, "OPSUPERVISOR")
+        await press(pilot, "f4", *"KIT", "enter")
+        await press(pilot, "2", "enter")
+        assert "> KWO-00001  kit" in text_of(app, "#body")
+        await pilot.resize_terminal(40, 16)
+        await settle(pilot)
+        assert app.compact and text_of(app, "#body").startswith(">00001 KIT")
+        assert "F2 release F3 park F4 new" in text_of(app, "#detail")
