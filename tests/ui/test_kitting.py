@@ -381,3 +381,24 @@ async def test_the_list_is_drawn_again_when_the_terminal_shrinks(
         await settle(pilot)
         assert app.compact and text_of(app, "#body").startswith(">00001 KIT")
         assert "F2 release F3 park F4 new" in text_of(app, "#detail")
+
+
+async def test_a_long_refusal_is_shown_whole_at_rf_gun_size(
+    make_app: Callable, ui_warehouse: SmallWarehouse, tmp_path: Path
+) -> None:
+    """The feedback had three lines at 40x16: in Serbian a refusal and what is expected
+    take four, and the end was lost ("Очекивано: пуштен радни налог за"). It grows now,
+    and the list gives way."""
+    _kits(ui_warehouse, tmp_path)
+    speaks(ui_warehouse, "OPSUPERVISOR", "sr")
+    async with (app := make_app(sections=NO_PRINTER)).run_test(size=(40, 16)) as pilot:
+        await open_flow(pilot, KitOrdersScreen, "OPSUPERVISOR")
+        await press(pilot, "f4", *"KIT", "enter")
+        await press(pilot, "2", "enter")
+        feedback = await press(pilot, "f3")  # park a planned one: refused
+        assert feedback.endswith("Очекивано: пуштен радни налог за комплете")
+        widget = app.screen.query_one("#feedback")
+        shown = widget.render_lines(widget.region.reset_offset)
+        text = " ".join(segment.text for line in shown for segment in line)
+        assert widget.size.height == 4 and "за комплете" in text
+        assert ">00001 KIT" in text_of(app, "#body")  # the list still shows
