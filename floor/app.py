@@ -275,6 +275,11 @@ class FloorApp(App[None]):
         if isinstance(screen, StationScreen) and screen.is_mounted:
             with language(self.station.language):
                 screen.refresh_texts()
+                # the step's lines too: they are cut to the width (a list row, the SKU
+                # column), and stayed as drawn for the other size until the next step
+                render_step = getattr(screen, "render_step", None)
+                if callable(render_step):
+                    render_step()
 
     def refresh_status(self) -> None:
         from floor.screens.widgets import StatusBar

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from floor.config import Settings
+from floor.config import ConfigError, Settings
 from floor.errors import NotFound
 from floor.i18n import _, normalise_language
 from floor.logins import LockoutPolicy, LoginRefused, check_login
@@ -100,10 +100,12 @@ def open_station(
     engine: Engine, settings: Settings, station_code: str | None = None
 ) -> StationSession:
     """The station session for `settings`; WarehouseMissing when the warehouse is not there,
-    ConfigError naming every setting a flow would refuse (floor.station_settings)."""
+    ConfigError naming every setting a flow would refuse (floor.station_settings), or a
+    `[receiving] dock` that is not one of the warehouse's dock doors."""
     code = station_code or settings.station
     check_station_settings(settings, code, printer=False)  # `floor` checked the printer
     lockout = LockoutPolicy.from_settings(settings)
+    dock = settings.section("receiving").get("dock")  # checked above: text or absent
 
     def work(session: Session) -> tuple[int, str, bool]:
         warehouse = session.scalar(select(Warehouse).where(Warehouse.code == settings.warehouse))
@@ -117,6 +119,14 @@ def open_station(
                 ),
                 expected=_("a warehouse code"),
             )
+        if dock:
+            from floor.inbound.docks import check_dock
+
+            try:
+                check_dock(session, warehouse.id, warehouse.code, str(dock).strip())
+            except ConfigError as exc:
+                where = settings.source or "the configuration"
+                raise ConfigError(f"{where}: {exc}") from None
         station = session.scalar(select(Station).where(Station.code == code))
         if station is None:
             session.add(Station(code=code, name=code, warehouse_id=warehouse.id))

@@ -87,6 +87,8 @@ class ImportOutcome:
                     kind=self.kind,
                 )
             )
+        elif self.kind == "asn" and not self.created and not self.unchanged:
+            pass  # pallets listed on purchase orders already there: the note says so
         else:
             lines.append(
                 ngettext(
@@ -249,12 +251,14 @@ def run_import(
                 result.created, result.unchanged = listed.created, listed.unchanged
                 result.notes = [
                     *result.notes,
-                    _(
-                        "{file}: {pallets} pallets (SSCCs) listed, {orders} purchase orders "
+                    ngettext(
+                        "{file}: {pallets} pallets (SSCCs) listed, {n} purchase order "
+                        "given its pallets",
+                        "{file}: {pallets} pallets (SSCCs) listed, {n} purchase orders "
                         "given their pallets",
+                        listed.listed,
                         file=file,
                         pallets=listed.pallets,
-                        orders=listed.listed,
                     ),
                 ]
             else:

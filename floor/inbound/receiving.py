@@ -286,8 +286,10 @@ def create_lpn(
     actor: Actor,
     kind: str = ContainerKind.PALLET.value,
     scan_id: str | None = None,
+    dock_code: str | None = None,
 ) -> LpnCreated:
-    """A new LPN code (`LPN` + zero-padded sequence) and the data of its label to print."""
+    """A new LPN code (`LPN` + zero-padded sequence) at the station's dock door (`dock_code`,
+    else the warehouse's first) and the data of its label to print."""
     require_role(session, actor.operator_id, *RECEIVING_ROLES)
 
     def work() -> dict:
@@ -299,7 +301,7 @@ def create_lpn(
             if (m := re.fullmatch(rf"{LPN_PREFIX}(\d+)", code))
         ]
         code = f"{LPN_PREFIX}{max(numbers, default=0) + 1:0{LPN_DIGITS}d}"
-        dock = first_location_in_zone(session, warehouse_id, ZoneKind.RECEIVING)
+        dock = dock_location(session, warehouse_id, dock_code)
         session.add(Container(code=code, kind=kind, location_id=dock.id))
         session.flush()
         warehouse = session.get(Warehouse, warehouse_id)

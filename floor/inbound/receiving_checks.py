@@ -4,7 +4,9 @@ expiry dates already past or too close, and who may accept either.
 `ReceivingPolicy` is the site's `[receiving]` table in floor.toml:
 `unexpected_needs_supervisor` (an item not on the PO is received only once a supervisor
 accepts it; else the receiver's own confirmation is enough) and `min_shelf_life_days` (an
-expiry closer than this is received with a warning). An item not on the PO is refused with
+expiry closer than this is received with a warning), and `dock`, the dock door this station
+receives at (a location of one of the warehouse's receiving zones; `check_dock` checks it
+against the database when the station opens). An item not on the PO is refused with
 `NotOnOrder` until confirmed; an expiry already past with `ExpiryPast`, until a supervisor
 accepts it with a reason. A supervisor accepts by being the one logged in, or by scanning
 their badge at the station (`approver`); each acceptance is in the audit log.
@@ -36,10 +38,11 @@ APPROVER_ROLES = (Role.SUPERVISOR.value,)
 class ReceivingPolicy:
     unexpected_needs_supervisor: bool = False
     min_shelf_life_days: int = 0
+    dock: str | None = None  # this station's dock door; None: the warehouse's first
 
     @classmethod
     def from_section(cls, section: dict[str, Any]) -> ReceivingPolicy:
-        known = ("unexpected_needs_supervisor", "min_shelf_life_days")
+        known = ("unexpected_needs_supervisor", "min_shelf_life_days", "dock")
         unknown = sorted(set(section) - set(known))
         if unknown:
             raise ConfigError(
@@ -55,7 +58,17 @@ class ReceivingPolicy:
             raise ConfigError(
                 f"receiving.min_shelf_life_days: expected a whole number of days, got {days!r}"
             )
-        return cls(unexpected_needs_supervisor=needs, min_shelf_life_days=days)
+        dock = section.get("dock")
+        if dock is not None and (not isinstance(dock, str) or not dock.strip()):
+            raise ConfigError(
+                f"receiving.dock: expected the code of a dock door (a location such as "
+                f"DOCK-01), got {dock!r}"
+            )
+        return cls(
+            unexpected_needs_supervisor=needs,
+            min_shelf_life_days=days,
+            dock=dock.strip() if dock else None,
+        )
 
 
 class NotOnOrder(InvalidInput):

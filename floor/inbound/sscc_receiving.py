@@ -8,11 +8,12 @@ Where the contents come from (the first that knows the SSCC):
 3. the label itself: content GTIN (02) times count (37), lot (10), expiry (17). A GS1
    logistic label often prints these in a barcode of their own: the screen asks for it.
 
-The unit goes to the dock onto a container carrying the SSCC (made there; a transfer's
-carton keeps its own container), one receipt line per content line, one ledger
-transaction, one put-away task for the container. An SSCC is received once: another scan of
-it is refused naming when and on which receipt (`sscc_receipts`, unique by SSCC); the same
-scan retried (same scan id) returns the first result.
+The unit goes to the station's dock door (`dock_code`, else the warehouse's first dock)
+onto a container carrying the SSCC (made there; a transfer's carton keeps its own
+container), one receipt line per content line, one ledger transaction, one put-away task
+for the container. An SSCC is received once: another scan of it is refused naming when and
+on which receipt (`sscc_receipts`, unique by SSCC); the same scan retried (same scan id)
+returns the first result.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from floor.inbound.receiving import (
     _order_line,
     _putaway_task,
     _receipt,
-    first_location_in_zone,
+    dock_location,
 )
 from floor.inbound.tracking import TrackingMissing, _tracking
 from floor.models import (
@@ -50,7 +51,6 @@ from floor.models import (
     SsccReceipt,
     TransferOrder,
     Warehouse,
-    ZoneKind,
 )
 from floor.operators import require_role
 from floor.stock import ledger as inv
@@ -311,13 +311,15 @@ def receive_sscc(
     expiry: dt.date | None = None,
     scan_id: str | None = None,
     today: dt.date | None = None,
+    dock_code: str | None = None,
 ) -> SsccReceived:
     """Receive the whole logistic unit `sscc` (see the module). With no `receipt_id` (the
     SSCC scanned before any document) the receipt of its ASN or transfer is opened or
     resumed, or a blind one for a unit known only by its label. Refused, changing nothing:
     an SSCC already received, one of another order than the receipt's, contents beyond an
     order's tolerance or not on it, a tracked item without its lot or expiry, an expiry
-    already past (those are received item by item)."""
+    already past (those are received item by item). The unit lands at `dock_code`, the
+    station's dock door (else the warehouse's first)."""
     require_role(session, actor.operator_id, *RECEIVING_ROLES)
     sscc = sscc.strip()
     today = today or dt.date.today()
@@ -350,7 +352,7 @@ def receive_sscc(
             if receipt.purchase_order_id
             else None
         )
-        dock = first_location_in_zone(session, receipt.warehouse_id, ZoneKind.RECEIVING)
+        dock = dock_location(session, receipt.warehouse_id, dock_code)
         container = _unit_container(session, sscc, unit, dock.id)
         checked = []
         for content in unit.contents:

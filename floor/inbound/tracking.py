@@ -92,7 +92,8 @@ def _tracking(
         if not serial_text:
             raise InvalidInput(
                 _("{sku} is serial tracked: scan each serial number", sku=item.sku),
-                expected=_("a serial number"),
+                # i18n: keep "(01)" and "(21)": what is keyed, as printed under the barcode
+                expected=_("its label's barcode with the serial, or key (01)GTIN(21)serial"),
             )
         if total != 1:
             raise InvalidInput(

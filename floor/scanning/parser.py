@@ -34,6 +34,9 @@ GTIN_SYMBOLOGIES = frozenset({"]E0", "]E3", "]E4", "]I1"})
 SYMBOLOGY_DIGITS = {"]E0": "13, 8, 6", "]E3": "13, 15, 18", "]E4": "8", "]I1": "14"}
 DIGITAL_LINK_SYMBOLOGIES = frozenset({"]d1", "]Q1", "]d2", "]Q3"})
 _AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
+# A GS1 label's human-readable line keyed by hand: "(01)00614141002986(21)SN-1"
+_HRI = re.compile(r"(?:\s*\(\d{2,4}\)\s*[^()\s][^()]*)+")
+_HRI_ELEMENT = re.compile(r"\((\d{2,4})\)\s*([^()]*?)\s*(?=\(|$)")
 _TRIM = " \r\n\t"
 _TODAY = [date.today()]
 
@@ -141,6 +144,12 @@ def _parse_text(
         return _ean_upc(raw, text, symbology)
     if text.startswith(("http://", "https://", "HTTP://", "HTTPS://")):
         return _digital_link(raw, text, symbology)
+
+    if text[0] == "(" and _HRI.fullmatch(text):
+        # The text under a GS1 barcode, keyed by hand: its AIs in brackets; each element
+        # ends with a GS, so a variable-length lot or serial is never ambiguous.
+        elements = GS.join(ai + value for ai, value in _HRI_ELEMENT.findall(text))
+        return _gs1_message(raw, elements, symbology, True)
 
     # The site's own codes come before plain GS1 data (AIM-marked GS1 was handled above).
     found = _site_code(raw, text, symbology, rules)

@@ -88,7 +88,7 @@ class BoardScreen(FlowScreen):
 
     CSS = """
     BoardScreen #prompt, BoardScreen #detail, BoardScreen #body { display: none; }
-    BoardScreen Feedback { height: 1; }
+    BoardScreen Feedback { height: 1; min-height: 1; }
     BoardScreen #board { height: 1fr; scrollbar-size-vertical: 1; }
     BoardScreen .section { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
     BoardScreen #summary { height: auto; text-style: bold; }

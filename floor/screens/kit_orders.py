@@ -4,7 +4,7 @@ The same services as `floor kit order ...` (floor.kitting.work_orders), with the
 logged in as the actor. The list: up and down arrows choose a work order; F2 releases it
 (components reserved, picks to the kitting bench; what is short is named per component and
 nothing is released); F3 parks it (stop for today); F4 makes a new one; F5 refreshes;
-scanning CMD:CANCEL twice cancels the chosen one; Esc goes back to the menu.
+Del twice (or scanning CMD:CANCEL twice) cancels the chosen one; Esc goes back to the menu.
 
 A new work order: key or scan the kit's SKU and Enter, then the quantity and Enter (F4 at
 the quantity switches between building kits and taking them apart); Esc goes back to the
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 LIST = "list"
 NEW_SKU = "new_sku"
 NEW_QUANTITY = "new_quantity"
+COMPACT_ROW = 40  # the width of a list row at RF-gun size
 SHOWN = 30  # work orders in the list (open first by due date, then the latest closed)
 
 
@@ -45,6 +46,7 @@ class KitOrdersScreen(FlowScreen):
             Key("F2", N_("Release")),
             Key("F3", N_("Park")),
             Key("F4", N_("New")),
+            Key(keys.DEL, N_("Cancel")),
             keys.REFRESH,
             keys.CHOOSE,
             keys.BACK,
@@ -79,9 +81,9 @@ class KitOrdersScreen(FlowScreen):
         if self.step == LIST:
             self.prompt(
                 _("Choose a work order with ↑↓"),
-                _("F2 release F3 park F4 new")
+                _("F2 release F3 park F4 new, Del twice cancels")
                 if compact
-                else _("F2 release  F3 park  F4 new  F5 refresh  CMD:CANCEL twice cancels"),
+                else _("F2 release  F3 park  F4 new  F5 refresh  Del twice cancels"),
             )
             self.show_lines(self.lines(), selected=self.chosen if self.orders else None)
         elif self.step == NEW_SKU:
@@ -107,10 +109,9 @@ class KitOrdersScreen(FlowScreen):
             kind = _("de-kit") if order.kind == "dekit" else _("kit")
             status = status_label(order.status)
             if compact:
-                out.append(
-                    f"{mark}{order.number[4:]} {order.sku[:9]:<9} "
-                    f"{order.done}/{order.quantity} {status[:8]}"
-                )
+                row = f"{mark}{order.number[4:]} {order.sku[:9]:<9} {order.done}/{order.quantity}"
+                # the status takes the rest of the 40 columns ("cancelle" was cut at 8)
+                out.append(f"{row} {status[: max(8, COMPACT_ROW - len(row) - 1)]}")
             else:
                 due = order.due.isoformat() if order.due else "-"
                 out.append(
@@ -152,6 +153,9 @@ class KitOrdersScreen(FlowScreen):
     # --- keys, scans, commands -----------------------------------------------------------
 
     def handle_other_key(self, key: str) -> None:
+        if self.step == LIST and key == "delete":
+            self.cancel_chosen(_("Press Del again to cancel {number}", number=self.number))
+            return
         if self.step == LIST and key in ("up", "down") and self.orders:
             self.chosen = (self.chosen + (-1 if key == "up" else 1)) % len(self.orders)
             self.cancel_armed = ""
@@ -210,22 +214,8 @@ class KitOrdersScreen(FlowScreen):
         actor = self.station.actor
         number = self.number
         if command is Command.CANCEL:
-            if number and self.cancel_armed == number:
-                self.cancel_armed = ""
-                self.call_service(
-                    lambda s: work_orders.cancel_work_order(s, number, actor=actor),
-                    lambda view: self.reload(
-                        ngettext(
-                            "{number} cancelled: {n} kit built",
-                            "{number} cancelled: {n} kits built",
-                            view.done,
-                            number=view.number,
-                        )
-                    ),
-                )
-            elif number and self.floor_app.current_ticket is not None:
-                self.cancel_armed = number
-                self.reject(_("Scan cancel again to cancel {number}", number=number))
+            if number and self.floor_app.current_ticket is not None:  # CMD:CANCEL scanned
+                self.cancel_chosen(_("Scan cancel again to cancel {number}", number=number))
             else:
                 self.leave()
         elif command is Command.CONFIRM and number:
@@ -252,6 +242,32 @@ class KitOrdersScreen(FlowScreen):
             self.reload()
         else:
             super().on_command(command, quantity)
+
+    def cancel_chosen(self, again: str) -> None:
+        """Del or CMD:CANCEL on the list: the first arms it (`again` says so), the second
+        cancels the chosen work order."""
+        from floor.kitting import work_orders
+
+        actor, number = self.station.actor, self.number
+        if number is None:
+            self.reject(_("No kit work order to cancel"))
+            return
+        if self.cancel_armed != number:
+            self.cancel_armed = number
+            self.reject(again)
+            return
+        self.cancel_armed = ""
+        self.call_service(
+            lambda s: work_orders.cancel_work_order(s, number, actor=actor),
+            lambda view: self.reload(
+                ngettext(
+                    "{number} cancelled: {n} kit built",
+                    "{number} cancelled: {n} kits built",
+                    view.done,
+                    number=view.number,
+                )
+            ),
+        )
 
     def create(self, quantity: int) -> None:
         from floor.kitting import work_orders

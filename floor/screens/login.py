@@ -118,7 +118,8 @@ class LoginScreen(StationScreen):
 
     def handle_scan(self, scan: Scan, raw: RawScan, ticket: ScanTicket) -> None:
         if scan.kind is not ScanKind.BADGE or not scan.code:
-            self.reject(_("{scan} is not an operator badge", scan=scan.describe()), _("your badge"))
+            # "Not recognised: X is not a code this site uses" ends in a clause of its own
+            self.reject(_("{scan}: not an operator badge", scan=scan.describe()), _("your badge"))
             return
         self.check_badge(scan.code)
 

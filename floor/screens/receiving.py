@@ -5,7 +5,8 @@ set the packs of the next scan (digits alone are a GTIN or SKU keyed by hand),
 an LPN label receives onto that LPN, F4 makes a new LPN (its label goes to the station's
 printer when it has one), F3 marks the next scan damaged and asks for the damage reason
 (F3 again: not damaged), F5 closes and shows the discrepancies, Esc goes back to the menu
-(the receipt stays open and resumes).
+(the receipt stays open and resumes). A station with a `[receiving] dock` receives at that
+dock door (items, pallets and new LPNs) and names it in the title.
 
 A tracked item scanned without its lot or expiry asks for them: key (or scan) the lot, then
 the expiry as YYYY-MM-DD or YYMMDD; scanning the item's GS1 label instead also does, and
@@ -19,6 +20,7 @@ floor/screens/receiving_lpn.py.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from floor.i18n import N_, _, ngettext
@@ -112,6 +114,28 @@ class ReceivingScreen(PalletReceiving, LpnLabels, FlowScreen):
         self.held_text = ""  # why it is held (the service's words)
         self.approver = ""  # the supervisor's badge scanned to accept it
         self.closing: list[dict] = []  # the discrepancies shown before closing
+
+    def screen_title(self) -> str:
+        """The title names the station's dock door (`[receiving] dock`) when it has one."""
+        dock = self.policy().dock
+        return _("Receiving at dock {dock}", dock=dock) if dock else _(self.TITLE)
+
+    def keys(self) -> Sequence[Key]:
+        """At a held item's question F2 shows only to whom it works: a supervisor (an
+        expired item; an unexpected one when the site wants a supervisor), else anyone.
+        The others wait for a supervisor's badge; F2 would only be refused."""
+        shown = super().keys()
+        if self.step in (UNEXPECTED, EXPIRED) and self.held and not self.may_accept:
+            return tuple(key for key in shown if key.name != "F2")
+        return shown
+
+    @property
+    def may_accept(self) -> bool:
+        """Whether the operator logged in may accept the held item with F2."""
+        supervisor = "supervisor" in self.station.operator_roles
+        if self.step == EXPIRED:
+            return supervisor
+        return supervisor or not (self.held and self.held.get("supervisor"))
 
     @property
     def damaged(self) -> bool:
@@ -343,7 +367,9 @@ class ReceivingScreen(PalletReceiving, LpnLabels, FlowScreen):
         policy = self.policy()
 
         def work(session: Any) -> tuple[Received, ReceiptSummary]:
-            done = receiving.receive_scan(session, receipt_id, actor=actor, policy=policy, **kwargs)
+            done = receiving.receive_scan(
+                session, receipt_id, actor=actor, policy=policy, dock_code=policy.dock, **kwargs
+            )
             return done, receiving.receipt_summary(session, receipt_id)
 
         self.call_service(
@@ -351,6 +377,7 @@ class ReceivingScreen(PalletReceiving, LpnLabels, FlowScreen):
         )
 
     def policy(self) -> Any:
+        """The station's `[receiving]` settings (checked when the station opened)."""
         from floor.inbound.receiving_checks import ReceivingPolicy
 
         return ReceivingPolicy.from_section(self.station.settings.section("receiving"))
@@ -566,8 +593,11 @@ class ReceivingScreen(PalletReceiving, LpnLabels, FlowScreen):
             self.go(ITEM)
             self.accept(_("Not damaged"))
         elif command is Command.SKIP and self.step == ITEM:
+            dock = self.policy().dock
             self.call_service(
-                lambda s: receiving.create_lpn(s, warehouse_id=warehouse_id, actor=actor),
+                lambda s: receiving.create_lpn(
+                    s, warehouse_id=warehouse_id, actor=actor, dock_code=dock
+                ),
                 self.lpn_made,
             )
         elif command is Command.DONE and self.step == ITEM and self.receipt:

@@ -56,6 +56,7 @@ class PalletReceiving:
         screen: Any = self
         receipt_id = self.receipt.receipt_id if self.receipt and self.step != "document" else None
         actor, warehouse_id = screen.station.actor, screen.station.warehouse_id
+        dock = screen.policy().dock  # the station's dock door, else the warehouse's first
         contents = {
             "content_gtin": scan.content_gtin,
             "count": scan.count,
@@ -71,6 +72,7 @@ class PalletReceiving:
                 actor=actor,
                 receipt_id=receipt_id,
                 scan_id=scan_id,
+                dock_code=dock,
                 **contents,
             )
             return done, receiving.receipt_summary(session, done.receipt_id)

@@ -6,10 +6,14 @@ code keyed by hand, tests nothing and is refused.
 
 The suffix is not seen here (the station cuts scans at its own); `floor scanner test`
 reads the scanner raw and sees it too.
+
+The result's lines are wrapped to the screen's width: at RF-gun size (40x16) the advice
+takes more rows than fit, and ↑↓ scroll through it (a row cut with "…" could not be read).
 """
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, ClassVar
 
 from floor.i18n import N_, _
@@ -116,5 +120,19 @@ class ScannerTestScreen(FlowScreen):
             _("Scanner profile kept for this station"),
             _("Esc back; scan the sheet again to test again"),
         )
-        self.show_lines(summary(profile) + advice(profile))
+        self.show_result()
         self.accept(_("Scanner profile kept for this station"))
+
+    def show_result(self) -> None:
+        """The profile and its advice, each line wrapped to the body's width."""
+        assert self.result is not None
+        width = self.query_one("#body").size.width or self.app.size.width - 2
+        lines = []
+        for line in summary(self.result) + advice(self.result):
+            lines += textwrap.wrap(line, max(width, 20), subsequent_indent="  ") or [""]
+        self.show_lines(lines)
+
+    def refresh_texts(self) -> None:
+        super().refresh_texts()
+        if self.result is not None:  # the language or the layout changed: wrap again
+            self.show_result()

@@ -12,7 +12,7 @@ from floor.cli import main
 from floor.config import ConfigError, Settings
 from floor.station import open_station
 from floor.station_settings import check_station_settings
-from tests.support import SmallWarehouse
+from tests.support import SmallWarehouse, add_dock
 
 
 def test_every_bad_section_is_named_when_the_station_opens(warehouse: SmallWarehouse) -> None:
@@ -41,6 +41,27 @@ def test_good_settings_open_the_station(warehouse: SmallWarehouse) -> None:
         sections={"receiving": {"min_shelf_life_days": 30}, "packing": {"weight_tolerance_g": 80}},
     )
     assert open_station(warehouse.engine, settings, "ST09").station_code == "ST09"
+
+
+def test_an_unknown_dock_stops_the_station_naming_the_warehouses_docks(
+    warehouse: SmallWarehouse,
+) -> None:
+    add_dock(warehouse, "DOCK-02")
+    settings = replace(
+        Settings(warehouse="TST", source="floor.toml"), sections={"receiving": {"dock": "D02"}}
+    )
+    with pytest.raises(ConfigError) as err:
+        open_station(warehouse.engine, settings, "ST09")
+    assert str(err.value) == (
+        "floor.toml: receiving.dock: 'D02' is not a dock door of warehouse TST "
+        "(its docks: DOCK-01, DOCK-02)"
+    )
+    for not_a_dock in ("A01-01-1", "QUA-01"):  # a location, but not of a receiving zone
+        bad = replace(settings, sections={"receiving": {"dock": not_a_dock}})
+        with pytest.raises(ConfigError, match="is not a dock door of warehouse TST"):
+            open_station(warehouse.engine, bad, "ST09")
+    good = replace(settings, sections={"receiving": {"dock": "DOCK-02"}})
+    assert open_station(warehouse.engine, good, "ST09").station_code == "ST09"
 
 
 def test_floor_refuses_to_start_and_says_what_to_fix(

@@ -36,7 +36,7 @@ from tests.support import (
 from tests.ui.conftest import open_flow, scan, settle, text_of
 from tests.ui.test_shell import journal_rows
 
-EXP = dt.date(2027, 6, 30)
+EXP = dt.date(2049, 12, 31)
 
 
 class Clock:
@@ -78,7 +78,7 @@ async def test_a_slow_irregular_typist_keys_a_date_whole(
     make_app: Callable, ui_warehouse: SmallWarehouse
 ) -> None:
     """Gaps around the 50 ms burst threshold, the last six keys fast: once the entry was
-    cut there and "-06-30" read as a scan ("got -06-30")."""
+    cut there and "-12-31" read as a scan ("got -12-31")."""
     wh = ui_warehouse
     add_purchase_order(wh, "PO1001", [("LOT", 6)])
     app = make_app()
@@ -87,7 +87,7 @@ async def test_a_slow_irregular_typist_keys_a_date_whole(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _at_expiry_step(pilot, wh)
         gaps = [0.3, 0.04, 0.08, 0.03, 0.07, 0.02, 0.01, 0.02, 0.01, 0.02, 0.01]
-        await type_keys(pilot, clock, "2027-06-30\r", gaps)
+        await type_keys(pilot, clock, "2049-12-31\r", gaps)
         assert "2 x LOT received to DOCK-01" in text_of(app, "#feedback")
         assert screen.step == "item"
     with session_scope(wh.engine) as s:
@@ -106,8 +106,8 @@ async def test_a_date_keyed_on_a_loaded_station_is_read_whole(
     app.clock = clock
     async with app.run_test(size=(80, 24)) as pilot:
         await _at_expiry_step(pilot, wh)
-        await type_keys(pilot, clock, "2027", [0.4, 0.25, 0.3, 0.2])
-        await type_keys(pilot, clock, "-06-30\r", [0.0] * 7)  # one batch
+        await type_keys(pilot, clock, "2049", [0.4, 0.25, 0.3, 0.2])
+        await type_keys(pilot, clock, "-12-31\r", [0.0] * 7)  # one batch
         assert "2 x LOT received to DOCK-01" in text_of(app, "#feedback")
     with session_scope(wh.engine) as s:
         assert inv.balance_of(s, wh.key("DOCK-01", "LOT", "L77", EXP)) == (2, 0)

@@ -32,7 +32,7 @@ from tests.pack_support import SETTINGS, add_order, prepare_packing
 from tests.pack_support import pick_everything as pick_orders
 from tests.ship_support import ship
 from tests.support import SmallWarehouse, barcode
-from tests.ui.conftest import SIZES, log_in, open_flow, press, scan, speaks, text_of
+from tests.ui.conftest import SIZES, log_in, open_flow, press, scan, settle, speaks, text_of
 
 NO_PRINTER = {"printer": {"kind": "none"}}
 DECODERS = ("pdftoppm", "zbarimg")
@@ -277,6 +277,26 @@ async def test_the_kitter_stops_for_today_and_the_supervisor_releases_again(
         assert "closed short" in text_of(app, "#body")
 
 
+async def test_a_supervisor_cancels_a_work_order_with_del_at_rf_gun_size(
+    make_app: Callable, ui_warehouse: SmallWarehouse, tmp_path: Path
+) -> None:
+    """Cancel had no key (only CMD:CANCEL scanned twice, not named at 40x16): Del twice."""
+    _kits(ui_warehouse, tmp_path)
+    async with (app := make_app(sections=NO_PRINTER)).run_test(size=(40, 16)) as pilot:
+        orders = await open_flow(pilot, KitOrdersScreen, "OPSUPERVISOR")
+        assert "No kit work order to cancel" in await press(pilot, "delete")
+        await press(pilot, "f4", *"KIT", "enter")
+        assert "KWO-00001 made" in await press(pilot, "2", "enter")
+        assert "Del" in text_of(app, "#detail") and "DelCancel" in text_of(app, "#hints")
+        assert "Press Del again to cancel KWO-00001" in await press(pilot, "delete")
+        await press(pilot, "down")  # moving on disarms it
+        assert "Press Del again" in await press(pilot, "delete")
+        assert "KWO-00001 cancelled: 0 kits built" in await press(pilot, "delete")
+        assert orders.step == "list" and "cancelled" in text_of(app, "#body")
+    with session_scope(ui_warehouse.engine) as s:
+        assert s.scalars(select(KitWorkOrder.status)).one() == "cancelled"
+
+
 async def test_the_kitters_menu_opens_the_kitting_bench(make_app: Callable) -> None:
     from floor.screens.menu import MenuScreen
 
@@ -344,3 +364,41 @@ def test_snapshot_kitting_bench(
     app = make_app(sections=NO_PRINTER)
     run_before = functools.partial(_bench_for_snapshot, ui_warehouse)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_the_list_is_drawn_again_when_the_terminal_shrinks(
+    make_app: Callable, ui_warehouse: SmallWarehouse, tmp_path: Path
+) -> None:
+    """Resized from 80x24 to 40x16, the list kept its 80-column rows (wrapped over two
+    lines) until the next step; now the step is drawn again for the new size."""
+    _kits(ui_warehouse, tmp_path)
+    async with (app := make_app(sections=NO_PRINTER)).run_test(size=(80, 24)) as pilot:
+        await open_flow(pilot, KitOrdersScreen, "OPSUPERVISOR")
+        await press(pilot, "f4", *"KIT", "enter")
+        await press(pilot, "2", "enter")
+        assert "> KWO-00001  kit" in text_of(app, "#body")
+        await pilot.resize_terminal(40, 16)
+        await settle(pilot)
+        assert app.compact and text_of(app, "#body").startswith(">00001 KIT")
+        assert "F2 release F3 park F4 new" in text_of(app, "#detail")
+
+
+async def test_a_long_refusal_is_shown_whole_at_rf_gun_size(
+    make_app: Callable, ui_warehouse: SmallWarehouse, tmp_path: Path
+) -> None:
+    """The feedback had three lines at 40x16: in Serbian a refusal and what is expected
+    take four, and the end was lost ("Очекивано: пуштен радни налог за"). It grows now,
+    and the list gives way."""
+    _kits(ui_warehouse, tmp_path)
+    speaks(ui_warehouse, "OPSUPERVISOR", "sr")
+    async with (app := make_app(sections=NO_PRINTER)).run_test(size=(40, 16)) as pilot:
+        await open_flow(pilot, KitOrdersScreen, "OPSUPERVISOR")
+        await press(pilot, "f4", *"KIT", "enter")
+        await press(pilot, "2", "enter")
+        feedback = await press(pilot, "f3")  # park a planned one: refused
+        assert feedback.endswith("Очекивано: пуштен радни налог за комплете")
+        widget = app.screen.query_one("#feedback")
+        shown = widget.render_lines(widget.region.reset_offset)
+        text = " ".join(segment.text for line in shown for segment in line)
+        assert widget.size.height == 4 and "за комплете" in text
+        assert ">00001 KIT" in text_of(app, "#body")  # the list still shows

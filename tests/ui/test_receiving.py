@@ -18,7 +18,7 @@ from floor.stock import ledger as inv
 from tests.support import SmallWarehouse, add_purchase_order, barcode
 from tests.ui.conftest import SIZES, gs1, open_flow, press, resume_flow, scan, speaks, text_of
 
-EXP = dt.date(2027, 6, 30)
+EXP = dt.date(2049, 12, 31)
 
 
 async def _open(pilot: Any, number: str = "PO1001") -> ReceivingScreen:
@@ -98,10 +98,10 @@ async def test_lot_and_expiry_keyed_by_hand(
             assert screen.step == "lot" and screen.pending is not None
         await press(pilot, "2", "4", "enter")  # digits here are the lot, not a quantity
         assert screen.step == "expiry" and "YYYY-MM-DD or YYMMDD" in text_of(app, "#detail")
-        feedback = await scan(pilot, "30/06/2027")
-        assert "expected a date as YYYY-MM-DD or YYMMDD, got 30/06/2027" in feedback
+        feedback = await scan(pilot, "31/12/2049")
+        assert "expected a date as YYYY-MM-DD or YYMMDD, got 31/12/2049" in feedback
         assert app.screen.query_one("#feedback").kind == "rejected" and screen.step == "expiry"
-        for key in "2027-06-30":
+        for key in "2049-12-31":
             await pilot.press(key)
         assert "2 x LOT received to DOCK-01" in await press(pilot, "enter")
         assert screen.step == "item" and "2/6" in text_of(app, "#body")
@@ -109,14 +109,14 @@ async def test_lot_and_expiry_keyed_by_hand(
         await scan(pilot, barcode(wh, "LOT"))
         await scan(pilot, "]C0B-77")
         assert screen.step == "expiry"
-        assert "received" in await scan(pilot, "270700")  # day 00: last day of the month
+        assert "received" in await scan(pilot, "490700")  # day 00: last day of the month
         await scan(pilot, barcode(wh, "LOT"))
         assert screen.step == "lot"
         await press(pilot, "escape")  # drops the item
         assert screen.step == "item" and screen.pending is None
     with session_scope(wh.engine) as s:
         assert inv.balance_of(s, wh.key("DOCK-01", "LOT", "24", EXP)) == (2, 0)
-        assert inv.balance_of(s, wh.key("DOCK-01", "LOT", "B-77", dt.date(2027, 7, 31))) == (1, 0)
+        assert inv.balance_of(s, wh.key("DOCK-01", "LOT", "B-77", dt.date(2049, 7, 31))) == (1, 0)
         assert inv.on_hand(s, wh.items["LOT"]) == 3
 
 

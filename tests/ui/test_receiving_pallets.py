@@ -60,7 +60,7 @@ async def test_an_asns_pallets_are_received_by_their_ssccs(demo: Engine, tmp_pat
     listed, (label_sku, label_gtin, label_quantity) = _asn_lines(demo)
     rows = ["reference,sscc,sku,quantity,lot,expiry"]
     for n, (sku, quantity, tracked) in enumerate(listed):
-        lot, expiry = ("L-2035", "2035-01-31") if tracked else ("", "")
+        lot, expiry = ("L-2049", "2049-12-31") if tracked else ("", "")
         rows.append(f"PO00004,{sscc(1 + n % 2)},{sku},{quantity},{lot},{expiry}")
     path = tmp_path / "asn.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")

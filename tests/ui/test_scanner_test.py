@@ -117,3 +117,23 @@ async def test_it_speaks_the_operators_language(
         assert asked in text_of(app, "#detail")
         await scan_sheet(pilot)
         assert kept in text_of(app, "#body")
+
+
+async def test_the_advice_is_readable_at_rf_gun_size(make_app: Callable) -> None:
+    """At 40x16 the advice was cut to one line each ("The scanner drops the GS separator:
+    tur…") with nothing hidden to scroll to: now it wraps, and ↓ scrolls through it all."""
+    app = make_app()
+    async with app.run_test(size=(40, 16)) as pilot:
+        await open_flow(pilot, ScannerTestScreen, "OPSUPERVISOR")
+        await scan_sheet(pilot, gs="", aim=False)
+        seen = text_of(app, "#body")
+        assert "▼" in seen and "…" not in seen
+        for _ in range(20):
+            await pilot.press("down")
+            await settle(pilot)
+            body = text_of(app, "#body")
+            assert "…" not in body
+            seen += "\n" + body
+        words = " ".join(line.strip() for line in seen.splitlines())
+        assert "or use it in serial (USB COM / CDC-ACM) mode" in words
+        assert "floor then tells GS1 data from plain codes." in words

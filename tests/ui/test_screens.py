@@ -209,7 +209,7 @@ async def test_a_refusal_goes_when_the_step_changes(
         pick = screen.pick
         await scan(pilot, pick.location)
         if pick.sku == "LOT":  # the item's label, with the lot
-            await scan(pilot, gs1(wh, "LOT", "L0053A", dt.date(2027, 6, 30)))
+            await scan(pilot, gs1(wh, "LOT", "L0053A", dt.date(2049, 12, 31)))
         else:
             await scan(pilot, barcode(wh, pick.sku))
         assert screen.step == "quantity"

@@ -141,7 +141,7 @@ async def test_an_unknown_badge_gets_no_hint_before_or_after_the_pin(make_app: C
     refused with the same words as a wrong PIN."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        assert "is not an operator badge" in await scan(pilot, "A01-01-1")  # not a badge at all
+        assert "Location A01-01-1: not an operator badge" in await scan(pilot, "A01-01-1")
         assert text_of(app, "#prompt") == "Scan your badge"
         assert "Operator badge OPNOBODY" in await scan(pilot, "OPNOBODY")
         assert text_of(app, "#prompt") == "Key in your PIN"
@@ -155,6 +155,16 @@ async def test_an_unknown_badge_gets_no_hint_before_or_after_the_pin(make_app: C
         (b"A01-01-1", "rejected"),
         (b"OPNOBODY", "accepted"),  # read as a badge; whether it is anyone's is not said
     ]
+
+
+async def test_a_code_unknown_at_the_badge_step_reads_as_one_sentence(
+    make_app: Callable,
+) -> None:
+    """It read "Not recognised: X is not a code this site uses is not an operator badge"."""
+    app = make_app()
+    async with app.run_test(size=(40, 16)) as pilot:
+        feedback = await scan(pilot, "Floor-QZY-az09")
+        assert "is not a code this site uses: not an operator badge" in feedback
 
 
 @pytest.mark.usefixtures("test_flows")

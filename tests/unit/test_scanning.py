@@ -359,3 +359,17 @@ def test_a_pallet_label_is_a_logistic_unit_with_its_contents_not_a_product() -> 
     own = parse_scan(f"00{SSCC}01{GTIN}")
     assert (own.kind, own.gtin) == (ScanKind.SSCC, GTIN)
     assert parse_scan(f"01{GTIN}3712").kind is ScanKind.PRODUCT  # no (00), no (02)
+
+
+def test_a_gs1_labels_human_readable_line_keyed_by_hand() -> None:
+    """The text under a GS1 barcode, typed with its brackets (a receiver keying a damaged
+    label's serial), was "not a code this site uses"; each bracket ends an element."""
+    scan = parse_scan(f"(01){GTIN}(21)SN-1")
+    assert (scan.kind, scan.gtin, scan.serial) == (ScanKind.PRODUCT, GTIN, "SN-1")
+    scan = parse_scan(f"(01) {GTIN} (10) L1 (17) 491231")  # as printed, with spaces
+    assert (scan.gtin, scan.lot, scan.expiry) == (GTIN, "L1", date(2049, 12, 31))
+    assert parse_scan(f"(10)LOT-7(01){GTIN}").lot == "LOT-7"  # a lot first needs no GS
+    assert parse_scan("(00)106141411234567897").sscc == "106141411234567897"
+    wrong = parse_scan(f"(01){GTIN[:-1]}9")
+    assert wrong.kind is ScanKind.UNKNOWN and "check digit" in (wrong.rejected_reason or "")
+    assert parse_scan("(foo)").kind is ScanKind.UNKNOWN

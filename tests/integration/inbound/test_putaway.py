@@ -20,7 +20,7 @@ from floor.stock import move_tasks as mt
 from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_dock, add_stock, barcode
 
-EXP = dt.date(2027, 6, 30)
+EXP = dt.date(2049, 12, 31)
 
 
 def _actor(wh: SmallWarehouse, role: str = "receiver") -> Actor:

@@ -30,7 +30,7 @@ from floor.stock import ledger as inv
 from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_purchase_order, barcode
 
-EXP = dt.date(2030, 6, 30)
+EXP = dt.date(2049, 12, 31)
 
 
 def sscc(n: int) -> str:
@@ -58,6 +58,19 @@ def _asn(tmp_path: Path, wh: SmallWarehouse, text: str, name: str = "asn.csv") -
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_an_asn_for_a_purchase_order_already_there_says_only_that(
+    warehouse: SmallWarehouse, tmp_path: Path
+) -> None:
+    """The demo's ASN gave PO00008 its pallets, and the import also said "0 orders
+    imported, 0 already there (asn)", as if nothing had been done."""
+    add_purchase_order(warehouse, "PO1001", [("PLAIN", 24)])
+    path = _asn(tmp_path, warehouse, f"reference,sscc,sku,quantity\nPO1001,{sscc(1)},PLAIN,24\n")
+    report = run_import(warehouse.engine, "asn", path, warehouse="TST").report()
+    assert report == [f"{path}: 1 pallets (SSCCs) listed, 1 purchase order given its pallets"], (
+        report
+    )
 
 
 def test_an_asn_pallet_is_received_whole_by_one_scan(

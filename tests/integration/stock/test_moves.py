@@ -15,7 +15,7 @@ from floor.stock import moves as mv
 from floor.stock.ledger import Actor
 from tests.support import SmallWarehouse, add_stock, barcode
 
-EXP = dt.date(2027, 6, 30)
+EXP = dt.date(2049, 12, 31)
 POLICY = adj.AdjustPolicy(("damaged", "found"))
 
 
