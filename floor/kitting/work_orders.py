@@ -345,6 +345,13 @@ def _give_back(session: Session, order: KitWorkOrder, actor: Actor) -> None:
     waves closed."""
     waves = _waves_of(session, order)
     changes: list[Change] = []
+    picked_waves = set(
+        session.scalars(
+            select(Task.wave_id).where(
+                Task.wave_id.in_([w.id for w in waves]), Task.quantity_done > 0
+            )
+        )
+    )
     for task in session.scalars(
         select(Task)
         .where(Task.wave_id.in_([w.id for w in waves]), Task.status.in_(LIVE))
@@ -373,7 +380,9 @@ def _give_back(session: Session, order: KitWorkOrder, actor: Actor) -> None:
             ClusterStatus.CANCELLED.value if changes else ClusterStatus.DONE.value,
         )
         if wave.status == WaveStatus.RELEASED.value:
-            wave.status = WaveStatus.DONE.value
+            # a wave nothing was picked from is cancelled, not "complete 0/0"
+            picked = wave.id in picked_waves
+            wave.status = WaveStatus.DONE.value if picked else WaveStatus.CANCELLED.value
     session.flush()
 
 

@@ -23,6 +23,7 @@ from floor.models import (
     Task,
     TaskKind,
     TaskStatus,
+    Wave,
 )
 from floor.outbound.wave_release import release_wave
 from floor.outbound.waves import WaveRules, build_wave
@@ -146,6 +147,24 @@ def test_release_reports_each_short_component_and_releases_nothing(
         assert s.scalar(select(func.count()).select_from(Task)) == 0
         assert s.scalar(select(func.sum(Balance.reserved))) == 0
         assert s.scalars(select(KitWorkOrder)).one().status == "planned"
+
+
+def test_cancelling_before_any_pick_cancels_its_wave_not_completes_it(
+    warehouse: SmallWarehouse, tmp_path: Path
+) -> None:
+    wh = warehouse
+    _stock(wh)
+    import_bom(wh, tmp_path, [("KIT", "PLAIN", 2), ("KIT", "LOT", 1)])
+    untouched = create_and_release(wh, "KIT", 1)
+    cancelled = transaction(wh.engine, lambda s: work_orders.cancel_work_order(s, untouched))
+    assert cancelled.status == "cancelled"
+    picked = create_and_release(wh, "KIT", 1)
+    pick_everything(wh)
+    transaction(wh.engine, lambda s: work_orders.cancel_work_order(s, picked))
+    with session_scope(wh.engine) as s:
+        statuses = {code: status for code, status in s.execute(select(Wave.code, Wave.status))}
+        assert statuses == {f"{untouched}-R1": "cancelled", f"{picked}-R1": "done"}
+        assert s.scalar(select(func.sum(Balance.reserved))) == 0
 
 
 def test_partial_completion_parks_and_puts_leftovers_away(
