@@ -14,15 +14,24 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from floor.models import PurchaseOrderLine, SalesOrderLine, TransferOrder
+from floor.models import PurchaseOrder, PurchaseOrderLine, SalesOrderLine, TransferOrder
+
+FINISHED = ("received", "cancelled")  # inbound order statuses with nothing left to come
 
 
 def incoming(session: Session, warehouse_id: int) -> dict[int, int]:
     """Units in transit to `warehouse_id` per item id: shipped on transfers to it and not
     yet received there. What `floor stock --low`, the board's stock alerts and purchasing's
     suggestions all count as on its way (one function, so they agree)."""
-    transfers = select(TransferOrder.sales_order_id, TransferOrder.purchase_order_id).where(
-        TransferOrder.to_warehouse_id == warehouse_id
+    # only transfers still on their way: a received or cancelled inbound order has nothing in
+    # transit, so the read does not grow with the history of transfers
+    transfers = (
+        select(TransferOrder.sales_order_id, TransferOrder.purchase_order_id)
+        .join(PurchaseOrder, PurchaseOrder.id == TransferOrder.purchase_order_id)
+        .where(
+            TransferOrder.to_warehouse_id == warehouse_id,
+            PurchaseOrder.status.notin_(FINISHED),
+        )
     )
     pairs = session.execute(transfers).all()
     if not pairs:
