@@ -25,7 +25,7 @@ from floor import audit
 from floor.config import ConfigError
 from floor.errors import InvalidInput, PermissionDenied
 from floor.i18n import _
-from floor.models import Item, Operator, PurchaseOrder, Receipt, Role
+from floor.models import Item, Operator, PurchaseOrder, Receipt, ReceiptLine, Role
 from floor.operators import has_role
 
 if TYPE_CHECKING:
@@ -170,7 +170,20 @@ def accept_unexpected(
     confirmed: bool,
     badge: str | None,
 ) -> None:
-    """An item not on the PO: refused until confirmed, by a supervisor where the site says so."""
+    """An item not on the PO: refused until confirmed, by a supervisor where the site says so.
+    Once accepted on a receipt, more of the item on that receipt is taken without asking again
+    (the decision was about the item, not about each carton of it)."""
+    accepted_before = session.scalar(
+        select(ReceiptLine.id)
+        .where(
+            ReceiptLine.receipt_id == receipt.id,
+            ReceiptLine.item_id == item.id,
+            ReceiptLine.purchase_order_line_id.is_(None),
+        )
+        .limit(1)
+    )
+    if accepted_before is not None:
+        return
     if not confirmed:
         raise NotOnOrder(
             _("{sku} is not on purchase order {number}", sku=item.sku, number=order.number),

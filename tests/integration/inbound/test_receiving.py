@@ -305,6 +305,13 @@ def test_site_checks_unexpected_by_a_supervisor_and_expired_refused(
         approver_badge="OPSUPERVISOR",
     )
     assert done.unexpected
+    # accepted once on this receipt: the next carton of it is not asked about again
+    again = _receive(warehouse, receipt.receipt_id, code, policy=strict)
+    assert again.unexpected
+    add_purchase_order(warehouse, "PO1006", [("LOT", 1)])
+    other = _open(warehouse, "PO1006")
+    with pytest.raises(NotOnOrder):  # another receipt asks again
+        _receive(warehouse, other.receipt_id, code, policy=strict)
     old = dt.date(2020, 1, 31)
     lot = barcode(warehouse, "LOT")
     with pytest.raises(ExpiryPast, match="expired on 2020-01-31"):
