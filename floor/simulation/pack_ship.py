@@ -37,7 +37,6 @@ from floor.models import (
     CartonStatus,
     CartonType,
     Container,
-    Item,
     OrderStatus,
     PackedCarton,
     SalesOrder,
@@ -45,7 +44,7 @@ from floor.models import (
     Task,
     TaskKind,
 )
-from floor.simulation.stations import EMPTIED_TOTES, Idle, StationContext, register_kind
+from floor.simulation.stations import EMPTIED_TOTES, Idle, StationContext, gtins, register_kind
 
 if TYPE_CHECKING:
     from floor.outbound.packing import PackView
@@ -84,12 +83,6 @@ def _orders_to_pack(s: Session, warehouse_id: int, lane: int, lanes: int) -> lis
     )
 
 
-def _unit_barcodes(s: Session, skus: list[str]) -> dict[str, str]:
-    """The barcode a packer scans for each SKU: its GTIN, as the picker scanned it."""
-    rows = s.execute(select(Item.sku, Item.gtin).where(Item.sku.in_(skus)))
-    return {sku: gtin for sku, gtin in rows if gtin}
-
-
 def _carton_type_barcode(s: Session) -> str:
     """The barcode of the largest carton type (when cartonization proposed none)."""
     barcode = s.scalar(
@@ -106,8 +99,7 @@ def _carton_type_barcode(s: Session) -> str:
 def _to_scan(ctx: StationContext, view: PackView) -> list[str]:
     """The scans to fill the open carton: a carton type if it has none, then every unit
     still to pack."""
-    skus = [line.sku for line in view.lines if line.to_pack > 0]
-    barcodes = ctx.setup(lambda s: _unit_barcodes(s, skus))
+    barcodes = gtins(ctx, [line.sku for line in view.lines if line.to_pack > 0])
     scans = [
         barcodes[line.sku]
         for line in view.lines

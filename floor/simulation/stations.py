@@ -21,7 +21,7 @@ import itertools
 import random
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,6 +103,24 @@ _counter = itertools.count(1)
 EMPTIED_TOTES: deque[str] = deque(maxlen=100_000)
 
 
+# What does not change during a run, read once per process: the plain items with their
+# barcodes (what the simulation buys) and each SKU's GTIN (what a picker or packer scans).
+_PLAIN_ITEMS: list[tuple[int, str]] = []
+_GTINS: dict[str, str] = {}
+
+
+def gtins(ctx: StationContext, skus: Iterable[str]) -> dict[str, str]:
+    """The GTIN of each SKU (those that have one), read from the database once per SKU."""
+    wanted = set(skus)
+    missing = wanted - _GTINS.keys()
+    if missing:
+        query = select(Item.sku, Item.gtin).where(Item.sku.in_(sorted(missing)))
+        found = ctx.setup(lambda s: {sku: gtin for sku, gtin in s.execute(query)})
+        for sku in missing:  # "" for none: not read again
+            _GTINS[sku] = found.get(sku) or ""
+    return {sku: _GTINS[sku] for sku in wanted if _GTINS[sku]}
+
+
 def register_kind(name: str, roles: str, step: StepFunction, weight: int = 0) -> None:
     """Add a kind of virtual station (packer, shipper...): `step(ctx)` makes one scan's service
     call through `ctx.timed(what, work)` and returns what it did; raises Idle without work.
@@ -132,22 +150,27 @@ def _plain_items(session: Session, limit: int = 400) -> list[tuple[int, str]]:
     )
 
 
-def _new_purchase_order(ctx: StationContext) -> str:
+def _new_purchase_order(ctx: StationContext) -> tuple[str, list[tuple[str, int]]]:
+    """A purchase order of three plain items: its number, and (barcode, quantity) of each
+    line, in line order, as the receiver will scan them."""
     number = f"SIM{ctx.run_tag}-{ctx.station[-7:]}-{next(_counter)}"[:40]
+    if not _PLAIN_ITEMS:
+        _PLAIN_ITEMS.extend(ctx.setup(_plain_items))
+    items = ctx.rng.sample(_PLAIN_ITEMS, 3)
+    lines = [(barcode, ctx.rng.choice([12, 24, 36])) for _item_id, barcode in items]
 
-    def work(s: Session) -> str:
-        items = ctx.rng.sample(_plain_items(s), 3)
+    def work(s: Session) -> None:
         order = PurchaseOrder(number=number, warehouse_id=ctx.warehouse_id)
-        for n, (item_id, _barcode) in enumerate(items, start=1):
+        for n, ((item_id, _barcode), (_b, quantity)) in enumerate(
+            zip(items, lines, strict=True), start=1
+        ):
             order.lines.append(
-                PurchaseOrderLine(
-                    line_no=n, item_id=item_id, quantity_ordered=ctx.rng.choice([12, 24, 36])
-                )
+                PurchaseOrderLine(line_no=n, item_id=item_id, quantity_ordered=quantity)
             )
         s.add(order)
-        return number
 
-    return ctx.setup(work)
+    ctx.setup(work)
+    return number, lines
 
 
 def _my_dock(ctx: StationContext) -> str | None:
@@ -207,7 +230,7 @@ def receiver_step(ctx: StationContext) -> str:
             raise
         return "putaway.start"
     if "receipt" not in st:
-        number = _new_purchase_order(ctx)
+        number, lines = _new_purchase_order(ctx)
         summary = ctx.timed(
             "receiving.open",
             lambda s: receiving.open_receipt(
@@ -219,18 +242,7 @@ def receiver_step(ctx: StationContext) -> str:
             ),
         )
         st["receipt"] = summary.receipt_id
-        st["lines"] = ctx.setup(
-            lambda s: [
-                (barcode, line.quantity_ordered)
-                for line, barcode in s.execute(
-                    select(PurchaseOrderLine, ItemBarcode.barcode)
-                    .join(ItemBarcode, ItemBarcode.item_id == PurchaseOrderLine.item_id)
-                    .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
-                    .where(PurchaseOrder.number == number, ItemBarcode.units == 1)
-                    .order_by(PurchaseOrderLine.line_no)
-                )
-            ]
-        )
+        st["lines"] = lines
         st["received"] = []
         return "receiving.open"
     if st["lines"]:
@@ -279,10 +291,11 @@ def picker_step(ctx: StationContext) -> str:
         st["cart"] = _new_cart(ctx)
     view = st.get("view")
     if view is None:
-        cart = ctx.setup(lambda s: carts.current_cart(s, me))
+        # the cart as the last claim or tote scan returned it, else as it is now
+        cart = st.pop("cart_view", None) or ctx.setup(lambda s: carts.current_cart(s, me))
         if cart is None:
             try:
-                cart = ctx.timed(
+                st["cart_view"] = ctx.timed(
                     "pick.claim_cart",
                     lambda s: carts.claim_cart(
                         s, me, ctx.warehouse_id, st["cart"], scan_id=ctx.scan_id()
@@ -301,7 +314,7 @@ def picker_step(ctx: StationContext) -> str:
                 except IndexError:
                     totes.extend(_new_totes(ctx, 4))
             tote = totes.pop()
-            ctx.timed(
+            st["cart_view"] = ctx.timed(
                 "pick.assign_tote",
                 lambda s: carts.assign_tote(s, me, tote, scan_id=ctx.scan_id()),
             )
@@ -322,7 +335,7 @@ def picker_step(ctx: StationContext) -> str:
         st["step"] = "item"
         return "pick.location"
     if step == "item":
-        gtin = ctx.setup(lambda s: s.scalar(select(Item.gtin).where(Item.sku == view.sku)))
+        gtin = gtins(ctx, [view.sku]).get(view.sku)
         st["view"] = ctx.timed(
             "pick.item",
             lambda s: picking.confirm_item(
@@ -406,14 +419,36 @@ def supervisor_step(ctx: StationContext) -> str:
     from floor.stock import counting
     from floor.stock.count_scheduling import create_count_tasks_by_location
 
-    pending = ctx.setup(
-        lambda s: s.scalars(
+    def look(s: Session) -> tuple[int | None, int, int]:
+        """The board at a glance, in one read: the oldest count waiting for approval, the
+        open picks and the open counts."""
+        pending = s.scalars(
             select(Task.id)
             .where(Task.kind == TaskKind.COUNT.value, Task.status == AWAITING_APPROVAL)
             .order_by(Task.id)
             .limit(1)
         ).first()
-    )
+        if pending is not None:
+            return pending, 0, 0
+        open_picks = s.scalar(
+            select(func.count())
+            .select_from(Task)
+            .where(
+                Task.kind == TaskKind.PICK.value,
+                Task.status == TaskStatus.OPEN.value,
+                Task.warehouse_id == ctx.warehouse_id,
+            )
+        )
+        if (open_picks or 0) < OPEN_PICKS_WANTED:
+            return None, open_picks or 0, 0
+        open_counts = s.scalar(
+            select(func.count())
+            .select_from(Task)
+            .where(Task.kind == TaskKind.COUNT.value, Task.status == TaskStatus.OPEN.value)
+        )
+        return None, open_picks or 0, open_counts or 0
+
+    pending, open_picks, open_counts = ctx.setup(look)
     if pending is not None:
         approve = ctx.rng.random() < 0.8
         try:
@@ -428,18 +463,7 @@ def supervisor_step(ctx: StationContext) -> str:
                 return "count.decided"
             raise
         return "count.approve"
-    open_picks = ctx.setup(
-        lambda s: s.scalar(
-            select(func.count())
-            .select_from(Task)
-            .where(
-                Task.kind == TaskKind.PICK.value,
-                Task.status == TaskStatus.OPEN.value,
-                Task.warehouse_id == ctx.warehouse_id,
-            )
-        )
-    )
-    if (open_picks or 0) < OPEN_PICKS_WANTED:
+    if open_picks < OPEN_PICKS_WANTED:
         _new_orders(ctx, 24)
         try:
             code = ctx.timed(
@@ -459,14 +483,7 @@ def supervisor_step(ctx: StationContext) -> str:
             lambda s: wave_release.release_wave(s, code, ctx.actor, cart_size=4),
         )
         return "wave.release"
-    open_counts = ctx.setup(
-        lambda s: s.scalar(
-            select(func.count())
-            .select_from(Task)
-            .where(Task.kind == TaskKind.COUNT.value, Task.status == TaskStatus.OPEN.value)
-        )
-    )
-    if (open_counts or 0) < 5:
+    if open_counts < 5:
         locations = ctx.setup(
             lambda s: list(
                 s.scalars(
