@@ -45,13 +45,16 @@ from floor.stock.idempotency import once
 from floor.stock.ledger import Actor
 from floor.stock.move_tasks import (
     ACTIVE,
+    NOTHING_HELD,
     PUTAWAY_ROLES,
     STOCK_ZONES,
+    Held,
     LpnContent,
     MoveDone,
     MoveTaskView,
     confirm_move_task,
     fits,
+    holdings,
     lpn_contents,
     view_task,
 )
@@ -95,9 +98,16 @@ def propose_location(
         raise NotFound(_("Unknown item {id}", id=item_id))
     skip = set(exclude_locations)
 
-    def ok(location: Location, limit: int | None = None) -> bool:
+    def ok(location: Location, limit: int | None = None, held: Held | None = None) -> bool:
         return location.id not in skip and fits(
-            session, location, item, lot, quantity, exclude_task=exclude_task, limit=limit
+            session,
+            location,
+            item,
+            lot,
+            quantity,
+            exclude_task=exclude_task,
+            limit=limit,
+            held=held,
         )
 
     for face, location in session.execute(
@@ -116,8 +126,10 @@ def propose_location(
         .group_by(Location.id)
         .order_by(func.sum(Balance.quantity).desc(), Location.code)
     )
-    for location in session.scalars(holding):
-        if ok(location):
+    holders = [loc for loc in session.scalars(holding) if loc.id not in skip]
+    held = holdings(session, [loc.id for loc in holders], exclude_task)  # in two statements
+    for location in holders:
+        if ok(location, held=held[location.id]):
             return Proposal(location.id, location.code, "consolidate")
 
     occupied = select(Balance.location_id).where(Balance.quantity > 0)
@@ -128,13 +140,15 @@ def propose_location(
         Location.id.not_in(occupied), Location.id.not_in(planned)
     )
     order = (Location.aisle, Location.position, Location.level, Location.code)
+    # an empty location holds nothing and has nothing planned into it (the query says so):
+    # only its capacity and weight limit are left to check, without reading it again
     if item.item_class:
         by_class = empty.where(Zone.code == item.item_class).order_by(*order)
         for location in session.scalars(by_class):
-            if ok(location):
+            if ok(location, held=NOTHING_HELD):
                 return Proposal(location.id, location.code, "item_class")
     for location in session.scalars(empty.order_by(*order)):
-        if ok(location):
+        if ok(location, held=NOTHING_HELD):
             return Proposal(location.id, location.code, "empty")
     raise NotFound(
         _("No location has room for {quantity} of {sku}", quantity=quantity, sku=item.sku),

@@ -238,3 +238,33 @@ def test_two_receivers_starting_put_away_of_one_item_take_different_tasks_withou
         assert {one.from_location, two.from_location} == {"DOCK-01", "DOCK-02"}
         with pytest.raises(OperationalError, match="lock timeout"), session_scope(wh.engine) as s:
             start(s, "admin")
+
+
+def test_proposal_reads_the_locations_holding_the_item_at_once(warehouse: SmallWarehouse) -> None:
+    """The statements a proposal sends do not grow with the locations already holding the
+    item (each full here, so each is checked and passed over): they are read together, and
+    the empty location found needs no second read."""
+    from sqlalchemy import event
+
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    def statements_of_a_proposal() -> tuple[int, pa.Proposal]:
+        sent.clear()
+        event.listen(warehouse.engine, "before_cursor_execute", count)
+        try:
+            proposal = _propose(warehouse, "PLAIN", 10)
+        finally:
+            event.remove(warehouse.engine, "before_cursor_execute", count)
+        return len(sent), proposal
+
+    add_stock(warehouse, "A01-01-2", "PLAIN", 500)  # full (500 units)
+    one, first = statements_of_a_proposal()
+    for code in ("A01-02-2", "A01-03-2", "A02-01-2"):
+        add_stock(warehouse, code, "PLAIN", 500)
+    four, second = statements_of_a_proposal()
+    assert (first.rule, second.rule) == ("empty", "empty")
+    assert second.code not in ("A01-01-2", "A01-02-2", "A01-03-2", "A02-01-2")
+    assert four == one
