@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -412,6 +413,10 @@ def counter_step(ctx: StationContext) -> str:
 # --- supervisor -------------------------------------------------------------------------------
 
 OPEN_PICKS_WANTED = 40  # build and release a wave when fewer open picks than this wait
+# One supervisor of a process makes a wave at a time: the others, finding picking work low
+# at the same moment, would each make 24 orders and a wave (most of which then found the
+# orders taken: "wave.none"), as one supervisor on a floor releases the next wave, not all.
+_WAVING = threading.Lock()
 
 
 def supervisor_step(ctx: StationContext) -> str:
@@ -464,24 +469,29 @@ def supervisor_step(ctx: StationContext) -> str:
             raise
         return "count.approve"
     if open_picks < OPEN_PICKS_WANTED:
-        _new_orders(ctx, 24)
+        if not _WAVING.acquire(blocking=False):
+            raise Idle  # another supervisor here is making the next wave
         try:
-            code = ctx.timed(
-                "wave.build",
-                lambda s: (
-                    waves.build_wave(
-                        s, ctx.warehouse_id, waves.WaveRules(max_orders=24), ctx.actor
-                    ).code
-                ),
+            _new_orders(ctx, 24)
+            try:
+                code = ctx.timed(
+                    "wave.build",
+                    lambda s: (
+                        waves.build_wave(
+                            s, ctx.warehouse_id, waves.WaveRules(max_orders=24), ctx.actor
+                        ).code
+                    ),
+                )
+            except Exception as exc:
+                if type(exc).__name__ == "NotFound":  # another supervisor waved them meanwhile
+                    return "wave.none"
+                raise
+            ctx.timed(
+                "wave.release",
+                lambda s: wave_release.release_wave(s, code, ctx.actor, cart_size=4),
             )
-        except Exception as exc:
-            if type(exc).__name__ == "NotFound":  # another supervisor waved them meanwhile
-                return "wave.none"
-            raise
-        ctx.timed(
-            "wave.release",
-            lambda s: wave_release.release_wave(s, code, ctx.actor, cart_size=4),
-        )
+        finally:
+            _WAVING.release()
         return "wave.release"
     if open_counts < 5:
         locations = ctx.setup(
