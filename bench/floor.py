@@ -59,6 +59,7 @@ class LockWaits:
         self.database, self.interval = database, interval
         self.samples = 0
         self.waiting: Counter[str] = Counter()
+        self.busy: Counter[str] = Counter()  # statements seen running (not waiting on a lock)
         self.first_cpu: dict[int, float] = {}  # backends there when sampling began
         self.last_cpu: dict[int, float] = {}
         self.stop = threading.Event()
@@ -81,7 +82,7 @@ class LockWaits:
     def _run(self) -> None:
         query = text(
             "SELECT pid, wait_event_type, wait_event, "
-            "left(regexp_replace(query, '\\s+', ' ', 'g'), 90) "
+            "left(regexp_replace(query, '\\s+', ' ', 'g'), 90), state = 'active' "
             "FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()"
         )
         with self.engine.connect() as conn:
@@ -91,9 +92,11 @@ class LockWaits:
             while not self.stop.wait(self.interval):
                 self.samples += 1
                 rows = conn.execute(query, {"db": self.database}).all()
-                for _pid, event_type, event, query_text in rows:
+                for _pid, event_type, event, query_text, active in rows:
                     if event_type == "Lock":
                         self.waiting[f"{event}: {query_text}"] += 1
+                    elif active and event_type != "Client":
+                        self.busy[query_text] += 1
                 self._sample_cpu([row[0] for row in rows])
 
     def __enter__(self) -> LockWaits:
@@ -104,6 +107,11 @@ class LockWaits:
         self.stop.set()
         self.thread.join(5)
         self.engine.dispose()
+
+    def busiest(self, top: int = 6) -> list[str]:
+        """The statements most often seen running: where the backends spend their time."""
+        total = sum(self.busy.values()) or 1
+        return [f"{n / total:5.0%}  {what}" for what, n in self.busy.most_common(top)]
 
     def summary(self, top: int = 4) -> list[str]:
         """The statements most waited in: share of samples with a backend waiting there."""
@@ -178,6 +186,10 @@ def run(db: Database, stations: int, seconds: float, processes: int, count: bool
             f"{(cpu.get('process', 0) + backends) * 67 / 1000:.2f} cores "
             f"(PostgreSQL alone {backends * 67 / 1000:.2f})"
         )
+    if count:
+        print("         statements seen running in pg_stat_activity (share of sightings):")
+        for line in waits.busiest():
+            print(f"           {line}")
     if report.statements_per_scan:
         print(
             "         statements per scan: "

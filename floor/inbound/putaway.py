@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from floor.errors import NotFound
@@ -137,23 +137,43 @@ def propose_location(
         Task.status.in_(ACTIVE), Task.to_location_id.is_not(None), Task.id != (exclude_task or 0)
     )
     empty = _stock_locations(session, warehouse_id, (ZoneKind.STORAGE.value,)).where(
-        Location.id.not_in(occupied), Location.id.not_in(planned)
+        Location.id.not_in(occupied),
+        Location.id.not_in(planned),
+        # the units limit in the query (the same test `fits` makes of an empty location)
+        or_(Location.capacity_units.is_(None), Location.capacity_units >= quantity),
     )
     order = (Location.aisle, Location.position, Location.level, Location.code)
     # an empty location holds nothing and has nothing planned into it (the query says so):
-    # only its capacity and weight limit are left to check, without reading it again
+    # only its weight limit is left to check, without reading it again; read a page at a
+    # time, the first usually fits (not every empty location of the warehouse as objects)
     if item.item_class:
         by_class = empty.where(Zone.code == item.item_class).order_by(*order)
-        for location in session.scalars(by_class):
-            if ok(location, held=NOTHING_HELD):
-                return Proposal(location.id, location.code, "item_class")
-    for location in session.scalars(empty.order_by(*order)):
-        if ok(location, held=NOTHING_HELD):
-            return Proposal(location.id, location.code, "empty")
+        found = _first_fitting(session, by_class, ok)
+        if found is not None:
+            return Proposal(found.id, found.code, "item_class")
+    found = _first_fitting(session, empty.order_by(*order), ok)
+    if found is not None:
+        return Proposal(found.id, found.code, "empty")
     raise NotFound(
         _("No location has room for {quantity} of {sku}", quantity=quantity, sku=item.sku),
         expected=_("a supervisor to free a location"),
     )
+
+
+EMPTY_PAGE = 25  # empty locations read at a time while looking for one that fits
+
+
+def _first_fitting(session: Session, query, ok) -> Location | None:  # type: ignore[no-untyped-def]
+    """The first location of `query` (empty ones, in walking order) that `ok` takes."""
+    offset = 0
+    while True:
+        page = session.scalars(query.limit(EMPTY_PAGE).offset(offset)).all()
+        for location in page:
+            if ok(location, held=NOTHING_HELD):
+                return location
+        if len(page) < EMPTY_PAGE:
+            return None
+        offset += EMPTY_PAGE
 
 
 # --- what waits at the dock ----------------------------------------------------------------

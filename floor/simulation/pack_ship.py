@@ -26,6 +26,7 @@ label and packing slip are printing's own benchmark (bench.packing).
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,22 @@ if TYPE_CHECKING:
 
 CHOOSE_AMONG = 20  # a station takes one of the oldest few waiting, at random
 DEFAULT_CARRIER = "UPS"
+
+IDLE_TURNS = 2  # turns a bench or dock that found no work lets pass before looking again
+
+
+def _rest(ctx: StationContext) -> None:
+    """Nothing on this lane's conveyor: look again after IDLE_TURNS turns, not at every turn
+    (each look is a query over the orders or cartons waiting, the simulator's, not a scan)."""
+    ctx.state["rest_until"] = time.monotonic() + IDLE_TURNS * ctx.every
+    raise Idle
+
+
+def _resting(ctx: StationContext) -> None:
+    if ctx.state.get("rest_until", 0.0) > time.monotonic():
+        raise Idle
+    ctx.state.pop("rest_until", None)
+
 
 # --- packer -----------------------------------------------------------------------------------
 
@@ -122,9 +139,10 @@ def packer_step(ctx: StationContext) -> str:
             st["carton"], st["totes"] = mine.carton.carton_id, list(mine.totes)
             st["scans"] = _to_scan(ctx, mine)
             return packer_step(ctx)
+        _resting(ctx)
         waiting = ctx.setup(lambda s: _orders_to_pack(s, ctx.warehouse_id, ctx.lane, ctx.lanes))
         if not waiting:
-            raise Idle
+            _rest(ctx)
         _order_id, tote = ctx.rng.choice(waiting)
         try:
             view = ctx.timed(
@@ -204,9 +222,10 @@ def shipper_step(ctx: StationContext) -> str:
     st = ctx.state
     carton = st.pop("carton", None)
     if carton is None:
+        _resting(ctx)
         waiting = ctx.setup(lambda s: _cartons_to_ship(s, ctx.warehouse_id, ctx.lane, ctx.lanes))
         if not waiting:
-            raise Idle
+            _rest(ctx)
         sscc, carrier = ctx.rng.choice(waiting)
         try:
             ctx.timed(

@@ -319,6 +319,7 @@ class StationThread(threading.Thread):
             rng=random.Random(seed),
             run_tag=run_tag,
             timed=self.timed,
+            every=every,
         )
         self.current_scan = ""
         self.cpu_ms: Counter[str] = Counter()  # this thread's CPU by part (see Tally)

@@ -71,6 +71,7 @@ class StationContext:
     # to pack, cartons to ship) is shared out by lane, as each bench has its own conveyor
     lane: int = 0
     lanes: int = 1
+    every: float = 3.0  # seconds between this station's turns
 
     @property
     def actor(self) -> Actor:

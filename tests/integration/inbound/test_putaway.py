@@ -268,3 +268,18 @@ def test_proposal_reads_the_locations_holding_the_item_at_once(warehouse: SmallW
     assert (first.rule, second.rule) == ("empty", "empty")
     assert second.code not in ("A01-01-2", "A01-02-2", "A01-03-2", "A02-01-2")
     assert four == one
+
+
+def test_empty_locations_are_read_a_page_at_a_time(
+    warehouse: SmallWarehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The nearest empty location that takes the weight is found past the first pages."""
+    monkeypatch.setattr(pa, "EMPTY_PAGE", 2)
+    with session_scope(warehouse.engine) as s:
+        s.get(Item, warehouse.items["PLAIN"]).weight_kg = 2.0  # type: ignore[union-attr]
+        for code in ("A01-01-2", "A01-02-2", "A01-03-2"):  # too weak for 10 x 2 kg
+            s.get(Location, warehouse.locations[code]).capacity_weight_kg = 15.0  # type: ignore[union-attr]
+        s.get(Location, warehouse.locations["A02-01-2"]).capacity_units = 9  # too small
+    proposal = _propose(warehouse, "PLAIN", 10)
+    assert (proposal.code, proposal.rule) == ("A02-02-2", "empty")
+    assert _propose(warehouse, "PLAIN", 7).code == "A01-01-2"  # 14 kg: the nearest again
