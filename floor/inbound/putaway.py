@@ -20,7 +20,7 @@ it (exception CHBD, change destination bin) needs a reason and a supervisor.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -65,6 +65,8 @@ class Proposal:
     location_id: int
     code: str
     rule: str  # pick_face | consolidate | item_class | empty
+    # the location itself, as read for the proposal (not compared, not shown)
+    location: Location | None = field(default=None, compare=False, repr=False)
 
 
 # --- proposing ------------------------------------------------------------------------------
@@ -117,7 +119,7 @@ def propose_location(
         .order_by(Location.code)
     ).all():
         if ok(location, face.max_qty or None):
-            return Proposal(location.id, location.code, "pick_face")
+            return Proposal(location.id, location.code, "pick_face", location)
 
     holding = (
         _stock_locations(session, warehouse_id, STOCK_ZONES)
@@ -130,7 +132,7 @@ def propose_location(
     held = holdings(session, [loc.id for loc in holders], exclude_task)  # in two statements
     for location in holders:
         if ok(location, held=held[location.id]):
-            return Proposal(location.id, location.code, "consolidate")
+            return Proposal(location.id, location.code, "consolidate", location)
 
     occupied = select(Balance.location_id).where(Balance.quantity > 0)
     planned = select(Task.to_location_id).where(
@@ -150,10 +152,10 @@ def propose_location(
         by_class = empty.where(Zone.code == item.item_class).order_by(*order)
         found = _first_fitting(session, by_class, ok)
         if found is not None:
-            return Proposal(found.id, found.code, "item_class")
+            return Proposal(found.id, found.code, "item_class", found)
     found = _first_fitting(session, empty.order_by(*order), ok)
     if found is not None:
-        return Proposal(found.id, found.code, "empty")
+        return Proposal(found.id, found.code, "empty", found)
     raise NotFound(
         _("No location has room for {quantity} of {sku}", quantity=quantity, sku=item.sku),
         expected=_("a supervisor to free a location"),
@@ -292,6 +294,7 @@ def start_putaway(
         task.status = TaskStatus.IN_PROGRESS.value
         task.data = {**(task.data or {}), "rule": proposal.rule}
         session.flush()
+        # the proposal holds its location: the view finds it in the session, not read again
         return asdict(view_task(session, task, proposal.rule))
 
     result, _replayed = once(session, scan_id, "putaway.start", work)

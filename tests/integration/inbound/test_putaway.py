@@ -283,3 +283,25 @@ def test_empty_locations_are_read_a_page_at_a_time(
     proposal = _propose(warehouse, "PLAIN", 10)
     assert (proposal.code, proposal.rule) == ("A02-02-2", "empty")
     assert _propose(warehouse, "PLAIN", 7).code == "A01-01-2"  # 14 kg: the nearest again
+
+
+def test_starting_a_put_away_does_not_read_the_proposed_location_again(
+    warehouse: SmallWarehouse,
+) -> None:
+    from sqlalchemy import event
+
+    _receive(warehouse, "PLAIN", 8)
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        sent.append(" ".join(statement.split()))
+
+    event.listen(warehouse.engine, "before_cursor_execute", count)
+    try:
+        task = _start(warehouse, barcode(warehouse, "PLAIN"), scan_id="PA1")
+    finally:
+        event.remove(warehouse.engine, "before_cursor_execute", count)
+    assert (task.to_location, task.from_location) == ("A01-01-2", "DOCK-01")
+    by_id = [s for s in sent if "FROM locations WHERE locations.id =" in s]
+    assert len(by_id) == 1  # the dock the task starts from; the proposal's is at hand
+    assert _start(warehouse, barcode(warehouse, "PLAIN"), scan_id="PA1") == task  # a replay
