@@ -13,9 +13,17 @@ station count doubles from `--search-from` while p95 stays at most 100 ms, and t
 count that kept it there is printed. Targets: p95 <= 50 ms, 0 errors, 0 invariant violations
 at 50 and 200 stations.
 
+Each run also prints the CPU a scan costs, by who spends it: the simulator's processes (their
+whole CPU over the run, and the thread CPU of the services, of the journal and heartbeat
+writer and of the stations' own set-up and logic) and the PostgreSQL backends of the scratch
+database (/proc/<pid>/stat, sampled with the lock waits), and what that makes at 67 scans/s.
+`--count-statements` adds the statements each part and step sends (psycopg cursor executes)
+and the statements most often seen running in pg_stat_activity.
+
     .venv/bin/python -m bench.floor                                  # 60 s runs
     .venv/bin/python -m bench.floor --seconds 30 --search-from 400 --search-to 1600
     .venv/bin/python -m bench.floor --seconds 30 --stations 50 --stations 200 --search-to 0
+    .venv/bin/python -m bench.floor --seconds 30 --stations 200 --search-to 0 --count-statements
 """
 
 from __future__ import annotations
@@ -162,7 +170,7 @@ def run(db: Database, stations: int, seconds: float, processes: int, count: bool
     for line in waits.summary() or ["none seen"]:
         print(f"           {line}")
     cpu = report.cpu_ms_per_scan
-    if report.scans:
+    if report.scans and stations > 1:  # the baseline runs in this process, with the sampler
         backends = waits.backends_cpu_ms / report.scans
         rest = cpu.get("process", 0) - sum(v for k, v in cpu.items() if k != "process")
         parts = ", ".join(
@@ -231,11 +239,9 @@ def main() -> None:
     db = Database("postgresql", "floor")
     try:
         build_demo(db.engine)
-        # statistics, as a site's database has them (autovacuum would analyze the tables just
-        # loaded only a minute or more into the runs; until then some plans are far off, e.g.
-        # put-away's locations holding an item: 2.4 ms without, 0.13 ms with)
-        with db.engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+        # no ANALYZE here: statistics of the demo just loaded (no waves, no picks yet) made
+        # worse plans once the runs changed the data (PostgreSQL CPU 8.5 against 6.2 ms a
+        # scan, p50 43-51 against 16 ms at 50 stations); autovacuum analyzes as it goes
         print(
             f"floor simulate on PostgreSQL, one scan per {EVERY:.0f} s per station, "
             f"{args.seconds:.0f} s per run, {args.processes} processes, "

@@ -2,11 +2,14 @@
 makes one scan's service call every `scan_every` seconds for `seconds`, against the configured
 database; optionally spread over several processes (one Python process cannot use more than
 a core's worth of CPU). Each scan is journaled like a real station's (so the supervisor board
-shows the simulation live) and each station sends its heartbeat.
+shows the simulation live) and each station sends its heartbeat; a process's `Recorder`
+writes them together every `RECORD_SECONDS`.
 
 Measured: scans applied (service calls), errors by kind, service latency (the transaction,
 retries included) p50/p95/p99, transactions per second; at the end the ledger invariants
-(`ledger.invariant_violations()`).
+(`ledger.invariant_violations()`). For sizing: the simulator's CPU per scan by part (thread
+CPU: the services, the recorder, the stations' set-up and logic; the whole process) and per
+step, and with `count_statements` the statements sent (PostgreSQL).
 """
 
 from __future__ import annotations
