@@ -198,7 +198,7 @@ def run(db: Database, stations: int, seconds: float, processes: int, count: bool
         print("         statements seen running in pg_stat_activity (share of sightings):")
         for line in waits.busiest():
             print(f"           {line}")
-    if report.statements_per_scan:
+    if any(report.statements_per_scan.values()):
         print(
             "         statements per scan: "
             + ", ".join(f"{k} {v:.1f}" for k, v in report.statements_per_scan.items())

@@ -37,7 +37,7 @@ from floor.simulation.stations import KINDS, Idle, StationContext
 from floor.station import Heartbeat, report_heartbeat
 
 HEARTBEAT_SECONDS = 5.0
-MAX_CONNECTIONS = 36  # a process's at most (PostgreSQL's default max_connections is 100)
+MAX_CONNECTIONS = 72  # all processes' together (PostgreSQL's default max_connections is 100)
 RECORD_SECONDS = 0.5  # the journal rows and heartbeats of a process's stations, written together
 SIM_PIN = "0000"
 KEEP_ON_ERROR = ("cart", "totes", "dock")  # what a station keeps after a refused scan
@@ -517,9 +517,15 @@ def _engine(url: str, connections: int) -> Engine:
 
 
 def _child(
-    url: str, plan: Plan, part: list[tuple[str, str, int]], options: dict, queue: Any, counter: Any
+    url: str,
+    plan: Plan,
+    part: list[tuple[str, str, int]],
+    options: dict,
+    queue: Any,
+    counter: Any,
+    connections: int,
 ) -> None:
-    engine = _engine(url, min(MAX_CONNECTIONS, len(part) + 1))  # a station uses one at a time
+    engine = _engine(url, min(connections, len(part) + 1))  # a station uses one at a time
 
     def report(tally: Tally) -> None:
         counter.value = tally.scans
@@ -544,7 +550,7 @@ def simulate(
 ) -> Report:
     """Run the simulation against the database at `url`; `progress(share done, scans)`.
     `count_statements`: count the statements sent (PostgreSQL), by part and step."""
-    engine = _engine(url, min(MAX_CONNECTIONS * max(processes, 1), stations + 1))
+    engine = _engine(url, min(MAX_CONNECTIONS, stations + 1))
     kinds = mix_for(stations, mix)
     plan = prepare(engine, warehouse_code, kinds)
     run_tag = dt.datetime.now(dt.UTC).strftime("%H%M%S")
@@ -571,7 +577,10 @@ def simulate(
         parts = [plan.stations[n::processes] for n in range(processes)]
         counters = [context.Value("i", 0) for _ in parts]
         children = [
-            context.Process(target=_child, args=(url, plan, part, options, queue, counter))
+            context.Process(
+                target=_child,
+                args=(url, plan, part, options, queue, counter, MAX_CONNECTIONS // processes),
+            )
             for part, counter in zip(parts, counters, strict=True)
         ]
         for child in children:
