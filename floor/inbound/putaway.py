@@ -20,9 +20,9 @@ it (exception CHBD, change destination bin) needs a reason and a supervisor.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from floor.errors import NotFound
@@ -45,13 +45,16 @@ from floor.stock.idempotency import once
 from floor.stock.ledger import Actor
 from floor.stock.move_tasks import (
     ACTIVE,
+    NOTHING_HELD,
     PUTAWAY_ROLES,
     STOCK_ZONES,
+    Held,
     LpnContent,
     MoveDone,
     MoveTaskView,
     confirm_move_task,
     fits,
+    holdings,
     lpn_contents,
     view_task,
 )
@@ -62,6 +65,8 @@ class Proposal:
     location_id: int
     code: str
     rule: str  # pick_face | consolidate | item_class | empty
+    # the location itself, as read for the proposal (not compared, not shown)
+    location: Location | None = field(default=None, compare=False, repr=False)
 
 
 # --- proposing ------------------------------------------------------------------------------
@@ -95,9 +100,16 @@ def propose_location(
         raise NotFound(_("Unknown item {id}", id=item_id))
     skip = set(exclude_locations)
 
-    def ok(location: Location, limit: int | None = None) -> bool:
+    def ok(location: Location, limit: int | None = None, held: Held | None = None) -> bool:
         return location.id not in skip and fits(
-            session, location, item, lot, quantity, exclude_task=exclude_task, limit=limit
+            session,
+            location,
+            item,
+            lot,
+            quantity,
+            exclude_task=exclude_task,
+            limit=limit,
+            held=held,
         )
 
     for face, location in session.execute(
@@ -107,7 +119,7 @@ def propose_location(
         .order_by(Location.code)
     ).all():
         if ok(location, face.max_qty or None):
-            return Proposal(location.id, location.code, "pick_face")
+            return Proposal(location.id, location.code, "pick_face", location)
 
     holding = (
         _stock_locations(session, warehouse_id, STOCK_ZONES)
@@ -116,30 +128,54 @@ def propose_location(
         .group_by(Location.id)
         .order_by(func.sum(Balance.quantity).desc(), Location.code)
     )
-    for location in session.scalars(holding):
-        if ok(location):
-            return Proposal(location.id, location.code, "consolidate")
+    holders = [loc for loc in session.scalars(holding) if loc.id not in skip]
+    held = holdings(session, [loc.id for loc in holders], exclude_task)  # in two statements
+    for location in holders:
+        if ok(location, held=held[location.id]):
+            return Proposal(location.id, location.code, "consolidate", location)
 
     occupied = select(Balance.location_id).where(Balance.quantity > 0)
     planned = select(Task.to_location_id).where(
         Task.status.in_(ACTIVE), Task.to_location_id.is_not(None), Task.id != (exclude_task or 0)
     )
     empty = _stock_locations(session, warehouse_id, (ZoneKind.STORAGE.value,)).where(
-        Location.id.not_in(occupied), Location.id.not_in(planned)
+        Location.id.not_in(occupied),
+        Location.id.not_in(planned),
+        # the units limit in the query (the same test `fits` makes of an empty location)
+        or_(Location.capacity_units.is_(None), Location.capacity_units >= quantity),
     )
     order = (Location.aisle, Location.position, Location.level, Location.code)
+    # an empty location holds nothing and has nothing planned into it (the query says so):
+    # only its weight limit is left to check, without reading it again; read a page at a
+    # time, the first usually fits (not every empty location of the warehouse as objects)
     if item.item_class:
         by_class = empty.where(Zone.code == item.item_class).order_by(*order)
-        for location in session.scalars(by_class):
-            if ok(location):
-                return Proposal(location.id, location.code, "item_class")
-    for location in session.scalars(empty.order_by(*order)):
-        if ok(location):
-            return Proposal(location.id, location.code, "empty")
+        found = _first_fitting(session, by_class, ok)
+        if found is not None:
+            return Proposal(found.id, found.code, "item_class", found)
+    found = _first_fitting(session, empty.order_by(*order), ok)
+    if found is not None:
+        return Proposal(found.id, found.code, "empty", found)
     raise NotFound(
         _("No location has room for {quantity} of {sku}", quantity=quantity, sku=item.sku),
         expected=_("a supervisor to free a location"),
     )
+
+
+EMPTY_PAGE = 25  # empty locations read at a time while looking for one that fits
+
+
+def _first_fitting(session: Session, query, ok) -> Location | None:  # type: ignore[no-untyped-def]
+    """The first location of `query` (empty ones, in walking order) that `ok` takes."""
+    offset = 0
+    while True:
+        page = session.scalars(query.limit(EMPTY_PAGE).offset(offset)).all()
+        for location in page:
+            if ok(location, held=NOTHING_HELD):
+                return location
+        if len(page) < EMPTY_PAGE:
+            return None
+        offset += EMPTY_PAGE
 
 
 # --- what waits at the dock ----------------------------------------------------------------
@@ -258,6 +294,7 @@ def start_putaway(
         task.status = TaskStatus.IN_PROGRESS.value
         task.data = {**(task.data or {}), "rule": proposal.rule}
         session.flush()
+        # the proposal holds its location: the view finds it in the session, not read again
         return asdict(view_task(session, task, proposal.rule))
 
     result, _replayed = once(session, scan_id, "putaway.start", work)

@@ -243,20 +243,21 @@ def assign_tote(
             raise WrongScan(
                 _("Tote {tote} is already on this cart", tote=tote.code), expected=_("another tote")
             )
-        busy = session.scalar(
-            select(func.count())
-            .select_from(Task)
-            .where(
-                Task.to_container_id == tote.id,
-                Task.kind == TaskKind.PICK.value,
-                Task.status.in_(MINE),
+        busy, holding = session.execute(  # picks heading into it, stock in it: one statement
+            select(
+                select(func.count())
+                .select_from(Task)
+                .where(
+                    Task.to_container_id == tote.id,
+                    Task.kind == TaskKind.PICK.value,
+                    Task.status.in_(MINE),
+                )
+                .scalar_subquery(),
+                select(func.coalesce(func.sum(Balance.quantity), 0))
+                .where(Balance.container_id == tote.id)
+                .scalar_subquery(),
             )
-        )
-        holding = session.scalar(
-            select(func.coalesce(func.sum(Balance.quantity), 0)).where(
-                Balance.container_id == tote.id
-            )
-        )
+        ).one()
         if busy or holding:
             raise WrongScan(
                 _("Tote {tote} is not empty or is on another cart", tote=tote.code),

@@ -26,6 +26,7 @@ label and packing slip are printing's own benchmark (bench.packing).
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import TYPE_CHECKING
 
@@ -37,7 +38,6 @@ from floor.models import (
     CartonStatus,
     CartonType,
     Container,
-    Item,
     OrderStatus,
     PackedCarton,
     SalesOrder,
@@ -45,13 +45,29 @@ from floor.models import (
     Task,
     TaskKind,
 )
-from floor.simulation.stations import EMPTIED_TOTES, Idle, StationContext, register_kind
+from floor.simulation.stations import EMPTIED_TOTES, Idle, StationContext, gtins, register_kind
 
 if TYPE_CHECKING:
     from floor.outbound.packing import PackView
 
 CHOOSE_AMONG = 20  # a station takes one of the oldest few waiting, at random
 DEFAULT_CARRIER = "UPS"
+
+IDLE_TURNS = 2  # turns a bench or dock that found no work lets pass before looking again
+
+
+def _rest(ctx: StationContext) -> None:
+    """Nothing on this lane's conveyor: look again after IDLE_TURNS turns, not at every turn
+    (each look is a query over the orders or cartons waiting, the simulator's, not a scan)."""
+    ctx.state["rest_until"] = time.monotonic() + IDLE_TURNS * ctx.every
+    raise Idle
+
+
+def _resting(ctx: StationContext) -> None:
+    if ctx.state.get("rest_until", 0.0) > time.monotonic():
+        raise Idle
+    ctx.state.pop("rest_until", None)
+
 
 # --- packer -----------------------------------------------------------------------------------
 
@@ -84,12 +100,6 @@ def _orders_to_pack(s: Session, warehouse_id: int, lane: int, lanes: int) -> lis
     )
 
 
-def _unit_barcodes(s: Session, skus: list[str]) -> dict[str, str]:
-    """The barcode a packer scans for each SKU: its GTIN, as the picker scanned it."""
-    rows = s.execute(select(Item.sku, Item.gtin).where(Item.sku.in_(skus)))
-    return {sku: gtin for sku, gtin in rows if gtin}
-
-
 def _carton_type_barcode(s: Session) -> str:
     """The barcode of the largest carton type (when cartonization proposed none)."""
     barcode = s.scalar(
@@ -106,8 +116,7 @@ def _carton_type_barcode(s: Session) -> str:
 def _to_scan(ctx: StationContext, view: PackView) -> list[str]:
     """The scans to fill the open carton: a carton type if it has none, then every unit
     still to pack."""
-    skus = [line.sku for line in view.lines if line.to_pack > 0]
-    barcodes = ctx.setup(lambda s: _unit_barcodes(s, skus))
+    barcodes = gtins(ctx, [line.sku for line in view.lines if line.to_pack > 0])
     scans = [
         barcodes[line.sku]
         for line in view.lines
@@ -130,9 +139,10 @@ def packer_step(ctx: StationContext) -> str:
             st["carton"], st["totes"] = mine.carton.carton_id, list(mine.totes)
             st["scans"] = _to_scan(ctx, mine)
             return packer_step(ctx)
+        _resting(ctx)
         waiting = ctx.setup(lambda s: _orders_to_pack(s, ctx.warehouse_id, ctx.lane, ctx.lanes))
         if not waiting:
-            raise Idle
+            _rest(ctx)
         _order_id, tote = ctx.rng.choice(waiting)
         try:
             view = ctx.timed(
@@ -212,9 +222,10 @@ def shipper_step(ctx: StationContext) -> str:
     st = ctx.state
     carton = st.pop("carton", None)
     if carton is None:
+        _resting(ctx)
         waiting = ctx.setup(lambda s: _cartons_to_ship(s, ctx.warehouse_id, ctx.lane, ctx.lanes))
         if not waiting:
-            raise Idle
+            _rest(ctx)
         sscc, carrier = ctx.rng.choice(waiting)
         try:
             ctx.timed(

@@ -2,11 +2,14 @@
 makes one scan's service call every `scan_every` seconds for `seconds`, against the configured
 database; optionally spread over several processes (one Python process cannot use more than
 a core's worth of CPU). Each scan is journaled like a real station's (so the supervisor board
-shows the simulation live) and each station sends its heartbeat.
+shows the simulation live) and each station sends its heartbeat; a process's `Recorder`
+writes them together every `RECORD_SECONDS`.
 
 Measured: scans applied (service calls), errors by kind, service latency (the transaction,
 retries included) p50/p95/p99, transactions per second; at the end the ledger invariants
-(`ledger.invariant_violations()`).
+(`ledger.invariant_violations()`). For sizing: the simulator's CPU per scan by part (thread
+CPU: the services, the recorder, the stations' set-up and logic; the whole process) and per
+step, and with `count_statements` the statements sent (PostgreSQL).
 """
 
 from __future__ import annotations
@@ -23,17 +26,19 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, create_engine, make_url, select
 from sqlalchemy.orm import Session
 
 from floor.db import create_floor_engine, read_only, transaction
-from floor.journal import ACCEPTED, REJECTED, journal_entry, write_entries
+from floor.journal import ACCEPTED, REJECTED, JournalEntry, journal_entry, write_entries
 from floor.models import Operator, Station, Warehouse
 from floor.simulation import pack_ship  # noqa: F401  (registers the packer and shipper)
 from floor.simulation.stations import KINDS, Idle, StationContext
 from floor.station import Heartbeat, report_heartbeat
 
 HEARTBEAT_SECONDS = 5.0
+MAX_CONNECTIONS = 72  # all processes' together (PostgreSQL's default max_connections is 100)
+RECORD_SECONDS = 0.5  # the journal rows and heartbeats of a process's stations, written together
 SIM_PIN = "0000"
 KEEP_ON_ERROR = ("cart", "totes", "dock")  # what a station keeps after a refused scan
 TOTES_PER_PICKER = 8  # two carts' worth; then totes the packers emptied, else new ones
@@ -51,6 +56,14 @@ class Tally:
     latencies_ms: list[float] = field(default_factory=list)
     by_step_ms: dict[str, list[float]] = field(default_factory=dict)
     by_kind_ms: dict[str, list[float]] = field(default_factory=dict)
+    # thread CPU (ms) by part: "service" (the timed transactions), "journal", "heartbeat",
+    # "station" (the rest of a step: set-up reads, the station's own logic); "process" is the
+    # whole process's CPU over the run (GC, pools and threads included)
+    cpu_ms: Counter[str] = field(default_factory=Counter)
+    cpu_by_step_ms: Counter[str] = field(default_factory=Counter)  # the service's, per step
+    # statements sent (DBAPI cursor executes; PostgreSQL only, when counting): by part, by step
+    statements: Counter[str] = field(default_factory=Counter)
+    statements_by_step: Counter[str] = field(default_factory=Counter)
 
     def add(self, other: Tally) -> None:
         self.scans += other.scans
@@ -64,6 +77,10 @@ class Tally:
             self.by_step_ms.setdefault(step, []).extend(values)
         for kind, values in other.by_kind_ms.items():
             self.by_kind_ms.setdefault(kind, []).extend(values)
+        self.cpu_ms.update(other.cpu_ms)
+        self.cpu_by_step_ms.update(other.cpu_by_step_ms)
+        self.statements.update(other.statements)
+        self.statements_by_step.update(other.statements_by_step)
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,12 @@ class Report:
     processes: int = 1
     latency_by_step_ms: dict[str, dict[str, float]] = field(default_factory=dict)
     latency_by_kind_ms: dict[str, dict[str, float]] = field(default_factory=dict)
+    # where the simulator's CPU went: ms per scan by part, the service's per step, and the
+    # statements per scan (see Tally); for sizing, not for the targets
+    cpu_ms_per_scan: dict[str, float] = field(default_factory=dict)
+    cpu_ms_by_step: dict[str, float] = field(default_factory=dict)
+    statements_per_scan: dict[str, float] = field(default_factory=dict)
+    statements_by_step: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -179,6 +202,96 @@ def prepare(engine: Engine, warehouse_code: str, kinds: list[str]) -> Plan:
     return transaction(engine, work)
 
 
+class Recorder(threading.Thread):
+    """Writes the journal rows and heartbeats of a process's stations every `RECORD_SECONDS`,
+    all in one transaction (a real station writes its own, from its own machine: here one
+    process stands for many stations, and a transaction per scan's journal row and per beat
+    cost the simulator a third of its CPU). The board still sees a scan within a second."""
+
+    def __init__(self, engine: Engine, tally: Tally, lock: threading.Lock) -> None:
+        super().__init__(name="sim-recorder", daemon=True)
+        self.engine, self.tally, self.lock = engine, tally, lock
+        self.entries: list[JournalEntry] = []
+        self.beats: dict[str, Heartbeat] = {}
+        self.pending = threading.Lock()
+        self.stop = threading.Event()
+        self.cpu_ms = 0.0
+
+    def journal(self, entry: JournalEntry) -> None:
+        with self.pending:
+            self.entries.append(entry)
+
+    def beat(self, beat: Heartbeat) -> None:
+        with self.pending:
+            self.beats[beat.station] = beat
+
+    def run(self) -> None:
+        while not self.stop.wait(RECORD_SECONDS):
+            self.flush()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.join(30)
+        self.flush()  # what came in after the last turn
+
+    def flush(self) -> None:
+        with self.pending:
+            entries, self.entries = self.entries, []
+            beats, self.beats = list(self.beats.values()), {}
+        if not entries and not beats:
+            return
+        cpu, statements = time.thread_time(), sent()
+
+        def work(s: Session) -> None:
+            if entries:
+                write_entries(s, entries)
+            for beat in beats:
+                report_heartbeat(s, beat)
+
+        try:
+            transaction(self.engine, work)
+        except Exception as exc:  # counted: the journal must take every scan
+            with self.lock:
+                for kind, lost in (("journal", entries), ("heartbeat", beats)):
+                    if lost:
+                        self.tally.errors[kind] += 1
+                        self.tally.error_samples.setdefault(
+                            kind, f"{type(exc).__name__}: {exc}"[:300]
+                        )
+        with self.lock:
+            self.tally.cpu_ms["recorder"] += (time.thread_time() - cpu) * 1000
+            self.tally.statements["recorder"] += sent() - statements
+
+
+_sent = threading.local()  # statements this thread sent (see count_statements)
+
+
+def sent() -> int:
+    return getattr(_sent, "n", 0)
+
+
+def count_statements() -> None:
+    """From now on count, per thread, the statements this process sends through psycopg
+    (each cursor execute is one round trip; BEGIN and COMMIT are not counted)."""
+    import psycopg
+
+    if getattr(psycopg.Cursor, "_sim_counted", False):
+        return
+    execute, executemany = psycopg.Cursor.execute, psycopg.Cursor.executemany
+
+    def counted_execute(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        _sent.n = getattr(_sent, "n", 0) + 1
+        return execute(self, *args, **kwargs)
+
+    def counted_executemany(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        _sent.n = getattr(_sent, "n", 0) + 1
+        return executemany(self, *args, **kwargs)
+
+    psycopg.Cursor.execute = counted_execute  # type: ignore[method-assign]
+    psycopg.Cursor.executemany = counted_executemany  # type: ignore[method-assign]
+    psycopg.Cursor._sim_counted = True  # type: ignore[attr-defined]
+
+
 class StationThread(threading.Thread):
     def __init__(
         self,
@@ -192,11 +305,13 @@ class StationThread(threading.Thread):
         stop: threading.Event,
         seed: int,
         run_tag: str,
+        recorder: Recorder,
     ) -> None:
         kind, code, operator_id = station
         super().__init__(name=f"sim-{code}", daemon=True)
         self.engine, self.kind, self.every, self.deadline = engine, KINDS[kind], every, deadline
         self.tally, self.lock, self.stop = tally, lock, stop
+        self.recorder = recorder
         self.started_at = dt.datetime.now(dt.UTC)
         self.last_scan_at: dt.datetime | None = None
         self.ctx = StationContext(
@@ -207,8 +322,13 @@ class StationThread(threading.Thread):
             rng=random.Random(seed),
             run_tag=run_tag,
             timed=self.timed,
+            every=every,
         )
         self.current_scan = ""
+        self.cpu_ms: Counter[str] = Counter()  # this thread's CPU by part (see Tally)
+        self.sent: Counter[str] = Counter()
+        self.cpu_by_step_ms: Counter[str] = Counter()
+        self.sent_by_step: Counter[str] = Counter()
         if code in plan.carts:
             self.ctx.state["cart"] = plan.carts[code]
             self.ctx.state["totes"] = list(plan.totes.get(code, ()))
@@ -221,6 +341,7 @@ class StationThread(threading.Thread):
         self.ctx.scan_id = lambda: scan_id  # type: ignore[method-assign]
         read_at = dt.datetime.now(dt.UTC)
         self.last_scan_at = read_at
+        cpu, statements = time.thread_time(), sent()
         started = time.perf_counter()
         outcome, message = ACCEPTED, what
         try:
@@ -230,6 +351,12 @@ class StationThread(threading.Thread):
             raise
         finally:
             elapsed = (time.perf_counter() - started) * 1000
+            cpu = (time.thread_time() - cpu) * 1000
+            statements = sent() - statements
+            self.cpu_ms["service"] += cpu
+            self.cpu_by_step_ms[what] += cpu
+            self.sent["service"] += statements
+            self.sent_by_step[what] += statements
             with self.lock:
                 self.tally.scans += 1
                 self.tally.latencies_ms.append(elapsed)
@@ -251,10 +378,7 @@ class StationThread(threading.Thread):
             message=message[:500],
             read_at=at,
         )
-        try:
-            transaction(self.engine, lambda s: write_entries(s, [entry]))
-        except Exception as exc:  # counted: the journal must take every scan
-            self._error("journal", exc)
+        self.recorder.journal(entry)
 
     def _beat(self) -> None:
         beat = Heartbeat(
@@ -267,10 +391,7 @@ class StationThread(threading.Thread):
             self.last_scan_at,
             self.started_at,
         )
-        try:
-            transaction(self.engine, lambda s: report_heartbeat(s, beat))
-        except Exception as exc:
-            self._error("heartbeat", exc)
+        self.recorder.beat(beat)
 
     def _error(self, kind: str, exc: BaseException) -> None:
         with self.lock:
@@ -278,6 +399,22 @@ class StationThread(threading.Thread):
             self.tally.error_samples.setdefault(kind, f"{type(exc).__name__}: {exc}"[:300])
 
     def run(self) -> None:
+        cpu, statements = time.thread_time(), sent()
+        try:
+            self._run()
+        finally:
+            parts = ("service",)
+            self.cpu_ms["station"] += (time.thread_time() - cpu) * 1000 - sum(
+                self.cpu_ms[p] for p in parts
+            )
+            self.sent["station"] += sent() - statements - sum(self.sent[p] for p in parts)
+            with self.lock:
+                self.tally.cpu_ms.update(self.cpu_ms)
+                self.tally.cpu_by_step_ms.update(self.cpu_by_step_ms)
+                self.tally.statements.update(self.sent)
+                self.tally.statements_by_step.update(self.sent_by_step)
+
+    def _run(self) -> None:
         rng = self.ctx.rng
         next_at = time.monotonic() + rng.uniform(0, self.every)
         next_beat = 0.0
@@ -324,17 +461,33 @@ def run_stations(
     seconds: float,
     seed: int,
     run_tag: str,
+    count: bool = False,
     progress: Callable[[Tally], None] | None = None,
 ) -> Tally:
     """Run `stations` as threads of this process until `seconds` have passed."""
     tally, lock, stop = Tally(), threading.Lock(), threading.Event()
+    if count and engine.dialect.name == "postgresql":
+        count_statements()
+    process_cpu = time.process_time()
     deadline = time.monotonic() + seconds
+    recorder = Recorder(engine, tally, lock)
     threads = [
         StationThread(
-            engine, plan, station, every, deadline, tally, lock, stop, seed * 1000 + n, run_tag
+            engine,
+            plan,
+            station,
+            every,
+            deadline,
+            tally,
+            lock,
+            stop,
+            seed * 1000 + n,
+            run_tag,
+            recorder,
         )
         for n, station in enumerate(stations)
     ]
+    recorder.start()
     for thread in threads:
         thread.start()
     try:
@@ -347,13 +500,32 @@ def run_stations(
         stop.set()
         for thread in threads:
             thread.join(30)
+        recorder.close()
+    tally.cpu_ms["process"] += (time.process_time() - process_cpu) * 1000
     return tally
 
 
+def _engine(url: str, connections: int) -> Engine:
+    """The simulator's engine. On PostgreSQL a pool of at most `connections`, all kept open
+    once made: with overflow connections (closed when given back) a busy run kept opening new
+    connections, each a new backend that starts with cold caches, at PostgreSQL's expense."""
+    if make_url(url).get_backend_name() != "postgresql":
+        return create_floor_engine(url, pool_size=connections)
+    return create_engine(
+        url, pool_size=connections, max_overflow=0, pool_timeout=60, pool_pre_ping=True
+    )
+
+
 def _child(
-    url: str, plan: Plan, part: list[tuple[str, str, int]], options: dict, queue: Any, counter: Any
+    url: str,
+    plan: Plan,
+    part: list[tuple[str, str, int]],
+    options: dict,
+    queue: Any,
+    counter: Any,
+    connections: int,
 ) -> None:
-    engine = create_floor_engine(url, pool_size=min(12, max(len(part), 2)))
+    engine = _engine(url, min(connections, len(part) + 1))  # a station uses one at a time
 
     def report(tally: Tally) -> None:
         counter.value = tally.scans
@@ -374,13 +546,21 @@ def simulate(
     processes: int = 1,
     seed: int = 1,
     progress: Callable[[float, int], None] | None = None,
+    count_statements: bool = False,
 ) -> Report:
-    """Run the simulation against the database at `url`; `progress(share done, scans)`."""
-    engine = create_floor_engine(url, pool_size=min(20, max(stations, 2)))
+    """Run the simulation against the database at `url`; `progress(share done, scans)`.
+    `count_statements`: count the statements sent (PostgreSQL), by part and step."""
+    engine = _engine(url, min(MAX_CONNECTIONS, stations + 1))
     kinds = mix_for(stations, mix)
     plan = prepare(engine, warehouse_code, kinds)
     run_tag = dt.datetime.now(dt.UTC).strftime("%H%M%S")
-    options = {"every": every, "seconds": seconds, "seed": seed, "run_tag": run_tag}
+    options = {
+        "every": every,
+        "seconds": seconds,
+        "seed": seed,
+        "run_tag": run_tag,
+        "count": count_statements,
+    }
     started = time.monotonic()
     processes = max(1, min(processes, stations))
     total = Tally()
@@ -397,7 +577,10 @@ def simulate(
         parts = [plan.stations[n::processes] for n in range(processes)]
         counters = [context.Value("i", 0) for _ in parts]
         children = [
-            context.Process(target=_child, args=(url, plan, part, options, queue, counter))
+            context.Process(
+                target=_child,
+                args=(url, plan, part, options, queue, counter, MAX_CONNECTIONS // processes),
+            )
             for part, counter in zip(parts, counters, strict=True)
         ]
         for child in children:
@@ -442,7 +625,21 @@ def simulate(
         processes=processes,
         latency_by_step_ms=_by(total.by_step_ms),
         latency_by_kind_ms=_by(total.by_kind_ms),
+        cpu_ms_per_scan=_per(total.cpu_ms, total.scans),
+        cpu_ms_by_step={
+            step: round(ms / len(total.by_step_ms[step]), 2)
+            for step, ms in sorted(total.cpu_by_step_ms.items())
+        },
+        statements_per_scan=_per(total.statements, total.scans),
+        statements_by_step={
+            step: round(n / len(total.by_step_ms[step]), 1)
+            for step, n in sorted(total.statements_by_step.items())
+        },
     )
+
+
+def _per(counts: Counter[str], scans: int) -> dict[str, float]:
+    return {k: round(v / scans, 2) for k, v in sorted(counts.items())} if scans else {}
 
 
 def _by(latencies: dict[str, list[float]]) -> dict[str, dict[str, float]]:

@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+import threading
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +71,7 @@ class StationContext:
     # to pack, cartons to ship) is shared out by lane, as each bench has its own conveyor
     lane: int = 0
     lanes: int = 1
+    every: float = 3.0  # seconds between this station's turns
 
     @property
     def actor(self) -> Actor:
@@ -103,6 +105,24 @@ _counter = itertools.count(1)
 EMPTIED_TOTES: deque[str] = deque(maxlen=100_000)
 
 
+# What does not change during a run, read once per process: the plain items with their
+# barcodes (what the simulation buys) and each SKU's GTIN (what a picker or packer scans).
+_PLAIN_ITEMS: list[tuple[int, str]] = []
+_GTINS: dict[str, str] = {}
+
+
+def gtins(ctx: StationContext, skus: Iterable[str]) -> dict[str, str]:
+    """The GTIN of each SKU (those that have one), read from the database once per SKU."""
+    wanted = set(skus)
+    missing = wanted - _GTINS.keys()
+    if missing:
+        query = select(Item.sku, Item.gtin).where(Item.sku.in_(sorted(missing)))
+        found = ctx.setup(lambda s: {sku: gtin for sku, gtin in s.execute(query)})
+        for sku in missing:  # "" for none: not read again
+            _GTINS[sku] = found.get(sku) or ""
+    return {sku: _GTINS[sku] for sku in wanted if _GTINS[sku]}
+
+
 def register_kind(name: str, roles: str, step: StepFunction, weight: int = 0) -> None:
     """Add a kind of virtual station (packer, shipper...): `step(ctx)` makes one scan's service
     call through `ctx.timed(what, work)` and returns what it did; raises Idle without work.
@@ -132,22 +152,27 @@ def _plain_items(session: Session, limit: int = 400) -> list[tuple[int, str]]:
     )
 
 
-def _new_purchase_order(ctx: StationContext) -> str:
+def _new_purchase_order(ctx: StationContext) -> tuple[str, list[tuple[str, int]]]:
+    """A purchase order of three plain items: its number, and (barcode, quantity) of each
+    line, in line order, as the receiver will scan them."""
     number = f"SIM{ctx.run_tag}-{ctx.station[-7:]}-{next(_counter)}"[:40]
+    if not _PLAIN_ITEMS:
+        _PLAIN_ITEMS.extend(ctx.setup(_plain_items))
+    items = ctx.rng.sample(_PLAIN_ITEMS, 3)
+    lines = [(barcode, ctx.rng.choice([12, 24, 36])) for _item_id, barcode in items]
 
-    def work(s: Session) -> str:
-        items = ctx.rng.sample(_plain_items(s), 3)
+    def work(s: Session) -> None:
         order = PurchaseOrder(number=number, warehouse_id=ctx.warehouse_id)
-        for n, (item_id, _barcode) in enumerate(items, start=1):
+        for n, ((item_id, _barcode), (_b, quantity)) in enumerate(
+            zip(items, lines, strict=True), start=1
+        ):
             order.lines.append(
-                PurchaseOrderLine(
-                    line_no=n, item_id=item_id, quantity_ordered=ctx.rng.choice([12, 24, 36])
-                )
+                PurchaseOrderLine(line_no=n, item_id=item_id, quantity_ordered=quantity)
             )
         s.add(order)
-        return number
 
-    return ctx.setup(work)
+    ctx.setup(work)
+    return number, lines
 
 
 def _my_dock(ctx: StationContext) -> str | None:
@@ -207,7 +232,7 @@ def receiver_step(ctx: StationContext) -> str:
             raise
         return "putaway.start"
     if "receipt" not in st:
-        number = _new_purchase_order(ctx)
+        number, lines = _new_purchase_order(ctx)
         summary = ctx.timed(
             "receiving.open",
             lambda s: receiving.open_receipt(
@@ -219,18 +244,7 @@ def receiver_step(ctx: StationContext) -> str:
             ),
         )
         st["receipt"] = summary.receipt_id
-        st["lines"] = ctx.setup(
-            lambda s: [
-                (barcode, line.quantity_ordered)
-                for line, barcode in s.execute(
-                    select(PurchaseOrderLine, ItemBarcode.barcode)
-                    .join(ItemBarcode, ItemBarcode.item_id == PurchaseOrderLine.item_id)
-                    .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
-                    .where(PurchaseOrder.number == number, ItemBarcode.units == 1)
-                    .order_by(PurchaseOrderLine.line_no)
-                )
-            ]
-        )
+        st["lines"] = lines
         st["received"] = []
         return "receiving.open"
     if st["lines"]:
@@ -279,10 +293,11 @@ def picker_step(ctx: StationContext) -> str:
         st["cart"] = _new_cart(ctx)
     view = st.get("view")
     if view is None:
-        cart = ctx.setup(lambda s: carts.current_cart(s, me))
+        # the cart as the last claim or tote scan returned it, else as it is now
+        cart = st.pop("cart_view", None) or ctx.setup(lambda s: carts.current_cart(s, me))
         if cart is None:
             try:
-                cart = ctx.timed(
+                st["cart_view"] = ctx.timed(
                     "pick.claim_cart",
                     lambda s: carts.claim_cart(
                         s, me, ctx.warehouse_id, st["cart"], scan_id=ctx.scan_id()
@@ -301,7 +316,7 @@ def picker_step(ctx: StationContext) -> str:
                 except IndexError:
                     totes.extend(_new_totes(ctx, 4))
             tote = totes.pop()
-            ctx.timed(
+            st["cart_view"] = ctx.timed(
                 "pick.assign_tote",
                 lambda s: carts.assign_tote(s, me, tote, scan_id=ctx.scan_id()),
             )
@@ -322,7 +337,7 @@ def picker_step(ctx: StationContext) -> str:
         st["step"] = "item"
         return "pick.location"
     if step == "item":
-        gtin = ctx.setup(lambda s: s.scalar(select(Item.gtin).where(Item.sku == view.sku)))
+        gtin = gtins(ctx, [view.sku]).get(view.sku)
         st["view"] = ctx.timed(
             "pick.item",
             lambda s: picking.confirm_item(
@@ -399,6 +414,10 @@ def counter_step(ctx: StationContext) -> str:
 # --- supervisor -------------------------------------------------------------------------------
 
 OPEN_PICKS_WANTED = 40  # build and release a wave when fewer open picks than this wait
+# One supervisor of a process makes a wave at a time: the others, finding picking work low
+# at the same moment, would each make 24 orders and a wave (most of which then found the
+# orders taken: "wave.none"), as one supervisor on a floor releases the next wave, not all.
+_WAVING = threading.Lock()
 
 
 def supervisor_step(ctx: StationContext) -> str:
@@ -406,14 +425,36 @@ def supervisor_step(ctx: StationContext) -> str:
     from floor.stock import counting
     from floor.stock.count_scheduling import create_count_tasks_by_location
 
-    pending = ctx.setup(
-        lambda s: s.scalars(
+    def look(s: Session) -> tuple[int | None, int, int]:
+        """The board at a glance, in one read: the oldest count waiting for approval, the
+        open picks and the open counts."""
+        pending = s.scalars(
             select(Task.id)
             .where(Task.kind == TaskKind.COUNT.value, Task.status == AWAITING_APPROVAL)
             .order_by(Task.id)
             .limit(1)
         ).first()
-    )
+        if pending is not None:
+            return pending, 0, 0
+        open_picks = s.scalar(
+            select(func.count())
+            .select_from(Task)
+            .where(
+                Task.kind == TaskKind.PICK.value,
+                Task.status == TaskStatus.OPEN.value,
+                Task.warehouse_id == ctx.warehouse_id,
+            )
+        )
+        if (open_picks or 0) < OPEN_PICKS_WANTED:
+            return None, open_picks or 0, 0
+        open_counts = s.scalar(
+            select(func.count())
+            .select_from(Task)
+            .where(Task.kind == TaskKind.COUNT.value, Task.status == TaskStatus.OPEN.value)
+        )
+        return None, open_picks or 0, open_counts or 0
+
+    pending, open_picks, open_counts = ctx.setup(look)
     if pending is not None:
         approve = ctx.rng.random() < 0.8
         try:
@@ -428,45 +469,32 @@ def supervisor_step(ctx: StationContext) -> str:
                 return "count.decided"
             raise
         return "count.approve"
-    open_picks = ctx.setup(
-        lambda s: s.scalar(
-            select(func.count())
-            .select_from(Task)
-            .where(
-                Task.kind == TaskKind.PICK.value,
-                Task.status == TaskStatus.OPEN.value,
-                Task.warehouse_id == ctx.warehouse_id,
-            )
-        )
-    )
-    if (open_picks or 0) < OPEN_PICKS_WANTED:
-        _new_orders(ctx, 24)
+    if open_picks < OPEN_PICKS_WANTED:
+        if not _WAVING.acquire(blocking=False):
+            raise Idle  # another supervisor here is making the next wave
         try:
-            code = ctx.timed(
-                "wave.build",
-                lambda s: (
-                    waves.build_wave(
-                        s, ctx.warehouse_id, waves.WaveRules(max_orders=24), ctx.actor
-                    ).code
-                ),
+            _new_orders(ctx, 24)
+            try:
+                code = ctx.timed(
+                    "wave.build",
+                    lambda s: (
+                        waves.build_wave(
+                            s, ctx.warehouse_id, waves.WaveRules(max_orders=24), ctx.actor
+                        ).code
+                    ),
+                )
+            except Exception as exc:
+                if type(exc).__name__ == "NotFound":  # another supervisor waved them meanwhile
+                    return "wave.none"
+                raise
+            ctx.timed(
+                "wave.release",
+                lambda s: wave_release.release_wave(s, code, ctx.actor, cart_size=4),
             )
-        except Exception as exc:
-            if type(exc).__name__ == "NotFound":  # another supervisor waved them meanwhile
-                return "wave.none"
-            raise
-        ctx.timed(
-            "wave.release",
-            lambda s: wave_release.release_wave(s, code, ctx.actor, cart_size=4),
-        )
+        finally:
+            _WAVING.release()
         return "wave.release"
-    open_counts = ctx.setup(
-        lambda s: s.scalar(
-            select(func.count())
-            .select_from(Task)
-            .where(Task.kind == TaskKind.COUNT.value, Task.status == TaskStatus.OPEN.value)
-        )
-    )
-    if (open_counts or 0) < 5:
+    if open_counts < 5:
         locations = ctx.setup(
             lambda s: list(
                 s.scalars(

@@ -145,12 +145,17 @@ def next_count_task(
         task.status = TaskStatus.IN_PROGRESS.value
         task.assignee_id = actor.operator_id
         session.flush()
+        taken.append(task)
         return {"task_id": task.id}
 
+    # the task taken, held for the view: the session keeps an unchanged object only weakly,
+    # and would read it again (not on a replay: nothing was taken then)
+    taken: list[Task] = []
     result, _replayed = once(session, scan_id, "counting.next", work)
     if not result:
         return None
-    return _view(session, session.get(Task, result["task_id"]))  # type: ignore[arg-type]
+    task = taken[0] if taken else session.get(Task, result["task_id"])
+    return _view(session, task)  # type: ignore[arg-type]
 
 
 def check_count_scan(

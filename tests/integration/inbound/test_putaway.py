@@ -238,3 +238,70 @@ def test_two_receivers_starting_put_away_of_one_item_take_different_tasks_withou
         assert {one.from_location, two.from_location} == {"DOCK-01", "DOCK-02"}
         with pytest.raises(OperationalError, match="lock timeout"), session_scope(wh.engine) as s:
             start(s, "admin")
+
+
+def test_proposal_reads_the_locations_holding_the_item_at_once(warehouse: SmallWarehouse) -> None:
+    """The statements a proposal sends do not grow with the locations already holding the
+    item (each full here, so each is checked and passed over): they are read together, and
+    the empty location found needs no second read."""
+    from sqlalchemy import event
+
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    def statements_of_a_proposal() -> tuple[int, pa.Proposal]:
+        sent.clear()
+        event.listen(warehouse.engine, "before_cursor_execute", count)
+        try:
+            proposal = _propose(warehouse, "PLAIN", 10)
+        finally:
+            event.remove(warehouse.engine, "before_cursor_execute", count)
+        return len(sent), proposal
+
+    add_stock(warehouse, "A01-01-2", "PLAIN", 500)  # full (500 units)
+    one, first = statements_of_a_proposal()
+    for code in ("A01-02-2", "A01-03-2", "A02-01-2"):
+        add_stock(warehouse, code, "PLAIN", 500)
+    four, second = statements_of_a_proposal()
+    assert (first.rule, second.rule) == ("empty", "empty")
+    assert second.code not in ("A01-01-2", "A01-02-2", "A01-03-2", "A02-01-2")
+    assert four == one
+
+
+def test_empty_locations_are_read_a_page_at_a_time(
+    warehouse: SmallWarehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The nearest empty location that takes the weight is found past the first pages."""
+    monkeypatch.setattr(pa, "EMPTY_PAGE", 2)
+    with session_scope(warehouse.engine) as s:
+        s.get(Item, warehouse.items["PLAIN"]).weight_kg = 2.0  # type: ignore[union-attr]
+        for code in ("A01-01-2", "A01-02-2", "A01-03-2"):  # too weak for 10 x 2 kg
+            s.get(Location, warehouse.locations[code]).capacity_weight_kg = 15.0  # type: ignore[union-attr]
+        s.get(Location, warehouse.locations["A02-01-2"]).capacity_units = 9  # too small
+    proposal = _propose(warehouse, "PLAIN", 10)
+    assert (proposal.code, proposal.rule) == ("A02-02-2", "empty")
+    assert _propose(warehouse, "PLAIN", 7).code == "A01-01-2"  # 14 kg: the nearest again
+
+
+def test_starting_a_put_away_does_not_read_the_proposed_location_again(
+    warehouse: SmallWarehouse,
+) -> None:
+    from sqlalchemy import event
+
+    _receive(warehouse, "PLAIN", 8)
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        sent.append(" ".join(statement.split()))
+
+    event.listen(warehouse.engine, "before_cursor_execute", count)
+    try:
+        task = _start(warehouse, barcode(warehouse, "PLAIN"), scan_id="PA1")
+    finally:
+        event.remove(warehouse.engine, "before_cursor_execute", count)
+    assert (task.to_location, task.from_location) == ("A01-01-2", "DOCK-01")
+    by_id = [s for s in sent if "FROM locations WHERE locations.id =" in s]
+    assert len(by_id) == 1  # the dock the task starts from; the proposal's is at hand
+    assert _start(warehouse, barcode(warehouse, "PLAIN"), scan_id="PA1") == task  # a replay

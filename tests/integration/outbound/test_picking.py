@@ -319,3 +319,14 @@ def test_views_after_a_scan_equal_the_views_read_again_and_on_a_replay(
     assert item == again == pick
     assert (item.tote, item.order, item.position) != ("", "", 0)
     assert item.order in {"SO1", "SO2"} and item.tote in {"TOTE01", "TOTE02"}
+
+
+def test_a_tote_holding_stock_is_refused(warehouse: SmallWarehouse) -> None:
+    _setup(warehouse)
+    me = _picker(warehouse)
+    add_stock(warehouse, "A01-01-1", "PLAIN", 1, container="TOTE01")
+    _do(warehouse, lambda s: carts.claim_cart(s, me, warehouse.warehouse_id, "CART01"))
+    with pytest.raises(WrongScan, match="not empty"):
+        _do(warehouse, lambda s: carts.assign_tote(s, me, "TOTE01"))
+    view = _do(warehouse, lambda s: carts.assign_tote(s, me, "TOTE02"))  # an empty one is taken
+    assert [s.tote for s in view.slots] == ["TOTE02", None]

@@ -384,3 +384,36 @@ def test_two_counters_taking_the_next_count_at_once_get_different_tasks_without_
             ).scalar_one()
             assert row == ids[2]
     assert _next(wh) is not None and _next(wh).task_id == ids[0]  # type: ignore[union-attr]
+
+
+def test_taking_the_next_count_reads_the_task_once_and_replays_the_same_view(
+    warehouse: SmallWarehouse,
+) -> None:
+    """The count taken is shown from the task the scan locked, not read a second time; the
+    same scan again shows the same count."""
+    from sqlalchemy import event
+
+    add_stock(warehouse, "A01-01-1", "PLAIN", 40)
+    [task_id] = _tasks_for(warehouse, "A01-01-1")
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    def take() -> ct.CountTaskView | None:
+        return transaction(
+            warehouse.engine,
+            lambda s: ct.next_count_task(
+                s, warehouse.warehouse_id, actor=_actor(warehouse, "counter"), scan_id="N1"
+            ),
+        )
+
+    event.listen(warehouse.engine, "before_cursor_execute", count)
+    try:
+        view = take()
+    finally:
+        event.remove(warehouse.engine, "before_cursor_execute", count)
+    assert view is not None and view.task_id == task_id and view.location == "A01-01-1"
+    task_reads = [s for s in sent if s.lstrip().upper().startswith("SELECT") and "FROM tasks" in s]
+    assert len(task_reads) == 2  # the count in progress (none), the next open one
+    assert take() == view  # a replay
