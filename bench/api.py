@@ -31,6 +31,7 @@ feed's statement (does it use ix_movements_feed).
     .venv/bin/python -m bench.api --quick               # 100 orders, 200,000 movements
     .venv/bin/python -m bench.api --backends sqlite --orders 100 --parts intake
     .venv/bin/python -m bench.api --backends postgresql --parts intake --workers 2
+    .venv/bin/python -m bench.api --backends postgresql --parts intake --workers 2 --batch-sizes 5 10 20
 """
 
 from __future__ import annotations
@@ -284,7 +285,9 @@ def _concurrent(
     return Concurrent(times, wall, server.cpu() - cpu)
 
 
-def run(backend: str, orders: int, clients: int, workers: int = 0) -> None:
+def run(
+    backend: str, orders: int, clients: int, workers: int = 0, sizes: tuple[int, ...] = ()
+) -> None:
     """Intake and stock on `backend`; the server in a thread of this process (`workers` 0)
     or `floor api --workers N` in processes of its own."""
     db = Database(backend, "api")
@@ -344,6 +347,15 @@ def run(backend: str, orders: int, clients: int, workers: int = 0) -> None:
                 with ProcessPoolExecutor(1, mp_context=spawn) as pool:
                     one = _concurrent(pool, client, headers, orders, clients, skus, "CON")
                     many = _concurrent(pool, client, headers, orders, clients, skus, "CBA", BATCH)
+                    by_size = [
+                        (
+                            size,
+                            _concurrent(
+                                pool, client, headers, orders, clients, skus, f"S{size}", size
+                            ),
+                        )
+                        for size in sizes
+                    ]
                 _show(f"order: POST, {clients} clients at once", one.times)
                 print(
                     f"  {'  intake':<34} {orders / one.wall:7.0f} orders/s "
@@ -355,6 +367,15 @@ def run(backend: str, orders: int, clients: int, workers: int = 0) -> None:
                     f"{orders / many.wall:7.0f} orders/s; server CPU "
                     f"{many.cpu / orders * 1000:.2f} ms an order"
                 )
+                _show(f"order: POST /orders/batch of {BATCH}, {clients} clients", many.times)
+                for size, sized in by_size:
+                    print(
+                        f"  {f'  batches of {size}, {clients} clients':<34} "
+                        f"{orders / sized.wall:7.0f} orders/s "
+                        f"(floor import: {1 / per_order:.0f} orders/s); server CPU "
+                        f"{sized.cpu / orders * 1000:.2f} ms an order"
+                    )
+                    _show(f"order: POST /orders/batch of {size}, {clients} clients", sized.times)
 
             def query(n: int) -> None:
                 path = "/api/v1/stock?" + urlencode({"sku": skus[n % len(skus)]})
@@ -585,6 +606,14 @@ def main() -> None:
         "server in a thread of the benchmark)",
     )
     parser.add_argument(
+        "--batch-sizes",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also post the orders in batches of these sizes by the concurrent clients, each "
+        "with its p95 per request and orders a second against the importer's",
+    )
+    parser.add_argument(
         "--movements", type=int, default=None, help="movements in the paged history (5,000,000)"
     )
     parser.add_argument("--pages", type=int, default=None, help="pages timed per position (30)")
@@ -605,7 +634,7 @@ def main() -> None:
     print(f"{os.cpu_count()} cores, load {_load()}")
     for backend in args.backends:
         if "intake" in args.parts:
-            run(backend, orders, args.clients, args.workers)
+            run(backend, orders, args.clients, args.workers, tuple(args.batch_sizes))
         if "paging" in args.parts:
             paging(backend, movements, pages)
 
