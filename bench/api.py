@@ -31,7 +31,7 @@ feed's statement (does it use ix_movements_feed).
     .venv/bin/python -m bench.api --quick               # 100 orders, 200,000 movements
     .venv/bin/python -m bench.api --backends sqlite --orders 100 --parts intake
     .venv/bin/python -m bench.api --backends postgresql --parts intake --workers 2
-    .venv/bin/python -m bench.api --backends postgresql --parts intake --workers 2 --batch-sizes 5 10 20
+    .venv/bin/python -m bench.api --backends postgresql --parts intake --batch-sizes 5 10 20
 """
 
 from __future__ import annotations
