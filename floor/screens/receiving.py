@@ -391,7 +391,7 @@ class ReceivingScreen(PalletReceiving, LpnLabels, FlowScreen):
             self.held = {**request, "supervisor": getattr(error, "supervisor", True)}
             self.held_text, self.pending, self.approver = str(error), None, ""
             self.go(UNEXPECTED if isinstance(error, NotOnOrder) else EXPIRED)
-            self.feedback(str(error), "info", self.expected_text)
+            self.feedback(str(error), "info")  # the prompt asks the question, not "Expected:"
             return
         if self.step in HELD:
             self.reject(str(error), error.expected)  # the question stays: Esc drops the item

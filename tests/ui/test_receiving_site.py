@@ -51,8 +51,11 @@ async def test_an_item_not_on_the_po_asks_first_then_shows_as_unexpected(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot)
-        assert "KIT is not on purchase order PO1001" in await scan(pilot, barcode(wh, "KIT"))
+        told = await scan(pilot, barcode(wh, "KIT"))
+        assert "KIT is not on purchase order PO1001" in told
+        assert "Expected" not in told  # the question is the prompt, not repeated below
         assert screen.step == "unexpected" and "F2" in text_of(app, "#detail")
+        assert "Receive it anyway?" in text_of(app, "#prompt")
         assert "F2 Receive it" in text_of(app, "#hints")  # the receiver's own F2 is enough
         with session_scope(wh.engine) as s:
             assert inv.on_hand(s, wh.items["KIT"]) == 0  # nothing booked while it asks
