@@ -435,6 +435,10 @@ class Supplier(Base):
     lead_time_days: Mapped[int | None] = mapped_column(Integer)
 
 
+# A purchase order (or ASN, or a transfer's inbound order) still to be received against.
+RECEIVABLE_PO_STATUSES = ("open", "partial")
+
+
 class PurchaseOrder(Base):
     """A purchase order or an advance shipping notice (kind 'asn') expected at a warehouse."""
 

@@ -28,6 +28,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,10 +53,10 @@ from floor.models import (
 )
 from floor.operators import require_role
 from floor.outbound.order_cancel import cancel_order
+from floor.outbound.transfer_inbound import CHANNEL
 from floor.stock.ledger import SYSTEM, Actor
 from floor.transit import incoming
 
-CHANNEL = "transfer"  # the channel of a transfer's sales order at the source
 KIND = "transfer"  # the kind of its inbound order at the destination
 PREFIX = "TR"
 DIGITS = 6
@@ -483,31 +484,27 @@ def change_transfer(
         if before == quantity:
             continue
         changes[skus[item_id]] = [before, quantity]
-        if line is None:
-            order.lines.append(
-                SalesOrderLine(
-                    line_no=max((x.line_no for x in order.lines), default=0) + 1,
-                    item_id=item_id,
-                    quantity_ordered=quantity,
-                )
-            )
-        else:
-            line.quantity_ordered = quantity
-        there = inbound_lines.get(item_id)
-        if there is None:
-            inbound.lines.append(
-                PurchaseOrderLine(
-                    line_no=max((x.line_no for x in inbound.lines), default=0) + 1,
-                    item_id=item_id,
-                    quantity_ordered=quantity,
-                )
-            )
-        else:
-            there.quantity_ordered = quantity
+        _set_line(order.lines, line, SalesOrderLine, item_id, quantity)
+        _set_line(inbound.lines, inbound_lines.get(item_id), PurchaseOrderLine, item_id, quantity)
     session.flush()
     if changes:
         audit.record(session, audit.TRANSFER_CHANGE, transfer.number, actor, lines=changes)
     return transfer_view(session, transfer.number)
+
+
+def _set_line(
+    lines: list[Any],
+    line: SalesOrderLine | PurchaseOrderLine | None,
+    kind: type[SalesOrderLine] | type[PurchaseOrderLine],
+    item_id: int,
+    quantity: int,
+) -> None:
+    """`line` (of an order's `lines`) set to `quantity`, or a new last line for the item."""
+    if line is not None:
+        line.quantity_ordered = quantity
+        return
+    number = max((x.line_no for x in lines), default=0) + 1
+    lines.append(kind(line_no=number, item_id=item_id, quantity_ordered=quantity))
 
 
 def in_transit(session: Session, *, warehouse_id: int | None = None) -> dict[str, int]:

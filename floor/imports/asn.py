@@ -27,6 +27,7 @@ from floor.imports.fields import Fields
 from floor.imports.problems import ImportProblem, Problems
 from floor.imports.source import Source
 from floor.models import (
+    RECEIVABLE_PO_STATUSES,
     AsnUnitLine,
     Item,
     PurchaseOrder,
@@ -36,7 +37,6 @@ from floor.models import (
 from floor.stock.catalog import find_item_for_barcode
 
 REQUIRED = ("reference", "sscc", "quantity")
-RECEIVABLE = ("open", "partial")
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ def apply(
                 )
         if order is not None and (
             order.warehouse_id != warehouse_id
-            or order.status not in RECEIVABLE
+            or order.status not in RECEIVABLE_PO_STATUSES
             or order.kind not in ("po", "asn")  # a transfer's cartons are its ASN
         ):
             problems.append(

@@ -35,6 +35,7 @@ from floor.inbound.receiving_checks import (
 )
 from floor.inbound.tracking import _tracking
 from floor.models import (
+    RECEIVABLE_PO_STATUSES,
     Container,
     ContainerKind,
     Item,
@@ -59,7 +60,7 @@ from floor.stock.ledger import Actor, StockKey
 
 RECEIVING_ROLES = (Role.RECEIVER.value, Role.SUPERVISOR.value)
 PURCHASE_ORDER_STATUSES = ("open", "partial", "received")
-RECEIVABLE_STATUSES = ("open", "partial")
+RECEIVABLE_STATUSES = RECEIVABLE_PO_STATUSES
 LPN_PREFIX = "LPN"
 LPN_DIGITS = 7
 DAMAGE_REASONS: dict[str, str] = {

@@ -22,21 +22,14 @@ from floor.models import (
     SalesOrderLine,
     Task,
     TaskKind,
-    TaskStatus,
     Wave,
     WaveStatus,
-    utcnow,
 )
 from floor.outbound import clusters
 from floor.outbound.wave_progress import complete_wave_if_done
-from floor.stock import ledger
-from floor.stock.ledger import SYSTEM, Actor, Change, StockKey
+from floor.outbound.waves import cancel_live_picks
+from floor.stock.ledger import SYSTEM, Actor
 
-LIVE_TASK_STATUSES = (
-    TaskStatus.OPEN.value,
-    TaskStatus.ASSIGNED.value,
-    TaskStatus.IN_PROGRESS.value,
-)
 SHIPPED_STATUSES = (OrderStatus.SHIPPED.value, OrderStatus.PARTIALLY_SHIPPED.value)
 
 
@@ -68,15 +61,19 @@ def check_cancellable(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
         )
     picked = sum(line.quantity_picked for line in lines)
     if picked:
-        raise Conflict(
-            _(
-                "Order {number}: {units} units already picked; put them back to stock before "
-                "cancelling",
-                number=order.number,
-                units=picked,
-            ),
-            expected=_("an order with nothing picked"),
-        )
+        raise _picked(order, picked)
+
+
+def _picked(order: SalesOrder, units: int) -> Conflict:
+    return Conflict(
+        _(
+            "Order {number}: {units} units already picked; put them back to stock before "
+            "cancelling",
+            number=order.number,
+            units=units,
+        ),
+        expected=_("an order with nothing picked"),
+    )
 
 
 def cancel_order(
@@ -107,36 +104,14 @@ def cancel_order(
         )
     )
     if any(task.quantity_done > 0 for task in tasks):
-        units = sum(task.quantity_done for task in tasks)
-        raise Conflict(
-            _(
-                "Order {number}: {units} units already picked; put them back to stock before "
-                "cancelling",
-                number=order.number,
-                units=units,
-            ),
-            expected=_("an order with nothing picked"),
-        )
-    live = [task for task in tasks if task.status in LIVE_TASK_STATUSES]
-    changes = [
-        Change(
-            StockKey(t.from_location_id, t.item_id, t.lot, t.expiry, t.container_id), 0, -t.quantity
-        )
-        for t in live
-        if t.quantity > 0 and t.from_location_id is not None
-    ]
-    if changes:
-        ledger.post(
-            session,
-            "release",
-            changes,
-            actor=actor,
-            reason=reason or "order cancelled",
-            reference=order.number,
-        )
-    now = utcnow()
-    for task in live:
-        task.status, task.assignee_id, task.updated_at = TaskStatus.CANCELLED.value, None, now
+        raise _picked(order, sum(task.quantity_done for task in tasks))
+    live, released = cancel_live_picks(
+        session,
+        tasks,
+        actor=actor,
+        reason=reason or "order cancelled",
+        reference=order.number,
+    )
     for line in lines:
         line.quantity_allocated, line.status = 0, "cancelled"
     order.status = OrderStatus.CANCELLED.value
@@ -150,7 +125,7 @@ def cancel_order(
             complete_wave_if_done(session, wave_id)
         for code in sorted({task.cluster for task in live if task.cluster}):
             clusters.settle(session, wave_id, code)
-    return CancelledOrder(order.number, len(live), -sum(c.reserved for c in changes))
+    return CancelledOrder(order.number, len(live), released)
 
 
 __all__ = ["CancelledOrder", "cancel_order", "check_cancellable"]

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from floor.models import (
+    RECEIVABLE_PO_STATUSES,
     OrderStatus,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -27,8 +28,7 @@ from floor.models import (
     TransferOrder,
 )
 
-CHANNEL = "transfer"  # floor.transfers.CHANNEL
-RECEIVABLE = ("open", "partial")  # floor.inbound.receiving.RECEIVABLE_STATUSES
+CHANNEL = "transfer"  # the channel of a transfer's sales order (floor.transfers)
 
 
 def settle_shipped(session: Session, order: SalesOrder, lines: list[SalesOrderLine]) -> bool:
@@ -72,7 +72,7 @@ def settle_shipped(session: Session, order: SalesOrder, lines: list[SalesOrderLi
             continue
         po_line.quantity_ordered = expected
     session.flush()
-    if changed and inbound.status in RECEIVABLE:
+    if changed and inbound.status in RECEIVABLE_PO_STATUSES:
         remaining = session.scalars(
             select(PurchaseOrderLine).where(PurchaseOrderLine.purchase_order_id == inbound_id)
         ).all()

@@ -291,6 +291,31 @@ def hold_wave(session: Session, wave: int | str, actor: Actor = SYSTEM) -> Wave:
     return found
 
 
+def cancel_live_picks(
+    session: Session, tasks: list[Task], *, actor: Actor, reason: str, reference: str
+) -> tuple[list[Task], int]:
+    """Cancel the live ones among the pick `tasks` (none picked from), what they reserved
+    released in one ledger posting; returns them and the units released."""
+    live = [t for t in tasks if t.status in LIVE_TASK_STATUSES]
+    changes = [
+        Change(
+            StockKey(t.from_location_id, t.item_id, t.lot, t.expiry, t.container_id), 0, -t.quantity
+        )
+        for t in live
+        if t.quantity > 0 and t.from_location_id is not None
+    ]
+    if changes:
+        ledger.post(session, "release", changes, actor=actor, reason=reason, reference=reference)
+    if live:
+        session.execute(
+            update(Task)
+            .where(Task.id.in_([t.id for t in live]))
+            .values(status=TaskStatus.CANCELLED.value, assignee_id=None, updated_at=utcnow())
+            .execution_options(synchronize_session="evaluate")
+        )
+    return live, -sum(c.reserved for c in changes)
+
+
 def cancel_wave(session: Session, wave: int | str, actor: Actor = SYSTEM) -> Wave:
     """Cancel a wave nobody has picked from: its reservations go back through the ledger,
     its tasks are cancelled and its orders are open again."""
@@ -317,25 +342,9 @@ def cancel_wave(session: Session, wave: int | str, actor: Actor = SYSTEM) -> Wav
             _("Wave {wave} is being picked; hold it instead of cancelling", wave=found.code),
             expected=_("a wave with nothing picked"),
         )
-    changes = [
-        Change(
-            StockKey(t.from_location_id, t.item_id, t.lot, t.expiry, t.container_id), 0, -t.quantity
-        )
-        for t in tasks
-        if t.status in LIVE_TASK_STATUSES and t.quantity > 0 and t.from_location_id is not None
-    ]
-    if changes:
-        ledger.post(
-            session, "release", changes, actor=actor, reason="wave cancelled", reference=found.code
-        )
-    task_ids = [t.id for t in tasks if t.status in LIVE_TASK_STATUSES]
-    if task_ids:
-        session.execute(
-            update(Task)
-            .where(Task.id.in_(task_ids))
-            .values(status=TaskStatus.CANCELLED.value, assignee_id=None, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+    live, released = cancel_live_picks(
+        session, tasks, actor=actor, reason="wave cancelled", reference=found.code
+    )
     order_ids = list(session.scalars(select(SalesOrder.id).where(SalesOrder.wave_id == found.id)))
     if order_ids:
         session.execute(
@@ -356,8 +365,8 @@ def cancel_wave(session: Session, wave: int | str, actor: Actor = SYSTEM) -> Wav
         found.code,
         actor,
         was=found.status,
-        tasks_cancelled=len(task_ids),
-        units_released=-sum(c.reserved for c in changes),
+        tasks_cancelled=len(live),
+        units_released=released,
         orders_reopened=len(order_ids),
     )
     found.status = WaveStatus.CANCELLED.value

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from floor.models import (
+    RECEIVABLE_PO_STATUSES,
     Balance,
     ComputedReorderPoint,
     Item,
@@ -28,7 +29,6 @@ from floor.models import (
     PurchaseOrderLine,
     Warehouse,
 )
-from floor.planning.suggestions import OPEN_PO_STATUSES
 from floor.transit import incoming
 
 
@@ -88,7 +88,7 @@ def low_stock_items(
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
         .where(
             PurchaseOrder.warehouse_id == warehouse_id,
-            PurchaseOrder.status.in_(OPEN_PO_STATUSES),
+            PurchaseOrder.status.in_(RECEIVABLE_PO_STATUSES),
             outstanding > 0,
         )
         .group_by(PurchaseOrderLine.item_id)

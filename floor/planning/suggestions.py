@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from floor.errors import NotFound
 from floor.i18n import _
 from floor.models import (
+    RECEIVABLE_PO_STATUSES,
     Balance,
     ComputedReorderPoint,
     Item,
@@ -53,7 +54,6 @@ from floor.transit import incoming
 
 DEFAULT_LEAD_TIME_DAYS = 14
 HISTORY_DAYS = 365
-OPEN_PO_STATUSES = ("open", "partial")  # floor.inbound.receiving.RECEIVABLE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def positions(session: Session, warehouse_id: int) -> dict[int, Position]:
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
         .where(
             PurchaseOrder.warehouse_id == warehouse_id,
-            PurchaseOrder.status.in_(OPEN_PO_STATUSES),
+            PurchaseOrder.status.in_(RECEIVABLE_PO_STATUSES),
             outstanding > 0,
         )
         .group_by(PurchaseOrderLine.item_id)
