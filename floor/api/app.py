@@ -83,6 +83,14 @@ def _object_body(description: str, example: dict[str, Any]) -> Any:
     )
 
 
+def _accepted(accepted: intake.Accepted) -> JSONResponse:
+    """201 with the document's number when it was created, 200 when it was already there."""
+    return JSONResponse(
+        {"number": accepted.number, "created": accepted.created},
+        status_code=201 if accepted.created else 200,
+    )
+
+
 def create_app(
     engine: Engine,
     *,
@@ -207,10 +215,7 @@ def create_app(
     ) -> JSONResponse:
         with writing:
             accepted = intake.post_order(engine, body, key, warehouse)
-        return JSONResponse(
-            {"number": accepted.number, "created": accepted.created},
-            status_code=201 if accepted.created else 200,
-        )
+        return _accepted(accepted)
 
     @app.post(f"{PREFIX}/orders/batch", tags=["orders"])
     def post_orders(
@@ -332,10 +337,7 @@ def create_app(
     ) -> JSONResponse:
         with writing:
             accepted = intake.post_purchase_order(engine, body, key, warehouse)
-        return JSONResponse(
-            {"number": accepted.number, "created": accepted.created},
-            status_code=201 if accepted.created else 200,
-        )
+        return _accepted(accepted)
 
     @app.get(f"{PREFIX}/purchasing/suggestions", tags=["purchasing"])
     def get_suggestions(
