@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, make_url, select
 from sqlalchemy.orm import Session
 
-from floor.db import create_floor_engine, read_only, transaction
+from floor.db import create_floor_engine, ping_when_idle, read_only, transaction
 from floor.journal import ACCEPTED, REJECTED, JournalEntry, journal_entry, write_entries
 from floor.models import Operator, Station, Warehouse
 from floor.simulation import pack_ship  # noqa: F401  (registers the packer and shipper)
@@ -511,9 +511,9 @@ def _engine(url: str, connections: int) -> Engine:
     connections, each a new backend that starts with cold caches, at PostgreSQL's expense."""
     if make_url(url).get_backend_name() != "postgresql":
         return create_floor_engine(url, pool_size=connections)
-    return create_engine(
-        url, pool_size=connections, max_overflow=0, pool_timeout=60, pool_pre_ping=True
-    )
+    engine = create_engine(url, pool_size=connections, max_overflow=0, pool_timeout=60)
+    ping_when_idle(engine)
+    return engine
 
 
 def _child(

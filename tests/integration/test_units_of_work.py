@@ -10,8 +10,9 @@ import warnings
 from contextlib import suppress
 
 import pytest
-from sqlalchemy import Engine, bindparam, insert, select, text, update
+from sqlalchemy import Engine, bindparam, create_engine, event, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, SAWarning
+from sqlalchemy.pool import NullPool
 
 from floor.db import read_only, session_scope, transaction
 from floor.driver_sql import DriverStatement, cursor_of
@@ -299,3 +300,77 @@ def test_a_deadlock_on_the_driver_path_is_retried(pg_warehouse: SmallWarehouse) 
             select(BALANCES.c.quantity).where(BALANCES.c.id.in_((first, second)))
         ).all()
     assert sorted(quantities) == [12, 12]
+
+
+def _kill_pooled_backends(engine: Engine) -> None:
+    """The server ends the pooled connections' backends (as a restart would), from a
+    connection of its own."""
+    outside = create_engine(engine.url, poolclass=NullPool)
+    try:
+        with outside.begin() as admin:
+            admin.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+    finally:
+        outside.dispose()
+
+
+def _backend_pid(engine: Engine) -> int:
+    with read_only(engine) as s:
+        return int(s.scalar(text("SELECT pg_backend_pid()")))
+
+
+def test_a_connection_idle_long_enough_is_checked_and_replaced_before_use(
+    pg_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import floor.db
+
+    first = _backend_pid(pg_engine)
+    _kill_pooled_backends(pg_engine)
+    monkeypatch.setattr(floor.db, "PING_AFTER_IDLE_SECONDS", 0.0)
+    # a read, which nothing retries: the ping found the pooled connection dead first
+    assert _backend_pid(pg_engine) != first
+
+
+def test_a_connection_found_dead_at_its_first_statement_is_run_again(
+    pg_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import floor.db
+
+    monkeypatch.setattr(floor.db, "PING_AFTER_IDLE_SECONDS", 3600.0)  # no ping
+    first = _backend_pid(pg_engine)
+    _kill_pooled_backends(pg_engine)
+    calls: list[int] = []
+
+    def work(s) -> int:  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return int(s.scalar(text("SELECT pg_backend_pid()")))
+
+    assert transaction(pg_engine, work) != first
+    assert len(calls) == 2  # the first attempt met the dead connection; nothing committed
+
+
+def test_a_busy_pool_sends_no_ping(pg_engine: Engine) -> None:
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    _backend_pid(pg_engine)
+    # the ping goes to the driver's cursor, below SQLAlchemy's statement events: count it there
+    pinged: list[int] = []
+    dialect = pg_engine.dialect
+    original = dialect.do_ping
+    dialect.do_ping = lambda conn: pinged.append(1) or original(conn)  # type: ignore[method-assign]
+    event.listen(pg_engine, "before_cursor_execute", count)
+    try:
+        for _ in range(5):
+            transaction(pg_engine, lambda s: s.scalar(text("SELECT 1")))
+    finally:
+        event.remove(pg_engine, "before_cursor_execute", count)
+        del dialect.do_ping
+    assert sent == ["SELECT 1"] * 5
+    assert pinged == []
