@@ -8,6 +8,7 @@ in a unit of work and import no Textual.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,9 +240,8 @@ class Heartbeat:
     started_at: dt.datetime
 
 
-def report_heartbeat(session: Session, beat: Heartbeat, at: dt.datetime | None = None) -> None:
-    """Upsert the station's one heartbeat row (INSERT ... ON CONFLICT DO UPDATE)."""
-    values = {
+def _heartbeat_row(beat: Heartbeat, at: dt.datetime) -> dict[str, Any]:
+    return {
         "station": beat.station[:20],
         "operator_id": beat.operator_id,
         "flow": beat.flow[:40],
@@ -250,15 +250,32 @@ def report_heartbeat(session: Session, beat: Heartbeat, at: dt.datetime | None =
         "app_version": beat.app_version[:40],
         "last_scan_at": beat.last_scan_at,
         "started_at": beat.started_at,
-        "beat_at": at or dt.datetime.now(dt.UTC),
+        "beat_at": at,
     }
+
+
+def report_heartbeat(session: Session, beat: Heartbeat, at: dt.datetime | None = None) -> None:
+    """Upsert the station's one heartbeat row (INSERT ... ON CONFLICT DO UPDATE)."""
+    report_heartbeats(session, [beat], at)
+
+
+def report_heartbeats(
+    session: Session, beats: Iterable[Heartbeat], at: dt.datetime | None = None
+) -> None:
+    """Upsert the heartbeat rows of `beats` in one statement, run once per row by the driver
+    (the values are bound parameters, so the statement is built and compiled once)."""
+    now = at or dt.datetime.now(dt.UTC)
+    # the last beat of each station (one row may be upserted once per statement)
+    rows = list({row["station"]: row for row in (_heartbeat_row(b, now) for b in beats)}.values())
+    if not rows:
+        return
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    statement = insert(StationHeartbeat).values(**values)
-    changed = {k: v for k, v in values.items() if k != "station"}
-    session.execute(statement.on_conflict_do_update(index_elements=["station"], set_=changed))
+    statement = insert(StationHeartbeat.__table__)
+    changed = {name: statement.excluded[name] for name in rows[0] if name != "station"}
+    session.execute(statement.on_conflict_do_update(index_elements=["station"], set_=changed), rows)
 
 
 def forget_heartbeat(session: Session, station_code: str) -> None:

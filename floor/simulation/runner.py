@@ -34,7 +34,7 @@ from floor.journal import ACCEPTED, REJECTED, JournalEntry, journal_entry, write
 from floor.models import Operator, Station, Warehouse
 from floor.simulation import pack_ship  # noqa: F401  (registers the packer and shipper)
 from floor.simulation.stations import KINDS, Idle, StationContext
-from floor.station import Heartbeat, report_heartbeat
+from floor.station import Heartbeat, report_heartbeats
 
 HEARTBEAT_SECONDS = 5.0
 MAX_CONNECTIONS = 72  # all processes' together (PostgreSQL's default max_connections is 100)
@@ -245,8 +245,7 @@ class Recorder(threading.Thread):
         def work(s: Session) -> None:
             if entries:
                 write_entries(s, entries)
-            for beat in beats:
-                report_heartbeat(s, beat)
+            report_heartbeats(s, beats)
 
         try:
             transaction(self.engine, work)
@@ -508,10 +507,13 @@ def run_stations(
 def _engine(url: str, connections: int) -> Engine:
     """The simulator's engine. On PostgreSQL a pool of at most `connections`, all kept open
     once made: with overflow connections (closed when given back) a busy run kept opening new
-    connections, each a new backend that starts with cold caches, at PostgreSQL's expense."""
+    connections, each a new backend that starts with cold caches, at PostgreSQL's expense.
+    Last in, first out, as the application's engine (floor.db)."""
     if make_url(url).get_backend_name() != "postgresql":
         return create_floor_engine(url, pool_size=connections)
-    engine = create_engine(url, pool_size=connections, max_overflow=0, pool_timeout=60)
+    engine = create_engine(
+        url, pool_size=connections, max_overflow=0, pool_timeout=60, pool_use_lifo=True
+    )
     ping_when_idle(engine)
     return engine
 

@@ -227,3 +227,34 @@ def test_packed_units_count_carton_by_carton(warehouse: SmallWarehouse) -> None:
     assert close(second).order_packed
     (wave,) = _refresh(reader, warehouse).waves
     assert (wave.units_packed, wave.orders_packed) == (2, 1)
+
+
+def test_heartbeats_of_many_stations_are_upserted_together_the_last_of_each_kept(
+    warehouse: SmallWarehouse,
+) -> None:
+    from floor.station import Heartbeat, report_heartbeats
+
+    start = dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC)
+
+    def beats(flow: str, at: dt.datetime) -> list[Heartbeat]:
+        return [Heartbeat(f"SIM{i}", None, flow, True, True, "t", at, start) for i in range(3)]
+
+    later = start + dt.timedelta(seconds=5)
+    transaction(warehouse.engine, lambda s: report_heartbeats(s, beats("receiving", start), start))
+    twice = [
+        *beats("picking", later),
+        Heartbeat("SIM0", None, "packing", None, False, "t", later, start),
+    ]
+    transaction(warehouse.engine, lambda s: report_heartbeats(s, twice, later))
+    with read_only(warehouse.engine) as s:
+        rows = {
+            r.station: (r.flow, r.scanner, r.database, r.beat_at.replace(tzinfo=dt.UTC))
+            for r in s.scalars(
+                select(StationHeartbeat).where(StationHeartbeat.station.like("SIM%"))
+            )
+        }
+    assert rows == {
+        "SIM0": ("packing", None, False, later),
+        "SIM1": ("picking", True, True, later),
+        "SIM2": ("picking", True, True, later),
+    }
