@@ -293,8 +293,10 @@ def picker_step(ctx: StationContext) -> str:
         st["cart"] = _new_cart(ctx)
     view = st.get("view")
     if view is None:
-        # the cart as the last claim or tote scan returned it, else as it is now
-        cart = st.pop("cart_view", None) or ctx.setup(lambda s: carts.current_cart(s, me))
+        # the cart as the last claim or tote scan returned it (kept while its picks go on, as
+        # the picking screen keeps it), else as it is now
+        cart = st.get("cart_view") or ctx.setup(lambda s: carts.current_cart(s, me))
+        st["cart_view"] = cart
         if cart is None:
             try:
                 st["cart_view"] = ctx.timed(
@@ -322,7 +324,8 @@ def picker_step(ctx: StationContext) -> str:
             )
             return "pick.assign_tote"
         view = ctx.setup(lambda s: picking.next_pick(s, me))
-        if view is None:
+        if view is None:  # the cart is done: the next turn looks for the next one
+            st.pop("cart_view", None)
             raise Idle
         st["view"] = view
         st["step"] = "location"
