@@ -270,12 +270,19 @@ def start_putaway(
             item, _units = item_for_barcode(session, scanned)
             stmt = stmt.where(Task.item_id == item.id, Task.container_id.is_(None))
             what = item.sku
-        first = stmt.order_by(Task.id).limit(1)
+        # with the location it starts from (the dock), read for the view in the same read
+        first = (
+            stmt.add_columns(Location)
+            .outerjoin(Location, Location.id == Task.from_location_id)
+            .order_by(Task.id)
+            .limit(1)
+        )
         # the oldest task nobody else is taking just now (on PostgreSQL: only it is locked);
         # when every one is being taken, wait for the oldest (the other may roll back)
-        task = session.scalars(first.with_for_update(skip_locked=True)).first()
-        if task is None:
-            task = session.scalars(first.with_for_update()).first()
+        row = session.execute(first.with_for_update(skip_locked=True, of=Task)).first()
+        if row is None:
+            row = session.execute(first.with_for_update(of=Task)).first()
+        task, _source = row if row is not None else (None, None)  # the source held for the view
         if task is None:
             raise NotFound(
                 _("Nothing to put away for {what}", what=what),

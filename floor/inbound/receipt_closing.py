@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from floor.inbound.receiving import RECEIVING_ROLES, _receipt
+from floor.inbound.receiving import RECEIVING_ROLES, _receipt_and_order
 from floor.models import Item, PurchaseOrder, Receipt, ReceiptLine, utcnow
 from floor.operators import require_role
 from floor.stock.idempotency import once
@@ -34,15 +34,11 @@ def close_receipt(
     require_role(session, actor.operator_id, *RECEIVING_ROLES)
 
     def work() -> dict:
-        receipt = _receipt(session, receipt_id, lock=True)
+        # the receipt locked, with its order and the order's lines, in one read
+        receipt, order = _receipt_and_order(session, receipt_id, lock=True)
         if receipt.status != "open":
             return {"number": receipt.number, "discrepancies": list(receipt.discrepancies or [])}
-        discrepancies = _discrepancies(session, receipt)
-        order = (
-            session.get(PurchaseOrder, receipt.purchase_order_id)
-            if receipt.purchase_order_id
-            else None
-        )
+        discrepancies = _discrepancies(session, receipt, order)
         if order is not None:
             complete = all(received >= ordered for ordered, received in _totals(order).values())
             order.status = "received" if complete else "partial"
@@ -58,10 +54,10 @@ def close_receipt(
 
 def discrepancies_of(session: Session, receipt_id: int) -> list[dict]:
     """What closing the receipt now would record (asked before closing); changes nothing."""
-    receipt = _receipt(session, receipt_id)
+    receipt, order = _receipt_and_order(session, receipt_id)
     if receipt.status != "open":
         return list(receipt.discrepancies or [])
-    return _discrepancies(session, receipt)
+    return _discrepancies(session, receipt, order)
 
 
 def _totals(order: PurchaseOrder) -> dict[int, list[int]]:
@@ -74,38 +70,40 @@ def _totals(order: PurchaseOrder) -> dict[int, list[int]]:
     return totals
 
 
-def _discrepancies(session: Session, receipt: Receipt) -> list[dict]:
-    discrepancies: list[dict] = []
-    order = (
-        session.get(PurchaseOrder, receipt.purchase_order_id) if receipt.purchase_order_id else None
-    )
+def _discrepancies(session: Session, receipt: Receipt, order: PurchaseOrder | None) -> list[dict]:
+    """Short and over items of `order` (by its lines), then the items not on it (by item);
+    the SKUs of short and over items read together, not an item at a time."""
     if order is None:
-        return discrepancies
-    for item_id, (ordered, received) in _totals(order).items():
-        if received != ordered:
-            discrepancies.append(
-                _discrepancy(
-                    session, "short" if received < ordered else "over", item_id, ordered, received
-                )
-            )
-    for item_id, quantity in session.execute(
-        select(ReceiptLine.item_id, func.sum(ReceiptLine.quantity))
+        return []
+    discrepancies = [
+        {
+            "kind": "short" if received < ordered else "over",
+            "sku": item_id,  # the item's SKU, filled in below
+            "ordered": ordered,
+            "received": received,
+        }
+        for item_id, (ordered, received) in _totals(order).items()
+        if received != ordered
+    ]
+    if discrepancies:
+        skus = dict(
+            session.execute(
+                select(Item.id, Item.sku).where(Item.id.in_([d["sku"] for d in discrepancies]))
+            ).all()
+        )
+        for d in discrepancies:
+            d["sku"] = skus.get(d["sku"], str(d["sku"]))
+    for sku, quantity in session.execute(
+        select(Item.sku, func.sum(ReceiptLine.quantity))
+        .join(Item, Item.id == ReceiptLine.item_id)
         .where(
             ReceiptLine.receipt_id == receipt.id,
             ReceiptLine.purchase_order_line_id.is_(None),
         )
-        .group_by(ReceiptLine.item_id)
+        .group_by(ReceiptLine.item_id, Item.sku)
         .order_by(ReceiptLine.item_id)
     ):
-        discrepancies.append(_discrepancy(session, "unexpected", item_id, 0, int(quantity)))
+        discrepancies.append(
+            {"kind": "unexpected", "sku": sku, "ordered": 0, "received": int(quantity)}
+        )
     return discrepancies
-
-
-def _discrepancy(session: Session, kind: str, item_id: int, ordered: int, received: int) -> dict:
-    item = session.get(Item, item_id)
-    return {
-        "kind": kind,
-        "sku": item.sku if item else str(item_id),
-        "ordered": ordered,
-        "received": received,
-    }

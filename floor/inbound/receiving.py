@@ -21,8 +21,8 @@ import re
 import uuid
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, contains_eager
 
 from floor.errors import Conflict, InvalidInput, NotFound
 from floor.i18n import N_, _, by_status
@@ -167,14 +167,10 @@ def open_receipt(
     def work() -> dict:
         order = None
         if purchase_order_number:
-            order = _receivable_order(session, warehouse_id, purchase_order_number)
-            existing = session.scalars(
-                select(Receipt)
-                .where(Receipt.purchase_order_id == order.id, Receipt.status == "open")
-                .order_by(Receipt.id)
-            ).first()
+            # the order and its open receipt, if any, in one read
+            order, existing = _receivable_order(session, warehouse_id, purchase_order_number)
             if existing is not None:
-                return asdict(receipt_summary(session, existing.id))
+                return asdict(_summary(session, existing, order))
         receipt = Receipt(
             number=f"TMP-{uuid.uuid4().hex[:20]}",
             warehouse_id=warehouse_id,
@@ -186,16 +182,27 @@ def open_receipt(
         session.flush()
         receipt.number = f"RC{receipt.id:07d}"
         session.flush()
-        return asdict(receipt_summary(session, receipt.id))
+        return asdict(_summary(session, receipt, order, new=True))
 
     result, _replayed = once(session, scan_id, "receiving.open", work)
     return ReceiptSummary.from_json(result)
 
 
-def _receivable_order(session: Session, warehouse_id: int, number: str) -> PurchaseOrder:
-    order = session.scalars(
-        select(PurchaseOrder).where(PurchaseOrder.number == number)
-    ).one_or_none()
+def _receivable_order(
+    session: Session, warehouse_id: int, number: str
+) -> tuple[PurchaseOrder, Receipt | None]:
+    """The purchase order `number`, refused unless it is this warehouse's and receivable, and
+    its oldest open receipt (None when it has none), read together."""
+    row = session.execute(
+        select(PurchaseOrder, Receipt)
+        .outerjoin(
+            Receipt, and_(Receipt.purchase_order_id == PurchaseOrder.id, Receipt.status == "open")
+        )
+        .where(PurchaseOrder.number == number)
+        .order_by(Receipt.id)
+        .limit(1)
+    ).first()
+    order, existing = row if row is not None else (None, None)
     if order is None or order.warehouse_id != warehouse_id:
         raise NotFound(
             _("Unknown purchase order {number}", number=number),
@@ -206,37 +213,52 @@ def _receivable_order(session: Session, warehouse_id: int, number: str) -> Purch
             _not_receivable(number, order.status),
             expected=_("an open purchase order"),
         )
-    return order
+    return order, existing
 
 
 def receipt_summary(session: Session, receipt_id: int) -> ReceiptSummary:
     """What is expected and what was received so far, line by item."""
-    receipt = _receipt(session, receipt_id)
-    order = (
-        session.get(PurchaseOrder, receipt.purchase_order_id) if receipt.purchase_order_id else None
-    )
+    receipt, order = _receipt_and_order(session, receipt_id, lines=False)
+    return _summary(session, receipt, order)
+
+
+def _summary(
+    session: Session, receipt: Receipt, order: PurchaseOrder | None, *, new: bool = False
+) -> ReceiptSummary:
+    """The summary of `receipt` (of `order`); `new`: it was just made and has no lines yet."""
     rows: dict[int, dict] = {}
     if order is not None:
-        for line in order.lines:
+        # the order's lines with their items' texts, in one read
+        for item_id, ordered, received, sku, description in session.execute(
+            select(
+                PurchaseOrderLine.item_id,
+                PurchaseOrderLine.quantity_ordered,
+                PurchaseOrderLine.quantity_received,
+                Item.sku,
+                Item.description,
+            )
+            .join(Item, Item.id == PurchaseOrderLine.item_id)
+            .where(PurchaseOrderLine.purchase_order_id == order.id)
+            .order_by(PurchaseOrderLine.line_no)
+        ):
             row = rows.setdefault(
-                line.item_id,
-                {
-                    "sku": line.item.sku,
-                    "description": line.item.description,
-                    "ordered": 0,
-                    "received": 0,
-                },
+                item_id, {"sku": sku, "description": description, "ordered": 0, "received": 0}
             )
-            row["ordered"] += line.quantity_ordered
-            row["received"] += line.quantity_received
-        for sku, description, quantity in session.execute(
-            select(Item.sku, Item.description, func.sum(ReceiptLine.quantity))
-            .join(Item, Item.id == ReceiptLine.item_id)
-            .where(
-                ReceiptLine.receipt_id == receipt_id, ReceiptLine.purchase_order_line_id.is_(None)
+            row["ordered"] += ordered
+            row["received"] += received
+        for sku, description, quantity in (
+            ()
+            if new
+            else session.execute(
+                select(Item.sku, Item.description, func.sum(ReceiptLine.quantity))
+                .join(Item, Item.id == ReceiptLine.item_id)
+                .where(
+                    ReceiptLine.receipt_id == receipt.id,
+                    ReceiptLine.purchase_order_line_id.is_(None),
+                )
+                .group_by(Item.sku, Item.description)
+                .order_by(Item.sku)
             )
-            .group_by(Item.sku, Item.description)
-            .order_by(Item.sku)
         ):  # not on the order: shown as unexpected lines
             rows[-len(rows) - 1] = {
                 "sku": sku,
@@ -245,11 +267,11 @@ def receipt_summary(session: Session, receipt_id: int) -> ReceiptSummary:
                 "received": int(quantity),
                 "unexpected": True,
             }
-    else:
+    elif not new:
         for item_id, sku, description, quantity in session.execute(
             select(ReceiptLine.item_id, Item.sku, Item.description, func.sum(ReceiptLine.quantity))
             .join(Item, Item.id == ReceiptLine.item_id)
-            .where(ReceiptLine.receipt_id == receipt_id)
+            .where(ReceiptLine.receipt_id == receipt.id)
             .group_by(ReceiptLine.item_id, Item.sku, Item.description)
         ):
             rows[item_id] = {
@@ -265,6 +287,32 @@ def receipt_summary(session: Session, receipt_id: int) -> ReceiptSummary:
         lines=list(rows.values()),
         status=receipt.status,
     )
+
+
+def _receipt_and_order(
+    session: Session, receipt_id: int, *, lock: bool = False, lines: bool = True
+) -> tuple[Receipt, PurchaseOrder | None]:
+    """The receipt (locked when `lock`) and its purchase order (None for a blind receipt),
+    with the order's lines when `lines`, in one statement."""
+    stmt = (
+        select(Receipt, PurchaseOrder)
+        .outerjoin(PurchaseOrder, PurchaseOrder.id == Receipt.purchase_order_id)
+        .where(Receipt.id == receipt_id)
+    )
+    if lines:
+        stmt = (
+            stmt.outerjoin(
+                PurchaseOrderLine, PurchaseOrderLine.purchase_order_id == PurchaseOrder.id
+            )
+            .options(contains_eager(PurchaseOrder.lines))
+            .order_by(PurchaseOrderLine.line_no)
+        )
+    if lock:
+        stmt = stmt.with_for_update(of=Receipt)
+    row = session.execute(stmt).unique().first()
+    if row is None:
+        raise NotFound(_("Unknown receipt {id}", id=receipt_id), expected=_("an open receipt"))
+    return row[0], row[1]
 
 
 def _receipt(session: Session, receipt_id: int, *, lock: bool = False) -> Receipt:
@@ -379,7 +427,8 @@ def receive_scan(
     today = today or dt.date.today()
 
     def work() -> dict:
-        receipt = _receipt(session, receipt_id, lock=True)
+        # the receipt locked, with its order and the order's lines
+        receipt, order = _receipt_and_order(session, receipt_id, lock=True)
         if receipt.status != "open":
             raise Conflict(
                 _("Receipt {number} is closed", number=receipt.number),
@@ -400,11 +449,6 @@ def receive_scan(
                 else _("Unknown damage reason {reason}", reason=reason),
                 expected=", ".join(DAMAGE_REASONS),
             )
-        order = (
-            session.get(PurchaseOrder, receipt.purchase_order_id)
-            if receipt.purchase_order_id
-            else None
-        )
         if expiry_date is not None and expiry_date < today:
             accept_expired(
                 session, receipt, item, expiry_date, actor, approver_badge, expired_reason

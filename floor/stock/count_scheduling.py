@@ -32,7 +32,7 @@ from floor.models import (
     utcnow,
 )
 from floor.operators import require_role
-from floor.stock.counting import APPROVER_ROLES, _open_count
+from floor.stock.counting import ACTIVE, APPROVER_ROLES, AWAITING_APPROVAL, _open_count
 from floor.stock.ledger import SYSTEM, Actor
 
 ABC_DAYS = {"A": 30, "B": 91, "C": 365}
@@ -61,15 +61,64 @@ def _new_count(
     return task.id
 
 
-def _scopes(session: Session, where: Iterable) -> list[tuple[int, int, str]]:  # type: ignore[type-arg]
-    """(location, item, lot) to count: per lot for lot-tracked items, else per item."""
-    scopes: set[tuple[int, int, str]] = set()
-    for location_id, item_id, lot, lot_tracked in session.execute(
-        select(Balance.location_id, Balance.item_id, Balance.lot, Item.lot_tracked)
+Scope = tuple[int, int, str, int]  # location, item, lot ('' unless lot tracked), warehouse
+
+
+def _new_counts(session: Session, scopes: list[Scope], reason: str) -> list[int]:
+    """A count task for each scope (location, item, lot, the location's warehouse), in the
+    scopes' order; an active count of a scope is reused rather than doubled. The active
+    counts at the scopes' locations are read together and the new tasks inserted together,
+    not a scope at a time."""
+    if not scopes:
+        return []
+    location_ids = sorted({location_id for location_id, _i, _l, _w in scopes})
+    active: dict[tuple[int, int, str], int] = {}
+    for start in range(0, len(location_ids), 500):
+        for task_id, location_id, item_id, lot in session.execute(
+            select(Task.id, Task.from_location_id, Task.item_id, Task.lot)
+            .where(
+                Task.kind == TaskKind.COUNT.value,
+                Task.status.in_((*ACTIVE, AWAITING_APPROVAL)),
+                Task.from_location_id.in_(location_ids[start : start + 500]),
+            )
+            .order_by(Task.id)
+        ):
+            active.setdefault((location_id, item_id, lot), task_id)
+    tasks: list[Task | int] = []
+    for location_id, item_id, lot, warehouse_id in scopes:
+        existing = active.get((location_id, item_id, lot))
+        tasks.append(
+            existing
+            if existing is not None
+            else Task(
+                warehouse_id=warehouse_id,
+                kind=TaskKind.COUNT.value,
+                item_id=item_id,
+                lot=lot,
+                from_location_id=location_id,
+                reason=reason,
+                data={},
+            )
+        )
+    new = [task for task in tasks if isinstance(task, Task)]
+    if new:
+        session.add_all(new)
+        session.flush()
+    return [task.id if isinstance(task, Task) else task for task in tasks]
+
+
+def _scopes(session: Session, where: Iterable) -> list[Scope]:  # type: ignore[type-arg]
+    """(location, item, lot, the location's warehouse) to count: per lot for lot-tracked
+    items, else per item."""
+    scopes: set[Scope] = set()
+    for location_id, item_id, lot, lot_tracked, warehouse_id in session.execute(
+        select(Balance.location_id, Balance.item_id, Balance.lot)
+        .add_columns(Item.lot_tracked, Location.warehouse_id)
         .join(Item, Item.id == Balance.item_id)
+        .join(Location, Location.id == Balance.location_id)
         .where(Balance.quantity > 0, *where)
     ):
-        scopes.add((location_id, item_id, lot if lot_tracked else ""))
+        scopes.add((location_id, item_id, lot if lot_tracked else "", warehouse_id))
     return sorted(scopes)
 
 
@@ -78,10 +127,7 @@ def create_count_tasks_by_location(
 ) -> list[int]:
     require_role(session, actor.operator_id, *APPROVER_ROLES)
     ids = list(location_ids)
-    created = [
-        _new_count(session, loc, item, lot, reason)
-        for loc, item, lot in _scopes(session, [Balance.location_id.in_(ids)])
-    ]
+    created = _new_counts(session, _scopes(session, [Balance.location_id.in_(ids)]), reason)
     _audit(session, actor, reason, created, location_ids=ids)
     return created
 
@@ -99,10 +145,9 @@ def create_count_tasks_by_item(
     in_warehouse = Balance.location_id.in_(
         select(Location.id).where(Location.warehouse_id == warehouse_id)
     )
-    created = [
-        _new_count(session, loc, item, lot, reason)
-        for loc, item, lot in _scopes(session, [Balance.item_id.in_(ids), in_warehouse])
-    ]
+    created = _new_counts(
+        session, _scopes(session, [Balance.item_id.in_(ids), in_warehouse]), reason
+    )
     _audit(session, actor, reason, created, item_ids=ids)
     return created
 

@@ -43,6 +43,7 @@ from floor.models import (
 )
 from floor.operators import require_role
 from floor.stock import ledger as inv
+from floor.stock import ledger_locks
 from floor.stock.catalog import item_for_barcode
 from floor.stock.idempotency import once
 from floor.stock.ledger import SYSTEM, Actor, StockKey
@@ -100,13 +101,35 @@ def _open_count(session: Session, location_id: int, item_id: int, lot: str) -> T
 def _view(session: Session, task: Task) -> CountTaskView:
     location = session.get(Location, task.from_location_id)
     item = session.get(Item, task.item_id)
+    return _view_of(
+        task,
+        location.code if location else None,
+        item.sku if item else None,
+        item.description if item else None,
+    )
+
+
+def _view_of(
+    task: Task, location: str | None, sku: str | None, description: str | None
+) -> CountTaskView:
+    """The counter's view of `task`, its location's code and its item's texts at hand."""
     return CountTaskView(
         task_id=task.id,
-        location=location.code if location else "",
-        sku=item.sku if item else "",
-        description=item.description if item else "",
+        location=location or "",
+        sku=sku or "",
+        description=description or "",
         lot=task.lot,
         recount=bool((task.data or {}).get("recount_of")),
+    )
+
+
+def _with_view(stmt):  # type: ignore[no-untyped-def]
+    """`stmt` (a select of count tasks) with the location's code and the item's texts of
+    each, for the view, in the same read."""
+    return (
+        stmt.add_columns(Location.code, Item.sku, Item.description)
+        .outerjoin(Location, Location.id == Task.from_location_id)
+        .outerjoin(Item, Item.id == Task.item_id)
     )
 
 
@@ -120,42 +143,44 @@ def next_count_task(
     require_role(session, actor.operator_id, *COUNT_ROLES)
 
     def work() -> dict:
-        base = select(Task).where(
-            Task.kind == TaskKind.COUNT.value, Task.warehouse_id == warehouse_id
+        base = _with_view(
+            select(Task).where(Task.kind == TaskKind.COUNT.value, Task.warehouse_id == warehouse_id)
         )
-        task = session.scalars(
+        row = session.execute(
             base.where(
                 Task.assignee_id == actor.operator_id, Task.status == TaskStatus.IN_PROGRESS.value
             ).order_by(Task.id)
         ).first()
-        if task is None:
+        if row is None:
             recount_of = Task.data["recount_of"].as_integer()
             first_counter = Task.data["first_counter"].as_integer()
-            task = session.scalars(
+            row = session.execute(
                 base.where(
                     Task.status == TaskStatus.OPEN.value,
                     or_(first_counter.is_(None), first_counter != actor.operator_id),
                 )
                 .order_by(case((recount_of.is_not(None), 0), else_=1), Task.id)
                 .limit(1)
-                .with_for_update(skip_locked=True)
+                .with_for_update(skip_locked=True, of=Task)
             ).first()
-        if task is None:
+        if row is None:
             return {}
+        task = row[0]
         task.status = TaskStatus.IN_PROGRESS.value
         task.assignee_id = actor.operator_id
         session.flush()
-        taken.append(task)
+        taken.append(_view_of(task, row[1], row[2], row[3]))
         return {"task_id": task.id}
 
-    # the task taken, held for the view: the session keeps an unchanged object only weakly,
-    # and would read it again (not on a replay: nothing was taken then)
-    taken: list[Task] = []
+    # the view of the task taken, made from the same read (not on a replay: nothing was
+    # taken then)
+    taken: list[CountTaskView] = []
     result, _replayed = once(session, scan_id, "counting.next", work)
     if not result:
         return None
-    task = taken[0] if taken else session.get(Task, result["task_id"])
-    return _view(session, task)  # type: ignore[arg-type]
+    if taken:
+        return taken[0]
+    return _view(session, session.get(Task, result["task_id"]))  # type: ignore[arg-type]
 
 
 def check_count_scan(
@@ -190,15 +215,23 @@ def _task(session: Session, task_id: int) -> Task:
 
 
 def _scope_balances(session: Session, task: Task) -> list[Balance]:
+    """The balances the count covers, locked in the ledger's order and read fresh, in one
+    statement (SELECT ... FOR UPDATE ordered by `lock_order`); their keys are recorded as
+    held, so the adjustments after it may post largest balance first."""
     stmt = select(Balance).where(
         Balance.location_id == task.from_location_id, Balance.item_id == task.item_id
     )
     if task.lot:
         stmt = stmt.where(Balance.lot == task.lot)
-    stmt = stmt.order_by(Balance.id)
-    # locked in the ledger's order: the adjustments after it post largest balance first
-    inv.lock_keys(session, [inv.key_of(b) for b in session.scalars(stmt)])
-    return list(session.scalars(stmt.execution_options(populate_existing=True)))
+    balances = list(
+        session.scalars(
+            stmt.order_by(*ledger_locks.lock_order(session))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+    ledger_locks.note(session, [inv.key_of(b) for b in balances])
+    return balances
 
 
 def submit_count(
@@ -224,21 +257,23 @@ def submit_count(
                 _closed_count(task),
                 expected=_("an open count task"),
             )
-        expected = sum(b.quantity for b in _scope_balances(session, task))
+        balances = _scope_balances(session, task)
+        expected = sum(b.quantity for b in balances)
         variance = counted - expected
         data = dict(task.data or {})
         data.update(
             counted=counted, expected=expected, variance=variance, counter=actor.operator_id
         )
-        task.assignee_id = actor.operator_id
-        task.quantity = expected
-        task.quantity_done = counted
         outcome, next_id = _decide(task, variance, expected, policy), None
         if outcome == "recount":
             next_id = _recount(session, task, actor.operator_id)
             data["recount_task_id"] = next_id
         elif outcome == "adjusted":
-            _adjust(session, task, variance, actor, scan_id)
+            _adjust(session, task, variance, actor, scan_id, balances)
+        # the task changed after the recount's insert and the adjustment: one UPDATE of it
+        task.assignee_id = actor.operator_id
+        task.quantity = expected
+        task.quantity_done = counted
         data["outcome"] = outcome
         task.data = data
         if task.exception_code != EXTRA_PRODUCT:
@@ -291,10 +326,20 @@ def _recount(session: Session, task: Task, first_counter: int | None) -> int:
     return recount.id
 
 
-def _adjust(session: Session, task: Task, variance: int, actor: Actor, scan_id: str | None) -> None:
+def _adjust(
+    session: Session,
+    task: Task,
+    variance: int,
+    actor: Actor,
+    scan_id: str | None,
+    balances: list[Balance] | None = None,
+) -> None:
     """Adjust the task's scope by `variance`: a gain goes to the largest balance (or a new
-    one without lot), a loss comes out of the largest balances first."""
-    balances = sorted(_scope_balances(session, task), key=lambda b: (-b.quantity, b.id))
+    one without lot), a loss comes out of the largest balances first. `balances`: the
+    scope's balances, already locked and read in this transaction (else read here)."""
+    if balances is None:
+        balances = _scope_balances(session, task)
+    balances = sorted(balances, key=lambda b: (-b.quantity, b.id))
     reference = f"count {task.id}"
     if variance > 0:
         key = (

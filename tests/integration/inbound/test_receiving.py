@@ -358,3 +358,91 @@ def test_a_station_receives_at_its_own_dock_door(warehouse: SmallWarehouse) -> N
             (warehouse.locations["DOCK-01"], 2),
         ]
         assert rc.receipt_summary(s, receipt.receipt_id).lines[0]["received"] == 5
+
+
+def _sent(wh: SmallWarehouse, work):  # type: ignore[no-untyped-def]
+    """(what `work` returned in one transaction, the statements it sent, one line each)."""
+    from sqlalchemy import event
+
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        sent.append(" ".join(statement.split()))
+
+    event.listen(wh.engine, "before_cursor_execute", count)
+    try:
+        result = transaction(wh.engine, work)
+    finally:
+        event.remove(wh.engine, "before_cursor_execute", count)
+    return result, sent
+
+
+def test_opening_a_receipt_reads_the_order_its_receipt_lines_and_items_at_once(
+    warehouse: SmallWarehouse,
+) -> None:
+    """Opening reads the order with its open receipt in one statement, and the order's lines
+    with their items' texts in one more (not an item at a time); a new receipt has no lines
+    to add up. Resuming it reads the same and what was received off the order."""
+    add_purchase_order(warehouse, "PO7001", [("PLAIN", 10), ("KIT", 5), ("SER", 2)])
+
+    def open_it(scan_id: str):  # type: ignore[no-untyped-def]
+        return _sent(
+            warehouse,
+            lambda s: rc.open_receipt(
+                s,
+                warehouse_id=warehouse.warehouse_id,
+                actor=_actor(warehouse),
+                purchase_order_number="PO7001",
+                scan_id=scan_id,
+            ),
+        )
+
+    opened, sent = open_it("O1")
+    # the operator, the scan id, the order and its open receipt, the insert and the number,
+    # the lines with their items, the scan applied
+    assert len(sent) == 7, sent
+    assert not [s for s in sent if "FROM items WHERE items.id =" in s]
+    assert [line["sku"] for line in opened.lines] == ["PLAIN", "KIT", "SER"]
+    resumed, sent = open_it("O2")
+    assert resumed == opened
+    assert len(sent) == 6, sent  # no insert: the unexpected items instead
+
+
+def test_a_scan_and_closing_read_the_receipt_and_its_order_in_one_statement(
+    warehouse: SmallWarehouse,
+) -> None:
+    """A receiving scan and closing the receipt read the receipt (locked), its purchase
+    order and the order's lines in one statement; closing reads the SKUs it reports
+    together, not an item at a time."""
+    add_purchase_order(warehouse, "PO7002", [("PLAIN", 10), ("KIT", 5), ("SER", 2)])
+    receipt = _open(warehouse, "PO7002")
+    done, sent = _sent(
+        warehouse,
+        lambda s: rc.receive_scan(
+            s,
+            receipt.receipt_id,
+            barcode=barcode(warehouse, "PLAIN"),
+            quantity=10,
+            actor=_actor(warehouse),
+            scan_id="S1",
+        ),
+    )
+    assert (done.received_total, done.ordered) == (10, 10)
+    order_reads = [
+        s for s in sent if s.startswith("SELECT") and ("purchase_order" in s or "receipts" in s)
+    ]
+    assert len(order_reads) == 1, order_reads
+    _receive(warehouse, receipt.receipt_id, barcode(warehouse, "KIT"), quantity=2)
+    closed, sent = _sent(
+        warehouse,
+        lambda s: receipt_closing.close_receipt(
+            s, receipt.receipt_id, actor=_actor(warehouse), scan_id="C1"
+        ),
+    )
+    assert [(d["kind"], d["sku"], d["ordered"], d["received"]) for d in closed.discrepancies] == [
+        ("short", "KIT", 5, 2),
+        ("short", "SER", 2, 0),
+    ]
+    reads = [s for s in sent if s.startswith("SELECT")]
+    # the operator, the scan id, the receipt with its order, the SKUs short, the unexpected
+    assert len(reads) == 5, reads

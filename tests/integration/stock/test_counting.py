@@ -417,3 +417,121 @@ def test_taking_the_next_count_reads_the_task_once_and_replays_the_same_view(
     task_reads = [s for s in sent if s.lstrip().upper().startswith("SELECT") and "FROM tasks" in s]
     assert len(task_reads) == 2  # the count in progress (none), the next open one
     assert take() == view  # a replay
+
+
+def _sent(wh: SmallWarehouse, work):  # type: ignore[no-untyped-def]
+    """(what `work` returned in one transaction, the statements it sent, one line each)."""
+    from sqlalchemy import event
+
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        sent.append(" ".join(statement.split()))
+
+    event.listen(wh.engine, "before_cursor_execute", count)
+    try:
+        result = transaction(wh.engine, work)
+    finally:
+        event.remove(wh.engine, "before_cursor_execute", count)
+    return result, sent
+
+
+def test_taking_the_next_count_reads_its_location_and_item_with_it(
+    warehouse: SmallWarehouse,
+) -> None:
+    """The view of the count taken (location, SKU, description) comes from the read that
+    takes it: no location or item read after it."""
+    add_stock(warehouse, "A01-01-1", "PLAIN", 40)
+    [task_id] = _tasks_for(warehouse, "A01-01-1")
+    view, sent = _sent(
+        warehouse,
+        lambda s: ct.next_count_task(
+            s, warehouse.warehouse_id, actor=_actor(warehouse, "counter"), scan_id="N2"
+        ),
+    )
+    assert (view.task_id, view.location, view.sku, view.description) == (
+        task_id,
+        "A01-01-1",
+        "PLAIN",
+        "Plain widget",
+    )
+    assert not [s for s in sent if "FROM locations" in s or "FROM items" in s], sent
+    # the operator, the scan id, the count in progress (none), the next open one, its
+    # update, the scan applied
+    assert len(sent) == 6, sent
+
+
+def test_making_counts_by_location_sends_the_same_statements_for_one_scope_or_many(
+    warehouse: SmallWarehouse,
+) -> None:
+    """Counts for every item and lot at the locations: the active counts read together, the
+    new tasks inserted together; an active count is reused, not doubled."""
+    add_stock(warehouse, "A01-01-1", "PLAIN", 40)
+    add_stock(warehouse, "A01-02-1", "KIT", 5)
+    add_stock(warehouse, "A01-02-1", "PLAIN", 5)
+    add_stock(warehouse, "A01-02-1", "LOT", 5, lot="L1", expiry=EXP)
+    add_stock(warehouse, "A01-02-1", "LOT", 5, lot="L2", expiry=EXP)
+    codes = ["A01-01-1", "A01-02-1"]
+
+    def make(codes: list[str]):  # type: ignore[no-untyped-def]
+        return _sent(
+            warehouse,
+            lambda s: cs.create_count_tasks_by_location(
+                s, [warehouse.locations[c] for c in codes], actor=_actor(warehouse, "supervisor")
+            ),
+        )
+
+    def others(sent: list[str]) -> list[str]:
+        return [s for s in sent if not s.startswith("INSERT INTO tasks")]
+
+    [one], sent_one = make(codes[:1])
+    many, sent_many = make(codes)
+    # the operator, the scopes, the active counts, the audit record; and the tasks inserted,
+    # in one statement on PostgreSQL (SQLite's driver inserts them one by one)
+    assert len(others(sent_one)) == len(others(sent_many)) == 4, sent_many
+    if warehouse.engine.dialect.name == "postgresql":
+        assert len(sent_many) == 5, sent_many
+    assert many[0] == one and len(many) == 5 and many[1:] == sorted(many[1:])
+    assert one < many[1]
+    with session_scope(warehouse.engine) as s:
+        tasks = {t.id: t for t in s.scalars(select(Task).where(Task.id.in_(many)))}
+        scopes = [
+            (tasks[i].from_location_id, tasks[i].item_id, tasks[i].lot, tasks[i].warehouse_id)
+            for i in many
+        ]
+    assert scopes == sorted(scopes)  # made in the order of their scopes
+    assert make(codes)[0] == many  # all active: reused
+
+
+def test_a_count_reads_its_balances_once_and_updates_its_task_once(
+    warehouse: SmallWarehouse,
+) -> None:
+    """Submitting locks and reads the balances counted in one statement (in the ledger's
+    order), and the adjustment uses them, not a second read; the task is updated in one
+    statement, after the recount's insert."""
+    add_stock(warehouse, "A01-01-1", "PLAIN", 100)
+    add_stock(warehouse, "A01-02-1", "PLAIN", 10)
+    adjusted, recounted = _tasks_for(warehouse, "A01-01-1")[0], _tasks_for(warehouse, "A01-02-1")[0]
+    full_row = "SELECT balances.id, balances.location_id, balances.item_id, balances.lot, balances.expiry, balances.container_id, balances.quantity"  # noqa: E501
+    outcome, sent = _sent(
+        warehouse,
+        lambda s: ct.submit_count(s, adjusted, 97, actor=_actor(warehouse, "counter")),
+    )
+    assert outcome.outcome == "adjusted"
+    assert len([s for s in sent if s.startswith(full_row)]) == 1, sent
+    assert len([s for s in sent if s.startswith("SELECT balances")]) == 1, sent
+    assert len([s for s in sent if s.startswith("UPDATE tasks")]) == 1, sent
+    outcome, sent = _sent(
+        warehouse,
+        lambda s: ct.submit_count(s, recounted, 5, actor=_actor(warehouse, "counter")),
+    )
+    assert outcome.outcome == "recount"
+    assert [s.split()[0] for s in sent if s.startswith(("UPDATE tasks", "INSERT INTO tasks"))] == [
+        "INSERT",
+        "UPDATE",
+    ]
+    with session_scope(warehouse.engine) as s:
+        assert inv.balance_of(s, warehouse.key("A01-01-1", "PLAIN")) == (97, 0)
+        task = s.get(Task, recounted)
+        assert (task.quantity, task.quantity_done, task.status) == (10, 5, "done")  # type: ignore[union-attr]
+        assert task.data["recount_task_id"] == outcome.next_task_id  # type: ignore[union-attr]
