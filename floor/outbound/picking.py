@@ -37,6 +37,7 @@ from floor.models import (
     SalesOrder,
     SalesOrderLine,
     Task,
+    TaskKind,
     TaskStatus,
 )
 from floor.operators import require_role
@@ -118,9 +119,22 @@ _SKU = bindparam("scanned_sku")
 
 
 def _finished():  # type: ignore[no-untyped-def]
-    """The picks of the row's task's cart this picker has finished."""
+    """The picks of the current task's cart this picker has finished, on the current task's
+    row only (NULL on the others: the count runs once, not once a task)."""
     done = aliased(Task, name="done")
-    return (
+    current = aliased(Task, name="current")
+    first = (
+        select(current.id)
+        .where(
+            current.assignee_id == _OPERATOR,
+            current.kind == TaskKind.PICK.value,
+            current.status.in_(MINE),
+        )
+        .order_by(current.sequence, current.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    count = (
         select(func.count())
         .select_from(done)
         .where(
@@ -131,6 +145,7 @@ def _finished():  # type: ignore[no-untyped-def]
         )
         .scalar_subquery()
     )
+    return case((Task.id == first, count))
 
 
 def _item_scanned():  # type: ignore[no-untyped-def]
@@ -246,12 +261,14 @@ def _view(session: Session, operator_id: int, tasks: list[Task], pick: _Pick) ->
     task = tasks[0]
     assert pick.location is not None and pick.sku is not None
     finished = pick.finished
-    if task.wave_id is None:  # no wave to match on: finished picks of the cluster with none
+    # no wave to match on (the picks of the cluster with none), or the first row was not
+    # the current task's (its tasks changed under the lock): counted on their own
+    if task.wave_id is None or finished is None:
         finished = session.scalar(
             select(func.count())
             .select_from(Task)
             .where(
-                Task.wave_id.is_(None),
+                Task.wave_id.is_(None) if task.wave_id is None else Task.wave_id == task.wave_id,
                 Task.cluster == task.cluster,
                 Task.assignee_id == operator_id,
                 Task.status.in_((TaskStatus.DONE.value, TaskStatus.SHORT.value)),
