@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from floor.models import (
@@ -68,28 +68,41 @@ def set_wave_clusters(session: Session, wave_id: int, before: Iterable[str], aft
     )
 
 
+# built once (a claim runs both): the first claimable cluster of a warehouse, locked, and
+# marking it claimed
+_NEXT_OPEN = (
+    select(PickCluster.id, PickCluster.wave_id, PickCluster.code)
+    .where(
+        PickCluster.warehouse_id == bindparam("warehouse_id"),
+        PickCluster.status == ClusterStatus.OPEN.value,
+    )
+    .order_by(PickCluster.released_at, PickCluster.wave_id, PickCluster.code)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
+_MARK_CLAIMED = (
+    update(PickCluster)
+    .where(PickCluster.id == bindparam("cluster_id"))
+    .values(
+        status=ClusterStatus.CLAIMED.value,
+        assignee_id=bindparam("operator_id"),
+        claimed_at=bindparam("claimed_at"),
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def next_open(session: Session, warehouse_id: int) -> tuple[int, int, str] | None:
     """(cluster id, wave id, cluster code) of the first claimable cluster, locked, skipping
     one another picker is claiming right now; None when there is none."""
-    row = session.execute(
-        select(PickCluster.id, PickCluster.wave_id, PickCluster.code)
-        .where(
-            PickCluster.warehouse_id == warehouse_id,
-            PickCluster.status == ClusterStatus.OPEN.value,
-        )
-        .order_by(PickCluster.released_at, PickCluster.wave_id, PickCluster.code)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    ).one_or_none()
+    row = session.execute(_NEXT_OPEN, {"warehouse_id": warehouse_id}).one_or_none()
     return (row[0], row[1], row[2]) if row else None
 
 
 def mark_claimed(session: Session, cluster_id: int, operator_id: int) -> None:
     session.execute(
-        update(PickCluster)
-        .where(PickCluster.id == cluster_id)
-        .values(status=ClusterStatus.CLAIMED.value, assignee_id=operator_id, claimed_at=utcnow())
-        .execution_options(synchronize_session=False)
+        _MARK_CLAIMED,
+        {"cluster_id": cluster_id, "operator_id": operator_id, "claimed_at": utcnow()},
     )
 
 

@@ -19,26 +19,40 @@ from floor.outbound.routing import Layout, PickPoint, plan_route
 DEFAULT_AISLE_SPACING = 3.0
 
 
-def warehouse_layout(session: Session, warehouse_id: int) -> tuple[Layout, int]:
-    """The routing layout of the warehouse's racks and the aisle number of routing aisle 0."""
-    low, high, longest, blocks = session.execute(
+def layout_subquery(warehouse_id):  # type: ignore[no-untyped-def]
+    """One row: the lowest and highest aisle, the longest position and the highest block of
+    the warehouse's racks (what `layout_of` makes the routing layout of)."""
+    return (
         select(
-            func.min(Location.aisle),
-            func.max(Location.aisle),
-            func.max(Location.position),
-            func.max(Location.block),
-        ).where(
+            func.min(Location.aisle).label("low_aisle"),
+            func.max(Location.aisle).label("high_aisle"),
+            func.max(Location.position).label("longest"),
+            func.max(Location.block).label("blocks"),
+        )
+        .where(
             Location.warehouse_id == warehouse_id,
             Location.aisle.is_not(None),
             Location.position.is_not(None),
         )
-    ).one()
+        .subquery("layout")
+    )
+
+
+def layout_of(
+    low: int | None, high: int | None, longest: float | None, blocks: int | None
+) -> tuple[Layout, int]:
+    """The routing layout and the aisle number of routing aisle 0, from `layout_subquery`."""
     if low is None:
         return Layout(1, 1.0, DEFAULT_AISLE_SPACING), 0
     length = float(longest or 0.0) + 1.0
     return Layout(
-        int(high) - int(low) + 1, length, DEFAULT_AISLE_SPACING, blocks=int(blocks or 0) + 1
+        int(high or 0) - int(low) + 1, length, DEFAULT_AISLE_SPACING, blocks=int(blocks or 0) + 1
     ), int(low)
+
+
+def warehouse_layout(session: Session, warehouse_id: int) -> tuple[Layout, int]:
+    """The routing layout of the warehouse's racks and the aisle number of routing aisle 0."""
+    return layout_of(*session.execute(select(layout_subquery(warehouse_id))).one())
 
 
 def sequence_cluster(

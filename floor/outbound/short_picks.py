@@ -22,7 +22,7 @@ from floor.outbound.allocation import StockPool, allocate_line, load_candidates
 from floor.outbound.picking import (
     PickOutcome,
     _close_task,
-    _current_task,
+    _current_pick,
     _take,
     _tote_check,
     require_picker,
@@ -55,7 +55,9 @@ def short_pick(
     actor = actor or Actor(operator_id)
 
     def work() -> dict:
-        task = _current_task(session, operator_id, task_id)
+        # the picker's tasks, locked, and the current one's tote: one statement
+        tasks, pick = _current_pick(session, operator_id, task_id, tote=True)
+        task = tasks[0]
         remaining = task.quantity - task.quantity_done
         if not isinstance(quantity_found, int) or quantity_found < 0 or quantity_found >= remaining:
             raise InvalidInput(
@@ -63,7 +65,7 @@ def short_pick(
                 expected=_("0 to {n}", n=remaining - 1),
             )
         if quantity_found:
-            _tote_check(session, task, tote_code or "")
+            _tote_check(task, tote_code or "", pick.tote)
         missing = remaining - quantity_found
         code = BIDP if quantity_found else BIDF
         source = StockKey(
@@ -104,7 +106,9 @@ def short_pick(
         count_id = _count_and_replenish(session, task, code)
         if line is not None:
             _tell_short(session, task, line, code, quantity_found, missing, shortage)
-        cart_done = _close_task(session, task, TaskStatus.SHORT.value)
+        cart_done = _close_task(
+            session, task, TaskStatus.SHORT.value, others=[*tasks[1:], *new_tasks]
+        )
         locations = [
             session.scalar(select(Location.code).where(Location.id == t.from_location_id)) or ""
             for t in new_tasks
