@@ -21,7 +21,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, and_, bindparam, insert, or_, select, tuple_
+from sqlalchemy import Engine, Table, and_, bindparam, insert, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from floor import audit
@@ -335,6 +335,51 @@ _GROUP_ORDERS = select(SalesOrder.number, SalesOrder.channel, SalesOrder.externa
 )
 
 
+# on PostgreSQL the same reads straight on the driver, each list bound as one array (a Core
+# statement with IN lists is compiled anew for each length; the driver's is compiled once)
+_PG_WAREHOUSES = DriverStatement(
+    text(f"SELECT code, id FROM {Warehouse.__tablename__} WHERE code = ANY(:codes)")
+)
+_PG_ITEMS = DriverStatement(
+    text(f"SELECT id, sku FROM {Item.__tablename__} WHERE sku = ANY(:skus)")
+)
+_PG_ORDERS = DriverStatement(
+    text(
+        f"SELECT number, channel, external_ref FROM {SalesOrder.__tablename__} "
+        "WHERE number = ANY(:numbers) UNION ALL "
+        f"SELECT o.number, o.channel, o.external_ref FROM {SalesOrder.__tablename__} AS o "
+        "JOIN unnest(CAST(:channels AS text[]), CAST(:refs AS text[])) AS k(channel, ref) "
+        "ON o.channel = k.channel AND o.external_ref = k.ref"
+    )
+)
+
+
+def _read_group(
+    cursor: Any, conn: Any, codes: list[str], skus: list[str], numbers: list[str], refs: list
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """The warehouses of `codes`, the items of `skus`, the orders there by number or by
+    (channel, external reference)."""
+    if conn.dialect.name == "postgresql":
+        return (
+            _PG_WAREHOUSES.execute(cursor, conn, {"codes": codes}).fetchall(),
+            _PG_ITEMS.execute(cursor, conn, {"skus": skus}).fetchall(),
+            _PG_ORDERS.execute(
+                cursor,
+                conn,
+                {
+                    "numbers": numbers,
+                    "channels": [c for c, _r in refs],
+                    "refs": [r for _c, r in refs],
+                },
+            ).fetchall(),
+        )
+    return (
+        conn.execute(_GROUP_WAREHOUSES, {"codes": codes}).all(),
+        conn.execute(_ITEMS, {"skus": skus}).all(),
+        conn.execute(_GROUP_ORDERS, {"numbers": numbers, "refs": refs}).all(),
+    )
+
+
 def _add_group(session: Session, group: Sequence[OrderIn]) -> list[Accepted | Exception]:
     """`_add_order` for each order of `group` in turn, in the transaction of `session`, with
     the statements of all of them sent together: one read for the warehouses, one for the
@@ -346,14 +391,17 @@ def _add_group(session: Session, group: Sequence[OrderIn]) -> list[Accepted | Ex
     cursor, conn = cursor_of(session)
     try:
         codes = sorted({order.warehouse for order in group})
-        warehouses = dict(conn.execute(_GROUP_WAREHOUSES, {"codes": codes}).all())
         skus = sorted({line.sku for order in group for line in order.record.lines})
-        items = {sku: item_id for item_id, sku in conn.execute(_ITEMS, {"skus": skus}).all()}
         numbers = sorted({order.record.number for order in group})
         refs = sorted({(order.channel, order.record.external_ref) for order in group})
+        found_warehouses, found_items, found_orders = _read_group(
+            cursor, conn, codes, skus, numbers, refs
+        )
+        warehouses = {code: warehouse_id for code, warehouse_id in found_warehouses}
+        items = {sku: item_id for item_id, sku in found_items}
         by_number: dict[str, tuple[str, str, str]] = {}
         by_ref: dict[tuple[str, str], tuple[str, str, str]] = {}
-        for row in conn.execute(_GROUP_ORDERS, {"numbers": numbers, "refs": refs}).all():
+        for row in found_orders:
             number, channel, external_ref = row
             by_number[number] = by_ref[(channel, external_ref)] = (number, channel, external_ref)
         answers: list[Accepted | Exception] = []

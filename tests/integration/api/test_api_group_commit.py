@@ -219,3 +219,52 @@ def test_orders_posted_at_once_are_created_audited_and_refused_each_alone(
     again = api.post("/orders", _order("3-a"))
     assert again.status_code == 200 and again.json() == {"number": "SO-G-3-a", "created": False}
     assert _count(api.wh, SalesOrder) == 32
+
+
+FASTAPIS = "application/json; charset=utf-8"  # not read by POST /orders itself: FastAPI's
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "key"),
+    [
+        (b'{"number": ', "application/json", "write"),  # not JSON: before the key
+        (b'{"number": ', "application/json", None),
+        (b"[1, 2]", "application/json", "write"),  # not an object
+        (b"[1, 2]", "application/json", None),
+        (b"", "application/json", "write"),  # no body
+        (b'"text"', "application/json", "read"),
+        (b"{}", "text/plain", "write"),  # not sent as JSON
+        (b"{}", None, "write"),  # no content type: not read as JSON (FastAPI's strict default)
+        (b"{}", "application/json", "write"),  # the service's problems
+        (b"{}", "application/json", None),  # the key checked as the dependency checks it
+        (b"{}", "application/json", "read"),
+        (b"{}", "application/json", "wrong"),
+        (
+            b'{"number": "SO-1", "external_ref": "x", "lines": [{"sku": "PLAIN", "quantity": 1}]}',
+            "application/json",
+            "write",
+        ),
+    ],
+)
+def test_post_orders_answers_any_body_as_fastapi_does(
+    api: Api, content: bytes, content_type: str | None, key: str | None
+) -> None:
+    """POST /orders reads a JSON object sent as application/json itself and leaves anything
+    else to FastAPI: every body is answered as FastAPI's own handling answers it (for a JSON
+    object, POST /orders sent with a content type it leaves to FastAPI; else POST
+    /orders/batch, whose key check and body type are the same)."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    if key is not None:
+        token = {"write": api.write_key, "read": api.read_key}.get(key, "floor_wrong")
+        headers["Authorization"] = f"Bearer {token}"
+    one = api.client.post("/api/v1/orders", content=content, headers=headers)
+    if content.startswith(b"{") and (content_type or "").startswith("application/json"):
+        with session_scope(api.wh.engine) as s:  # the same order may be created again
+            s.query(AuditEntry).where(AuditEntry.action == "api.order").delete()
+            s.query(SalesOrderLine).delete()
+            s.query(SalesOrder).delete()
+        again = {**headers, "Content-Type": FASTAPIS}
+        reference = api.client.post("/api/v1/orders", content=content, headers=again)
+    else:
+        reference = api.client.post("/api/v1/orders/batch", content=content, headers=headers)
+    assert (one.status_code, one.json()) == (reference.status_code, reference.json())
