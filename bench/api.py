@@ -15,11 +15,14 @@ the local test server), timed per request:
 Prints median and p95 per request and the ratio API / bare call; GET /api/v1/health (no key,
 no database) shows what HTTP and the framework alone cost. Then the same intake by
 `--clients` (8) concurrent clients, each on its own connection, in a process of their own
-(so this process's CPU time is the server's): one order a request, then batches of 100;
-p95 per request, orders a second against the importer's, the server's CPU per order, the
-load average. With `--workers N` the server is `floor api --workers N` itself, in processes
-of its own (its CPU read from /proc for the supervisor and every worker); the importer's
-baseline is still timed in the same run.
+(so this process's CPU time is the server's): one order a request, by http.client and
+again by lean clients (each request encoded before the clock starts and sent over a plain
+keep-alive socket, the answer read by `_exchange`, every status checked: the clients share
+the cores with the server here, where real ones run elsewhere), then batches of 100; p95
+per request, orders a second against the importer's, the server's and the clients' CPU per
+order, the load average. With `--workers N` the server is `floor api --workers N` itself,
+in processes of its own (its CPU read from /proc for the supervisor and every worker); the
+importer's baseline is still timed in the same run.
 
 Then, on PostgreSQL, movement paging (issue 17): `--movements` (5 M) movements filled by
 INSERT ... SELECT generate_series, and `--pages` (30) pages of 1,000 from 0, 25, 50, 75 and

@@ -1,11 +1,13 @@
 """The API's routes (FastAPI): authentication, rate limit, and one service call per request.
 
-Every route is a plain function FastAPI runs in its thread pool, after the key is checked on
-the event loop (a key found in the last few seconds is trusted without a query, keys.KeyCache;
-else the key table is read in the thread pool) and a token taken from the key's bucket; it
-calls one floor service in its own unit of work, as a screen does. Domain errors become HTTP
-answers: not found 404, bad input 422 (naming the field), conflict 409; a refused import 422
-with every problem.
+Every route but POST /orders is a plain function FastAPI runs in its thread pool, after the
+key is checked on the event loop (a key found in the last few seconds is trusted without a
+query, keys.KeyCache; else the key table is read in the thread pool) and a token taken from
+the key's bucket; it calls one floor service in its own unit of work, as a screen does.
+POST /orders, the hot route, is parsed on the event loop and written by group commit
+(GroupWriter): orders sent at the same time to one process share one transaction, each
+answered as if alone. Domain errors become HTTP answers: not found 404, bad input 422
+(naming the field), conflict 409; a refused import 422 with every problem.
 """
 
 import asyncio
