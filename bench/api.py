@@ -15,11 +15,14 @@ the local test server), timed per request:
 Prints median and p95 per request and the ratio API / bare call; GET /api/v1/health (no key,
 no database) shows what HTTP and the framework alone cost. Then the same intake by
 `--clients` (8) concurrent clients, each on its own connection, in a process of their own
-(so this process's CPU time is the server's): one order a request, then batches of 100;
-p95 per request, orders a second against the importer's, the server's CPU per order, the
-load average. With `--workers N` the server is `floor api --workers N` itself, in processes
-of its own (its CPU read from /proc for the supervisor and every worker); the importer's
-baseline is still timed in the same run.
+(so this process's CPU time is the server's): one order a request, by http.client and
+again by lean clients (each request encoded before the clock starts and sent over a plain
+keep-alive socket, the answer read by `_exchange`, every status checked: the clients share
+the cores with the server here, where real ones run elsewhere), then batches of 100; p95
+per request, orders a second against the importer's, the server's and the clients' CPU per
+order, the load average. With `--workers N` the server is `floor api --workers N` itself,
+in processes of its own (its CPU read from /proc for the supervisor and every worker); the
+importer's baseline is still timed in the same run.
 
 Then, on PostgreSQL, movement paging (issue 17): `--movements` (5 M) movements filled by
 INSERT ... SELECT generate_series, and `--pages` (30) pages of 1,000 from 0, 25, 50, 75 and
@@ -208,6 +211,44 @@ def _show(label: str, times: list[float], base: list[float] | None = None) -> No
     print(f"  {label:<34} median {med:7.2f} ms  p95 {p95:7.2f} ms{ratio}")
 
 
+def _request_bytes(port: int, path: str, headers: dict[str, str], body: object) -> bytes:
+    """A whole HTTP/1.1 POST of `body` as JSON, as http.client would send it."""
+    data = json.dumps(body).encode()
+    sent = {
+        "Host": f"127.0.0.1:{port}",
+        "Accept-Encoding": "identity",
+        **headers,
+        "Content-Type": "application/json",
+        "Content-Length": str(len(data)),
+    }
+    head = "".join(f"{name}: {value}\r\n" for name, value in sent.items())
+    return f"POST {path} HTTP/1.1\r\n{head}\r\n".encode("latin-1") + data
+
+
+def _exchange(sock: socket.socket, request: bytes) -> tuple[int, bytes]:
+    """Send `request` on the keep-alive connection `sock`; the answer's status and body
+    (read to its Content-Length)."""
+    sock.sendall(request)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        data += chunk
+    head, _sep, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _colon, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        body += chunk
+    return int(head[9:12]), body
+
+
 def _clients(
     port: int,
     headers: dict[str, str],
@@ -216,42 +257,59 @@ def _clients(
     skus: list[str],
     prefix: str,
     batch: int,
-) -> tuple[list[float], float]:
+    lean: bool = False,
+) -> tuple[list[float], float, float]:
     """In the client process: `orders` orders POSTed by `clients` threads, each on its own
     keep-alive connection, one order a request (`batch` 0) or `batch` to a POST
-    /orders/batch; the time of each request and the wall time of all."""
+    /orders/batch; the time of each request, the wall time of all, and the CPU time this
+    process took meanwhile. `lean`: each thread sends requests encoded before the clock
+    starts over a plain socket and reads each answer's status line, headers and body
+    itself (`_exchange`), rather than through http.client; every status is still checked."""
     times: list[float] = []
     lock = threading.Lock()
     sent = {**headers, "Content-Type": "application/json"}
-
-    def worker(index: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        mine: list[float] = []
-        step = max(batch, 1)
+    step = max(batch, 1)
+    path, ok = ("/api/v1/orders/batch", 200) if batch else ("/api/v1/orders", 201)
+    work: list[list[object]] = [[] for _ in range(clients)]
+    for index in range(clients):
         for at in range(index * step, orders, clients * step):
             rows = [_order(prefix, n, skus[n % len(skus)]) for n in range(at, at + step)]
-            if batch:
-                path, body, ok = "/api/v1/orders/batch", {"orders": rows}, 200
-            else:
-                path, body, ok = "/api/v1/orders", rows[0], 201
-            data = json.dumps(body).encode()
-            start = time.perf_counter()
-            conn.request("POST", path, body=data, headers=sent)
-            answer = conn.getresponse()
-            answer.read()
-            assert answer.status == ok, answer.status
-            mine.append(time.perf_counter() - start)
-        conn.close()
+            body: object = {"orders": rows} if batch else rows[0]
+            work[index].append(_request_bytes(port, path, headers, body) if lean else body)
+
+    def worker(index: int) -> None:
+        mine: list[float] = []
+        if lean:
+            sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            for request in work[index]:
+                start = time.perf_counter()
+                status, answer = _exchange(sock, request)  # type: ignore[arg-type]
+                assert status == ok, (status, answer)
+                mine.append(time.perf_counter() - start)
+            sock.close()
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            for body in work[index]:
+                data = json.dumps(body).encode()
+                start = time.perf_counter()
+                conn.request("POST", path, body=data, headers=sent)
+                response = conn.getresponse()
+                response.read()
+                assert response.status == ok, response.status
+                mine.append(time.perf_counter() - start)
+            conn.close()
         with lock:
             times.extend(mine)
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    cpu = time.process_time()
     start = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return times, time.perf_counter() - start
+    return times, time.perf_counter() - start, time.process_time() - cpu
 
 
 def _ready() -> None:
@@ -263,6 +321,7 @@ class Concurrent:
     times: list[float]  # per request
     wall: float  # seconds, all requests
     cpu: float  # seconds of this process's CPU (the server's) meanwhile
+    clients_cpu: float  # seconds of the clients' process's CPU meanwhile
 
 
 def _concurrent(
@@ -274,15 +333,16 @@ def _concurrent(
     skus: list[str],
     prefix: str,
     batch: int = 0,
+    lean: bool = False,
 ) -> Concurrent:
     """The clients run in another process (`pool`), so that they take nothing from the
     server's GIL and the server's CPU time is its own."""
     pool.submit(_ready).result()
     cpu = server.cpu()
-    times, wall = pool.submit(
-        _clients, server.port, headers, orders, clients, skus, prefix, batch
+    times, wall, clients_cpu = pool.submit(
+        _clients, server.port, headers, orders, clients, skus, prefix, batch, lean
     ).result()
-    return Concurrent(times, wall, server.cpu() - cpu)
+    return Concurrent(times, wall, server.cpu() - cpu, clients_cpu)
 
 
 def run(
@@ -346,6 +406,9 @@ def run(
                 spawn = multiprocessing.get_context("spawn")
                 with ProcessPoolExecutor(1, mp_context=spawn) as pool:
                     one = _concurrent(pool, client, headers, orders, clients, skus, "CON")
+                    lean = _concurrent(
+                        pool, client, headers, orders, clients, skus, "LEA", lean=True
+                    )
                     many = _concurrent(pool, client, headers, orders, clients, skus, "CBA", BATCH)
                     by_size = [
                         (
@@ -360,7 +423,15 @@ def run(
                 print(
                     f"  {'  intake':<34} {orders / one.wall:7.0f} orders/s "
                     f"(floor import: {1 / per_order:.0f} orders/s); server CPU "
-                    f"{one.cpu / orders * 1000:.2f} ms an order; load {_load()}"
+                    f"{one.cpu / orders * 1000:.2f} ms an order, clients' "
+                    f"{one.clients_cpu / orders * 1000:.2f}; load {_load()}"
+                )
+                _show(f"order: POST, {clients} lean clients at once", lean.times)
+                print(
+                    f"  {'  intake, lean clients':<34} {orders / lean.wall:7.0f} orders/s "
+                    f"(floor import: {1 / per_order:.0f} orders/s); server CPU "
+                    f"{lean.cpu / orders * 1000:.2f} ms an order, clients' "
+                    f"{lean.clients_cpu / orders * 1000:.2f}; load {_load()}"
                 )
                 print(
                     f"  {f'  batches of {BATCH}, {clients} clients':<34} "

@@ -69,6 +69,27 @@ class DriverStatement:
         except conn.dialect.loaded_dbapi.Error as exc:
             raise _as_sqlalchemy_error(conn, compiled.sql, values, exc) from exc
 
+    def execute_many_returning(
+        self, cursor: Any, conn: Connection, rows: Sequence[Mapping[str, object]]
+    ) -> list[Any]:
+        """An INSERT ... RETURNING for each of `rows`, in order: the row each returned. On
+        psycopg one executemany (a pipeline: one round trip); on other drivers, whose
+        executemany returns nothing, one execute each."""
+        if not rows:
+            return []
+        compiled = self.compiled(conn)
+        values = [compiled.values(r) for r in rows]
+        try:
+            if conn.dialect.driver != "psycopg":
+                return [cursor.execute(compiled.sql, v).fetchone() for v in values]
+            cursor.executemany(compiled.sql, values, returning=True)
+            returned = [cursor.fetchone()]
+            while cursor.nextset():
+                returned.append(cursor.fetchone())
+            return returned
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _as_sqlalchemy_error(conn, compiled.sql, values, exc) from exc
+
 
 def _as_sqlalchemy_error(conn: Connection, sql: str, values: Any, exc: Exception) -> BaseException:
     """The exception SQLAlchemy raises for `exc` from the driver (as the ORM path would)."""
