@@ -61,7 +61,7 @@ from floor.models import (
 from floor.operators import has_role, require_role
 from floor.outbound.pack_paperwork import CartonPrinter, carton_paperwork
 from floor.outbound.pack_settings import PackingSettings
-from floor.outbound.pack_verify import SERIAL_IN_STOCK, SERIAL_PACKED, order_totes, units_to_pack
+from floor.outbound.pack_verify import SERIAL_IN_STOCK, SERIAL_PACKED, OrderReads, order_totes
 from floor.outbound.packing import (
     PACK_ROLES,
     PackView,
@@ -254,8 +254,11 @@ def close_carton(
 ) -> ClosedCarton:
     """Close the station's open carton (see the module docstring)."""
     require_role(session, actor.operator_id, *PACK_ROLES)
+    # the order's next carton work() opened and what it read of the order, for the view
+    held: list[tuple[PackedCarton, SalesOrder, OrderReads]] = []
 
     def work() -> dict[str, Any]:
+        held.clear()
         carton, order = locked_carton(session, carton_id, actor)
         if not carton.contents:
             raise InvalidInput(
@@ -311,8 +314,12 @@ def close_carton(
             # an order some of whose cartons have left stays partially shipped
             order.status = OrderStatus.PACKED.value
         next_id = None
-        if not packed and units_to_pack(session, order.id) > 0:
-            next_id = open_carton(session, order, actor).id
+        if not packed:
+            reads = OrderReads(session, order)  # its cartons as they are now, this one closed
+            if reads.units_to_pack() > 0:
+                following = open_carton(session, order, actor, reads=reads)
+                next_id = following.id
+                held.append((following, order, reads))
         if minting:
             # Last: the counter row stays locked from here to the commit, so benches closing
             # at once wait only for each other's label, not for their stock moves.
@@ -343,7 +350,10 @@ def close_carton(
     result = dict(stored)  # the stored result stays as it was
     next_id = result.pop("next_carton_id")
     view = None
-    if next_id is not None:
+    if held:
+        following, order, reads = held[0]
+        view = pack_view(session, order, following, reads=reads)
+    elif next_id is not None:  # a replay: nothing was read
         carton = session.get(PackedCarton, next_id)
         if carton is not None and carton.status == CartonStatus.OPEN.value:
             order = session.get(SalesOrder, carton.order_id)
