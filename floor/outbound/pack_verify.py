@@ -253,6 +253,32 @@ def units_to_pack(session: Session, order_id: int) -> int:
     return sum(max(picked - packed.get(line_id, 0), 0) for line_id, picked in lines)
 
 
+def _units_left() -> Any:
+    """EXISTS a line of the order of the enclosing query picked more than its cartons hold."""
+    packed = (
+        select(func.sum(PackedCartonLine.quantity))
+        .join(PackedCarton, PackedCarton.id == PackedCartonLine.carton_id)
+        .where(
+            PackedCarton.order_id == SalesOrder.id,
+            PackedCartonLine.order_line_id == SalesOrderLine.id,
+        )
+        .correlate(SalesOrder, SalesOrderLine)
+        .scalar_subquery()
+    )
+    return (
+        select(SalesOrderLine.id)
+        .where(
+            SalesOrderLine.order_id == SalesOrder.id,
+            SalesOrderLine.quantity_picked > func.coalesce(packed, 0),
+        )
+        .correlate(SalesOrder)
+        .exists()
+    )
+
+
+_UNITS_LEFT = _units_left()  # built once
+
+
 def _orders_to_pack_in_tote(session: Session, tote_id: int) -> list[tuple[int, str]]:
     """(id, number) of the orders picked into the tote, packable, with units still to pack
     (a line picked more than is in the order's cartons). One query."""
@@ -265,30 +291,11 @@ def _orders_to_pack_in_tote(session: Session, tote_id: int) -> list[tuple[int, s
             Task.quantity_done > 0,
         )
     )
-    packed = (
-        select(func.sum(PackedCartonLine.quantity))
-        .join(PackedCarton, PackedCarton.id == PackedCartonLine.carton_id)
-        .where(
-            PackedCarton.order_id == SalesOrder.id,
-            PackedCartonLine.order_line_id == SalesOrderLine.id,
-        )
-        .correlate(SalesOrder, SalesOrderLine)
-        .scalar_subquery()
-    )
-    left = (
-        select(SalesOrderLine.id)
-        .where(
-            SalesOrderLine.order_id == SalesOrder.id,
-            SalesOrderLine.quantity_picked > func.coalesce(packed, 0),
-        )
-        .correlate(SalesOrder)
-        .exists()
-    )
     return [
         (order_id, number)
         for order_id, number in session.execute(
             select(SalesOrder.id, SalesOrder.number).where(
-                SalesOrder.id.in_(picked_into), SalesOrder.status.in_(PACKABLE), left
+                SalesOrder.id.in_(picked_into), SalesOrder.status.in_(PACKABLE), _UNITS_LEFT
             )
         )
     ]
@@ -373,7 +380,7 @@ class Verified:
     from_container_id: int | None
 
 
-def _pending() -> Any:
+def _pending_units() -> Any:
     """Units of the balance of the enclosing query scanned into open cartons but still in it
     (a correlated subquery)."""
     return (
@@ -397,6 +404,9 @@ def _pending() -> Any:
     )
 
 
+_PENDING = _pending_units()  # built once: the same for every balance and scan
+
+
 def sources(
     session: Session,
     order_id: int,
@@ -416,7 +426,7 @@ def sources(
     if not where:
         return []
     rows = session.execute(
-        select(Balance, _pending())
+        select(Balance, _PENDING)
         .where(Balance.item_id == item_id, Balance.quantity > 0, or_(*where))
         .order_by(Balance.container_id.is_(None), Balance.id)
     ).all()
