@@ -225,11 +225,10 @@ def carton_to_ship(
 ) -> CartonToShip:
     """The closed carton with this SSCC, checked for shipping with `carrier` (changes nothing).
     One query: the carton, its order, the order's cartons and the carton's units."""
-    of_order = _ORDER_CARTON
     cartons = (
         select(func.count())
-        .select_from(of_order)
-        .where(of_order.order_id == PackedCarton.order_id)
+        .select_from(_ORDER_CARTON)
+        .where(_ORDER_CARTON.order_id == PackedCarton.order_id)
         .correlate(PackedCarton)
         .scalar_subquery()
     )
