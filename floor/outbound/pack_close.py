@@ -38,16 +38,19 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from floor.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from floor.i18n import N_, _
 from floor.logins import LoginRefused, check_login
 from floor.models import (
     CartonStatus,
+    CartonType,
     Container,
     ContainerKind,
+    Item,
     Operator,
     OrderStatus,
     PackedCarton,
@@ -61,7 +64,7 @@ from floor.models import (
 from floor.operators import has_role, require_role
 from floor.outbound.pack_paperwork import CartonPrinter, carton_paperwork
 from floor.outbound.pack_settings import PackingSettings
-from floor.outbound.pack_verify import SERIAL_IN_STOCK, SERIAL_PACKED, order_totes, units_to_pack
+from floor.outbound.pack_verify import SERIAL_IN_STOCK, SERIAL_PACKED, OrderReads, order_totes
 from floor.outbound.packing import (
     PACK_ROLES,
     PackView,
@@ -210,6 +213,37 @@ def _move_into_carton(
         )
 
 
+def _contents_and_weight(session: Session, carton: PackedCarton) -> tuple[int, bool] | None:
+    """Read the carton's contents (when not loaded yet) with its expected weight, as
+    `expected_weight` gives it, in one query; None when the contents were loaded already or
+    the carton is empty (expected_weight then weighs it)."""
+    if "contents" not in inspect(carton).unloaded:
+        return None
+    tare = (
+        select(CartonType.tare_weight_g)
+        .where(CartonType.id == carton.carton_type_id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(PackedCartonLine, Item.id, Item.weight_kg, tare)
+        .outerjoin(Item, Item.id == PackedCartonLine.item_id)
+        .where(PackedCartonLine.carton_id == carton.id)
+        .order_by(PackedCartonLine.id)
+    ).all()
+    set_committed_value(carton, "contents", [row[0] for row in rows])
+    if not rows:
+        return None
+    total, complete = int(rows[0][3] or 0), True
+    for row, item_id, weight_kg, _tare in rows:
+        if item_id is None:
+            continue
+        if weight_kg is None:
+            complete = False
+        else:
+            total += round(weight_kg * 1000) * row.quantity
+    return total, complete
+
+
 def order_packed(session: Session, order: SalesOrder) -> bool:
     """Every line done picking, and every unit picked for it in a closed (or shipped) carton."""
     closed = (
@@ -254,9 +288,13 @@ def close_carton(
 ) -> ClosedCarton:
     """Close the station's open carton (see the module docstring)."""
     require_role(session, actor.operator_id, *PACK_ROLES)
+    # the order's next carton work() opened and what it read of the order, for the view
+    held: list[tuple[PackedCarton, SalesOrder, OrderReads]] = []
 
     def work() -> dict[str, Any]:
+        held.clear()
         carton, order = locked_carton(session, carton_id, actor)
+        weighed = _contents_and_weight(session, carton)
         if not carton.contents:
             raise InvalidInput(
                 _("Carton {n} is empty: scan the items first", n=carton.carton_no),
@@ -273,7 +311,7 @@ def close_carton(
             )
         if source not in SOURCES:
             raise InvalidInput(f"weight source {source!r}", expected=" / ".join(SOURCES))
-        expected, complete = expected_weight(session, carton)
+        expected, complete = weighed or expected_weight(session, carton)
         carton.weight_override_reason, carton.weight_override_by = "", None
         if not settings.weight_ok(expected, measured_g, complete=complete):
             if override is None:
@@ -311,8 +349,12 @@ def close_carton(
             # an order some of whose cartons have left stays partially shipped
             order.status = OrderStatus.PACKED.value
         next_id = None
-        if not packed and units_to_pack(session, order.id) > 0:
-            next_id = open_carton(session, order, actor).id
+        if not packed:
+            reads = OrderReads(session, order)  # its cartons as they are now, this one closed
+            if reads.units_to_pack() > 0:
+                following = open_carton(session, order, actor, reads=reads)
+                next_id = following.id
+                held.append((following, order, reads))
         if minting:
             # Last: the counter row stays locked from here to the commit, so benches closing
             # at once wait only for each other's label, not for their stock moves.
@@ -343,7 +385,10 @@ def close_carton(
     result = dict(stored)  # the stored result stays as it was
     next_id = result.pop("next_carton_id")
     view = None
-    if next_id is not None:
+    if held:
+        following, order, reads = held[0]
+        view = pack_view(session, order, following, reads=reads)
+    elif next_id is not None:  # a replay: nothing was read
         carton = session.get(PackedCarton, next_id)
         if carton is not None and carton.status == CartonStatus.OPEN.value:
             order = session.get(SalesOrder, carton.order_id)

@@ -76,6 +76,11 @@ class CartonPrinter(Protocol):
     def queue(self, session: Session, paperwork: CartonPaperwork) -> list[str]: ...
 
 
+# made once: an alias costs a copy of the table's columns
+_SHIP_FROM = aliased(Address, name="ship_from")
+_SHIP_TO = aliased(Address, name="ship_to")
+
+
 def _address(row: Address | None, fallback_name: str) -> PaperAddress:
     if row is None:
         return PaperAddress(fallback_name, "", "", "")
@@ -96,7 +101,7 @@ def carton_paperwork(
     session: Session, carton: PackedCarton, order: SalesOrder, job_key: str
 ) -> CartonPaperwork:
     """The paperwork of `carton` as it is now (closed, its contents in it). Two queries."""
-    ship_from, ship_to = aliased(Address), aliased(Address)
+    ship_from, ship_to = _SHIP_FROM, _SHIP_TO
     cartons = (
         select(func.count())
         .select_from(PackedCarton)

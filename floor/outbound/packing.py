@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from floor.errors import Conflict, NotFound
@@ -32,7 +32,6 @@ from floor.i18n import _
 from floor.models import (
     CartonStatus,
     CartonType,
-    Container,
     Item,
     PackedCarton,
     PackedCartonLine,
@@ -42,8 +41,8 @@ from floor.models import (
 from floor.operators import require_role
 from floor.outbound import cartonization as cz
 from floor.outbound.carts import drop_location_id
-from floor.outbound.containers import carton_type_by_barcode
-from floor.outbound.pack_verify import order_for_code, order_totes, verify_unit
+from floor.outbound.pack_verify import OrderReads, order_to_pack, verify_unit
+from floor.stock.catalog import barcode_forms
 from floor.stock.idempotency import once
 from floor.stock.ledger import Actor
 
@@ -166,38 +165,32 @@ def pack_line(item: Item, quantity: int) -> cz.PackLine:
     )
 
 
-def carton_type_data(row: CartonType) -> cz.CartonType:
+def carton_type_data(row: Any) -> cz.CartonType:
+    """A carton type (a CartonType row, or one of OrderReads.carton_types) for cartonization."""
     return cz.CartonType(
         row.code, row.length_mm, row.width_mm, row.height_mm, row.max_weight_g, row.tare_weight_g
     )
 
 
 def _propose(
-    session: Session, order: SalesOrder, exclude_carton_id: int | None
+    reads: OrderReads, exclude_carton_id: int | None
 ) -> tuple[cz.Proposal | None, list[tuple[str, int]]]:
     """Cartonization of the order's units not in other cartons (those of `exclude_carton_id`
     count as still to pack): the proposal (None without carton types) and the (sku, units)
-    given to it."""
-    packed = dict(
-        session.execute(
-            select(PackedCartonLine.order_line_id, func.sum(PackedCartonLine.quantity))
-            .join(PackedCarton, PackedCarton.id == PackedCartonLine.carton_id)
-            .where(
-                PackedCarton.order_id == order.id,
-                PackedCarton.id != (exclude_carton_id or 0),
-            )
-            .group_by(PackedCartonLine.order_line_id)
-        ).all()
-    )
-    wanted = [
-        (line.item, line.quantity_picked - int(packed.get(line.id, 0))) for line in order.lines
-    ]
-    wanted = [(item, n) for item, n in wanted if n > 0]
-    types = [carton_type_data(row) for row in session.scalars(select(CartonType))]
-    if not wanted or not types:
-        return None, [(item.sku, n) for item, n in wanted]
-    proposal = cz.cartonize([pack_line(item, n) for item, n in wanted], types)
-    return proposal, [(item.sku, n) for item, n in wanted]
+    given to it. The same units twice in one call are proposed once."""
+    packed = reads.packed(exclude_carton_id)
+    wanted = [(line, line.quantity_picked - packed.get(line.id, 0)) for line in reads.lines]
+    wanted = [(line, n) for line, n in wanted if n > 0]
+    skus = [(line.item.sku, n) for line, n in wanted]
+    key = tuple((line.id, n) for line, n in wanted)
+    if key not in reads.proposals:
+        types = [carton_type_data(row) for row in reads.carton_types]
+        reads.proposals[key] = (
+            cz.cartonize([pack_line(line.item, n) for line, n in wanted], types)
+            if wanted and types
+            else None
+        )
+    return reads.proposals[key], skus
 
 
 def _proposed_views(
@@ -244,32 +237,42 @@ def expected_weight(session: Session, carton: PackedCarton) -> tuple[int, bool]:
     return total, complete
 
 
-def _carton_view(session: Session, carton: PackedCarton) -> CartonView:
-    codes = {
-        row.id: row.code
-        for row in session.scalars(
-            select(CartonType).where(
-                CartonType.id.in_(
-                    [i for i in (carton.carton_type_id, carton.proposed_carton_type_id) if i]
-                )
-            )
-        )
-    }
+def _weight_of(
+    session: Session, contents: list[PackedCartonLine], tare_g: int | None
+) -> tuple[int, bool]:
+    """As expected_weight, from rows and items in the session (the order's, read already)."""
+    total, complete = int(tare_g or 0), True
+    for row in contents:
+        item = session.get(Item, row.item_id)
+        if item is None:
+            continue
+        if item.weight_kg is None:
+            complete = False
+        else:
+            total += round(item.weight_kg * 1000) * row.quantity
+    return total, complete
+
+
+def _carton_view(session: Session, carton: PackedCarton, reads: OrderReads) -> CartonView:
+    types = {row.id: row for row in reads.carton_types}
+    chosen = types.get(carton.carton_type_id or 0)
+    proposed = types.get(carton.proposed_carton_type_id or 0)
     skus: dict[int, str] = {}
     contents: dict[tuple[str, str, str], int] = {}
-    for row in carton.contents:
+    rows = reads.contents_of(carton)
+    for row in rows:
         if row.item_id not in skus:
             item = session.get(Item, row.item_id)
             skus[row.item_id] = item.sku if item is not None else str(row.item_id)
         key = (skus[row.item_id], row.lot, row.serial)
         contents[key] = contents.get(key, 0) + row.quantity
-    grams, complete = expected_weight(session, carton)
+    grams, complete = _weight_of(session, rows, chosen.tare_weight_g if chosen else None)
     return CartonView(
         carton_id=carton.id,
         carton_no=carton.carton_no,
         status=carton.status,
-        carton_type=codes.get(carton.carton_type_id or 0, ""),
-        proposed_type=codes.get(carton.proposed_carton_type_id or 0, ""),
+        carton_type=chosen.code if chosen else "",
+        proposed_type=proposed.code if proposed else "",
         sscc=carton.sscc or "",
         contents=tuple(
             ContentView(sku, n, lot, serial) for (sku, lot, serial), n in contents.items()
@@ -279,16 +282,29 @@ def _carton_view(session: Session, carton: PackedCarton) -> CartonView:
     )
 
 
-def pack_view(session: Session, order: SalesOrder, carton: PackedCarton | None) -> PackView:
+def pack_view(
+    session: Session,
+    order: SalesOrder,
+    carton: PackedCarton | None,
+    *,
+    reads: OrderReads | None = None,
+) -> PackView:
+    """What the bench shows. `reads`: what the service read of the order already (its other
+    cartons unchanged since; `carton`, the one it may have changed, is read from itself)."""
     session.flush()
-    cartons = session.scalars(select(PackedCarton).where(PackedCarton.order_id == order.id)).all()
+    reads = reads or OrderReads(session, order)
+    others = [c for c in reads.cartons if carton is None or c.id != carton.id]
     packed: dict[int, int] = {}
     here: dict[int, int] = {}
-    for c in cartons:
-        for row in c.contents:
+    for c in others:
+        for row in c.rows:
             packed[row.order_line_id] = packed.get(row.order_line_id, 0) + row.quantity
-            if carton is not None and c.id == carton.id:
-                here[row.order_line_id] = here.get(row.order_line_id, 0) + row.quantity
+    closed = sum(1 for c in others if c.status != CartonStatus.OPEN.value)
+    if carton is not None:
+        for row in reads.contents_of(carton):
+            packed[row.order_line_id] = packed.get(row.order_line_id, 0) + row.quantity
+            here[row.order_line_id] = here.get(row.order_line_id, 0) + row.quantity
+        closed += carton.status != CartonStatus.OPEN.value
     lines = tuple(
         LineView(
             line_no=line.line_no,
@@ -302,26 +318,21 @@ def pack_view(session: Session, order: SalesOrder, carton: PackedCarton | None) 
             lot_tracked=line.item.lot_tracked,
             serial_tracked=line.item.serial_tracked,
         )
-        for line in order.lines
+        for line in reads.lines
     )
-    proposal, skus = _propose(session, order, carton.id if carton is not None else None)
+    proposal, skus = _propose(reads, carton.id if carton is not None else None)
     unpacked = proposal.unpacked if proposal is not None else ()
-    totes = session.scalars(
-        select(Container.code)
-        .where(Container.id.in_(order_totes(session, order.id)))
-        .order_by(Container.code)
-    ).all()
     return PackView(
         order_id=order.id,
         order=order.number,
         order_status=order.status,
-        totes=tuple(totes),
+        totes=tuple(t.code for t in reads.totes),
         lines=lines,
-        carton=_carton_view(session, carton) if carton is not None else None,
+        carton=_carton_view(session, carton, reads) if carton is not None else None,
         proposal=_proposed_views(proposal, skus),
         too_large=tuple(u.sku for u in unpacked if u.reason is not cz.Unpackable.NO_DIMENSIONS),
         no_dimensions=tuple(u.sku for u in unpacked if u.reason is cz.Unpackable.NO_DIMENSIONS),
-        closed_cartons=sum(1 for c in cartons if c.status != CartonStatus.OPEN.value),
+        closed_cartons=closed,
     )
 
 
@@ -348,51 +359,46 @@ def current_pack(session: Session, station: str) -> PackView | None:
     return pack_view(session, order, carton)
 
 
-def open_carton(session: Session, order: SalesOrder, actor: Actor) -> PackedCarton:
-    """A new open carton for `order` at the actor's station, of the proposed type."""
-    last = session.scalar(
-        select(func.max(PackedCarton.carton_no)).where(PackedCarton.order_id == order.id)
-    )
-    totes = order_totes(session, order.id)
-    location_id = (
-        session.scalar(
-            select(Container.location_id)
-            .where(Container.id.in_(totes), Container.location_id.is_not(None))
-            .limit(1)
-        )
-        if totes
-        else None
-    )
+def open_carton(
+    session: Session, order: SalesOrder, actor: Actor, *, reads: OrderReads | None = None
+) -> PackedCarton:
+    """A new open carton for `order` at the actor's station, of the proposed type.
+    `reads`: what the caller read of the order already (its cartons as they are now)."""
+    reads = reads or OrderReads(session, order)
+    last = max((c.carton_no for c in reads.cartons), default=0)
+    location_id = next((t.location_id for t in reads.totes if t.location_id is not None), None)
     if location_id is None:
         location_id = drop_location_id(session, order.warehouse_id or 0)
-    proposal, _skus = _propose(session, order, None)
+    proposal, _skus = _propose(reads, None)
     type_id = None
     if proposal is not None and proposal.cartons:
         code = proposal.cartons[0].carton_type.code
-        type_id = session.scalar(select(CartonType.id).where(CartonType.code == code))
+        type_id = next((row.id for row in reads.carton_types if row.code == code), None)
     carton = PackedCarton(
         warehouse_id=order.warehouse_id,
         order_id=order.id,
-        carton_no=int(last or 0) + 1,
+        carton_no=last + 1,
         carton_type_id=type_id,
         proposed_carton_type_id=type_id,
         status=CartonStatus.OPEN.value,
         location_id=location_id,
         station=actor.station,
         packed_by=actor.operator_id,
+        contents=[],  # a new carton holds nothing: no need to read its contents
     )
     session.add(carton)
     session.flush()
     return carton
 
 
-def _busy_elsewhere(session: Session, order: SalesOrder, station: str) -> None:
-    other = session.scalar(
-        select(PackedCarton.station).where(
-            PackedCarton.order_id == order.id,
-            PackedCarton.status == CartonStatus.OPEN.value,
-            PackedCarton.station != station,
-        )
+def _busy_elsewhere(reads: OrderReads, order: SalesOrder, station: str) -> None:
+    other = next(
+        (
+            c.station
+            for c in reads.cartons
+            if c.status == CartonStatus.OPEN.value and c.station != station
+        ),
+        None,
     )
     if other is not None:
         raise Conflict(
@@ -417,10 +423,11 @@ def start(
     """Pack the order of the scanned tote (or order number): its open carton at this
     station, or a new one of the proposed type."""
     require_role(session, actor.operator_id, *PACK_ROLES)
-    held: list[tuple[PackedCarton, SalesOrder]] = []  # for the view, as in pack_scan
+    # for the view, as in pack_scan, with what work() read of the order
+    held: list[tuple[PackedCarton, SalesOrder, OrderReads]] = []
 
     def work() -> dict[str, Any]:
-        order = order_for_code(session, warehouse_id, code, is_order=is_order)
+        order, reads = order_to_pack(session, warehouse_id, code, is_order=is_order)
         mine = station_carton(session, actor.station)
         if mine is not None and mine.order_id != order.id:
             other = session.get(SalesOrder, mine.order_id)
@@ -432,15 +439,15 @@ def start(
                 ),
                 expected=_("the items of order {order}", order=other.number if other else ""),
             )
-        _busy_elsewhere(session, order, actor.station)
-        carton = mine or open_carton(session, order, actor)
-        held.append((carton, order))
+        _busy_elsewhere(reads, order, actor.station)
+        carton = mine or open_carton(session, order, actor, reads=reads)
+        held.append((carton, order, reads))
         return {"order_id": order.id, "carton_id": carton.id}
 
     result, _replayed = once(session, scan_id, "pack.start", work)
     if held:
-        carton, order = held[0]
-        return pack_view(session, order, carton)
+        carton, order, reads = held[0]
+        return pack_view(session, order, carton, reads=reads)
     order = session.get(SalesOrder, result["order_id"])  # a replay: nothing was read
     assert order is not None
     return pack_view(session, order, session.get(PackedCarton, result["carton_id"]))
@@ -449,11 +456,16 @@ def start(
 def locked_carton(
     session: Session, carton_id: int, actor: Actor
 ) -> tuple[PackedCarton, SalesOrder]:
-    """The open carton of this station, its order locked first, then the carton."""
-    order_id = session.scalar(select(PackedCarton.order_id).where(PackedCarton.id == carton_id))
-    if order_id is None:
+    """The open carton of this station, its order locked first (found by the carton in the
+    same statement), then the carton."""
+    order_of_carton = (
+        select(PackedCarton.order_id).where(PackedCarton.id == carton_id).scalar_subquery()
+    )
+    order = session.scalars(
+        select(SalesOrder).where(SalesOrder.id == order_of_carton).with_for_update()
+    ).one_or_none()
+    if order is None:
         raise NotFound(_("No carton is open here"), expected=_("a tote or an order number"))
-    order = session.get(SalesOrder, order_id, with_for_update=True)
     carton = session.get(PackedCarton, carton_id, with_for_update=True)
     assert order is not None and carton is not None
     if carton.status != CartonStatus.OPEN.value:
@@ -487,26 +499,28 @@ def pack_scan(
     """A scan into the open carton: a unit of the order (verified, recorded with its lot and
     serial), or a carton type's barcode (the carton becomes that type)."""
     require_role(session, actor.operator_id, *PACK_ROLES)
-    # the carton and order work() locked, kept for the view: the session holds unchanged
-    # objects only weakly, and the view would read the order, its lines and items again
-    held: list[tuple[PackedCarton, SalesOrder]] = []
+    # the carton and order work() locked and what it read of the order, kept for the view:
+    # the session holds unchanged objects only weakly, and the view would read them again
+    held: list[tuple[PackedCarton, SalesOrder, OrderReads]] = []
 
     def work() -> dict[str, Any]:
         carton, order = locked_carton(session, carton_id, actor)
-        held.append((carton, order))
-        chosen = carton_type_by_barcode(session, barcode)
+        reads = OrderReads(session, order)
+        held.append((carton, order, reads))
+        forms = barcode_forms(barcode)
+        chosen = next((row for row in reads.carton_types if row.barcode in forms), None)
         if chosen is not None:
-            carton.carton_type_id = session.scalar(
-                select(CartonType.id).where(CartonType.code == chosen.code)
-            )
+            carton.carton_type_id = chosen.id
             return {"carton_type": chosen.code}
-        unit = verify_unit(session, order, carton.location_id, barcode, lot=lot, serial=serial)
+        unit = verify_unit(
+            session, order, carton.location_id, barcode, lot=lot, serial=serial, reads=reads
+        )
         row = None
         if not unit.serial:
             row = next(
                 (
                     r
-                    for r in carton.contents
+                    for r in reads.contents_of(carton)
                     if not r.in_carton
                     and not r.serial
                     and r.order_line_id == unit.line.id
@@ -540,10 +554,10 @@ def pack_scan(
 
     result, _replayed = once(session, scan_id, "pack.scan", work)
     if held:
-        carton, order = held[0]
-    else:  # a replay: nothing was read
-        carton = session.get(PackedCarton, carton_id)
-        order = session.get(SalesOrder, carton.order_id) if carton is not None else None
+        carton, order, reads = held[0]
+        return PackOutcome(view=pack_view(session, order, carton, reads=reads), **result)
+    carton = session.get(PackedCarton, carton_id)  # a replay: nothing was read
+    order = session.get(SalesOrder, carton.order_id) if carton is not None else None
     assert carton is not None and order is not None
     return PackOutcome(view=pack_view(session, order, carton), **result)
 

@@ -44,8 +44,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, inspect, select, update
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from floor import outbox
 from floor.errors import Conflict, InvalidInput, NotFound, WrongScan
@@ -78,6 +79,9 @@ SHIP_REASON = "shipment"
 SERIAL_SHIPPED = "shipped"
 CONTAINER_SHIPPED = "shipped"
 FINAL_LINE_STATUSES = ("short", "cancelled")  # nothing more will be picked for these lines
+# the order's cartons, counted beside one of them (made once: an alias costs a copy of the
+# table's columns)
+_ORDER_CARTON = aliased(PackedCarton, name="order_carton")
 _TRACKING = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-]{3,39}")
 _CARRIER = re.compile(r"[0-9A-Z][0-9A-Z\-_ .&]{0,39}")
 
@@ -159,21 +163,11 @@ def normalise_tracking(tracking_number: str) -> str:
 # --- finding the carton ------------------------------------------------------------------
 
 
-def _carton_by_sscc(session: Session, warehouse_id: int, sscc: str) -> PackedCarton:
-    carton = session.scalars(select(PackedCarton).where(PackedCarton.sscc == sscc)).one_or_none()
-    if carton is None or carton.warehouse_id != warehouse_id:
-        raise NotFound(
-            _("Unknown carton {sscc}", sscc=sscc),
-            expected=_("the SSCC on a closed carton's label"),
-        )
-    return carton
-
-
-def _units(session: Session, carton_id: int) -> int:
-    rows = session.scalars(
-        select(PackedCartonLine.quantity).where(PackedCartonLine.carton_id == carton_id)
-    ).all()
-    return int(sum(rows))
+def _not_found(sscc: str) -> NotFound:
+    return NotFound(
+        _("Unknown carton {sscc}", sscc=sscc),
+        expected=_("the SSCC on a closed carton's label"),
+    )
 
 
 def _cartons_of(session: Session, order_id: int) -> list[PackedCarton]:
@@ -229,19 +223,38 @@ def _check_shippable(
 def carton_to_ship(
     session: Session, warehouse_id: int, sscc: str, carrier: str | None = None
 ) -> CartonToShip:
-    """The closed carton with this SSCC, checked for shipping with `carrier` (changes nothing)."""
-    carton = _carton_by_sscc(session, warehouse_id, sscc)
-    order = session.get(SalesOrder, carton.order_id)
-    assert order is not None
+    """The closed carton with this SSCC, checked for shipping with `carrier` (changes nothing).
+    One query: the carton, its order, the order's cartons and the carton's units."""
+    cartons = (
+        select(func.count())
+        .select_from(_ORDER_CARTON)
+        .where(_ORDER_CARTON.order_id == PackedCarton.order_id)
+        .correlate(PackedCarton)
+        .scalar_subquery()
+    )
+    units = (
+        select(func.coalesce(func.sum(PackedCartonLine.quantity), 0))
+        .where(PackedCartonLine.carton_id == PackedCarton.id)
+        .correlate(PackedCarton)
+        .scalar_subquery()
+    )
+    found = session.execute(
+        select(PackedCarton, SalesOrder, cartons, units)
+        .join(SalesOrder, SalesOrder.id == PackedCarton.order_id)
+        .where(PackedCarton.sscc == sscc)
+    ).one_or_none()
+    if found is None or found[0].warehouse_id != warehouse_id:
+        raise _not_found(sscc)
+    carton, order, count, held = found
     _check_shippable(session, carton, order, normalise_carrier(carrier) if carrier else None)
     return CartonToShip(
         sscc=sscc,
         order=order.number,
         carton_no=carton.carton_no,
-        cartons=len(_cartons_of(session, order.id)),
+        cartons=int(count or 0),
         carrier=(order.carrier or "").strip().upper(),
         service=order.service,
-        units=_units(session, carton.id),
+        units=int(held or 0),
         weight_g=carton.weight_measured_g,
     )
 
@@ -372,20 +385,34 @@ def _manifest_for(
 def _check_tracking(
     session: Session, carton: PackedCarton, order: SalesOrder, carrier: str, tracking: str
 ) -> None:
-    if session.scalar(select(PackedCarton.id).where(PackedCarton.sscc == tracking)) is not None:
-        raise WrongScan(
-            _("{tracking} is a carton's SSCC: scan the carrier's label", tracking=tracking),
-            expected=_("the tracking number on the carrier's label"),
-        )
-    other = session.execute(
-        select(PackedCarton.sscc, SalesOrder.number)
-        .join(SalesOrder, SalesOrder.id == PackedCarton.order_id)
+    """One query: the tracking number is no carton's SSCC, nor on another order's carton."""
+    is_sscc = select(PackedCarton.id).where(PackedCarton.sscc == tracking).scalar_subquery()
+    on_other = (
+        select(PackedCarton.id)
         .where(
             PackedCarton.tracking_number == tracking,
             PackedCarton.carrier == carrier,
             PackedCarton.order_id != order.id,
         )
-    ).first()
+        .order_by(PackedCarton.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    sscc_id, other_id = session.execute(select(is_sscc, on_other)).one()
+    if sscc_id is not None:
+        raise WrongScan(
+            _("{tracking} is a carton's SSCC: scan the carrier's label", tracking=tracking),
+            expected=_("the tracking number on the carrier's label"),
+        )
+    other = (
+        session.execute(
+            select(PackedCarton.sscc, SalesOrder.number)
+            .join(SalesOrder, SalesOrder.id == PackedCarton.order_id)
+            .where(PackedCarton.id == other_id)
+        ).one()
+        if other_id is not None
+        else None
+    )
     if other is not None:
         raise WrongScan(
             _(
@@ -459,10 +486,26 @@ def shipping_status(lines: list[SalesOrderLine]) -> str | None:
     return OrderStatus.PARTIALLY_SHIPPED.value
 
 
-def _tell_shipped(session: Session, carton: PackedCarton, order: SalesOrder, units: int) -> None:
+def _contents(session: Session, carton: PackedCarton) -> dict[int, str]:
+    """Read `carton.contents` (when not loaded yet) with the SKUs of its items, in one query:
+    the SKU by item id."""
+    if "contents" not in inspect(carton).unloaded:
+        ids = {c.item_id for c in carton.contents}
+        return dict(session.execute(select(Item.id, Item.sku).where(Item.id.in_(ids))).tuples())
+    rows = session.execute(
+        select(PackedCartonLine, Item.sku)
+        .join(Item, Item.id == PackedCartonLine.item_id)
+        .where(PackedCartonLine.carton_id == carton.id)
+        .order_by(PackedCartonLine.id)
+    ).all()
+    set_committed_value(carton, "contents", [row for row, _sku in rows])
+    return {row.item_id: sku for row, sku in rows}
+
+
+def _tell_shipped(
+    session: Session, carton: PackedCarton, order: SalesOrder, units: int, skus: dict[int, str]
+) -> None:
     """The `shipment.confirmed` event, in the shipping transaction (floor/outbox.py)."""
-    items = select(Item.id, Item.sku).where(Item.id.in_({c.item_id for c in carton.contents}))
-    skus = {item_id: sku for item_id, sku in session.execute(items)}
     outbox.emit(
         session,
         outbox.SHIPMENT_CONFIRMED,
@@ -507,14 +550,27 @@ def confirm_shipment(
     tracking = normalise_tracking(tracking_number)
 
     def work() -> dict:
-        found = _carton_by_sscc(session, warehouse_id, sscc)
-        order = session.get(SalesOrder, found.order_id, with_for_update=True)
-        assert order is not None
-        carton = session.get(PackedCarton, found.id, with_for_update=True, populate_existing=True)
-        assert carton is not None
+        # the order locked first (found by the carton in the same statement), then the carton
+        order_of_carton = (
+            select(PackedCarton.order_id).where(PackedCarton.sscc == sscc).scalar_subquery()
+        )
+        order = session.scalars(
+            select(SalesOrder).where(SalesOrder.id == order_of_carton).with_for_update()
+        ).one_or_none()
+        if order is None:
+            raise _not_found(sscc)
+        carton = session.scalars(
+            select(PackedCarton)
+            .where(PackedCarton.sscc == sscc)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one()
+        if carton.warehouse_id != warehouse_id:
+            raise _not_found(sscc)
         _check_shippable(session, carton, order, carrier)
         _check_tracking(session, carton, order, carrier, tracking)
         manifest = _manifest_for(session, warehouse_id, carrier, manifest_id, actor)
+        skus = _contents(session, carton)
         units = _ship_stock(session, carton, order, actor, scan_id)
         now = utcnow()
         by_line: dict[int, int] = defaultdict(int)
@@ -535,9 +591,12 @@ def confirm_shipment(
         )
         for line in lines:
             line.quantity_shipped += by_line.get(line.id, 0)
-        container = session.get(Container, carton.container_id)
-        if container is not None:
-            container.status = CONTAINER_SHIPPED
+        if carton.container_id is not None:
+            session.execute(
+                update(Container)
+                .where(Container.id == carton.container_id)
+                .values(status=CONTAINER_SHIPPED)
+            )
         carton.status = CartonStatus.SHIPPED.value
         carton.carrier = carrier
         # the order's service whole (both columns hold 255: chan_0001); a keyed one is cut to fit
@@ -549,14 +608,24 @@ def confirm_shipment(
         order.status = shipping_status(lines) or order.status
         session.flush()
         transfer_inbound.settle_shipped(session, order, lines)
-        _tell_shipped(session, carton, order, units)
+        _tell_shipped(session, carton, order, units, skus)
         jobs = printer.queue_shipping_label(session, carton, order) if printer else []
-        cartons = _cartons_of(session, order.id)
-        on_manifest = session.scalar(
+        left = (
+            select(func.count())
+            .select_from(PackedCarton)
+            .where(
+                PackedCarton.order_id == order.id,
+                PackedCarton.status != CartonStatus.SHIPPED.value,
+            )
+            .scalar_subquery()
+        )
+        loaded = (
             select(func.count())
             .select_from(PackedCarton)
             .where(PackedCarton.manifest_id == manifest.id)
+            .scalar_subquery()
         )
+        cartons_left, on_manifest = session.execute(select(left, loaded)).one()
         return {
             "sscc": carton.sscc or "",
             "order": order.number,
@@ -568,7 +637,7 @@ def confirm_shipment(
             "manifest_cartons": int(on_manifest or 0),
             "units": units,
             "order_status": order.status,
-            "cartons_left": sum(c.status != CartonStatus.SHIPPED.value for c in cartons),
+            "cartons_left": int(cartons_left or 0),
             "print_jobs": list(jobs),
         }
 
