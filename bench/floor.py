@@ -38,7 +38,7 @@ from sqlalchemy import create_engine, text
 
 from bench.ledger import Database
 from floor.demo import build_demo
-from floor.simulation.runner import Report, simulate
+from floor.simulation.runner import WARM_UP_SECONDS, Report, simulate
 
 EVERY = 3.0
 
@@ -156,6 +156,12 @@ def run(db: Database, stations: int, seconds: float, processes: int, count: bool
         f"{len(report.invariant_violations)} ({time.perf_counter() - started:.0f} s; "
         f"load {load_before} -> {load()})",
         flush=True,
+    )
+    steady = report.steady_latency_ms
+    print(
+        f"         after the first {WARM_UP_SECONDS:.0f} s (the shift's start, every station "
+        f"starting at once): {steady['n']:.0f} scans, p50 {steady['p50']:.1f} ms, "
+        f"p95 {steady['p95']:.1f} ms, p99 {steady['p99']:.1f} ms"
     )
     for kind, sample in report.error_samples.items():
         print(f"         {kind}: {sample}")

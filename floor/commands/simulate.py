@@ -167,6 +167,20 @@ def _print_report(report, ctx: CommandContext) -> None:  # type: ignore[no-untyp
     )
     latency = report.latency_ms
     print(_("Service latency: p50 {p50} ms, p95 {p95} ms, p99 {p99} ms", **latency), file=out)
+    from floor.simulation.runner import WARM_UP_SECONDS
+
+    steady = report.steady_latency_ms
+    if steady.get("n"):
+        print(
+            _(
+                "After the first {warm_up} s: p50 {p50} ms, p95 {p95} ms, p99 {p99} ms",
+                warm_up=f"{WARM_UP_SECONDS:.0f}",
+                p50=steady["p50"],
+                p95=steady["p95"],
+                p99=steady["p99"],
+            ),
+            file=out,
+        )
     if report.errors:
         print(_("Errors by kind:"), file=out)
         for kind, n in sorted(report.errors.items(), key=lambda kv: -kv[1]):

@@ -97,3 +97,28 @@ def test_simulate_refuses_unknown_kinds_and_times(
     assert "unknown station kind kitter" in capsys.readouterr().err
     assert main(["--database-url", url, "simulate", "--scan-every", "soon"]) == 1
     assert "--scan-every" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_simulate_reports_the_scans_after_the_warm_up_apart_and_restores_the_switch_interval(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    import floor.simulation.runner as runner
+
+    build_demo(sqlite_engine)
+    monkeypatch.setattr(runner, "WARM_UP_SECONDS", 2.0)
+    before = sys.getswitchinterval()
+    report = runner.simulate(
+        sqlite_engine.url.render_as_string(hide_password=False),
+        "DEMO",
+        stations=3,
+        every=0.1,
+        seconds=4,
+        mix={"picker": 1, "receiver": 1, "counter": 1},
+    )
+    assert sys.getswitchinterval() == before
+    steady = report.steady_latency_ms
+    assert 0 < steady["n"] < report.scans  # scans of the first 2 s are left out, not the rest
+    assert steady["p50"] <= steady["p95"] <= steady["p99"]
