@@ -28,7 +28,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import Engine, select
 
 from floor import __version__
-from floor.api import feeds, intake, keys
+from floor.api import feeds, intake, intake_group, keys
 from floor.api.keys import KeyCache, KeyInfo, Limiter, RateLimiter, SharedRateLimiter
 from floor.db import read_only
 from floor.errors import Conflict, FloorError, NotFound, PermissionDenied
@@ -258,7 +258,7 @@ def create_app(
 
     def _add_orders(group: list[intake.OrderIn]) -> list[intake.Accepted | Exception]:
         with writing:
-            return intake.add_orders(engine, group)
+            return intake_group.add_orders(engine, group)
 
     orders_in = GroupWriter(_add_orders)
 

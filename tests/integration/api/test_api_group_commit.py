@@ -1,5 +1,5 @@
 """POST /orders sent by several clients at once is written in groups (group commit, issue 17):
-`intake.add_orders` writes the orders of one group in one transaction, each answered what it
+`intake_group.add_orders` writes the orders of one group in one transaction, each answered what it
 would have been answered alone; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
-from floor.api import intake, keys
+from floor.api import intake, intake_group, keys
 from floor.db import session_scope, transaction
 from floor.driver_sql import DriverStatement
 from floor.imports.problems import ImportRejected
@@ -73,7 +73,7 @@ def test_a_group_is_answered_order_by_order_as_one_transaction_each_would_be(
 ) -> None:
     key = _key(warehouse)
     intake.add_order(warehouse.engine, intake.parse_order(_order("old"), key, "TST"))
-    answers = _answers(intake.add_orders(warehouse.engine, _group(warehouse, key)))
+    answers = _answers(intake_group.add_orders(warehouse.engine, _group(warehouse, key)))
 
     # the same orders again, one transaction each, on a fresh number range: the same answers
     assert answers[0] == ("SO-G-1", True)
@@ -96,7 +96,7 @@ def test_a_group_answers_what_orders_written_one_at_a_time_answer(
     own (intake.add_order): the same answers, the same rows stored."""
     key = _key(warehouse)
     intake.add_order(warehouse.engine, intake.parse_order(_order("old"), key, "TST"))
-    grouped = _answers(intake.add_orders(warehouse.engine, _group(warehouse, key)))
+    grouped = _answers(intake_group.add_orders(warehouse.engine, _group(warehouse, key)))
     with session_scope(warehouse.engine) as s:
         s.query(AuditEntry).delete()
         s.query(SalesOrderLine).delete()
@@ -139,7 +139,7 @@ def test_a_group_sends_each_statement_once(warehouse: SmallWarehouse) -> None:
         with pytest.MonkeyPatch.context() as patch:
             for name in originals:
                 patch.setattr(DriverStatement, name, counted(name))
-            answers = intake.add_orders(warehouse.engine, group)
+            answers = intake_group.add_orders(warehouse.engine, group)
     finally:
         event.remove(warehouse.engine, "before_cursor_execute", count)
     assert all(isinstance(a, intake.Accepted) and a.created for a in answers)
@@ -161,8 +161,8 @@ def test_a_group_whose_transaction_fails_is_written_one_order_at_a_time(
     def fail(*_args: Any) -> None:
         raise OperationalError("INSERT", {}, Exception("made to fail"))
 
-    monkeypatch.setattr(intake, "_insert_group", fail)
-    answers = _answers(intake.add_orders(warehouse.engine, group))
+    monkeypatch.setattr(intake_group, "_insert_group", fail)
+    answers = _answers(intake_group.add_orders(warehouse.engine, group))
     assert answers == [("SO-G-0", True), ("SO-G-1", True), ("SO-G-2", True), ("SO-G-0", False)]
     assert _count(warehouse, SalesOrder) == 3
     assert _count(warehouse, AuditEntry, AuditEntry.action == "api.order") == 3
@@ -175,13 +175,13 @@ def test_orders_posted_at_once_are_created_audited_and_refused_each_alone(
     order created and audited, the bad one refused alone with its problems, the order every
     client also sends created once (201 once, 200 for the others), and sent again 200."""
     sizes: list[int] = []
-    add_orders = intake.add_orders
+    add_orders = intake_group.add_orders
 
     def grouped(engine: Any, group: Any) -> Any:
         sizes.append(len(group))
         return add_orders(engine, group)
 
-    monkeypatch.setattr(intake, "add_orders", grouped)
+    monkeypatch.setattr(intake_group, "add_orders", grouped)
     answers: dict[str, list[tuple[int, Any]]] = {}
     lock = threading.Lock()
     start = threading.Barrier(16)
