@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
-from floor.db import session_scope
+from floor.db import session_scope, transaction
 from floor.gs1 import location_check_digits, with_check_digit
 from floor.models import (
     Container,
@@ -337,3 +339,26 @@ def run_at_once(
         t.join(timeout)
     errors += [TimeoutError(f"{t.name} still running") for t in threads if t.is_alive()]
     return errors
+
+
+@contextmanager
+def statements_sent(engine: Engine) -> Iterator[list[str]]:
+    """The statements sent on `engine` inside the block (SQLAlchemy's before_cursor_execute;
+    a statement run straight on the driver is not seen), each on one line."""
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        sent.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def sent_in_transaction(engine: Engine, work: Callable[[Session], object]) -> tuple[Any, list[str]]:
+    """(what `work` returned in one transaction, the statements it sent, one line each)."""
+    with statements_sent(engine) as sent:
+        result = transaction(engine, work)
+    return result, list(sent)

@@ -16,7 +16,13 @@ from floor.inbound.receiving_checks import ExpiryPast, NotOnOrder, ReceivingPoli
 from floor.models import Container, PurchaseOrder, Receipt, SerialNumber, Task
 from floor.stock import ledger as inv
 from floor.stock.ledger import Actor
-from tests.support import SmallWarehouse, add_dock, add_purchase_order, barcode
+from tests.support import (
+    SmallWarehouse,
+    add_dock,
+    add_purchase_order,
+    barcode,
+    sent_in_transaction,
+)
 
 EXP = dt.date(2049, 12, 31)
 
@@ -360,23 +366,6 @@ def test_a_station_receives_at_its_own_dock_door(warehouse: SmallWarehouse) -> N
         assert rc.receipt_summary(s, receipt.receipt_id).lines[0]["received"] == 5
 
 
-def _sent(wh: SmallWarehouse, work):  # type: ignore[no-untyped-def]
-    """(what `work` returned in one transaction, the statements it sent, one line each)."""
-    from sqlalchemy import event
-
-    sent: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        sent.append(" ".join(statement.split()))
-
-    event.listen(wh.engine, "before_cursor_execute", count)
-    try:
-        result = transaction(wh.engine, work)
-    finally:
-        event.remove(wh.engine, "before_cursor_execute", count)
-    return result, sent
-
-
 def test_opening_a_receipt_reads_the_order_its_receipt_lines_and_items_at_once(
     warehouse: SmallWarehouse,
 ) -> None:
@@ -386,8 +375,8 @@ def test_opening_a_receipt_reads_the_order_its_receipt_lines_and_items_at_once(
     add_purchase_order(warehouse, "PO7001", [("PLAIN", 10), ("KIT", 5), ("SER", 2)])
 
     def open_it(scan_id: str):  # type: ignore[no-untyped-def]
-        return _sent(
-            warehouse,
+        return sent_in_transaction(
+            warehouse.engine,
             lambda s: rc.open_receipt(
                 s,
                 warehouse_id=warehouse.warehouse_id,
@@ -416,8 +405,8 @@ def test_a_scan_and_closing_read_the_receipt_and_its_order_in_one_statement(
     together, not an item at a time."""
     add_purchase_order(warehouse, "PO7002", [("PLAIN", 10), ("KIT", 5), ("SER", 2)])
     receipt = _open(warehouse, "PO7002")
-    done, sent = _sent(
-        warehouse,
+    done, sent = sent_in_transaction(
+        warehouse.engine,
         lambda s: rc.receive_scan(
             s,
             receipt.receipt_id,
@@ -433,8 +422,8 @@ def test_a_scan_and_closing_read_the_receipt_and_its_order_in_one_statement(
     ]
     assert len(order_reads) == 1, order_reads
     _receive(warehouse, receipt.receipt_id, barcode(warehouse, "KIT"), quantity=2)
-    closed, sent = _sent(
-        warehouse,
+    closed, sent = sent_in_transaction(
+        warehouse.engine,
         lambda s: receipt_closing.close_receipt(
             s, receipt.receipt_id, actor=_actor(warehouse), scan_id="C1"
         ),

@@ -6,43 +6,15 @@ order has; the dock reads the carton with its order and counts in one statement.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
-
-from floor.db import transaction
 from floor.outbound import pack_close, packing
 from floor.outbound import shipping as sh
 from floor.stock.ledger import Actor
 from tests.pack_support import SETTINGS, packer, picked_order, prepare_packing
-from tests.support import SmallWarehouse, gtin
+from tests.support import SmallWarehouse, gtin, sent_in_transaction
 
 PLAIN, LOT = gtin(1), gtin(2)
-
-
-@contextmanager
-def _sent(wh: SmallWarehouse) -> Iterator[list[str]]:
-    """The statements sent meanwhile (the connection's BEGIN left out), one line each."""
-    sent: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        text = " ".join(statement.split())
-        if not text.upper().startswith("BEGIN"):
-            sent.append(text)
-
-    event.listen(wh.engine, "before_cursor_execute", count)
-    try:
-        yield sent
-    finally:
-        event.remove(wh.engine, "before_cursor_execute", count)
-
-
-def _run(wh: SmallWarehouse, work: Callable[[Any], Any]) -> tuple[Any, list[str]]:
-    with _sent(wh) as sent:
-        result = transaction(wh.engine, work)
-    return result, sent
 
 
 def _reads(sent: list[str], table: str) -> int:
@@ -51,22 +23,24 @@ def _reads(sent: list[str], table: str) -> int:
 
 
 def _start(wh: SmallWarehouse, tote: str, actor: Actor) -> tuple[packing.PackView, list[str]]:
-    return _run(wh, lambda s: packing.start(s, wh.warehouse_id, tote, actor=actor, scan_id=tote))
+    return sent_in_transaction(
+        wh.engine, lambda s: packing.start(s, wh.warehouse_id, tote, actor=actor, scan_id=tote)
+    )
 
 
 def _scan(
     wh: SmallWarehouse, carton_id: int, barcode: str, actor: Actor, scan_id: str
 ) -> tuple[packing.PackOutcome, list[str]]:
-    return _run(
-        wh, lambda s: packing.pack_scan(s, carton_id, barcode, actor=actor, scan_id=scan_id)
+    return sent_in_transaction(
+        wh.engine, lambda s: packing.pack_scan(s, carton_id, barcode, actor=actor, scan_id=scan_id)
     )
 
 
 def _close(
     wh: SmallWarehouse, carton_id: int, grams: int, actor: Actor, scan_id: str
 ) -> tuple[pack_close.ClosedCarton, list[str]]:
-    return _run(
-        wh,
+    return sent_in_transaction(
+        wh.engine,
         lambda s: pack_close.close_carton(
             s, carton_id, grams, settings=SETTINGS, printer=None, actor=actor, scan_id=scan_id
         ),
@@ -166,7 +140,9 @@ def _packed(wh: SmallWarehouse) -> str:
 
 def test_the_dock_checks_a_carton_in_one_statement(warehouse: SmallWarehouse) -> None:
     sscc = _packed(warehouse)
-    found, sent = _run(warehouse, lambda s: sh.carton_to_ship(s, warehouse.warehouse_id, sscc))
+    found, sent = sent_in_transaction(
+        warehouse.engine, lambda s: sh.carton_to_ship(s, warehouse.warehouse_id, sscc)
+    )
     assert (found.order, found.cartons, found.units, found.carrier) == ("SO1", 1, 3, "UPS")
     assert len(sent) == 1, sent
 
@@ -190,7 +166,7 @@ def test_shipping_a_carton_reads_it_once(warehouse: SmallWarehouse) -> None:
             scan_id="ship1",
         )
 
-    shipped, sent = _run(warehouse, ship)
+    shipped, sent = sent_in_transaction(warehouse.engine, ship)
     assert (shipped.units, shipped.cartons_left, shipped.manifest_cartons) == (3, 0, 1)
     assert shipped.order_status == "shipped"
     assert _reads(sent, "items") == 0 and _reads(sent, "containers") == 0

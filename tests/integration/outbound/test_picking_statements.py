@@ -9,13 +9,8 @@ the picker's role check; the numbers before this change are in the comments.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import pytest
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from floor.db import session_scope, transaction
 from floor.errors import WrongScan
@@ -24,30 +19,17 @@ from floor.outbound import carts, picking, short_picks
 from floor.outbound.wave_release import release_wave
 from floor.outbound.waves import WaveRules, build_wave
 from floor.stock import ledger as inv
-from tests.support import SmallWarehouse, add_cart, add_sales_order, add_stock, barcode
+from tests.support import (
+    SmallWarehouse,
+    add_cart,
+    add_sales_order,
+    add_stock,
+    barcode,
+    sent_in_transaction,
+)
 
 # the ledger's postings differ by backend (30 and 32 before)
 SHORT_PICK_STATEMENTS = {"sqlite": 26, "postgresql": 28}
-
-
-@contextmanager
-def _counting(wh: SmallWarehouse) -> Iterator[list[str]]:
-    sent: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        sent.append(" ".join(statement.split()))
-
-    event.listen(wh.engine, "before_cursor_execute", count)
-    try:
-        yield sent
-    finally:
-        event.remove(wh.engine, "before_cursor_execute", count)
-
-
-def _sent(wh: SmallWarehouse, work: Callable[[Session], Any]) -> tuple[Any, list[str]]:
-    with _counting(wh) as sent:
-        result = transaction(wh.engine, work)
-    return result, list(sent)
 
 
 def _cart(wh: SmallWarehouse) -> int:
@@ -70,8 +52,8 @@ def test_claiming_a_cart_and_its_totes_read_each_row_once(warehouse: SmallWareho
         transaction(wh.engine, lambda s: carts.claim_cart(s, me, wh.warehouse_id, "TOTE01"))
     # role, scan id, the cart held or scanned, the cluster, its tasks (with their orders,
     # places and the layout), the tasks' UPDATE, the cluster's, the scan: 8 (13 before)
-    view, sent = _sent(
-        wh, lambda s: carts.claim_cart(s, me, wh.warehouse_id, "CART01", scan_id="c1")
+    view, sent = sent_in_transaction(
+        wh.engine, lambda s: carts.claim_cart(s, me, wh.warehouse_id, "CART01", scan_id="c1")
     )
     assert len(sent) <= 8, sent
     assert view.cart == "CART01" and [slot.order for slot in view.slots] == ["SO1", "SO2", "SO3"]
@@ -83,7 +65,9 @@ def test_claiming_a_cart_and_its_totes_read_each_row_once(warehouse: SmallWareho
         # scan id, the cart (tasks, orders, totes, wave), the tote with what is in it or
         # heading to it and the drop location, the tote's UPDATE (not when it is there
         # already), the tasks', the scan: 6 or 5 (10 or 11 before)
-        view, sent = _sent(wh, lambda s, c=code, n=n: carts.assign_tote(s, me, c, scan_id=f"t{n}"))
+        view, sent = sent_in_transaction(
+            wh.engine, lambda s, c=code, n=n: carts.assign_tote(s, me, c, scan_id=f"t{n}")
+        )
         assert len(sent) <= (5 if code == "TOTE02" else 6), sent
         assert [slot.tote for slot in view.slots][: n + 1] == ["TOTE01", "TOTE02", "TOTE03"][
             : n + 1
@@ -106,15 +90,17 @@ def test_each_pick_scan_reads_the_picker_s_tasks_once(warehouse: SmallWarehouse)
     view = transaction(wh.engine, lambda s: picking.next_pick(s, me))
     # role, scan id, the tasks locked with the location, item, tote, order and position,
     # the task's status, the scan: 5 (7 before)
-    at, sent = _sent(
-        wh,
+    at, sent = sent_in_transaction(
+        wh.engine,
         lambda s: picking.confirm_location(s, me, view.task_id, code=view.location, scan_id="l1"),
     )
     assert len(sent) <= 5, sent
     assert at == view == transaction(wh.engine, lambda s: picking.next_pick(s, me))
     gtin = barcode(wh, view.sku)
     # role, scan id, the tasks locked with the view and the item scanned, the scan: 4 (7)
-    item, sent = _sent(wh, lambda s: picking.confirm_item(s, me, view.task_id, gtin, scan_id="i1"))
+    item, sent = sent_in_transaction(
+        wh.engine, lambda s: picking.confirm_item(s, me, view.task_id, gtin, scan_id="i1")
+    )
     assert len(sent) <= 4, sent
     assert item == view
     with pytest.raises(WrongScan, match="Wrong item: expected PLAIN"):
@@ -123,8 +109,8 @@ def test_each_pick_scan_reads_the_picker_s_tasks_once(warehouse: SmallWarehouse)
         )
     # a part of the pick: role, scan id, the tasks locked with the tote, the ledger's move
     # (2), the task, the line (locked), the order picking, the scan: 9 (12 before)
-    part, sent = _sent(
-        wh, lambda s: picking.confirm_pick(s, me, view.task_id, 1, view.tote, scan_id="p1")
+    part, sent = sent_in_transaction(
+        wh.engine, lambda s: picking.confirm_pick(s, me, view.task_id, 1, view.tote, scan_id="p1")
     )
     assert len(sent) <= 9, sent
     assert not part.task_done
@@ -136,8 +122,8 @@ def test_each_pick_scan_reads_the_picker_s_tasks_once(warehouse: SmallWarehouse)
     # the rest: role, scan id, tasks with the tote, the move (2), the task (its quantity and
     # status in one UPDATE), the line's units, the line's status, the order's, the scan:
     # 10 (16 before)
-    rest, sent = _sent(
-        wh,
+    rest, sent = sent_in_transaction(
+        wh.engine,
         lambda s: picking.confirm_pick(
             s, me, view.task_id, view.quantity - 1, view.tote, scan_id="p2"
         ),
@@ -155,7 +141,9 @@ def test_each_pick_scan_reads_the_picker_s_tasks_once(warehouse: SmallWarehouse)
         assert inv.invariant_violations(s) == []
     # a full denial, the rest reserved at the other location (a new task on this cart)
     short = transaction(wh.engine, lambda s: picking.next_pick(s, me))
-    out, sent = _sent(wh, lambda s: short_picks.short_pick(s, me, short.task_id, 0, scan_id="s1"))
+    out, sent = sent_in_transaction(
+        wh.engine, lambda s: short_picks.short_pick(s, me, short.task_id, 0, scan_id="s1")
+    )
     assert len(sent) <= SHORT_PICK_STATEMENTS[wh.engine.dialect.name], sent
     assert out.exception_code == "BIDF" and out.shortage == 0 and len(out.reallocated_to) == 1
     assert not out.cart_done

@@ -15,7 +15,7 @@ from floor.stock import count_scheduling as cs
 from floor.stock import counting as ct
 from floor.stock import ledger as inv
 from floor.stock.ledger import Actor
-from tests.support import SmallWarehouse, add_stock, barcode
+from tests.support import SmallWarehouse, add_stock, barcode, sent_in_transaction
 
 EXP = dt.date(2049, 12, 31)
 
@@ -419,23 +419,6 @@ def test_taking_the_next_count_reads_the_task_once_and_replays_the_same_view(
     assert take() == view  # a replay
 
 
-def _sent(wh: SmallWarehouse, work):  # type: ignore[no-untyped-def]
-    """(what `work` returned in one transaction, the statements it sent, one line each)."""
-    from sqlalchemy import event
-
-    sent: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        sent.append(" ".join(statement.split()))
-
-    event.listen(wh.engine, "before_cursor_execute", count)
-    try:
-        result = transaction(wh.engine, work)
-    finally:
-        event.remove(wh.engine, "before_cursor_execute", count)
-    return result, sent
-
-
 def test_taking_the_next_count_reads_its_location_and_item_with_it(
     warehouse: SmallWarehouse,
 ) -> None:
@@ -443,8 +426,8 @@ def test_taking_the_next_count_reads_its_location_and_item_with_it(
     takes it: no location or item read after it."""
     add_stock(warehouse, "A01-01-1", "PLAIN", 40)
     [task_id] = _tasks_for(warehouse, "A01-01-1")
-    view, sent = _sent(
-        warehouse,
+    view, sent = sent_in_transaction(
+        warehouse.engine,
         lambda s: ct.next_count_task(
             s, warehouse.warehouse_id, actor=_actor(warehouse, "counter"), scan_id="N2"
         ),
@@ -474,8 +457,8 @@ def test_making_counts_by_location_sends_the_same_statements_for_one_scope_or_ma
     codes = ["A01-01-1", "A01-02-1"]
 
     def make(codes: list[str]):  # type: ignore[no-untyped-def]
-        return _sent(
-            warehouse,
+        return sent_in_transaction(
+            warehouse.engine,
             lambda s: cs.create_count_tasks_by_location(
                 s, [warehouse.locations[c] for c in codes], actor=_actor(warehouse, "supervisor")
             ),
@@ -513,16 +496,16 @@ def test_a_count_reads_its_balances_once_and_updates_its_task_once(
     add_stock(warehouse, "A01-02-1", "PLAIN", 10)
     adjusted, recounted = _tasks_for(warehouse, "A01-01-1")[0], _tasks_for(warehouse, "A01-02-1")[0]
     full_row = "SELECT balances.id, balances.location_id, balances.item_id, balances.lot, balances.expiry, balances.container_id, balances.quantity"  # noqa: E501
-    outcome, sent = _sent(
-        warehouse,
+    outcome, sent = sent_in_transaction(
+        warehouse.engine,
         lambda s: ct.submit_count(s, adjusted, 97, actor=_actor(warehouse, "counter")),
     )
     assert outcome.outcome == "adjusted"
     assert len([s for s in sent if s.startswith(full_row)]) == 1, sent
     assert len([s for s in sent if s.startswith("SELECT balances")]) == 1, sent
     assert len([s for s in sent if s.startswith("UPDATE tasks")]) == 1, sent
-    outcome, sent = _sent(
-        warehouse,
+    outcome, sent = sent_in_transaction(
+        warehouse.engine,
         lambda s: ct.submit_count(s, recounted, 5, actor=_actor(warehouse, "counter")),
     )
     assert outcome.outcome == "recount"
