@@ -182,6 +182,18 @@ INSERT_LINE, LINE_ROW = _inserting(SalesOrderLine.__table__, returning=False)
 INSERT_AUDIT, AUDIT_ROW = _inserting(AuditEntry.__table__, returning=False)
 
 
+def number_taken(record: orders.OrderRecord, channel: str, ref: str) -> ImportProblem:
+    """The importer's problem for an order whose number another order (of `channel`,
+    reference `ref`) holds."""
+    return ImportProblem(
+        REQUEST,
+        record.line,
+        "",
+        _("an order number not in use (it is {channel} order {ref})", channel=channel, ref=ref),
+        record.number,
+    )
+
+
 def _add_order(
     session: Session, warehouse: str, channel: str, record: orders.OrderRecord, key: KeyInfo
 ) -> Accepted:
@@ -219,19 +231,7 @@ def _add_order(
         there = next((r for r in rows if (r[2], r[3]) == (channel, record.external_ref)), None)
         clash = next((r for r in rows if r[1] == record.number), None)
         if there is None and clash is not None:
-            found.append(
-                ImportProblem(
-                    REQUEST,
-                    record.line,
-                    "",
-                    _(
-                        "an order number not in use (it is {channel} order {ref})",
-                        channel=clash[2],
-                        ref=clash[3],
-                    ),
-                    record.number,
-                )
-            )
+            found.append(number_taken(record, clash[2], clash[3]))
         if found:
             raise ImportRejected(REQUEST, found)
         if there is not None:

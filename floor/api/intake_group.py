@@ -30,6 +30,7 @@ from floor.api.intake import (
     Accepted,
     OrderIn,
     add_order,
+    number_taken,
 )
 from floor.db import session_scope
 from floor.driver_sql import DriverStatement, cursor_of
@@ -172,19 +173,7 @@ def _add_group(session: Session, group: Sequence[OrderIn]) -> list[Accepted | Ex
                 there = by_ref.get((channel, record.external_ref))
                 clash = by_number.get(record.number)
                 if there is None and clash is not None:
-                    found.append(
-                        ImportProblem(
-                            REQUEST,
-                            record.line,
-                            "",
-                            _(
-                                "an order number not in use (it is {channel} order {ref})",
-                                channel=clash[1],
-                                ref=clash[2],
-                            ),
-                            record.number,
-                        )
-                    )
+                    found.append(number_taken(record, clash[1], clash[2]))
                 if found:
                     raise ImportRejected(REQUEST, found)
             except FloorError as refused:
