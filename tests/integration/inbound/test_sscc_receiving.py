@@ -267,7 +267,10 @@ def test_four_stations_scanning_one_pallet_at_once_receive_it_once(
     done: list[sr.SsccReceived] = []
     errors = run_at_once(4, lambda n: done.append(_receive(wh, sscc(51), scan_id=f"dock-{n}")))
     assert len(done) == 1 and len(errors) == 3
-    assert all(isinstance(e, Conflict) and "already received" in str(e) for e in errors)
+    # what each refused station was told, shown if one was told anything else (this test
+    # failed now and then under load, and the failure did not say with what)
+    told = [(type(e).__name__, str(e)[:300]) for e in errors]
+    assert all(isinstance(e, Conflict) and "already received" in str(e) for e in errors), told
     with session_scope(wh.engine) as s:
         assert inv.on_hand(s, wh.items["PLAIN"]) == 10
         assert s.scalar(select(func.count()).select_from(ReceiptLine)) == 1
