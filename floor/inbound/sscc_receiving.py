@@ -13,16 +13,20 @@ onto a container carrying the SSCC (made there; a transfer's carton keeps its ow
 container), one receipt line per content line, one ledger transaction, one put-away task
 for the container. An SSCC is received once: another scan of it is refused naming when and
 on which receipt (`sscc_receipts`, unique by SSCC); the same scan retried (same scan id)
-returns the first result.
+returns the first result. Two docks scanning one SSCC at the same moment: on PostgreSQL the
+second waits for the first to commit (an advisory lock on the SSCC, taken before anything
+is read), then is told it was received; without it, the second could read the order's
+lines after the first's commit and be refused for the quantity instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+import zlib
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from floor.errors import Conflict, InvalidInput, NotFound
@@ -115,6 +119,14 @@ class _Unit:
     order: PurchaseOrder | None
     contents: list[_Content]
     container: Container | None = None  # a transfer carton's own container
+
+
+def _lock_sscc(session: Session, sscc: str) -> None:
+    """On PostgreSQL, wait for any other transaction receiving `sscc` to commit (SQLite's
+    write transactions run one at a time)."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"floor.sscc_receiving:{sscc}".encode())
+        session.execute(select(func.pg_advisory_xact_lock(key)))
 
 
 def received_before(session: Session, sscc: str) -> SsccReceipt | None:
@@ -325,6 +337,7 @@ def receive_sscc(
     today = today or dt.date.today()
 
     def work() -> dict:
+        _lock_sscc(session, sscc)
         done = received_before(session, sscc)
         if done is not None:
             raise _refuse_received(session, done)

@@ -275,3 +275,53 @@ def test_four_stations_scanning_one_pallet_at_once_receive_it_once(
         assert inv.on_hand(s, wh.items["PLAIN"]) == 10
         assert s.scalar(select(func.count()).select_from(ReceiptLine)) == 1
         assert inv.invariant_violations(s) == []
+
+
+def test_a_dock_that_checked_an_sscc_just_before_another_received_it_is_told_it_was_received(
+    pg_warehouse: SmallWarehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: dock B finds the SSCC not received yet and pauses; dock A scans it then.
+    Without the SSCC's lock A received it meanwhile and B, going on, read the order's lines
+    after A's commit and was refused for the quantity. With it, A waits for B: one receives
+    the pallet, the other is told it was received."""
+    import threading
+
+    wh = pg_warehouse
+    path = _asn(tmp_path, wh, f"reference,sscc,sku,quantity\nASN-W,{sscc(52)},PLAIN,10\n")
+    run_import(wh.engine, "asn", path, warehouse="TST")
+    real = sr.received_before
+    b_checked, a_done = threading.Event(), threading.Event()
+
+    def received_before(session, code):  # type: ignore[no-untyped-def]
+        found = real(session, code)
+        if threading.current_thread().name == "dock-B" and not b_checked.is_set():
+            b_checked.set()
+            a_done.wait(2)  # A's scan, unless it waits for B
+        return found
+
+    monkeypatch.setattr(sr, "received_before", received_before)
+    told: dict[str, object] = {}
+
+    def dock(name: str) -> None:
+        try:
+            told[name] = _receive(wh, sscc(52), scan_id=name)
+        except Exception as exc:  # what this dock's screen would show
+            told[name] = exc
+        if name == "dock-A":
+            a_done.set()
+
+    b = threading.Thread(target=dock, args=("dock-B",), name="dock-B")
+    b.start()
+    assert b_checked.wait(10)
+    a = threading.Thread(target=dock, args=("dock-A",), name="dock-A")
+    a.start()
+    a.join(20)
+    b.join(20)
+    received = [n for n, t in told.items() if isinstance(t, sr.SsccReceived)]
+    refused = {n: str(t) for n, t in told.items() if not isinstance(t, sr.SsccReceived)}
+    assert len(received) == 1, told
+    assert all(
+        isinstance(told[n], Conflict) and "already received" in text for n, text in refused.items()
+    ), told
+    with session_scope(wh.engine) as s:
+        assert inv.on_hand(s, wh.items["PLAIN"]) == 10
