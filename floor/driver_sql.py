@@ -59,6 +59,17 @@ class DriverStatement:
             raise _as_sqlalchemy_error(conn, compiled.sql, values, exc) from exc
         return cursor
 
+    def convert_row(self, conn: Connection, row: Sequence[Any]) -> tuple[Any, ...]:
+        """A row fetched by this statement with each value as SQLAlchemy would return it
+        (its column type's result processor: on SQLite, JSON text becomes a dict)."""
+        processors = self.compiled(conn).results
+        if not any(processors):
+            return tuple(row)
+        return tuple(
+            value if process is None or value is None else process(value)
+            for value, process in zip(row, processors, strict=False)
+        )
+
     def execute_many(
         self, cursor: Any, conn: Connection, rows: Sequence[Mapping[str, object]]
     ) -> None:
@@ -103,7 +114,7 @@ class _Compiled:
     (SQLAlchemy's own bind processors: on SQLite, dates and times become ISO text), and the
     values of binds the statement itself carries (`status="done"`)."""
 
-    __slots__ = ("convert", "fixed", "names", "positional", "required", "sql")
+    __slots__ = ("convert", "fixed", "names", "positional", "required", "results", "sql")
 
     def __init__(self, owner: DriverStatement, conn: Connection) -> None:
         dialect = conn.dialect
@@ -120,6 +131,10 @@ class _Compiled:
             if not bind.required and bind.effective_value is not None:
                 self.fixed[name] = bind.effective_value
         self.required = frozenset(compiled.bind_names.values()) - self.fixed.keys()
+        self.results: list[Callable[[Any], Any] | None] = [
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in getattr(compiled, "_result_columns", ())
+        ]
 
     def values(self, params: Mapping[str, object]) -> Any:
         if not self.required <= params.keys():

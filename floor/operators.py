@@ -12,9 +12,10 @@ import hmac
 import secrets
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from floor.driver_sql import DriverStatement, cursor_of
 from floor.errors import InvalidInput, NotFound, PermissionDenied
 from floor.i18n import LANGUAGES, _
 from floor.models import Operator, Role
@@ -114,6 +115,12 @@ def has_role(operator: Operator, *roles: str) -> bool:
 
 
 _STANDING = "floor.operators.standing"
+# every scan runs it: on the driver (floor.driver_sql)
+_STANDING_ROW = DriverStatement(
+    select(Operator.active, Operator.roles, Operator.name).where(
+        Operator.id == bindparam("operator_id")
+    )
+)
 
 
 def _standing(session: Session, operator_id: int) -> tuple[bool, frozenset[str], str] | None:
@@ -126,9 +133,12 @@ def _standing(session: Session, operator_id: int) -> tuple[bool, frozenset[str],
         held = session.info[_STANDING] = (transaction, {})
     cache: dict[int, tuple[bool, frozenset[str], str] | None] = held[1]
     if operator_id not in cache:
-        row = session.execute(
-            select(Operator.active, Operator.roles, Operator.name).where(Operator.id == operator_id)
-        ).one_or_none()
+        cursor, conn = cursor_of(session)
+        try:
+            found = _STANDING_ROW.execute(cursor, conn, {"operator_id": operator_id}).fetchone()
+        finally:
+            cursor.close()
+        row = None if found is None else _STANDING_ROW.convert_row(conn, found)
         cache[operator_id] = (
             None if row is None else (bool(row[0]), _effective(frozenset(row[1].split())), row[2])
         )

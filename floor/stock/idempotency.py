@@ -10,19 +10,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from floor.models import AppliedScan
+from floor.driver_sql import DriverStatement, cursor_of
+from floor.models import AppliedScan, utcnow
 
 ACTIVE_KEY = "floor.applied_scan"
 
+# every scan runs both: on the driver (floor.driver_sql), not through the ORM's flush
+_STORED = DriverStatement(
+    select(AppliedScan.result).where(AppliedScan.scan_id == bindparam("scan_id"))
+)
+_STORE = DriverStatement(insert(AppliedScan), ["scan_id", "operation", "result", "created_at"])
+
 
 def stored_result(session: Session, scan_id: str) -> dict[str, Any] | None:
-    row = session.execute(
-        select(AppliedScan.result).where(AppliedScan.scan_id == scan_id)
-    ).scalar_one_or_none()
-    return row
+    cursor, conn = cursor_of(session)
+    try:
+        row = _STORED.execute(cursor, conn, {"scan_id": scan_id}).fetchone()
+    finally:
+        cursor.close()
+    return None if row is None else _STORED.convert_row(conn, row)[0]
 
 
 def once(
@@ -41,6 +50,14 @@ def once(
         result = work()
     finally:
         session.info.pop(ACTIVE_KEY, None)
-    session.add(AppliedScan(scan_id=scan_id, operation=operation, result=result))
-    session.flush()
+    session.flush()  # the work's own rows first, as before: their errors are the work's
+    cursor, conn = cursor_of(session)
+    try:
+        _STORE.execute(
+            cursor,
+            conn,
+            {"scan_id": scan_id, "operation": operation, "result": result, "created_at": utcnow()},
+        )
+    finally:
+        cursor.close()
     return result, False
