@@ -5,7 +5,7 @@ On SQLite a statement costs a few microseconds, while SQLAlchemy's per-execution
 statements every scan runs, `DriverStatement` compiles a Core statement once per dialect
 and executes it on the DBAPI cursor of the Session's connection: the same SQL SQLAlchemy
 would send, with the same stored values, without the machinery. Everything else keeps
-using the ORM.
+using the ORM. `ArrayInsert` writes many rows of a table with one statement on PostgreSQL.
 
 Values are passed by bind name and converted by the column types' own bind processors, so
 they are stored exactly as SQLAlchemy stores them (on SQLite, dates and times as ISO text).
@@ -23,7 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Column, Connection, String, Table
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
@@ -133,6 +134,66 @@ class _Compiled:
                 if name in params:
                     params[name] = processor(params[name])
         return [params[n] for n in self.names] if self.positional else params
+
+
+class ArrayInsert:
+    """Any number of rows of `table` inserted by one statement on PostgreSQL: each column's
+    values bound as one array, `INSERT INTO t (...) SELECT * FROM unnest(CAST(:t__a AS
+    type[]), ...)`. The text is the same for one row as for a thousand, so the server plans
+    it once (psycopg prepares it) and it takes one `execute`, not executemany's pipeline.
+
+    `sql` is that INSERT (for a statement of one's own, or a data-modifying CTE); `binds`
+    the arrays for `rows`. Every column of the table is named, the id too when `ids`: a new
+    column is written with the others, and a row lacking a value for one is refused
+    (KeyError) rather than written with NULL. Values go through the column types' bind
+    processors, element by element, so they are stored as DriverStatement and the ORM store
+    them. Arrays are cast to each column's type without its length: a text too long for its
+    column is refused by the INSERT, as a row inserted alone is (a cast would cut it short).
+    """
+
+    __slots__ = ("_convert", "columns", "sql", "table")
+
+    def __init__(self, table: Table, *, ids: bool = False) -> None:
+        self.table = table
+        self.columns: list[Column[Any]] = [c for c in table.columns if ids or not c.primary_key]
+        pg = postgresql.dialect()
+        quote = pg.identifier_preparer.quote
+        arrays = ", ".join(
+            f"CAST(:{self.bind_name(c)} AS {_array_element(c, pg)}[])" for c in self.columns
+        )
+        self.sql = (
+            f"INSERT INTO {pg.identifier_preparer.format_table(table)} "
+            f"({', '.join(quote(c.name) for c in self.columns)}) SELECT * FROM unnest({arrays})"
+        )
+        self._convert: dict[str, list[Callable[[Any], Any] | None]] = {}
+
+    def bind_name(self, column: Column[Any]) -> str:
+        return f"{self.table.name}__{column.name}"
+
+    def binds(self, conn: Connection, rows: Sequence[Mapping[str, object]]) -> dict[str, list]:
+        """The arrays of `rows` (each a value for every column), by bind name."""
+        dialect = conn.dialect
+        convert = self._convert.get(dialect.name)
+        if convert is None:
+            convert = self._convert[dialect.name] = [
+                c.type.dialect_impl(dialect).bind_processor(dialect) for c in self.columns
+            ]
+        binds: dict[str, list] = {}
+        for column, processor in zip(self.columns, convert, strict=True):
+            name = column.name
+            values = [row[name] for row in rows]
+            if processor is not None:
+                values = [processor(v) for v in values]
+            binds[self.bind_name(column)] = values
+        return binds
+
+
+def _array_element(column: Column[Any], dialect: Any) -> str:
+    """The PostgreSQL type of `column`'s array elements: its own, without a length."""
+    kind = column.type
+    if isinstance(kind, String) and kind.length is not None:
+        kind = kind.adapt(type(kind), length=None)
+    return kind.compile(dialect=dialect)
 
 
 _CONNECTION = "floor.driver_sql.connection"

@@ -10,13 +10,23 @@ import warnings
 from contextlib import suppress
 
 import pytest
-from sqlalchemy import Engine, bindparam, create_engine, event, insert, select, text, update
-from sqlalchemy.exc import IntegrityError, SAWarning
+from sqlalchemy import (
+    Engine,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import DataError, IntegrityError, SAWarning
 from sqlalchemy.pool import NullPool
 
 from floor.db import read_only, session_scope, transaction
-from floor.driver_sql import DriverStatement, cursor_of
-from floor.models import Balance, Task
+from floor.driver_sql import ArrayInsert, DriverStatement, cursor_of
+from floor.models import Address, Balance, Task
 from tests.support import SmallWarehouse, run_at_once
 
 BALANCES = Balance.__table__
@@ -269,6 +279,40 @@ def test_driver_errors_arrive_as_sqlalchemy_errors(warehouse: SmallWarehouse) ->
 
     with pytest.raises(IntegrityError):
         transaction(warehouse.engine, work)
+
+
+@pytest.mark.postgres
+def test_rows_inserted_as_arrays_are_stored_or_refused_as_rows_alone(
+    pg_warehouse: SmallWarehouse,
+) -> None:
+    """ArrayInsert on PostgreSQL: the rows given are stored, whatever their number; a text
+    too long for its column is refused (a DataError, as a row inserted alone is: a cast to
+    the column's own type would have cut it short); a row without a value for a column is
+    refused before anything runs."""
+    addresses = ArrayInsert(Address.__table__)
+    blank = {c.name: "" for c in addresses.columns}
+    insert_rows = DriverStatement(text(addresses.sql))
+
+    def add(rows: list[dict[str, object]]) -> None:
+        def work(s):  # type: ignore[no-untyped-def]
+            cursor, conn = cursor_of(s)
+            insert_rows.execute(cursor, conn, addresses.binds(conn, rows))
+
+        transaction(pg_warehouse.engine, work)
+
+    def count() -> int:
+        with read_only(pg_warehouse.engine) as s:
+            return int(s.scalar(select(func.count()).select_from(Address)) or 0)
+
+    before = count()
+    add([{**blank, "name": "Ana", "country": "RS"}, {**blank, "name": "Bo"}])
+    add([])
+    assert count() == before + 2
+    with pytest.raises(DataError):
+        add([{**blank, "name": "Cy"}, {**blank, "country": "SRB"}])
+    with pytest.raises(KeyError):
+        add([{"name": "Di"}])
+    assert count() == before + 2
 
 
 @pytest.mark.postgres
