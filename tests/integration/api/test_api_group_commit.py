@@ -258,7 +258,7 @@ def _rows(wh: SmallWarehouse) -> dict[str, list[dict[str, Any]]]:
 def test_a_group_stores_what_the_importer_and_one_order_alone_store(
     warehouse: SmallWarehouse,
 ) -> None:
-    """Orders written as a group (on PostgreSQL by one statement of arrays) are stored
+    """Orders written as a group (on PostgreSQL by one statement, the rows sent as JSON) are stored
     column for column as `floor import orders` stores the same records, and their audit
     entries as `add_order` writes them, each order in a transaction of its own."""
     from floor.imports import orders
