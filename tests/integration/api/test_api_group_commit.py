@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from floor.api import intake, intake_group, keys
 from floor.db import session_scope, transaction
@@ -304,6 +304,51 @@ def test_a_group_whose_transaction_fails_is_written_one_order_at_a_time(
     monkeypatch.setattr(intake_group, "_insert_group", fail)
     answers = _answers(intake_group.add_orders(warehouse.engine, group))
     assert answers == [("SO-G-0", True), ("SO-G-1", True), ("SO-G-2", True), ("SO-G-0", False)]
+    assert _count(warehouse, SalesOrder) == 3
+    assert _count(warehouse, AuditEntry, AuditEntry.action == "api.order") == 3
+
+
+def test_a_group_whose_insert_meets_an_order_added_meanwhile_is_written_one_at_a_time(
+    warehouse: SmallWarehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process added one of the group's orders after the group's read (here: the
+    read made not to see it): the group's INSERT meets the unique constraint, the driver's
+    error arrives as SQLAlchemy's, and each order is written again alone (a group of one
+    too): the one there answered as there, the others created, nothing twice."""
+    key = _key(warehouse)
+    intake.add_order(warehouse.engine, intake.parse_order(_order(1), key, "TST"))
+    read_group = intake_group._read_group
+
+    def blind(*args: Any) -> Any:
+        found = read_group(*args)
+        found.orders.clear()
+        return found
+
+    add_group, add_order = intake_group._add_group, intake_group.add_order
+    raised: list[Exception] = []
+    alone: list[str] = []
+
+    def watched(*args: Any) -> Any:
+        try:
+            return add_group(*args)
+        except Exception as error:
+            raised.append(error)
+            raise
+
+    def written_alone(engine: Any, order: intake.OrderIn) -> intake.Accepted:
+        alone.append(order.record.number)
+        return add_order(engine, order)
+
+    monkeypatch.setattr(intake_group, "_read_group", blind)
+    monkeypatch.setattr(intake_group, "_add_group", watched)
+    monkeypatch.setattr(intake_group, "add_order", written_alone)
+    group = [intake.parse_order(_order(n), key, "TST") for n in (0, 1, 2)]
+    answers = _answers(intake_group.add_orders(warehouse.engine, group))
+    assert answers == [("SO-G-0", True), ("SO-G-1", False), ("SO-G-2", True)]
+    assert alone == ["SO-G-0", "SO-G-1", "SO-G-2"]
+    assert [type(error) for error in raised] == [IntegrityError]
+    one = _answers(intake_group.add_orders(warehouse.engine, group[1:2]))
+    assert one == [("SO-G-1", False)]
     assert _count(warehouse, SalesOrder) == 3
     assert _count(warehouse, AuditEntry, AuditEntry.action == "api.order") == 3
 
