@@ -153,8 +153,10 @@ class JsonRowsInsert:
     (KeyError) rather than written with NULL. Dates and times go as ISO text, read by
     PostgreSQL's own input (exact to the microsecond, with the offset); a JSON column's value
     is serialized as the dialect serializes it alone and cast to json, so the stored text is
-    the same. Columns are read with their type without its length: a text too long for its
-    column is refused by the INSERT, as a row inserted alone is (a cast would cut it short).
+    the same; text goes as it is (not as \\u escapes, which a server not in UTF-8 refuses).
+    Columns are read with their type without its length: a text too long for its column is
+    refused by the INSERT, as a row inserted alone is (a cast would cut it short). A float
+    NaN or infinity has no JSON form: PostgreSQL refuses the statement.
     """
 
     __slots__ = ("_json", "columns", "sql", "table")
@@ -190,7 +192,7 @@ class JsonRowsInsert:
             for entry in objects:
                 for name in self._json:
                     entry[name] = serialize(entry[name])
-        return {self.table.name: json.dumps(objects, default=_json_value)}
+        return {self.table.name: json.dumps(objects, default=_json_value, ensure_ascii=False)}
 
 
 def _json_value(value: object) -> object:

@@ -305,9 +305,12 @@ def test_rows_inserted_from_json_are_stored_or_refused_as_rows_alone(
             return int(s.scalar(select(func.count()).select_from(Address)) or 0)
 
     before = count()
-    add([{**blank, "name": "Ana", "country": "RS"}, {**blank, "name": "Bo"}])
+    add([{**blank, "name": "Ana Ž 😀", "country": "RS"}, {**blank, "name": 'Bo \\ "x"'}])
     add([])
     assert count() == before + 2
+    with read_only(pg_warehouse.engine) as s:
+        names = s.scalars(select(Address.name).order_by(Address.id.desc()).limit(2)).all()
+    assert sorted(names) == ["Ana Ž 😀", 'Bo \\ "x"']
     with pytest.raises(DataError):
         add([{**blank, "name": "Cy"}, {**blank, "country": "SRB"}])
     with pytest.raises(KeyError):
