@@ -5,7 +5,7 @@ On SQLite a statement costs a few microseconds, while SQLAlchemy's per-execution
 statements every scan runs, `DriverStatement` compiles a Core statement once per dialect
 and executes it on the DBAPI cursor of the Session's connection: the same SQL SQLAlchemy
 would send, with the same stored values, without the machinery. Everything else keeps
-using the ORM.
+using the ORM. `JsonRowsInsert` writes many rows of a table with one statement on PostgreSQL.
 
 Values are passed by bind name and converted by the column types' own bind processors, so
 they are stored exactly as SQLAlchemy stores them (on SQLite, dates and times as ISO text).
@@ -20,10 +20,14 @@ failure or a locked SQLite database on this path too and retries it.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import JSON, Column, Connection, String, Table
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
@@ -148,6 +152,79 @@ class _Compiled:
                 if name in params:
                     params[name] = processor(params[name])
         return [params[n] for n in self.names] if self.positional else params
+
+
+class JsonRowsInsert:
+    """Any number of rows of `table` inserted by one statement on PostgreSQL, the rows bound
+    as one JSON array of objects and read back by `json_to_recordset` with each column's
+    type: `INSERT INTO t (...) SELECT ... FROM json_to_recordset(CAST(:t AS json)) AS
+    r(a type, ...)`. The text is the same for one row as for a thousand, so the server plans
+    it once (psycopg prepares it) and it takes one `execute` with one parameter, not
+    executemany's pipeline (nor a parameter a column, each an array psycopg dumps in Python).
+
+    `sql` is that INSERT (for a statement of one's own, or a data-modifying CTE); `binds`
+    the parameter for `rows`. Every column of the table is named, the id too when `ids`: a
+    new column is written with the others, and a row lacking a value for one is refused
+    (KeyError) rather than written with NULL. Dates and times go as ISO text, read by
+    PostgreSQL's own input (exact to the microsecond, with the offset); a JSON column's value
+    is serialized as the dialect serializes it alone and cast to json, so the stored text is
+    the same; text goes as it is (not as \\u escapes, which a server not in UTF-8 refuses).
+    Columns are read with their type without its length: a text too long for its column is
+    refused by the INSERT, as a row inserted alone is (a cast would cut it short). A float
+    NaN or infinity has no JSON form: PostgreSQL refuses the statement.
+    """
+
+    __slots__ = ("_json", "columns", "sql", "table")
+
+    def __init__(self, table: Table, *, ids: bool = False) -> None:
+        self.table = table
+        self.columns: list[Column[Any]] = [c for c in table.columns if ids or not c.primary_key]
+        pg = postgresql.dialect()
+        quote = pg.identifier_preparer.quote
+        self._json = [c.name for c in self.columns if isinstance(c.type, JSON)]
+        read = ", ".join(
+            f"CAST(r.{quote(c.name)} AS {c.type.compile(dialect=pg)})"
+            if c.name in self._json
+            else f"r.{quote(c.name)}"
+            for c in self.columns
+        )
+        record = ", ".join(
+            f"{quote(c.name)} {'text' if c.name in self._json else _read_as(c, pg)}"
+            for c in self.columns
+        )
+        self.sql = (
+            f"INSERT INTO {pg.identifier_preparer.format_table(table)} "
+            f"({', '.join(quote(c.name) for c in self.columns)}) SELECT {read} "
+            f"FROM json_to_recordset(CAST(:{table.name} AS json)) AS r({record})"
+        )
+
+    def binds(self, conn: Connection, rows: Sequence[Mapping[str, object]]) -> dict[str, str]:
+        """The parameter of `rows` (each a value for every column)."""
+        names = [c.name for c in self.columns]
+        objects = [{name: row[name] for name in names} for row in rows]
+        if self._json:
+            serialize = getattr(conn.dialect, "_json_serializer", None) or json.dumps
+            for entry in objects:
+                for name in self._json:
+                    entry[name] = serialize(entry[name])
+        return {self.table.name: json.dumps(objects, default=_json_value, ensure_ascii=False)}
+
+
+def _json_value(value: object) -> object:
+    """A value JSON has no type for, as PostgreSQL reads it from text."""
+    if isinstance(value, dt.date | dt.time):  # datetimes too
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} {value!r} has no JSON form here")
+
+
+def _read_as(column: Column[Any], dialect: Any) -> str:
+    """The PostgreSQL type `column`'s values are read as: its own, without a length."""
+    kind = column.type
+    if isinstance(kind, String) and kind.length is not None:
+        kind = kind.adapt(type(kind), length=None)
+    return kind.compile(dialect=dialect)
 
 
 _CONNECTION = "floor.driver_sql.connection"

@@ -10,13 +10,23 @@ import warnings
 from contextlib import suppress
 
 import pytest
-from sqlalchemy import Engine, bindparam, create_engine, event, insert, select, text, update
-from sqlalchemy.exc import IntegrityError, SAWarning
+from sqlalchemy import (
+    Engine,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import DataError, IntegrityError, SAWarning
 from sqlalchemy.pool import NullPool
 
 from floor.db import read_only, session_scope, transaction
-from floor.driver_sql import DriverStatement, cursor_of
-from floor.models import Balance, Task
+from floor.driver_sql import DriverStatement, JsonRowsInsert, cursor_of
+from floor.models import Address, Balance, Task
 from tests.support import SmallWarehouse, run_at_once
 
 BALANCES = Balance.__table__
@@ -269,6 +279,76 @@ def test_driver_errors_arrive_as_sqlalchemy_errors(warehouse: SmallWarehouse) ->
 
     with pytest.raises(IntegrityError):
         transaction(warehouse.engine, work)
+
+
+@pytest.mark.postgres
+def test_rows_inserted_from_json_are_stored_or_refused_as_rows_alone(
+    pg_warehouse: SmallWarehouse,
+) -> None:
+    """JsonRowsInsert on PostgreSQL: the rows given are stored, whatever their number; a text
+    too long for its column is refused (a DataError, as a row inserted alone is: a cast to
+    the column's own type would have cut it short); a row without a value for a column is
+    refused before anything runs."""
+    addresses = JsonRowsInsert(Address.__table__)
+    blank = {c.name: "" for c in addresses.columns}
+    insert_rows = DriverStatement(text(addresses.sql))
+
+    def add(rows: list[dict[str, object]]) -> None:
+        def work(s):  # type: ignore[no-untyped-def]
+            cursor, conn = cursor_of(s)
+            insert_rows.execute(cursor, conn, addresses.binds(conn, rows))
+
+        transaction(pg_warehouse.engine, work)
+
+    def count() -> int:
+        with read_only(pg_warehouse.engine) as s:
+            return int(s.scalar(select(func.count()).select_from(Address)) or 0)
+
+    before = count()
+    add([{**blank, "name": "Ana Ž 😀", "country": "RS"}, {**blank, "name": 'Bo \\ "x"'}])
+    add([])
+    assert count() == before + 2
+    with read_only(pg_warehouse.engine) as s:
+        names = s.scalars(select(Address.name).order_by(Address.id.desc()).limit(2)).all()
+    assert sorted(names) == ["Ana Ž 😀", 'Bo \\ "x"']
+    with pytest.raises(DataError):
+        add([{**blank, "name": "Cy"}, {**blank, "country": "SRB"}])
+    with pytest.raises(KeyError):
+        add([{"name": "Di"}])
+    assert count() == before + 2
+
+
+@pytest.mark.postgres
+def test_rows_inserted_from_json_store_what_driver_statements_store(
+    pg_warehouse: SmallWarehouse,
+) -> None:
+    """A time to the microsecond in another time zone, a date, a JSON value with text JSON
+    escapes, an empty value: stored by JsonRowsInsert as a DriverStatement INSERT stores it,
+    the JSON text included."""
+    from floor.api.intake import AUDIT_ROW, INSERT_AUDIT
+    from floor.models import AuditEntry
+
+    entries = JsonRowsInsert(AuditEntry.__table__)
+    insert_rows = DriverStatement(text(entries.sql))
+    when = dt.datetime(2026, 3, 29, 1, 59, 59, 999999, tzinfo=dt.timezone(dt.timedelta(hours=-3)))
+    details = {"name": 'Ана "A"\n\t€', "on": dt.date(2026, 2, 28).isoformat(), "n": [1, 2.5, None]}
+    row = {**AUDIT_ROW, "action": "test.json", "created_at": when, "details": details}
+
+    def work(s):  # type: ignore[no-untyped-def]
+        cursor, conn = cursor_of(s)
+        insert_rows.execute(cursor, conn, entries.binds(conn, [{**row, "subject": "json"}]))
+        INSERT_AUDIT.execute(cursor, conn, {**row, "subject": "driver"})
+
+    transaction(pg_warehouse.engine, work)
+    with read_only(pg_warehouse.engine) as s:
+        stored = s.execute(
+            text(
+                "SELECT subject, created_at, details::text, operator_id, station FROM audit_log "
+                "WHERE action = 'test.json' ORDER BY subject"
+            )
+        ).all()
+    assert [tuple(r[1:]) for r in stored] == [tuple(stored[0][1:])] * 2
+    assert stored[0][1] == when
 
 
 @pytest.mark.postgres

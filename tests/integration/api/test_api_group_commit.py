@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from floor.api import intake, intake_group, keys
 from floor.db import session_scope, transaction
@@ -112,11 +112,56 @@ def test_a_group_answers_what_orders_written_one_at_a_time_answer(
 
 
 def test_a_group_sends_each_statement_once(warehouse: SmallWarehouse) -> None:
-    """Eight orders in one group: three reads (warehouses, orders there, SKUs) and four
-    INSERTs (addresses, orders, lines, audit entries), where eight transactions of
-    `add_order` send six statements each (48)."""
+    """Eight orders in one group, where eight transactions of `add_order` send six
+    statements each (48). On PostgreSQL two statements, each one `execute` on the driver:
+    one read (warehouses, SKUs, the orders there, ids for the addresses and orders to add)
+    and one write (every INSERT), and the same two for a group of one order; elsewhere
+    three reads and four INSERTs."""
     key = _key(warehouse)
     group = [intake.parse_order(_order(n), key, "TST") for n in range(8)]
+    if warehouse.engine.dialect.name == "postgresql":
+        sent = _sent_to_postgresql(warehouse, group)
+        assert [statement.split(None, 1)[0] for statement, _rows in sent] == ["SELECT", "WITH"]
+        assert all(rows == 1 for _statement, rows in sent), sent  # no executemany
+        one = [intake.parse_order(_order("one"), key, "TST")]
+        sent = _sent_to_postgresql(warehouse, one)  # a group of one too, not `add_order`
+        assert [statement.split(None, 1)[0] for statement, _rows in sent] == ["SELECT", "WITH"]
+    else:
+        sent = _sent_elsewhere(warehouse, group)
+        writes = [s for s in sent if s.lstrip().upper().startswith(("SELECT", "INSERT"))]
+        assert len(writes) == 7, writes
+    stored = _count(warehouse, SalesOrder)
+    assert stored == _count(warehouse, AuditEntry, AuditEntry.action == "api.order")
+    assert _count(warehouse, SalesOrderLine) == 2 * stored
+
+
+def _sent_to_postgresql(wh: SmallWarehouse, group: list[intake.OrderIn]) -> list[tuple[str, int]]:
+    """The statements psycopg sent while `group` was written, each with how many times
+    (an executemany sends its statement once a row)."""
+    import psycopg
+
+    sent: list[tuple[str, int]] = []
+    execute, executemany = psycopg.Cursor.execute, psycopg.Cursor.executemany
+
+    def counted(cursor: Any, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        sent.append((str(query).lstrip(), 1))
+        return execute(cursor, query, params, **kwargs)
+
+    def counted_many(cursor: Any, query: Any, rows: Any, **kwargs: Any) -> Any:
+        rows = list(rows)
+        sent.append((str(query).lstrip(), len(rows)))
+        return executemany(cursor, query, rows, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(psycopg.Cursor, "execute", counted)
+        patch.setattr(psycopg.Cursor, "executemany", counted_many)
+        answers = intake_group.add_orders(wh.engine, group)
+    assert all(isinstance(a, intake.Accepted) and a.created for a in answers)
+    return sent
+
+
+def _sent_elsewhere(wh: SmallWarehouse, group: list[intake.OrderIn]) -> list[str]:
+    """The statements SQLAlchemy and DriverStatement ran while `group` was written."""
     sent: list[str] = []
 
     def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
@@ -134,18 +179,113 @@ def test_a_group_sends_each_statement_once(warehouse: SmallWarehouse) -> None:
 
         return call
 
-    event.listen(warehouse.engine, "before_cursor_execute", count)
+    event.listen(wh.engine, "before_cursor_execute", count)
     try:
         with pytest.MonkeyPatch.context() as patch:
             for name in originals:
                 patch.setattr(DriverStatement, name, counted(name))
-            answers = intake_group.add_orders(warehouse.engine, group)
+            answers = intake_group.add_orders(wh.engine, group)
     finally:
-        event.remove(warehouse.engine, "before_cursor_execute", count)
+        event.remove(wh.engine, "before_cursor_execute", count)
     assert all(isinstance(a, intake.Accepted) and a.created for a in answers)
-    writes = [s for s in sent if s.lstrip().upper().startswith(("SELECT", "INSERT"))]
-    assert len(writes) == 7, writes
-    assert _count(warehouse, SalesOrder) == 8
+    return sent
+
+
+# orders with every field the JSON body gives, with and without an address, of one line or more
+STORED = [
+    {
+        **ORDER,
+        "service": "Express",
+        "priority": 2,
+        "ship_by": "2026-12-24",
+        "notes": "gate 3",
+        "lines": [
+            {"sku": "PLAIN", "quantity": 2},
+            {"sku": "LOT", "quantity": 1},
+            {"sku": "PLAIN", "quantity": 4},
+        ],
+    },
+    {**ORDER, "ship_to": {"name": "Bo", "company": "Bo d.o.o.", "line1": "Ulica 1"}},
+    {**ORDER, "ship_to": None},
+    {**ORDER, "carrier": None, "lines": [{"sku": "PLAIN", "quantity": 7}]},
+]
+
+
+def _rows(wh: SmallWarehouse) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the orders, their addresses, lines and audit entries, every column but
+    the ids (an order's address, a line's order and an entry's time as what they point to,
+    or whether it was set); `details` as the text stored."""
+    from sqlalchemy import Text, cast
+
+    from floor.models import Address
+
+    def plain(row: Any, *leave: str) -> dict[str, Any]:
+        return {
+            c.name: getattr(row, c.key)
+            for c in row.__table__.columns
+            if not c.primary_key and c.name not in leave
+        }
+
+    with session_scope(wh.engine) as s:
+        orders = s.scalars(select(SalesOrder).order_by(SalesOrder.number)).all()
+        stored = {
+            "orders": [
+                plain(o, "ship_to_id", "created_at") | {"created_at": o.created_at is not None}
+                for o in orders
+            ],
+            "addresses": [
+                plain(s.get(Address, o.ship_to_id)) if o.ship_to_id else None for o in orders
+            ],
+            "lines": [
+                plain(line, "order_id") | {"order": o.number} for o in orders for line in o.lines
+            ],
+            "audit": [
+                plain(e, "created_at") | {"text": text, "created_at": e.created_at is not None}
+                for e, text in s.execute(
+                    select(AuditEntry, cast(AuditEntry.details, Text).label("stored"))
+                    .where(AuditEntry.action == "api.order")
+                    .order_by(AuditEntry.subject)
+                )
+            ],
+        }
+        s.query(AuditEntry).where(AuditEntry.action == "api.order").delete()
+        s.query(SalesOrderLine).delete()
+        s.query(SalesOrder).delete()
+        s.query(Address).where(Address.id.in_([o.ship_to_id for o in orders])).delete()
+    return stored
+
+
+def test_a_group_stores_what_the_importer_and_one_order_alone_store(
+    warehouse: SmallWarehouse,
+) -> None:
+    """Orders written as a group (on PostgreSQL by one statement, the rows sent as JSON) are stored
+    column for column as `floor import orders` stores the same records, and their audit
+    entries as `add_order` writes them, each order in a transaction of its own."""
+    from floor.imports import orders
+    from floor.imports.problems import Problems
+    from floor.stock.stock_report import find_warehouse
+
+    key = _key(warehouse)
+    bodies = [_order(n, **body) for n, body in enumerate(STORED)]
+    group = [intake.parse_order(body, key, "TST") for body in bodies]
+    answers = intake_group.add_orders(warehouse.engine, group)
+    assert _answers(answers) == [(f"SO-G-{n}", True) for n in range(len(STORED))]
+    grouped = _rows(warehouse)
+    assert len(grouped["lines"]) == 8 and sum(a is not None for a in grouped["addresses"]) == 3
+
+    def imported(s: Any) -> None:
+        found = Problems()
+        records = [order.record for order in group]
+        orders.apply(s, "f", find_warehouse(s, "TST"), "webshop", records, found)
+        assert not found
+
+    transaction(warehouse.engine, imported)
+    by_importer = _rows(warehouse)
+    for name in ("orders", "addresses", "lines"):
+        assert grouped[name] == by_importer[name], name
+    for order in group:
+        intake.add_order(warehouse.engine, order)
+    assert grouped == _rows(warehouse)
 
 
 def test_a_group_whose_transaction_fails_is_written_one_order_at_a_time(
@@ -164,6 +304,51 @@ def test_a_group_whose_transaction_fails_is_written_one_order_at_a_time(
     monkeypatch.setattr(intake_group, "_insert_group", fail)
     answers = _answers(intake_group.add_orders(warehouse.engine, group))
     assert answers == [("SO-G-0", True), ("SO-G-1", True), ("SO-G-2", True), ("SO-G-0", False)]
+    assert _count(warehouse, SalesOrder) == 3
+    assert _count(warehouse, AuditEntry, AuditEntry.action == "api.order") == 3
+
+
+def test_a_group_whose_insert_meets_an_order_added_meanwhile_is_written_one_at_a_time(
+    warehouse: SmallWarehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process added one of the group's orders after the group's read (here: the
+    read made not to see it): the group's INSERT meets the unique constraint, the driver's
+    error arrives as SQLAlchemy's, and each order is written again alone (a group of one
+    too): the one there answered as there, the others created, nothing twice."""
+    key = _key(warehouse)
+    intake.add_order(warehouse.engine, intake.parse_order(_order(1), key, "TST"))
+    read_group = intake_group._read_group
+
+    def blind(*args: Any) -> Any:
+        found = read_group(*args)
+        found.orders.clear()
+        return found
+
+    add_group, add_order = intake_group._add_group, intake_group.add_order
+    raised: list[Exception] = []
+    alone: list[str] = []
+
+    def watched(*args: Any) -> Any:
+        try:
+            return add_group(*args)
+        except Exception as error:
+            raised.append(error)
+            raise
+
+    def written_alone(engine: Any, order: intake.OrderIn) -> intake.Accepted:
+        alone.append(order.record.number)
+        return add_order(engine, order)
+
+    monkeypatch.setattr(intake_group, "_read_group", blind)
+    monkeypatch.setattr(intake_group, "_add_group", watched)
+    monkeypatch.setattr(intake_group, "add_order", written_alone)
+    group = [intake.parse_order(_order(n), key, "TST") for n in (0, 1, 2)]
+    answers = _answers(intake_group.add_orders(warehouse.engine, group))
+    assert answers == [("SO-G-0", True), ("SO-G-1", False), ("SO-G-2", True)]
+    assert alone == ["SO-G-0", "SO-G-1", "SO-G-2"]
+    assert [type(error) for error in raised] == [IntegrityError]
+    one = _answers(intake_group.add_orders(warehouse.engine, group[1:2]))
+    assert one == [("SO-G-1", False)]
     assert _count(warehouse, SalesOrder) == 3
     assert _count(warehouse, AuditEntry, AuditEntry.action == "api.order") == 3
 
