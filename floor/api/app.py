@@ -108,33 +108,65 @@ class GroupWriter(Generic[T, A]):
     same time is written by one call, in one transaction, rather than one each.
 
     On the event loop, a request adds its item and awaits its answer. While no group is
-    being written, the first item starts one at once, alone; items arriving meanwhile wait
-    and go together in the next group (up to `most`), handed to `write` in the thread pool,
-    which answers each item in order (an answer or the exception for that item alone).
-    Under load the groups grow by themselves; one request alone waits for nobody."""
+    being written, the first item starts one, alone; items arriving meanwhile wait and go
+    together in the next group (up to `most`), handed to `write` in the thread pool, which
+    answers each item in order (an answer or the exception for that item alone). Under load
+    the groups grow by themselves; one request alone waits for nobody.
 
-    def __init__(self, write: Callable[[list[T]], list[A | Exception]], most: int = 64) -> None:
-        self._write, self._most = write, most
+    Clients that send their next order as soon as they are answered would otherwise split
+    into two groups taking turns (1, 3, 1, 3: those answered come back while the others are
+    being written). So a group started within `recent` seconds of the last one's answers
+    waits up to `pause` seconds for as many items as were in flight then (the last group and
+    those waiting behind it); a lone client, or a server idle for `recent`, never waits."""
+
+    def __init__(
+        self,
+        write: Callable[[list[T]], list[A | Exception]],
+        most: int = 64,
+        pause: float = 0.001,
+        recent: float = 0.005,
+    ) -> None:
+        self._write, self._most, self._pause, self._recent = write, most, pause, recent
         self._waiting: list[tuple[T, asyncio.Future[A | Exception]]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._writing = False
         self._task: asyncio.Task[None] | None = None  # held: the loop keeps weak references
+        self._answered = -math.inf  # loop time the last group was answered
+        self._in_flight = 0  # items of the last group and those waiting when it was answered
+        self._enough: asyncio.Future[None] | None = None  # set when `_wanted` are waiting
+        self._wanted = 0
 
     async def write(self, item: T) -> A | Exception:
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # a new event loop (the test client starts one each time)
             self._loop, self._waiting, self._writing = loop, [], False
+            self._answered, self._enough = -math.inf, None
         answer: asyncio.Future[A | Exception] = loop.create_future()
         self._waiting.append((item, answer))
+        enough = self._enough
+        if enough is not None and len(self._waiting) >= self._wanted and not enough.done():
+            enough.set_result(None)
         if not self._writing:
             self._writing = True
             self._task = loop.create_task(self._drain())
         return await answer
 
+    async def _gather(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._wanted = min(self._in_flight, self._most)
+        if len(self._waiting) >= self._wanted or loop.time() - self._answered > self._recent:
+            return
+        self._enough = loop.create_future()
+        try:
+            await asyncio.wait((self._enough,), timeout=self._pause)
+        finally:
+            self._enough = None
+
     async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
         group: list[tuple[T, asyncio.Future[A | Exception]]] = []
         try:
             while self._waiting:
+                await self._gather(loop)
                 group, self._waiting = self._waiting[: self._most], self._waiting[self._most :]
                 try:
                     answers = await run_in_threadpool(self._write, [item for item, _ in group])
@@ -143,6 +175,7 @@ class GroupWriter(Generic[T, A]):
                 for (_item, future), answer in zip(group, answers, strict=True):
                     if not future.done():
                         future.set_result(answer)
+                self._answered, self._in_flight = loop.time(), len(group) + len(self._waiting)
                 group = []
         finally:
             self._writing = False
