@@ -4,10 +4,11 @@ Every route but POST /orders is a plain function FastAPI runs in its thread pool
 key is checked on the event loop (a key found in the last few seconds is trusted without a
 query, keys.KeyCache; else the key table is read in the thread pool) and a token taken from
 the key's bucket; it calls one floor service in its own unit of work, as a screen does.
-POST /orders, the hot route, is parsed on the event loop and written by group commit
-(GroupWriter): orders sent at the same time to one process share one transaction, each
-answered as if alone. Domain errors become HTTP answers: not found 404, bad input 422
-(naming the field), conflict 409; a refused import 422 with every problem.
+POST /orders, the hot route, is taken before FastAPI's stack (hot_orders.FloorApi),
+parsed on the event loop and written by group commit (GroupWriter): orders sent at the same
+time to one process share one transaction, each answered as if alone. Domain errors become
+HTTP answers (hot_orders.error_answer): not found 404, bad input 422 (naming the field),
+conflict 409; a refused import 422 with every problem.
 """
 
 import asyncio
@@ -18,20 +19,28 @@ import json
 import math
 import os
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
+from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, select
 
 from floor import __version__
 from floor.api import feeds, intake, intake_group, keys
+from floor.api.hot_orders import (
+    Answer,
+    ApiError,
+    FloorApi,
+    HotOrders,
+    api_error_answer,
+    floor_error_answer,
+    rejected_answer,
+)
 from floor.api.keys import KeyCache, KeyInfo, Limiter, RateLimiter, SharedRateLimiter
 from floor.db import read_only
-from floor.errors import Conflict, FloorError, NotFound, PermissionDenied
+from floor.errors import FloorError, NotFound
 from floor.i18n import _
 from floor.imports.problems import ImportRejected
 from floor.models import SalesOrder
@@ -63,12 +72,6 @@ PURCHASE_ORDER_EXAMPLE = {
     "expected_on": "2026-12-24",
     "lines": [{"sku": "SKU-0001", "quantity": 48, "lot": ""}],
 }
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None):
-        super().__init__(body.get("error", ""))
-        self.status, self.body, self.headers = status, body, headers or {}
 
 
 def _plain(value: Any) -> Any:
@@ -105,33 +108,65 @@ class GroupWriter(Generic[T, A]):
     same time is written by one call, in one transaction, rather than one each.
 
     On the event loop, a request adds its item and awaits its answer. While no group is
-    being written, the first item starts one at once, alone; items arriving meanwhile wait
-    and go together in the next group (up to `most`), handed to `write` in the thread pool,
-    which answers each item in order (an answer or the exception for that item alone).
-    Under load the groups grow by themselves; one request alone waits for nobody."""
+    being written, the first item starts one, alone; items arriving meanwhile wait and go
+    together in the next group (up to `most`), handed to `write` in the thread pool, which
+    answers each item in order (an answer or the exception for that item alone). Under load
+    the groups grow by themselves; one request alone waits for nobody.
 
-    def __init__(self, write: Callable[[list[T]], list[A | Exception]], most: int = 64) -> None:
-        self._write, self._most = write, most
+    Clients that send their next order as soon as they are answered would otherwise split
+    into two groups taking turns (1, 3, 1, 3: those answered come back while the others are
+    being written). So a group started within `recent` seconds of the last one's answers
+    waits up to `pause` seconds for as many items as were in flight then (the last group and
+    those waiting behind it); a lone client, or a server idle for `recent`, never waits."""
+
+    def __init__(
+        self,
+        write: Callable[[list[T]], list[A | Exception]],
+        most: int = 64,
+        pause: float = 0.001,
+        recent: float = 0.005,
+    ) -> None:
+        self._write, self._most, self._pause, self._recent = write, most, pause, recent
         self._waiting: list[tuple[T, asyncio.Future[A | Exception]]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._writing = False
         self._task: asyncio.Task[None] | None = None  # held: the loop keeps weak references
+        self._answered = -math.inf  # loop time the last group was answered
+        self._in_flight = 0  # items of the last group and those waiting when it was answered
+        self._enough: asyncio.Future[None] | None = None  # set when `_wanted` are waiting
+        self._wanted = 0
 
     async def write(self, item: T) -> A | Exception:
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # a new event loop (the test client starts one each time)
             self._loop, self._waiting, self._writing = loop, [], False
+            self._answered, self._enough = -math.inf, None
         answer: asyncio.Future[A | Exception] = loop.create_future()
         self._waiting.append((item, answer))
+        enough = self._enough
+        if enough is not None and len(self._waiting) >= self._wanted and not enough.done():
+            enough.set_result(None)
         if not self._writing:
             self._writing = True
             self._task = loop.create_task(self._drain())
         return await answer
 
+    async def _gather(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._wanted = min(self._in_flight, self._most)
+        if len(self._waiting) >= self._wanted or loop.time() - self._answered > self._recent:
+            return
+        self._enough = loop.create_future()
+        try:
+            await asyncio.wait((self._enough,), timeout=self._pause)
+        finally:
+            self._enough = None
+
     async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
         group: list[tuple[T, asyncio.Future[A | Exception]]] = []
         try:
             while self._waiting:
+                await self._gather(loop)
                 group, self._waiting = self._waiting[: self._most], self._waiting[self._most :]
                 try:
                     answers = await run_in_threadpool(self._write, [item for item, _ in group])
@@ -140,6 +175,7 @@ class GroupWriter(Generic[T, A]):
                 for (_item, future), answer in zip(group, answers, strict=True):
                     if not future.done():
                         future.set_result(answer)
+                self._answered, self._in_flight = loop.time(), len(group) + len(self._waiting)
                 group = []
         finally:
             self._writing = False
@@ -159,7 +195,7 @@ def create_app(
     """The API over `engine`; `warehouse` is the code used when a request names none. A key
     found is trusted for `key_cache_seconds` without asking the database again (0: every
     request asks; see keys.KeyCache)."""
-    app = FastAPI(
+    app = FloorApi(
         title="floor API",
         version=__version__,
         description="Orders in, order status, stock, movements and shipments out, for an "
@@ -177,33 +213,21 @@ def create_app(
     # on this lock instead; writers of other processes still meet the busy timeout.
     writing = threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
 
+    def _answer(answer: Answer) -> JSONResponse:
+        status, body, headers = answer
+        return JSONResponse(body, status_code=status, headers=headers)
+
     @app.exception_handler(ApiError)
     def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(exc.body, status_code=exc.status, headers=exc.headers)
+        return _answer(api_error_answer(exc))
 
     @app.exception_handler(ImportRejected)
     def _rejected(_request: Request, exc: ImportRejected) -> JSONResponse:
-        problems = [{"field": p.column, "expected": p.expected, "got": p.got} for p in exc.problems]
-        return JSONResponse(
-            {
-                "error": "invalid",
-                "message": "; ".join(str(p) for p in exc.problems),
-                "problems": problems,
-            },
-            status_code=422,
-        )
+        return _answer(rejected_answer(exc))
 
     @app.exception_handler(FloorError)
     def _floor_error(_request: Request, exc: FloorError) -> JSONResponse:
-        status = 422
-        if isinstance(exc, NotFound):
-            status = 404
-        elif isinstance(exc, Conflict):
-            status = 409
-        elif isinstance(exc, PermissionDenied):
-            status = 403
-        body = {"error": type(exc).__name__, "message": str(exc), "expected": exc.expected}
-        return JSONResponse(body, status_code=status)
+        return _answer(floor_error_answer(exc))
 
     def _lookup(token: str) -> KeyInfo | None:
         with read_only(engine) as session:
@@ -213,15 +237,19 @@ def create_app(
         return found
 
     async def _key(request: Request, scope: str) -> KeyInfo:
-        # on the event loop: a key seen lately costs no thread and no query; else the
-        # query runs in the thread pool. The headers are read here rather than declared as
-        # parameters: FastAPI's validation of two optional headers on every request cost
-        # more than the rest of its routing (the schema names them: _security below).
+        # The headers are read here rather than declared as parameters: FastAPI's
+        # validation of two optional headers on every request cost more than the rest of
+        # its routing (the schema names them: _security below).
         headers = request.headers
         token = headers.get("x-api-key") or ""
         authorization = headers.get("authorization")
         if authorization and authorization[:7].lower() == "bearer ":
             token = authorization[7:].strip()
+        return await _key_of(token, scope)
+
+    async def _key_of(token: str, scope: str) -> KeyInfo:
+        # on the event loop: a key seen lately costs no thread and no query; else the
+        # query runs in the thread pool
         found = None
         if token:
             found = known.get(token) or await run_in_threadpool(_lookup, token)
@@ -262,35 +290,18 @@ def create_app(
 
     orders_in = GroupWriter(_add_orders)
 
-    async def _post_order(key: KeyInfo, body: Any) -> JSONResponse:
+    async def _take(body: Any, key: KeyInfo) -> intake.Accepted:
         answer = await orders_in.write(intake.parse_order(body, key, warehouse))
         if isinstance(answer, Exception):
             raise answer
-        return _accepted(answer)
+        return answer
 
-    class OrderRoute(APIRoute):
-        """POST /orders, the hot route: a JSON object sent as `application/json` is read
-        here, the key checked as the Writer dependency checks it, and handed to the
-        service; FastAPI's own handling (its dependency solving and the body's validation as
-        a dict, about a tenth of the server's CPU an order) runs only for anything else, so
-        every other body gets FastAPI's own answer (422 `json_invalid`, `dict_type`,
-        `missing`, in the same order against the key's check)."""
+    async def _write_key(token: str) -> KeyInfo:
+        return await _key_of(token, keys.WRITE)
 
-        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-            handler = super().get_route_handler()
-
-            async def order_or_fastapi(request: Request) -> Response:
-                if request.headers.get("content-type") == "application/json":
-                    raw = await request.body()
-                    try:
-                        body = json.loads(raw) if raw else None
-                    except ValueError:  # FastAPI's json_invalid, below
-                        body = None
-                    if isinstance(body, dict):
-                        return await _post_order(await _key(request, keys.WRITE), body)
-                return await handler(request)
-
-            return order_or_fastapi
+    # a JSON object sent as application/json is taken by FloorApi before FastAPI (see
+    # hot_orders); any other body comes to the route below, for FastAPI's own answers
+    app.hot_orders = HotOrders(f"{PREFIX}/orders", _write_key, _take)
 
     async def post_order(
         key: Writer,
@@ -304,15 +315,10 @@ def create_app(
             ),
         ],
     ) -> JSONResponse:
-        return await _post_order(key, body)
+        return _accepted(await _take(body, key))
 
     app.router.add_api_route(
-        f"{PREFIX}/orders",
-        post_order,
-        methods=["POST"],
-        status_code=201,
-        tags=["orders"],
-        route_class_override=OrderRoute,
+        f"{PREFIX}/orders", post_order, methods=["POST"], status_code=201, tags=["orders"]
     )
 
     @app.post(f"{PREFIX}/orders/batch", tags=["orders"])

@@ -1,14 +1,18 @@
 """The API's parts that need no database: the rate limit's token bucket, the cache of keys
-found, webhook signing and its check, the retry backoff, feed cursors."""
+found, webhook signing and its check, the retry backoff, feed cursors, the grouping of
+orders sent at the same time."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
 
 from floor.api import delivery, feeds, keys
+from floor.api.app import GroupWriter
 from floor.api.keys import KeyCache, KeyInfo, RateLimiter, SharedRateLimiter, hash_key
 from floor.errors import InvalidInput
 
@@ -105,3 +109,74 @@ def test_the_shared_buckets_start_again_when_every_slot_is_taken(tmp_path: Path)
     assert bucket.take(3) == 0.0  # a third key: the table starts again, every bucket full
     assert bucket.take(1) == 0.0
     bucket.close()
+
+
+class _Recorded:
+    """A group write that records each group's size and takes `seconds` (in the thread pool)."""
+
+    def __init__(self, seconds: float = 0.0) -> None:
+        self.seconds, self.sizes = seconds, list[int]()
+
+    def __call__(self, group: list[int]) -> list[int | Exception]:
+        self.sizes.append(len(group))
+        time.sleep(self.seconds)
+        return [n * 10 for n in group]
+
+
+def test_a_lone_order_and_a_lone_client_wait_for_nobody() -> None:
+    """Whatever the pause, an order alone is written at once, and so is each of a client
+    sending one order after another (the group before held only its own)."""
+    write = _Recorded()
+    writer = GroupWriter(write, pause=30.0)
+
+    async def one_client() -> list[int | Exception]:
+        return [await writer.write(n) for n in range(20)]
+
+    started = time.monotonic()
+    assert asyncio.run(writer.write(7)) == 70
+    assert asyncio.run(one_client()) == [n * 10 for n in range(20)]
+    assert time.monotonic() - started < 5  # a single pause would be 30 s
+    assert write.sizes == [1] * 21
+
+
+@pytest.mark.parametrize("pause", [0.0, 0.2])
+def test_clients_answered_together_are_written_together_again(pause: float) -> None:
+    """Four clients each sending its next order once answered: without a pause they take
+    turns in two groups (those answered come back while the others are written); with one,
+    the group waits for them and all four go together."""
+    write = _Recorded(0.02)
+    writer = GroupWriter(write, pause=pause, recent=1.0)
+
+    async def client(n: int) -> list[int | Exception]:
+        answers = []
+        for i in range(8):
+            await asyncio.sleep(n * 0.002)  # its round trip
+            answers.append(await writer.write(n * 100 + i))
+        return answers
+
+    async def clients() -> list[list[int | Exception]]:
+        return list(await asyncio.gather(*(client(n) for n in range(4))))
+
+    answers = asyncio.run(clients())
+    assert answers == [[(n * 100 + i) * 10 for i in range(8)] for n in range(4)]
+    assert sum(write.sizes) == 32
+    if pause:  # the first alone (nothing written before), the last without the first client
+        assert write.sizes == [1, 4, 4, 4, 4, 4, 4, 4, 3], write.sizes
+    else:
+        assert 1 in write.sizes[1:-1] and len(write.sizes) > 12, write.sizes
+
+
+def test_a_group_waits_no_longer_than_its_pause_for_a_client_that_stopped() -> None:
+    write = _Recorded(0.01)
+    writer = GroupWriter(write, pause=0.05, recent=1.0)
+
+    async def client(n: int, orders: int) -> list[int | Exception]:
+        return [await writer.write(n) for _ in range(orders)]
+
+    async def clients() -> None:
+        await asyncio.gather(client(1, 1), client(2, 5))
+
+    started = time.monotonic()
+    asyncio.run(clients())
+    assert sum(write.sizes) == 6
+    assert time.monotonic() - started < 1
