@@ -15,6 +15,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from floor.db import session_scope, transaction
+from floor.driver_sql import DriverStatement
 from floor.gs1 import location_check_digits, with_check_digit
 from floor.models import (
     Container,
@@ -343,18 +344,38 @@ def run_at_once(
 
 @contextmanager
 def statements_sent(engine: Engine) -> Iterator[list[str]]:
-    """The statements sent on `engine` inside the block (SQLAlchemy's before_cursor_execute;
-    a statement run straight on the driver is not seen), each on one line."""
+    """The statements sent on `engine` inside the block, each on one line: SQLAlchemy's
+    (before_cursor_execute) and those run straight on the driver (floor.driver_sql's
+    DriverStatement, an executemany counted once), in the order sent."""
     sent: list[str] = []
 
     def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
         sent.append(" ".join(statement.split()))
 
+    originals = {
+        name: getattr(DriverStatement, name)
+        for name in ("execute", "execute_many", "execute_many_returning")
+    }
+
+    def counted(name: str) -> Callable[..., Any]:
+        original = originals[name]
+
+        def run(self: DriverStatement, cursor: Any, conn: Any, *args: Any) -> Any:
+            if conn.engine is engine:
+                count(conn, cursor, self.compiled(conn).sql)
+            return original(self, cursor, conn, *args)
+
+        return run
+
     event.listen(engine, "before_cursor_execute", count)
+    for name in originals:
+        setattr(DriverStatement, name, counted(name))
     try:
         yield sent
     finally:
         event.remove(engine, "before_cursor_execute", count)
+        for name, original in originals.items():
+            setattr(DriverStatement, name, original)
 
 
 def sent_in_transaction(engine: Engine, work: Callable[[Session], object]) -> tuple[Any, list[str]]:

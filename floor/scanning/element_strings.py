@@ -238,6 +238,12 @@ def split_elements(text: str) -> list[Element]:
             Element(entry.code, value, entry.variable, ended_by_gs, at_end, fixed_length)
         )
         if entry.variable and not at_end and not ended_by_gs:
+            if not text[pos].isprintable():  # a control character: no separator lost there
+                raise ElementError(
+                    N_("the value of {name} ({ai}) has the wrong format"),
+                    name=ai_name(entry.code),
+                    ai=entry.code,
+                )
             raise SeparatorMissing(
                 N_(
                     "GS separator missing after {name} ({ai}), or its value is longer than "

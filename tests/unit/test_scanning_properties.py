@@ -125,3 +125,11 @@ def test_random_bytes_with_non_text_in_them_are_unknown_with_a_reason(raw: bytes
 def test_any_text_gives_a_scan_and_never_an_internal_error(text: str) -> None:
     scan = parse_scan(text)
     assert scan.reason != INTERNAL_ERROR
+
+
+def test_a_control_character_inside_a_variable_field_is_unknown_not_a_lost_separator() -> None:
+    # found by the property above: the NUL stopped AI 90's value, which read as a lost GS
+    for raw in (b"90%\x00", b"10LOT\x01X", b"21SN\x7f1"):
+        scan = parse_scan(raw)
+        assert scan.kind is ScanKind.UNKNOWN, (raw, scan)
+        assert "wrong format" in scan.describe()

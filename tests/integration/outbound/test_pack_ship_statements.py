@@ -117,7 +117,8 @@ def test_closing_with_units_left_opens_the_next_carton_from_what_it_read(
         assert _reads(sent, table) <= 1, (table, sent)
     assert not any(s.startswith("SELECT packed_cartons.order_id ") for s in sent)  # one lock
     assert not any(s.startswith("SELECT items.weight_kg") for s in sent)  # with the contents
-    assert len(sent) <= 22, sent  # about 40 before
+    # the ledger's postings on the driver counted too (22 seen without them; about 40 before)
+    assert len(sent) <= 26, sent
     again, _replayed = _close(warehouse, view.carton.carton_id, grams, actor, "c1")
     assert again == closed  # a replay: the same close, the same next carton
 
@@ -171,4 +172,4 @@ def test_shipping_a_carton_reads_it_once(warehouse: SmallWarehouse) -> None:
     assert shipped.order_status == "shipped"
     assert _reads(sent, "items") == 0 and _reads(sent, "containers") == 0
     assert _reads(sent, "packed_carton_lines") == 1
-    assert len(sent) <= 20, sent
+    assert len(sent) <= 24, sent  # with the ledger's postings on the driver (20 without)
