@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -48,3 +49,26 @@ def api(warehouse: SmallWarehouse) -> Iterator[Api]:
         yield Api(
             warehouse, client, make_key(warehouse, "read"), make_key(warehouse, "write", "erp")
         )
+
+
+@contextmanager
+def served(app: object) -> Iterator[int]:
+    """`app` served by a real uvicorn server on a free localhost port, in a thread, for the
+    block: the port."""
+    import threading
+    import time
+
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(500):
+            if server.started:
+                break
+            time.sleep(0.01)
+        yield server.servers[0].sockets[0].getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -14,7 +14,7 @@ from floor.api.keys import RateLimiter
 from floor.db import session_scope, transaction
 from floor.models import AuditEntry, Item, PurchaseOrder, SalesOrder, SalesOrderLine
 from floor.stock import ledger
-from tests.integration.api.conftest import Api, make_key
+from tests.integration.api.conftest import Api, make_key, served
 from tests.support import SmallWarehouse, add_stock
 
 ORDER = {
@@ -193,22 +193,10 @@ def test_a_real_server_on_localhost_takes_an_order_and_tells_its_status(
 ) -> None:
     import http.client
     import json
-    import threading
-    import time
-
-    import uvicorn
 
     key = make_key(warehouse, "write")
     app = create_app(warehouse.engine, warehouse="TST")
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        for _ in range(500):
-            if server.started:
-                break
-            time.sleep(0.01)
-        port = server.servers[0].sockets[0].getsockname()[1]
+    with served(app) as port:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
 
         def ask(method: str, path: str, body: object = None, auth: bool = True) -> tuple:
@@ -225,9 +213,6 @@ def test_a_real_server_on_localhost_takes_an_order_and_tells_its_status(
         status, view = ask("GET", "/orders/SO-API-1")
         assert status == 200 and view["channel"] == "webshop" and view["cartons"] == []
         conn.close()
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def test_a_batch_of_orders_is_all_or_nothing_and_idempotent(api: Api) -> None:

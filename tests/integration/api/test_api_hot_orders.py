@@ -18,7 +18,7 @@ from floor.api.app import create_app
 from floor.api.keys import RateLimiter
 from floor.db import session_scope
 from floor.models import AuditEntry, SalesOrder, SalesOrderLine
-from tests.integration.api.conftest import make_key
+from tests.integration.api.conftest import make_key, served
 from tests.support import SmallWarehouse
 
 ORDER = {
@@ -285,21 +285,9 @@ def test_a_real_server_answers_the_fast_path_on_one_connection(
     """Keep-alive across answers of the fast path and of FastAPI, a body sent chunked, and
     an unexpected error: a 500 and the error in the server's log."""
     import http.client
-    import threading
-    import time
-
-    import uvicorn
 
     app = _app(warehouse, fast=True)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        for _ in range(500):
-            if server.started:
-                break
-            time.sleep(0.01)
-        port = server.servers[0].sockets[0].getsockname()[1]
+    with served(app) as port:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         auth = {"Content-Type": JSON, "Authorization": f"Bearer {keyed['write']}"}
 
@@ -328,6 +316,3 @@ def test_a_real_server_answers_the_fast_path_on_one_connection(
         logged = capfd.readouterr().err
         assert "Exception in ASGI application" in logged and "ZeroDivisionError" in logged
         conn.close()
-    finally:
-        server.should_exit = True
-        thread.join(10)
