@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy import Engine, create_engine, event, func, select
 
+from floor.db import session_scope
 from floor.devices import RawScan
-from floor.journal import ACCEPTED, REJECTED, ScanJournal, journal_entry
+from floor.journal import ACCEPTED, REJECTED, ScanJournal, journal_entry, write_entries
 from floor.models import ScanJournalEntry
 from floor.scan_spool import ScanSpool
 from tests.support import SmallWarehouse
@@ -139,3 +140,30 @@ def test_pending_entry_is_settled_later_and_never_unsettled(engine) -> None:  # 
         write_entries(s, [entry(PENDING, "")])
         row = s.query(ScanJournalEntry).one()
         assert (row.outcome, row.kind) == (ACCEPTED, "location")
+
+
+def test_a_batch_of_entries_is_written_on_the_driver_as_stored_by_the_orm_before(
+    warehouse: SmallWarehouse,
+) -> None:
+    """write_entries sends the batch's INSERT itself (no ORM flush, every scan paid for one)
+    and stores every column as before: the operator, the raw bytes, the times, no screen."""
+    picker = warehouse.operators["picker"]
+    batch = [entry(b"A01-01-1", ACCEPTED, picker), entry("Šćž\x1d".encode(), REJECTED)]
+    flushes: list[int] = []
+    with session_scope(warehouse.engine) as s:
+        event.listen(s, "after_flush", lambda *_args: flushes.append(1))
+        assert write_entries(s, batch) == 2
+        assert write_entries(s, batch) == 0  # already there
+    assert flushes == []
+    first, second = rows(warehouse.engine)
+    assert (first.scan_id, first.operator_id, first.raw, first.outcome, first.screen) == (
+        batch[0].scan_id,
+        picker,
+        b"A01-01-1",
+        ACCEPTED,
+        "",
+    )
+    assert (second.operator_id, second.raw, second.outcome) == (None, "Šćž\x1d".encode(), REJECTED)
+    # SQLite gives its times back without their zone, as it did through the ORM
+    assert second.read_at.replace(tzinfo=None) == batch[1].scanned_at.replace(tzinfo=None)
+    assert second.recorded_at is not None
