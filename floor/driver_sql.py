@@ -63,6 +63,24 @@ class DriverStatement:
             raise _as_sqlalchemy_error(conn, compiled.sql, values, exc) from exc
         return cursor
 
+    def run(self, session: Session, params: Mapping[str, object]) -> None:
+        """Run once in the Session's transaction on a cursor of its own (a write)."""
+        cursor, conn = cursor_of(session)
+        try:
+            self.execute(cursor, conn, params)
+        finally:
+            cursor.close()
+
+    def first_row(self, session: Session, params: Mapping[str, object]) -> tuple[Any, ...] | None:
+        """Run once in the Session's transaction: its first row, converted (`convert_row`),
+        or None."""
+        cursor, conn = cursor_of(session)
+        try:
+            row = self.execute(cursor, conn, params).fetchone()
+        finally:
+            cursor.close()
+        return None if row is None else self.convert_row(conn, row)
+
     def convert_row(self, conn: Connection, row: Sequence[Any]) -> tuple[Any, ...]:
         """A row fetched by this statement with each value as SQLAlchemy would return it
         (its column type's result processor: on SQLite, JSON text becomes a dict)."""

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from floor.driver_sql import DriverStatement, cursor_of
+from floor.driver_sql import DriverStatement
 from floor.errors import InvalidInput, NotFound, PermissionDenied
 from floor.i18n import LANGUAGES, _
 from floor.models import Operator, Role
@@ -133,12 +133,7 @@ def _standing(session: Session, operator_id: int) -> tuple[bool, frozenset[str],
         held = session.info[_STANDING] = (transaction, {})
     cache: dict[int, tuple[bool, frozenset[str], str] | None] = held[1]
     if operator_id not in cache:
-        cursor, conn = cursor_of(session)
-        try:
-            found = _STANDING_ROW.execute(cursor, conn, {"operator_id": operator_id}).fetchone()
-        finally:
-            cursor.close()
-        row = None if found is None else _STANDING_ROW.convert_row(conn, found)
+        row = _STANDING_ROW.first_row(session, {"operator_id": operator_id})
         cache[operator_id] = (
             None if row is None else (bool(row[0]), _effective(frozenset(row[1].split())), row[2])
         )

@@ -34,6 +34,7 @@ from floor.api.hot_orders import (
     ApiError,
     FloorApi,
     HotOrders,
+    accepted_answer,
     api_error_answer,
     floor_error_answer,
     rejected_answer,
@@ -91,12 +92,13 @@ def _object_body(description: str, example: dict[str, Any]) -> Any:
     )
 
 
+def _response(answer: Answer) -> JSONResponse:
+    status, body, headers = answer
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
 def _accepted(accepted: intake.Accepted) -> JSONResponse:
-    """201 with the document's number when it was created, 200 when it was already there."""
-    return JSONResponse(
-        {"number": accepted.number, "created": accepted.created},
-        status_code=201 if accepted.created else 200,
-    )
+    return _response(accepted_answer(accepted))
 
 
 T = TypeVar("T")
@@ -213,21 +215,17 @@ def create_app(
     # on this lock instead; writers of other processes still meet the busy timeout.
     writing = threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
 
-    def _answer(answer: Answer) -> JSONResponse:
-        status, body, headers = answer
-        return JSONResponse(body, status_code=status, headers=headers)
-
     @app.exception_handler(ApiError)
     def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return _answer(api_error_answer(exc))
+        return _response(api_error_answer(exc))
 
     @app.exception_handler(ImportRejected)
     def _rejected(_request: Request, exc: ImportRejected) -> JSONResponse:
-        return _answer(rejected_answer(exc))
+        return _response(rejected_answer(exc))
 
     @app.exception_handler(FloorError)
     def _floor_error(_request: Request, exc: FloorError) -> JSONResponse:
-        return _answer(floor_error_answer(exc))
+        return _response(floor_error_answer(exc))
 
     def _lookup(token: str) -> KeyInfo | None:
         with read_only(engine) as session:

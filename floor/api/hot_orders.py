@@ -35,6 +35,15 @@ class ApiError(Exception):
         self.status, self.body, self.headers = status, body, headers or {}
 
 
+def accepted_answer(accepted: Accepted) -> Answer:
+    """201 with the document's number when it was created, 200 when it was already there."""
+    return (
+        201 if accepted.created else 200,
+        {"number": accepted.number, "created": accepted.created},
+        {},
+    )
+
+
 def api_error_answer(exc: ApiError) -> Answer:
     return exc.status, exc.body, exc.headers
 
@@ -145,12 +154,7 @@ class HotOrders:
         if authorization and authorization[:7].lower() == b"bearer ":
             token = authorization[7:].decode("latin-1").strip()
         try:
-            accepted = await self.take(body, await self.write_key(token))
-            answer: Answer = (
-                201 if accepted.created else 200,
-                {"number": accepted.number, "created": accepted.created},
-                {},
-            )
+            answer = accepted_answer(await self.take(body, await self.write_key(token)))
         except Exception as exc:
             found = error_answer(exc)
             if found is None:  # as Starlette's ServerErrorMiddleware: a 500, and raised

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from floor.driver_sql import DriverStatement, cursor_of
+from floor.driver_sql import DriverStatement
 from floor.models import AppliedScan, utcnow
 
 ACTIVE_KEY = "floor.applied_scan"
@@ -26,12 +26,8 @@ _STORE = DriverStatement(insert(AppliedScan), ["scan_id", "operation", "result",
 
 
 def stored_result(session: Session, scan_id: str) -> dict[str, Any] | None:
-    cursor, conn = cursor_of(session)
-    try:
-        row = _STORED.execute(cursor, conn, {"scan_id": scan_id}).fetchone()
-    finally:
-        cursor.close()
-    return None if row is None else _STORED.convert_row(conn, row)[0]
+    row = _STORED.first_row(session, {"scan_id": scan_id})
+    return None if row is None else row[0]
 
 
 def once(
@@ -51,13 +47,8 @@ def once(
     finally:
         session.info.pop(ACTIVE_KEY, None)
     session.flush()  # the work's own rows first, as before: their errors are the work's
-    cursor, conn = cursor_of(session)
-    try:
-        _STORE.execute(
-            cursor,
-            conn,
-            {"scan_id": scan_id, "operation": operation, "result": result, "created_at": utcnow()},
-        )
-    finally:
-        cursor.close()
+    _STORE.run(
+        session,
+        {"scan_id": scan_id, "operation": operation, "result": result, "created_at": utcnow()},
+    )
     return result, False
